@@ -1,0 +1,27 @@
+/** Errors that end a run with one clear line and a documented exit code. */
+export const EXIT_OK = 0;
+export const EXIT_FINDINGS = 1;
+export const EXIT_USAGE = 2;
+
+export type UserErrorKind =
+  | 'usage'
+  | 'url'
+  | 'connection'
+  | 'auth'
+  | 'database'
+  | 'tables'
+  | 'privilege'
+  | 'timeout'
+  | 'input';
+
+/** An error caused by the user's input or environment: printed as one line, exit code 2. */
+export class UserError extends Error {
+  readonly kind: UserErrorKind;
+  readonly exitCode: number;
+  constructor(kind: UserErrorKind, message: string, options?: { cause?: unknown }) {
+    super(message, options);
+    this.name = 'UserError';
+    this.kind = kind;
+    this.exitCode = EXIT_USAGE;
+  }
+}

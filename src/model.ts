@@ -1,0 +1,322 @@
+/**
+ * The shared vocabulary of qrtz-audit: facts (what adapters read), blobs (what the scan streams),
+ * findings (what checks say). Adapters produce facts and never judge; checks are pure functions
+ * from facts (or one decoded blob) to findings; reports only format findings.
+ */
+
+export type Dialect = 'postgres' | 'mysql' | 'mariadb' | 'sqlite';
+export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
+export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
+/** fail: a problem; pass: checked and fine; not-evaluated: could not read its inputs (never a pass);
+ *  manual: needs evidence SQL cannot give; not-applicable: concept does not exist on this engine;
+ *  info: inventory, never fails a build. */
+export type Status = 'fail' | 'pass' | 'not-evaluated' | 'manual' | 'not-applicable' | 'info';
+/** Check families, selectable with --only / --skip. `blobs` = everything read from table contents. */
+export type Family = 'grants' | 'encryption' | 'audit' | 'blobs';
+export const FAMILIES: readonly Family[] = ['grants', 'encryption', 'audit', 'blobs'];
+
+/** The 11 standard Quartz tables (logical names, without prefix). */
+export const QUARTZ_TABLES = [
+  'JOB_DETAILS',
+  'TRIGGERS',
+  'SIMPLE_TRIGGERS',
+  'CRON_TRIGGERS',
+  'SIMPROP_TRIGGERS',
+  'BLOB_TRIGGERS',
+  'CALENDARS',
+  'PAUSED_TRIGGER_GRPS',
+  'FIRED_TRIGGERS',
+  'SCHEDULER_STATE',
+  'LOCKS',
+] as const;
+export type QuartzTableName = (typeof QUARTZ_TABLES)[number];
+
+export interface QuartzTable {
+  /** Logical name, e.g. JOB_DETAILS. */
+  logical: QuartzTableName;
+  /** Real name as stored in the catalog, e.g. qrtz_job_details. */
+  name: string;
+  schema: string;
+  owner?: string;
+}
+
+/** Something the adapter could not read, and what would let it. */
+export interface Unreadable {
+  /** What was not read, a stable key checks look up: e.g. 'settings.shared_preload_libraries', 'pg_stat_ssl'. */
+  what: string;
+  reason: string;
+  /** The privilege or role that would let the auditor see it. */
+  needs?: string;
+}
+
+export interface Principal {
+  name: string;
+  /** 'public' is the pseudo-principal every role belongs to (PostgreSQL PUBLIC, MariaDB PUBLIC). */
+  kind: 'role' | 'user' | 'public';
+  canLogin: boolean;
+  /** Engine attributes that are set (PostgreSQL: superuser, createrole, createdb, bypassrls, replication;
+   *  MySQL: account_locked, empty_password, anonymous, host=%, require_ssl…). */
+  attributes: string[];
+  /** MySQL/MariaDB account host part. */
+  host?: string;
+}
+
+export interface Membership {
+  member: string;
+  role: string;
+  /** Privileges of `role` flow to `member` without SET ROLE (PostgreSQL INHERIT, MySQL default role). */
+  inherit: boolean;
+  admin: boolean;
+}
+
+export type ObjectKind = 'table' | 'schema' | 'database' | 'sequence' | 'function' | 'server' | 'column';
+
+/** A privilege as granted in the catalog (direct, not yet expanded through roles). */
+export interface Grant {
+  grantee: string; // 'PUBLIC' for the public pseudo-role
+  privilege: string; // upper case, engine spelling: SELECT, INSERT, TRUNCATE, FILE, SUPER…
+  objectKind: ObjectKind;
+  /** schema-qualified or engine-specific object name; for 'server' grants the empty string. */
+  object: string;
+  /** For table grants on a Quartz table: its logical name. */
+  quartzTable?: QuartzTableName;
+  grantor?: string;
+  grantable: boolean;
+}
+
+/** An effective privilege of a principal on a Quartz table, with the path it comes through. */
+export interface EffectivePrivilege {
+  principal: string;
+  table: QuartzTableName;
+  privilege: string;
+  /** Chain of roles it flows through: [] = direct; ['PUBLIC'] = via PUBLIC; ['app_rw'] = via role app_rw;
+   *  ['(owner)'] = owner; ['(superuser)'] = superuser bypass; ['(schema)'] = schema-level grant (MySQL). */
+  via: string[];
+}
+
+export interface TamperObject {
+  kind: 'trigger' | 'rule' | 'policy' | 'event-trigger' | 'shadow-object';
+  name: string;
+  /** Quartz table it is attached to or shadows (real name). */
+  table?: string;
+  detail: string;
+}
+
+export interface DefaultPrivilege {
+  owner: string;
+  schema: string | null;
+  objectType: string; // 'table', 'sequence', 'function'…
+  grantee: string;
+  privilege: string;
+}
+
+export interface Facts {
+  dialect: Dialect;
+  server: { product: string; version: string; versionNum?: number };
+  target: { database: string; schema: string; tablePrefix: string; user: string; host?: string };
+  /** The principal Quartz runs as (from --service-account, default: the connected login). */
+  serviceAccount: string;
+  /** The connected login. When it is not the service account it is the auditor (an allowed reader). */
+  connectedAs: string;
+  /** Principals expected to have access (--allow-principal). */
+  allowedPrincipals: string[];
+
+  tables: QuartzTable[];
+  missingTables: QuartzTableName[];
+
+  principals: Principal[];
+  memberships: Membership[];
+  grants: Grant[];
+  effective: EffectivePrivilege[];
+  defaultPrivileges: DefaultPrivilege[];
+  tamper: TamperObject[];
+  /** Objects outside the Quartz tables the service account holds privileges on (G07). */
+  foreignPrivileges: Grant[];
+
+  /** Server settings, by name (engine spelling). null = exists but not readable; absent = unknown. */
+  settings: Record<string, string | null>;
+  /** Loaded extensions / plugins / components, by name. */
+  extensions: string[];
+  /** TLS state of the audit's own session. */
+  session: { tls: boolean | null; tlsVersion?: string; cipher?: string; viaSocket?: boolean };
+  /** Per-Quartz-table encryption state where the engine exposes it (true/false/null unknown). */
+  tableEncryption: { table: string; encrypted: boolean | null; detail?: string }[];
+  /** Free-form dialect-specific facts (e.g. sqlite file modes). Checks read them by dialect. */
+  extra: Record<string, unknown>;
+
+  /** --attest claims given by the user, e.g. { 'at-rest': 'LUKS on /var/lib/postgresql, ticket SEC-12' }. */
+  attestations: Record<string, string>;
+  unreadable: Unreadable[];
+
+  /** Filled by the scan engine after streaming blobs (for QA-B00 and friends). */
+  blobInventory?: BlobInventory;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Blobs
+
+export type BlobTable = 'JOB_DETAILS' | 'TRIGGERS' | 'BLOB_TRIGGERS' | 'CALENDARS';
+
+export interface BlobRow {
+  table: BlobTable;
+  /** Real table name, e.g. qrtz_job_details. */
+  tableName: string;
+  column: string; // JOB_DATA, BLOB_DATA, CALENDAR
+  /** SCHED_NAME / group / name (calendar rows have no group). */
+  key: { sched: string; group?: string; name: string };
+  /** Up to the --max-blob-size bound; null when the column is NULL. */
+  bytes: Buffer | null;
+  /** Full size in the database (may exceed bytes.length when truncated by the bound). */
+  size: number;
+  /** JOB_DETAILS: JOB_CLASS_NAME; TRIGGERS: JOB_NAME/JOB_GROUP; plus DESCRIPTION where the table has one. */
+  jobClassName?: string;
+  description?: string | null;
+}
+
+export type BlobFormat =
+  | 'nrbf'
+  | 'java'
+  | 'json-newtonsoft'
+  | 'json-stj'
+  | 'json'
+  | 'properties'
+  | 'gzip'
+  | 'empty'
+  | 'unknown';
+
+export interface TypeRef {
+  /** Fully qualified type name, e.g. System.Collections.Hashtable, org.quartz.JobDataMap. */
+  name: string;
+  /** .NET assembly (library) name, or undefined. */
+  assembly?: string;
+  ecosystem: 'dotnet' | 'java';
+  /** How it got in: 'nrbf-class', 'json-$type', 'java-classdesc', 'nested:base64'… */
+  via: string;
+}
+
+export type MapValue = string | number | boolean | null | { type: string; summary?: string };
+
+/** One JobDataMap entry, flattened: nested maps/lists keep their key paths. */
+export interface MapEntry {
+  path: string[];
+  value: MapValue;
+  valueType?: string;
+}
+
+/** Every string found inside a blob, with where it sits; what the secret detectors read. */
+export interface FoundString {
+  path: string[];
+  value: string;
+}
+
+export interface DecodeResult {
+  format: BlobFormat;
+  /** Formats of nested payloads found inside (base64/hex/gzip wrapped), outermost first. */
+  nestedFormats: BlobFormat[];
+  /** Every type the bytes would make a deserializer load or instantiate. */
+  types: TypeRef[];
+  /** Quartz object recognised at the root, e.g. 'JobDataMap', 'Calendar', 'Trigger'. */
+  quartzObject?: string;
+  /** The JobDataMap (or map-like content) as flattened entries. */
+  entries: MapEntry[];
+  /** All strings, including entry values, member strings and the printable-string fallback. */
+  strings: FoundString[];
+  /** Set when parsing stopped: where and why. A malformed blob is never clean. */
+  malformed?: { offset: number; reason: string };
+  /** A bound was hit (depth, records, time): content past it was not read. */
+  limited?: string;
+  /** NRBF BinaryMethodCall/Return seen. */
+  methodCall?: boolean;
+  /** Json.NET $type seen anywhere. */
+  jsonTypeNames?: boolean;
+  /** Assembly names mentioning Quartz with a version, e.g. 'Quartz, Version=3.3.3.0' (QA-U01). */
+  quartzVersions?: string[];
+}
+
+export interface ScannedBlob {
+  row: Omit<BlobRow, 'bytes'>;
+  decoded: DecodeResult;
+}
+
+export interface BlobInventory {
+  /** key: `${table}.${column}` → format → { rows, bytes } */
+  byColumn: Record<string, Record<string, { rows: number; bytes: number }>>;
+  rows: number;
+  bytes: number;
+  /** Distinct type names seen, with counts. */
+  types: Record<string, number>;
+  /** Reading the rows failed, or the family was skipped. */
+  unreadable?: Unreadable;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Findings and checks
+
+export interface FindingObject {
+  kind: 'table' | 'schema' | 'database' | 'principal' | 'row' | 'server' | 'session' | 'file' | 'setting';
+  /** Human-readable identification, e.g. 'public.qrtz_job_details', 'role quartz_app', 'DEFAULT.nightly/backup'. */
+  name: string;
+  schema?: string;
+  table?: string;
+  principal?: string;
+  rowKey?: string;
+}
+
+export interface Finding {
+  check: string;
+  severity: Severity;
+  status: Status;
+  title: string;
+  message: string;
+  object: FindingObject;
+  /** Redacted evidence: small scalars only; never a raw secret. */
+  evidence?: Record<string, string | number | boolean | null>;
+  remediation: string;
+  mitigation: string;
+  family: Family;
+  /** Stable: same check on the same object → same fingerprint across runs. */
+  fingerprint: string;
+}
+
+export interface CheckMeta {
+  /** Stable id users baseline and suppress by, e.g. QA-G01. */
+  id: string;
+  title: string;
+  family: Family;
+  /** Default severity of a failure (individual findings may carry another, documented severity). */
+  severity: Severity;
+  /** The mitigation this check serves (seed mitigation plan wording). */
+  mitigation: string;
+  /** Generic remediation text; findings may carry a more exact one (e.g. the REVOKE statement). */
+  remediation: string;
+  /** Dialects it applies to; absent = all. */
+  dialects?: Dialect[];
+}
+
+/** What a check returns before the engine fills in title/family/mitigation/fingerprint defaults. */
+export interface FindingDraft {
+  status: Status;
+  severity?: Severity;
+  message: string;
+  object: FindingObject;
+  evidence?: Record<string, string | number | boolean | null>;
+  remediation?: string;
+  /** Extra discriminator for the fingerprint (e.g. privilege name) beyond object.name. */
+  discriminator?: string;
+}
+
+export interface CheckOptions {
+  /** Type globs users allow beyond the built-in allowlist (--allow-type). */
+  allowTypes: string[];
+  maxBlobSize: number;
+  /** Extra knobs later checks read (thresholds etc.). */
+  [key: string]: unknown;
+}
+
+export interface Check {
+  meta: CheckMeta;
+  /** Judge the facts. Pure: no I/O. */
+  evaluate?(facts: Facts, options: CheckOptions): FindingDraft[];
+  /** Judge one decoded blob. Pure: no I/O. Called once per streamed row. */
+  inspectBlob?(blob: ScannedBlob, facts: Facts, options: CheckOptions): FindingDraft[];
+}
