@@ -9,4 +9,13 @@ import { checks as mysql } from './mysql/index.js';
 import { checks as secrets } from './secrets/index.js';
 import { checks as sqlite } from './sqlite/index.js';
 
-export const allChecks: Check[] = [...grants, ...mysql, ...sqlite, ...encryption, ...audit, ...blobs, ...secrets, ...jobs];
+export const allChecks: Check[] = [
+  ...grants,
+  ...mysql,
+  ...sqlite,
+  ...encryption,
+  ...audit,
+  ...blobs,
+  ...secrets,
+  ...jobs,
+];
