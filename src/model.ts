@@ -209,8 +209,23 @@ export interface FoundString {
   value: string;
 }
 
+/** A node of the typed object tree that inspect-blob prints (parsers build it; bounded like the parse). */
+export interface TreeNode {
+  /** Member/field/key name, or a record description. */
+  label: string;
+  /** Type name of the value, when known. */
+  type?: string;
+  /** Scalar value (strings may hold secrets: every output redacts). */
+  value?: string | number | boolean | null;
+  /** Byte offset in the blob where the record starts. */
+  offset?: number;
+  children?: TreeNode[];
+}
+
 export interface DecodeResult {
   format: BlobFormat;
+  /** Typed object tree of the root object (for inspect-blob). */
+  tree?: TreeNode;
   /** Formats of nested payloads found inside (base64/hex/gzip wrapped), outermost first. */
   nestedFormats: BlobFormat[];
   /** Every type the bytes would make a deserializer load or instantiate. */

@@ -1,5 +1,5 @@
 /** Contract between the format parsers and the decode entry point (src/decode/index.ts). */
-import type { BlobFormat, FoundString, MapEntry, TypeRef } from '../model.js';
+import type { BlobFormat, FoundString, MapEntry, TreeNode, TypeRef } from '../model.js';
 
 export interface Limits {
   maxDepth: number;
@@ -13,6 +13,7 @@ export interface Limits {
  *  they report strings and byte arrays, and the entry point searches those for nested payloads. */
 export interface FormatResult {
   format: BlobFormat;
+  tree?: TreeNode;
   types: TypeRef[];
   entries: MapEntry[];
   strings: FoundString[];
