@@ -150,6 +150,76 @@ export interface Facts {
 
   /** Filled by the scan engine after streaming blobs (for QA-B00 and friends). */
   blobInventory?: BlobInventory;
+
+  /** Added for QA-H01…H05: scheduler state read from the Quartz tables (src/scheduler-facts.ts
+   *  readSchedulerFacts); absent = the adapter did not read it (the checks then say not-evaluated). */
+  scheduler?: SchedulerFacts;
+  /** Added for QA-U01: upper-case column names of the Quartz tables as `LOGICAL.COLUMN`
+   *  (e.g. 'TRIGGERS.MISFIRE_ORIG_FIRE_TIME'); absent = not read. */
+  quartzSchemaColumns?: string[];
+}
+
+/** How a Quartz store writes instants: Quartz.NET DateTimeOffset.UtcTicks (100 ns since 0001-01-01),
+ *  Java Quartz Date.getTime() (Unix ms). Durations (CHECKIN_INTERVAL) are milliseconds in both. */
+export type QuartzTimeUnit = 'dotnet-ticks' | 'unix-ms' | 'unknown';
+
+/** A time value as stored (raw, a decimal string: ticks exceed 2^53) and as Unix ms (null if unknown unit). */
+export interface QuartzInstant {
+  raw: string;
+  ms: number | null;
+}
+
+export interface SchedulerTrigger {
+  sched: string;
+  group: string;
+  name: string;
+  jobGroup: string;
+  jobName: string;
+  state: string;
+  nextFire: QuartzInstant | null;
+}
+
+/** Rows are bounded (LIMIT 1000); `total` is the full count. */
+export interface BoundedRows<T> {
+  rows: T[];
+  total: number;
+}
+
+/** Added for QA-H01…H05 (see Facts.scheduler). */
+export interface SchedulerFacts {
+  /** The database clock when read, Unix ms. */
+  nowMs: number;
+  timeUnit: QuartzTimeUnit;
+  /** Which value decided the unit, e.g. 'TRIGGERS.START_TIME max 639012345678901234 (ticks range)'. */
+  timeUnitEvidence: string;
+  /** TRIGGER_STATE → count over all schedulers in the tables. */
+  triggerStates: Record<string, number>;
+  /** TRIGGER_STATE = 'ERROR'. */
+  errorTriggers: BoundedRows<SchedulerTrigger>;
+  /** WAITING/ACQUIRED triggers with a NEXT_FIRE_TIME, earliest first (checks apply the threshold). */
+  earliestNextFire: BoundedRows<SchedulerTrigger>;
+  /** TRIGGER_STATE in PAUSED, PAUSED_BLOCKED, BLOCKED. */
+  pausedOrBlocked: BoundedRows<SchedulerTrigger>;
+  pausedGroups: BoundedRows<{ sched: string; group: string }>;
+  schedulerStates: BoundedRows<{
+    sched: string;
+    instance: string;
+    lastCheckin: QuartzInstant;
+    checkinIntervalMs: number;
+  }>;
+  /** FIRED_TRIGGERS with STATE = 'EXECUTING', oldest first. */
+  executing: BoundedRows<{
+    sched: string;
+    entryId: string;
+    group: string;
+    name: string;
+    instance: string;
+    jobGroup: string | null;
+    jobName: string | null;
+    fired: QuartzInstant;
+  }>;
+  /** Parts that could not be read (what = 'scheduler.<part>'). */
+  unreadable: Unreadable[];
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -260,6 +330,8 @@ export interface BlobInventory {
   bytes: number;
   /** Distinct type names seen, with counts. */
   types: Record<string, number>;
+  /** Added for QA-U01: DecodeResult.quartzVersions seen (e.g. 'Quartz, Version=2.3.3.0') → blob count. */
+  quartzVersions?: Record<string, number>;
   /** Reading the rows failed, or the family was skipped. */
   unreadable?: Unreadable;
 }
