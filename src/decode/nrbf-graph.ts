@@ -1,0 +1,223 @@
+/**
+ * The object graph the MS-NRBF reader builds (src/decode/nrbf-reader.ts) and the views read
+ * (src/decode/views-dotnet.ts, src/decode/nrbf.ts). Plain data: nothing here is ever instantiated
+ * as the type it names.
+ */
+
+/** BinaryTypeEnumeration (MS-NRBF 2.1.2.2). */
+export const BT = {
+  Primitive: 0,
+  String: 1,
+  Object: 2,
+  SystemClass: 3,
+  Class: 4,
+  ObjectArray: 5,
+  StringArray: 6,
+  PrimitiveArray: 7,
+} as const;
+
+/** PrimitiveTypeEnumeration (MS-NRBF 2.1.2.3) → .NET type name. */
+export const PRIMITIVE_NAMES: Record<number, string> = {
+  1: 'System.Boolean',
+  2: 'System.Byte',
+  3: 'System.Char',
+  5: 'System.Decimal',
+  6: 'System.Double',
+  7: 'System.Int16',
+  8: 'System.Int32',
+  9: 'System.Int64',
+  10: 'System.SByte',
+  11: 'System.Single',
+  12: 'System.TimeSpan',
+  13: 'System.DateTime',
+  14: 'System.UInt16',
+  15: 'System.UInt32',
+  16: 'System.UInt64',
+  17: 'Null',
+  18: 'System.String',
+};
+
+/** One member's declared type: BinaryTypeEnumeration plus its AdditionalInfo. */
+export interface MemberType {
+  bt: number;
+  /** Primitive / PrimitiveArray: PrimitiveTypeEnumeration. */
+  ptype?: number;
+  /** SystemClass / Class: the class name. */
+  className?: string;
+  /** Class: the library id. */
+  libraryId?: number;
+}
+
+/** Class metadata (ClassInfo + MemberTypeInfo + library), shared by ClassWithId records. */
+export interface ClassMeta {
+  id: number;
+  name: string;
+  /** Library id for ClassWithMembers(AndTypes); undefined for system classes (mscorlib). */
+  libraryId?: number;
+  memberNames: string[];
+  /** null for the untyped records SystemClassWithMembers / ClassWithMembers. */
+  memberTypes: MemberType[] | null;
+  recordType: number;
+}
+
+/** A primitive value, already converted for display. Int64/UInt64 beyond 2^53 are strings. */
+export interface PrimValue {
+  t: 'prim';
+  ptype: number;
+  v: string | number | boolean | null;
+}
+
+export type NValue =
+  | PrimValue
+  | { t: 'ref'; id: number; offset: number }
+  | { t: 'null' }
+  /** A run of `count` nulls (ObjectNullMultiple / ObjectNullMultiple256). */
+  | { t: 'nulls'; count: number }
+  | { t: 'obj'; obj: NObj };
+
+export interface NClass {
+  kind: 'class';
+  id: number;
+  offset: number;
+  meta: ClassMeta;
+  values: NValue[];
+}
+
+export interface NString {
+  kind: 'string';
+  id: number;
+  offset: number;
+  value: string;
+}
+
+export type ArrayShape = 'Single' | 'Jagged' | 'Rectangular' | 'SingleOffset' | 'JaggedOffset' | 'RectangularOffset';
+
+export interface NArray {
+  kind: 'array';
+  id: number;
+  offset: number;
+  /** The record it came from: BinaryArray, ArraySinglePrimitive, ArraySingleObject, ArraySingleString. */
+  record: 'BinaryArray' | 'ArraySinglePrimitive' | 'ArraySingleObject' | 'ArraySingleString';
+  shape: ArrayShape;
+  lengths: number[];
+  lowerBounds?: number[];
+  elementType: MemberType;
+  /** Declared element count (product of lengths). */
+  count: number;
+  /** Elements (null runs compressed); for Byte[] see `bytes`. */
+  values: NValue[];
+  /** Byte[] contents. */
+  bytes?: Uint8Array;
+}
+
+export type NObj = NClass | NString | NArray;
+
+export interface NLibrary {
+  id: number;
+  name: string;
+}
+
+export interface MethodMessage {
+  kind: 'call' | 'return';
+  offset: number;
+  flags: number;
+  methodName?: string;
+  typeName?: string;
+  callContext?: string;
+  args: PrimValue[];
+}
+
+export interface NrbfGraph {
+  rootId: number;
+  headerId: number;
+  majorVersion: number;
+  minorVersion: number;
+  objects: Map<number, NObj>;
+  libraries: Map<number, NLibrary>;
+  /** Every class metadata record read, in stream order (including ones with repeated negative ids). */
+  classes: ClassMeta[];
+  /** Type names seen in MemberTypeInfo / BinaryArray additional infos, with their library id. */
+  declaredTypes: { name: string; libraryId?: number }[];
+  methods: MethodMessage[];
+  /** Objects read at top level (outside any member), in order: orphans are findable. */
+  topLevel: NObj[];
+  malformed?: { offset: number; reason: string };
+  limited?: string;
+  /** Offset just past MessageEnd, when seen. */
+  endOffset?: number;
+  records: number;
+}
+
+/** Full display name of a value's type. */
+export function objTypeName(obj: NObj): string {
+  if (obj.kind === 'class') return obj.meta.name;
+  if (obj.kind === 'string') return 'System.String';
+  return `${elementTypeName(obj.elementType)}[]`;
+}
+
+export function elementTypeName(t: MemberType): string {
+  switch (t.bt) {
+    case BT.Primitive:
+      return PRIMITIVE_NAMES[t.ptype ?? 0] ?? 'Primitive';
+    case BT.String:
+      return 'System.String';
+    case BT.Object:
+      return 'System.Object';
+    case BT.SystemClass:
+    case BT.Class:
+      return t.className ?? '?';
+    case BT.ObjectArray:
+      return 'System.Object[]';
+    case BT.StringArray:
+      return 'System.String[]';
+    case BT.PrimitiveArray:
+      return `${PRIMITIVE_NAMES[t.ptype ?? 0] ?? 'Primitive'}[]`;
+    default:
+      return '?';
+  }
+}
+
+/** Resolve a value to an object (following references), or undefined for primitives, nulls, dangling refs. */
+export function deref(graph: NrbfGraph, v: NValue | undefined): NObj | undefined {
+  if (!v) return undefined;
+  if (v.t === 'obj') return v.obj;
+  if (v.t === 'ref') return graph.objects.get(v.id);
+  return undefined;
+}
+
+/** Value of a class member by exact name, or by `Declaring+name` suffix. */
+export function member(obj: NClass, ...names: string[]): NValue | undefined {
+  const mn = obj.meta.memberNames;
+  for (const name of names) {
+    const i = mn.indexOf(name);
+    if (i >= 0) return obj.values[i];
+  }
+  for (const name of names) {
+    const i = mn.findIndex((m) => m.endsWith(`+${name}`));
+    if (i >= 0) return obj.values[i];
+  }
+  return undefined;
+}
+
+/** Expand an element list with null runs into at most `max` elements. */
+export function expandElements(values: NValue[], max: number): NValue[] {
+  const out: NValue[] = [];
+  for (const v of values) {
+    if (out.length >= max) break;
+    if (v.t === 'nulls') {
+      const n = Math.min(v.count, max - out.length);
+      for (let i = 0; i < n; i++) out.push({ t: 'null' });
+    } else out.push(v);
+  }
+  return out;
+}
+
+/** The type name without generic arguments, array suffix or assembly: `Dictionary`2[[…]]` → `Dictionary`2`. */
+export function baseTypeName(name: string): string {
+  let end = name.length;
+  const b = name.indexOf('[');
+  if (b >= 0) end = b;
+  const c = name.indexOf(',');
+  if (c >= 0 && c < end) end = c;
+  return name.slice(0, end).trim();
+}

@@ -1,0 +1,617 @@
+/**
+ * MS-NRBF (.NET BinaryFormatter) stream reader: bytes → NrbfGraph. Parse, never deserialize.
+ *
+ * No recursion: nested records are read with an explicit frame stack (hostile streams nest 10,000
+ * deep). Declared lengths are checked against the bytes that remain before anything is allocated;
+ * null runs are kept compressed, so a 20-byte stream declaring 2^31 elements costs nothing.
+ * Any violation stops the read with `malformed` and keeps everything learned so far.
+ */
+import type { Limits } from './types.js';
+import {
+  type ArrayShape,
+  BT,
+  type ClassMeta,
+  type MemberType,
+  type NArray,
+  type NClass,
+  type NObj,
+  type NrbfGraph,
+  type NValue,
+  type PrimValue,
+} from './nrbf-graph.js';
+
+const MAX_ARRAY_LENGTH = 2_147_483_591;
+const SHAPES: ArrayShape[] = ['Single', 'Jagged', 'Rectangular', 'SingleOffset', 'JaggedOffset', 'RectangularOffset'];
+/** Fixed wire sizes of primitives; Char (3) and Decimal (5) are variable, minimum 1. */
+const PRIM_SIZE: Record<number, number> = {
+  1: 1,
+  2: 1,
+  3: 1,
+  5: 1,
+  6: 8,
+  7: 2,
+  8: 4,
+  9: 8,
+  10: 1,
+  11: 4,
+  12: 8,
+  13: 8,
+  14: 2,
+  15: 4,
+  16: 8,
+};
+const TICKS_UNIX_EPOCH = 621_355_968_000_000_000n;
+const MAX_TICKS = 3_155_378_975_999_999_999n;
+const KIND_NAMES = ['Unspecified', 'Utc', 'Local', 'Local'] as const;
+
+/** MessageFlags (MS-NRBF 2.2.1.1). */
+const MF_ARGS_INLINE = 0x2;
+const MF_CONTEXT_INLINE = 0x20;
+const MF_RETURN_VALUE_INLINE = 0x800;
+
+export class NrbfError extends Error {
+  constructor(
+    readonly offset: number,
+    reason: string,
+  ) {
+    super(reason);
+  }
+}
+
+class Limited extends Error {}
+
+interface Frame {
+  obj: NClass | NArray;
+  /** Class member types (null = untyped record); for arrays: undefined, use elementType. */
+  types: MemberType[] | null | undefined;
+  total: number;
+  filled: number;
+}
+
+const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** Format .NET DateTime wire bits: ticks in bits 0–61, Kind in bits 62–63. */
+export function formatDateTime(raw: bigint): string {
+  const kind = Number(raw >> 62n) & 3;
+  const ticks = raw & ((1n << 62n) - 1n);
+  if (ticks > MAX_TICKS) return `invalid DateTime ticks=${ticks} kind=${KIND_NAMES[kind]}`;
+  const ms = (ticks - TICKS_UNIX_EPOCH) / 10_000n - (ticks < TICKS_UNIX_EPOCH && ticks % 10_000n !== 0n ? 1n : 0n);
+  const frac = (ticks % 10_000_000n).toString().padStart(7, '0');
+  const iso = new Date(Number(ms)).toISOString().replace(/\.\d{3}Z$/, `.${frac}`);
+  return kind === 1 ? `${iso}Z` : kind === 0 ? iso : `${iso} (Local)`;
+}
+
+/** Format TimeSpan ticks like .NET's constant ("c") format: [-][d.]hh:mm:ss[.fffffff]. */
+export function formatTimeSpan(ticks: bigint): string {
+  const neg = ticks < 0n;
+  let t = neg ? -ticks : ticks;
+  const frac = t % 10_000_000n;
+  t /= 10_000_000n;
+  const s = t % 60n;
+  t /= 60n;
+  const m = t % 60n;
+  t /= 60n;
+  const h = t % 24n;
+  const d = t / 24n;
+  const p2 = (x: bigint) => x.toString().padStart(2, '0');
+  return `${neg ? '-' : ''}${d > 0n ? `${d}.` : ''}${p2(h)}:${p2(m)}:${p2(s)}${frac > 0n ? `.${frac.toString().padStart(7, '0')}` : ''}`;
+}
+
+function bigToValue(v: bigint): number | string {
+  return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
+}
+
+export function readNrbf(bytes: Uint8Array, limits: Limits): NrbfGraph {
+  const r = new Reader(bytes, limits);
+  try {
+    r.run();
+  } catch (e) {
+    if (e instanceof NrbfError) r.graph.malformed = { offset: e.offset, reason: e.message };
+    else if (e instanceof Limited) r.graph.limited = e.message;
+    else r.graph.malformed = { offset: r.pos, reason: `parser error: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  return r.graph;
+}
+
+class Reader {
+  pos = 0;
+  readonly view: DataView;
+  readonly graph: NrbfGraph;
+  private readonly metas = new Map<number, ClassMeta>();
+  private readonly refs: { id: number; offset: number }[] = [];
+  private readonly stack: Frame[] = [];
+  private recordStart = 0;
+
+  constructor(
+    readonly bytes: Uint8Array,
+    readonly limits: Limits,
+  ) {
+    this.view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.graph = {
+      rootId: 0,
+      headerId: 0,
+      majorVersion: 0,
+      minorVersion: 0,
+      objects: new Map(),
+      libraries: new Map(),
+      classes: [],
+      declaredTypes: [],
+      methods: [],
+      topLevel: [],
+      records: 0,
+    };
+  }
+
+  // -- primitives ------------------------------------------------------------------------------
+
+  private fail(reason: string, offset = this.recordStart): never {
+    throw new NrbfError(offset, reason);
+  }
+  private get remaining(): number {
+    return this.bytes.length - this.pos;
+  }
+  private need(n: number, what: string): void {
+    if (n > this.remaining) throw new NrbfError(this.pos, `truncated: ${what} needs ${n} bytes, ${this.remaining} left`);
+  }
+  private u8(what = 'byte'): number {
+    this.need(1, what);
+    return this.bytes[this.pos++] as number;
+  }
+  private i32(what = 'Int32'): number {
+    this.need(4, what);
+    const v = this.view.getInt32(this.pos, true);
+    this.pos += 4;
+    return v;
+  }
+  private i64(): bigint {
+    this.need(8, 'Int64');
+    const v = this.view.getBigInt64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+  private u64(): bigint {
+    this.need(8, 'UInt64');
+    const v = this.view.getBigUint64(this.pos, true);
+    this.pos += 8;
+    return v;
+  }
+  private lengthCount(what: string): number {
+    const at = this.pos;
+    const n = this.i32(what);
+    if (n < 0 || n > MAX_ARRAY_LENGTH) this.fail(`invalid ${what} ${n}`, at);
+    return n;
+  }
+
+  /** LengthPrefixedString: 7-bit length (1–5 bytes), then UTF-8. */
+  lps(what = 'string'): string {
+    const at = this.pos;
+    let len = 0;
+    for (let i = 0; ; i++) {
+      const b = this.u8(`${what} length`);
+      if (i === 4) {
+        if (b > 0x07) this.fail(`invalid ${what} length prefix`, at);
+        len += b * 2 ** 28;
+        break;
+      }
+      len += (b & 0x7f) * 2 ** (7 * i);
+      if ((b & 0x80) === 0) break;
+    }
+    if (len > this.remaining) throw new NrbfError(at, `truncated: ${what} declares ${len} bytes, ${this.remaining} left`);
+    const end = this.pos + len;
+    const cut = Math.min(len, Math.max(0, this.limits.maxStringLength) * 4);
+    const s = utf8.decode(this.bytes.subarray(this.pos, this.pos + cut));
+    this.pos = end;
+    return s.length > this.limits.maxStringLength ? s.slice(0, this.limits.maxStringLength) : s;
+  }
+
+  private primitiveType(allowCode = false): number {
+    const at = this.pos;
+    const p = this.u8('PrimitiveType');
+    if (p === 0 || p === 4 || p > (allowCode ? 18 : 16)) this.fail(`invalid PrimitiveType ${p}`, at);
+    return p;
+  }
+
+  /** A raw primitive value of type p (MemberPrimitiveUnTyped / array element / typed payload). */
+  primitive(p: number): PrimValue {
+    let v: string | number | boolean | null;
+    switch (p) {
+      case 1:
+        v = this.u8('Boolean') !== 0;
+        break;
+      case 2:
+        v = this.u8('Byte');
+        break;
+      case 3:
+        v = this.char();
+        break;
+      case 5:
+        v = this.lps('Decimal');
+        break;
+      case 6:
+        this.need(8, 'Double');
+        v = this.view.getFloat64(this.pos, true);
+        this.pos += 8;
+        break;
+      case 7:
+        this.need(2, 'Int16');
+        v = this.view.getInt16(this.pos, true);
+        this.pos += 2;
+        break;
+      case 8:
+        v = this.i32();
+        break;
+      case 9:
+        v = bigToValue(this.i64());
+        break;
+      case 10:
+        this.need(1, 'SByte');
+        v = this.view.getInt8(this.pos);
+        this.pos += 1;
+        break;
+      case 11:
+        this.need(4, 'Single');
+        v = this.view.getFloat32(this.pos, true);
+        this.pos += 4;
+        break;
+      case 12:
+        v = formatTimeSpan(this.i64());
+        break;
+      case 13:
+        v = formatDateTime(this.u64());
+        break;
+      case 14:
+        this.need(2, 'UInt16');
+        v = this.view.getUint16(this.pos, true);
+        this.pos += 2;
+        break;
+      case 15:
+        this.need(4, 'UInt32');
+        v = this.view.getUint32(this.pos, true);
+        this.pos += 4;
+        break;
+      case 16:
+        v = bigToValue(this.u64());
+        break;
+      case 17:
+        v = null;
+        break;
+      case 18:
+        v = this.lps();
+        break;
+      default:
+        this.fail(`invalid PrimitiveType ${p}`, this.pos);
+    }
+    return { t: 'prim', ptype: p, v };
+  }
+
+  /** Char: one UTF-8 encoded code point, 1–4 bytes. */
+  private char(): string {
+    const at = this.pos;
+    const b = this.u8('Char');
+    const n = b < 0x80 ? 1 : b >= 0xc0 && b < 0xe0 ? 2 : b >= 0xe0 && b < 0xf0 ? 3 : b >= 0xf0 && b < 0xf8 ? 4 : 0;
+    if (n === 0) this.fail(`invalid UTF-8 lead byte 0x${b.toString(16)} in Char`, at);
+    this.need(n - 1, 'Char');
+    this.pos += n - 1;
+    return utf8.decode(this.bytes.subarray(at, this.pos));
+  }
+
+  // -- structure -------------------------------------------------------------------------------
+
+  private countRecord(): void {
+    const g = this.graph;
+    g.records++;
+    if (g.records > this.limits.maxRecords) throw new Limited(`record limit ${this.limits.maxRecords} reached`);
+    if ((g.records & 0xff) === 0 && Date.now() > this.limits.deadline) throw new Limited('time budget exceeded');
+  }
+
+  private register(obj: NObj): void {
+    if (obj.id === 0) this.fail('object id 0 is invalid');
+    if (obj.id > 0 && this.graph.objects.has(obj.id)) this.fail(`duplicate object id ${obj.id}`);
+    this.graph.objects.set(obj.id, obj);
+  }
+
+  private checkLibrary(id: number, at: number): void {
+    if (!this.graph.libraries.has(id)) this.fail(`reference to unknown library id ${id}`, at);
+  }
+
+  private library(): void {
+    const id = this.i32('LibraryId');
+    const name = this.lps('LibraryName');
+    this.graph.libraries.set(id, { id, name });
+  }
+
+  private classInfo(): { id: number; name: string; memberNames: string[] } {
+    const id = this.i32('ObjectId');
+    const name = this.lps('class name');
+    const at = this.pos;
+    const count = this.lengthCount('MemberCount');
+    if (count > this.remaining) this.fail(`MemberCount ${count} exceeds the ${this.remaining} bytes left`, at);
+    const memberNames: string[] = [];
+    for (let i = 0; i < count; i++) memberNames.push(this.lps('member name'));
+    return { id, name, memberNames };
+  }
+
+  private memberType(bt: number, at: number): MemberType {
+    switch (bt) {
+      case BT.Primitive:
+      case BT.PrimitiveArray:
+        return { bt, ptype: this.primitiveType() };
+      case BT.SystemClass: {
+        const className = this.lps('SystemClass type name');
+        this.graph.declaredTypes.push({ name: className });
+        return { bt, className };
+      }
+      case BT.Class: {
+        const className = this.lps('Class type name');
+        const libAt = this.pos;
+        const libraryId = this.i32('LibraryId');
+        this.checkLibrary(libraryId, libAt);
+        this.graph.declaredTypes.push({ name: className, libraryId });
+        return { bt, className, libraryId };
+      }
+      case BT.String:
+      case BT.Object:
+      case BT.ObjectArray:
+      case BT.StringArray:
+        return { bt };
+      default:
+        this.fail(`invalid BinaryType ${bt}`, at);
+    }
+  }
+
+  private memberTypeInfo(count: number): MemberType[] {
+    this.need(count, 'MemberTypeInfo');
+    const start = this.pos;
+    const bts = Array.from(this.bytes.subarray(start, start + count));
+    this.pos += count;
+    return bts.map((bt, i) => this.memberType(bt, start + i));
+  }
+
+  private pushClass(id: number, meta: ClassMeta, offset: number): NClass {
+    const obj: NClass = { kind: 'class', id, offset, meta, values: [] };
+    this.register(obj);
+    this.stack.push({ obj, types: meta.memberTypes, total: meta.memberNames.length, filled: 0 });
+    return obj;
+  }
+
+  private newMeta(rt: number, typed: boolean, withLibrary: boolean, offset: number): NClass {
+    const info = this.classInfo();
+    const memberTypes = typed ? this.memberTypeInfo(info.memberNames.length) : null;
+    let libraryId: number | undefined;
+    if (withLibrary) {
+      const at = this.pos;
+      libraryId = this.i32('LibraryId');
+      this.checkLibrary(libraryId, at);
+    }
+    const meta: ClassMeta = { ...info, libraryId, memberTypes, recordType: rt };
+    this.metas.set(info.id, meta);
+    this.graph.classes.push(meta);
+    return this.pushClass(info.id, meta, offset);
+  }
+
+  /** Raw primitive elements, after checking the declared count fits the remaining bytes. */
+  private primitiveElements(arr: NArray, p: number): void {
+    const size = PRIM_SIZE[p] ?? 1;
+    if (arr.count * size > this.remaining)
+      this.fail(`array #${arr.id} declares ${arr.count} ${p === 2 ? 'bytes' : 'elements'} but only ${this.remaining} bytes remain`);
+    if (p === 2) {
+      arr.bytes = this.bytes.slice(this.pos, this.pos + arr.count);
+      this.pos += arr.count;
+      return;
+    }
+    for (let i = 0; i < arr.count; i++) {
+      if ((i & 0xffff) === 0xffff && Date.now() > this.limits.deadline) throw new Limited('time budget exceeded');
+      arr.values.push(this.primitive(p));
+    }
+  }
+
+  private newArray(
+    id: number,
+    offset: number,
+    record: NArray['record'],
+    shape: ArrayShape,
+    lengths: number[],
+    elementType: MemberType,
+    lowerBounds?: number[],
+  ): NArray {
+    let count = 1;
+    for (const l of lengths) count *= l;
+    if (count > 0xffffffff) this.fail(`array #${id} declares ${count} elements`);
+    const arr: NArray = { kind: 'array', id, offset, record, shape, lengths, elementType, count, values: [] };
+    if (lowerBounds) arr.lowerBounds = lowerBounds;
+    this.register(arr);
+    if (elementType.bt === BT.Primitive) this.primitiveElements(arr, elementType.ptype ?? 0);
+    else this.stack.push({ obj: arr, types: undefined, total: count, filled: 0 });
+    return arr;
+  }
+
+  private binaryArray(offset: number): NArray {
+    const id = this.i32('ObjectId');
+    const at = this.pos;
+    const t = this.u8('BinaryArrayType');
+    const shape = SHAPES[t];
+    if (!shape) this.fail(`invalid BinaryArrayType ${t}`, at);
+    const rankAt = this.pos;
+    const rank = this.i32('Rank');
+    const rect = t === 2 || t === 5;
+    if (rank < 1 || rank > 32 || (!rect && rank !== 1)) this.fail(`invalid rank ${rank} for a ${shape} array`, rankAt);
+    const lengths: number[] = [];
+    for (let i = 0; i < rank; i++) lengths.push(this.lengthCount('array length'));
+    let lowerBounds: number[] | undefined;
+    if (t >= 3) {
+      lowerBounds = [];
+      for (let i = 0; i < rank; i++) {
+        const lbAt = this.pos;
+        const lb = this.i32('lower bound');
+        if (lb + (lengths[i] ?? 0) > 0x7fffffff || lb < -0x80000000) this.fail(`invalid lower bound ${lb}`, lbAt);
+        lowerBounds.push(lb);
+      }
+    }
+    const btAt = this.pos;
+    const elementType = this.memberType(this.u8('BinaryType'), btAt);
+    return this.newArray(id, offset, 'BinaryArray', shape, lengths, elementType, lowerBounds);
+  }
+
+  /** Read one record that stands for a value (member, array element or top-level object). */
+  private value(): NValue {
+    this.recordStart = this.pos;
+    const offset = this.pos;
+    const rt = this.u8('RecordType');
+    this.countRecord();
+    switch (rt) {
+      case 1: {
+        const id = this.i32('ObjectId');
+        const metaAt = this.pos;
+        const metaId = this.i32('MetadataId');
+        const meta = this.metas.get(metaId);
+        if (!meta) this.fail(`ClassWithId #${id} refers to unknown metadata #${metaId}`, metaAt);
+        return { t: 'obj', obj: this.pushClass(id, meta, offset) };
+      }
+      case 2:
+        return { t: 'obj', obj: this.newMeta(rt, false, false, offset) };
+      case 3:
+        return { t: 'obj', obj: this.newMeta(rt, false, true, offset) };
+      case 4:
+        return { t: 'obj', obj: this.newMeta(rt, true, false, offset) };
+      case 5:
+        return { t: 'obj', obj: this.newMeta(rt, true, true, offset) };
+      case 6: {
+        const id = this.i32('ObjectId');
+        const obj: NObj = { kind: 'string', id, offset, value: this.lps() };
+        this.register(obj);
+        return { t: 'obj', obj };
+      }
+      case 7:
+        return { t: 'obj', obj: this.binaryArray(offset) };
+      case 8:
+        return this.primitive(this.primitiveType());
+      case 9: {
+        const id = this.i32('IdRef');
+        this.refs.push({ id, offset });
+        return { t: 'ref', id, offset };
+      }
+      case 10:
+        return { t: 'null' };
+      case 13:
+        return { t: 'nulls', count: this.u8('NullCount') };
+      case 14:
+        return { t: 'nulls', count: this.lengthCount('NullCount') };
+      case 15: {
+        const id = this.i32('ObjectId');
+        const length = this.lengthCount('array length');
+        const elementType: MemberType = { bt: BT.Primitive, ptype: this.primitiveType() };
+        return { t: 'obj', obj: this.newArray(id, offset, 'ArraySinglePrimitive', 'Single', [length], elementType) };
+      }
+      case 16:
+      case 17: {
+        const id = this.i32('ObjectId');
+        const length = this.lengthCount('array length');
+        const record = rt === 16 ? 'ArraySingleObject' : 'ArraySingleString';
+        const elementType: MemberType = { bt: rt === 16 ? BT.Object : BT.String };
+        return { t: 'obj', obj: this.newArray(id, offset, record, 'Single', [length], elementType) };
+      }
+      default:
+        this.fail(`unexpected record type ${rt}`, offset);
+    }
+  }
+
+  private stringValueWithCode(what: string): string {
+    const at = this.pos;
+    const code = this.u8('PrimitiveType');
+    if (code !== 18) this.fail(`${what}: expected StringValueWithCode, got type ${code}`, at);
+    return this.lps(what);
+  }
+
+  private valueWithCode(): PrimValue {
+    return this.primitive(this.primitiveType(true));
+  }
+
+  private method(rt: number, offset: number): void {
+    const flags = this.i32('MessageEnum');
+    const m: NrbfGraph['methods'][number] = { kind: rt === 21 ? 'call' : 'return', offset, flags, args: [] };
+    this.graph.methods.push(m);
+    if (rt === 21) {
+      m.methodName = this.stringValueWithCode('MethodName');
+      m.typeName = this.stringValueWithCode('TypeName');
+    } else if (flags & MF_RETURN_VALUE_INLINE) m.args.push(this.valueWithCode());
+    if (flags & MF_CONTEXT_INLINE) m.callContext = this.stringValueWithCode('CallContext');
+    if (flags & MF_ARGS_INLINE) {
+      const at = this.pos;
+      const n = this.lengthCount('argument count');
+      if (n > this.remaining) this.fail(`${n} arguments declared, ${this.remaining} bytes left`, at);
+      for (let i = 0; i < n; i++) m.args.push(this.valueWithCode());
+    }
+  }
+
+  run(): void {
+    const g = this.graph;
+    // SerializationHeaderRecord
+    if (this.u8('RecordType') !== 0) this.fail('no SerializationHeaderRecord', 0);
+    g.rootId = this.i32('RootId');
+    g.headerId = this.i32('HeaderId');
+    g.majorVersion = this.i32('MajorVersion');
+    g.minorVersion = this.i32('MinorVersion');
+    g.records = 1;
+    if (g.majorVersion !== 1 || g.minorVersion !== 0) this.fail(`unsupported version ${g.majorVersion}.${g.minorVersion}`, 9);
+
+    for (;;) {
+      const top = this.stack[this.stack.length - 1];
+      if (!top) {
+        this.recordStart = this.pos;
+        if (this.remaining === 0) this.fail('truncated: stream ends without MessageEnd', this.pos);
+        const rt = this.bytes[this.pos] as number;
+        if (rt === 11) {
+          this.pos++;
+          this.countRecord();
+          g.endOffset = this.pos;
+          break;
+        }
+        if (rt === 12 || rt === 21 || rt === 22) {
+          this.pos++;
+          this.countRecord();
+          if (rt === 12) this.library();
+          else this.method(rt, this.recordStart);
+          continue;
+        }
+        const v = this.value();
+        if (v.t !== 'obj') this.fail(`unexpected ${v.t === 'prim' ? 'primitive' : v.t} record at top level`);
+        g.topLevel.push(v.obj);
+        continue;
+      }
+      if (top.filled >= top.total) {
+        this.stack.pop();
+        continue;
+      }
+      const mt: MemberType =
+        top.types === undefined
+          ? (top.obj as NArray).elementType
+          : top.types === null
+            ? { bt: BT.Object }
+            : (top.types[top.filled] as MemberType);
+      if (mt.bt === BT.Primitive) {
+        top.obj.values.push(this.primitive(mt.ptype ?? 0));
+        top.filled++;
+        continue;
+      }
+      // BinaryLibrary records may precede any member value.
+      while (this.bytes[this.pos] === 12) {
+        this.recordStart = this.pos;
+        this.pos++;
+        this.countRecord();
+        this.library();
+      }
+      const v = this.value();
+      if (v.t === 'nulls') {
+        if (top.filled + v.count > top.total)
+          this.fail(`null run of ${v.count} overruns ${top.obj.kind === 'array' ? 'array' : 'object'} #${top.obj.id}`);
+        top.filled += v.count;
+      } else top.filled++;
+      top.obj.values.push(v);
+    }
+
+    for (const ref of this.refs) {
+      if (!g.objects.has(ref.id)) this.fail(`unresolved reference to #${ref.id}`, ref.offset);
+    }
+    if (!g.objects.has(g.rootId)) this.fail(`root object #${g.rootId} not found`, 1);
+  }
+}

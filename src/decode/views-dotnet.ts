@@ -1,0 +1,267 @@
+/**
+ * Quartz.NET views over an MS-NRBF object graph: recognise JobDataMaps (1.x/2.x Hashtable layout with
+ * `DirtyFlagMap+…` members, 3.x `version`/`dirty`/`map` around a Dictionary`2), calendars and triggers,
+ * and flatten map contents to key paths. Bounded in depth and cycle-safe.
+ */
+import type { MapEntry, MapValue } from '../model.js';
+import {
+  BT,
+  baseTypeName,
+  deref,
+  expandElements,
+  member,
+  type NArray,
+  type NClass,
+  type NObj,
+  type NrbfGraph,
+  type NValue,
+  objTypeName,
+  PRIMITIVE_NAMES,
+} from './nrbf-graph.js';
+
+/** At most this many elements of one collection are flattened. */
+const MAX_ITEMS = 100_000;
+
+const JOB_DATA_MAP_TYPES = new Set([
+  'Quartz.JobDataMap',
+  'Quartz.Util.StringKeyDirtyFlagMap',
+  'Quartz.Util.DirtyFlagMap`1',
+  'Quartz.Util.DirtyFlagMap`2',
+  'Quartz.Util.DirtyFlagMap',
+]);
+
+export interface Pair {
+  key: NValue;
+  value: NValue;
+}
+
+/** A display/path string for a map key, or undefined when the key is not a scalar. */
+export function keyText(graph: NrbfGraph, key: NValue | undefined): string | undefined {
+  if (!key) return undefined;
+  if (key.t === 'prim') return key.v === null ? 'null' : String(key.v);
+  const o = deref(graph, key);
+  if (o?.kind === 'string') return o.value;
+  if (o?.kind === 'class') {
+    const boxed = boxedPrimitive(graph, o);
+    if (boxed !== undefined) return String(boxed);
+  }
+  if (key.t === 'null' || key.t === 'nulls') return 'null';
+  return undefined;
+}
+
+/** Elements of an array value, expanded (null runs), bounded. */
+function arrayElements(graph: NrbfGraph, v: NValue | undefined, max = MAX_ITEMS): NValue[] | undefined {
+  const arr = deref(graph, v);
+  if (arr?.kind !== 'array') return undefined;
+  return expandElements(arr.values, max);
+}
+
+/** Key/value pairs of a Hashtable-like or Dictionary-like object, or undefined when it is not one. */
+export function mapPairs(graph: NrbfGraph, obj: NClass): Pair[] | undefined {
+  const keys = member(obj, 'Keys');
+  const values = member(obj, 'Values');
+  if (keys && values) {
+    const ks = arrayElements(graph, keys);
+    const vs = arrayElements(graph, values);
+    if (ks && vs) return ks.map((key, i) => ({ key, value: vs[i] ?? { t: 'null' } }));
+  }
+  const kvp = member(obj, 'KeyValuePairs');
+  if (kvp) {
+    const items = arrayElements(graph, kvp);
+    if (items) {
+      const pairs: Pair[] = [];
+      for (const it of items) {
+        const o = deref(graph, it);
+        if (o?.kind !== 'class') continue;
+        pairs.push({ key: member(o, 'key', 'Key') ?? { t: 'null' }, value: member(o, 'value', 'Value') ?? { t: 'null' } });
+      }
+      return pairs;
+    }
+  }
+  const base = baseTypeName(obj.meta.name);
+  if (base === 'System.Collections.Generic.Dictionary`2' || base === 'System.Collections.Hashtable') return [];
+  return undefined;
+}
+
+/** Items of an ArrayList / List`1 / Quartz.Collection.HashSet (`_items` up to `_size`), or undefined. */
+export function listItems(graph: NrbfGraph, obj: NClass): NValue[] | undefined {
+  const items = member(obj, '_items');
+  if (!items) return undefined;
+  const size = member(obj, '_size');
+  const n = size?.t === 'prim' && typeof size.v === 'number' ? Math.max(0, size.v) : MAX_ITEMS;
+  return arrayElements(graph, items, Math.min(n, MAX_ITEMS));
+}
+
+/** The value of a boxed primitive written as a system class (`System.Int32` with `m_value`). */
+export function boxedPrimitive(_graph: NrbfGraph, obj: NClass): string | number | boolean | null | undefined {
+  if (obj.meta.memberNames.length !== 1 || obj.meta.memberNames[0] !== 'm_value') return undefined;
+  const v = obj.values[0];
+  return v?.t === 'prim' ? v.v : undefined;
+}
+
+export function isJobDataMap(obj: NObj): obj is NClass {
+  return obj.kind === 'class' && JOB_DATA_MAP_TYPES.has(baseTypeName(obj.meta.name));
+}
+
+/** The `map` member of a DirtyFlagMap-derived object (3.x `map`, 1.x `DirtyFlagMap+map`). */
+export function dirtyFlagMapInner(graph: NrbfGraph, obj: NClass): NObj | undefined {
+  return deref(graph, member(obj, 'map'));
+}
+
+function isTrigger(obj: NClass): boolean {
+  const base = baseTypeName(obj.meta.name);
+  return (
+    /Trigger(Impl)?$/.test(base) ||
+    obj.meta.memberNames.some((m) => m.startsWith('AbstractTrigger+') || m === 'AbstractTrigger+jobDataMap')
+  );
+}
+
+function isCalendar(obj: NClass): boolean {
+  const base = baseTypeName(obj.meta.name);
+  return base.startsWith('Quartz.Impl.Calendar.') || (/Calendar$/.test(base) && obj.meta.memberNames.some((m) => m.startsWith('BaseCalendar+')));
+}
+
+function summary(graph: NrbfGraph, obj: NObj): string {
+  if (obj.kind === 'string') return obj.value;
+  if (obj.kind === 'array') {
+    if (obj.bytes) return `${obj.bytes.length} bytes`;
+    return `${obj.count} elements`;
+  }
+  const base = baseTypeName(obj.meta.name);
+  if (base === 'System.DateTimeOffset') {
+    const dt = member(obj, 'DateTime');
+    const off = member(obj, 'OffsetMinutes');
+    if (dt?.t === 'prim' && off?.t === 'prim' && typeof off.v === 'number') {
+      const sign = off.v < 0 ? '-' : '+';
+      const a = Math.abs(off.v);
+      return `${String(dt.v).replace(/Z$/, '')}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+    }
+  }
+  const pairs = mapPairs(graph, obj);
+  if (pairs) return pairs.length === 0 ? 'empty' : `${pairs.length} entries`;
+  return `${obj.meta.memberNames.length} members`;
+}
+
+/** Flatten a value into entries under `path`. */
+function flatten(graph: NrbfGraph, v: NValue | undefined, path: string[], out: MapEntry[], seen: Set<NObj>, depth: number, maxDepth: number): void {
+  if (!v || v.t === 'null' || v.t === 'nulls') {
+    out.push({ path, value: null });
+    return;
+  }
+  if (v.t === 'prim') {
+    out.push({ path, value: v.v, valueType: PRIMITIVE_NAMES[v.ptype] });
+    return;
+  }
+  const obj = deref(graph, v);
+  if (!obj) {
+    out.push({ path, value: { type: 'unresolved', summary: v.t === 'ref' ? `#${v.id}` : '' } });
+    return;
+  }
+  if (obj.kind === 'string') {
+    out.push({ path, value: obj.value, valueType: 'System.String' });
+    return;
+  }
+  const type = objTypeName(obj);
+  if (seen.has(obj) || depth >= maxDepth) {
+    out.push({ path, value: { type, summary: seen.has(obj) ? `→ #${obj.id}` : 'depth limit' } });
+    return;
+  }
+  if (obj.kind === 'array') {
+    if (obj.bytes || obj.elementType.bt === BT.Primitive) {
+      out.push({ path, value: { type, summary: summary(graph, obj) } });
+      return;
+    }
+    seen.add(obj);
+    const items = expandElements(obj.values, MAX_ITEMS);
+    if (items.length === 0) out.push({ path, value: { type, summary: 'empty' } });
+    items.forEach((it, i) => flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth));
+    seen.delete(obj);
+    return;
+  }
+  const boxed = boxedPrimitive(graph, obj);
+  if (boxed !== undefined) {
+    out.push({ path, value: boxed, valueType: obj.meta.name });
+    return;
+  }
+  seen.add(obj);
+  try {
+    if (isJobDataMap(obj)) {
+      const inner = dirtyFlagMapInner(graph, obj);
+      if (inner?.kind === 'class') {
+        const pairs = mapPairs(graph, inner);
+        if (pairs) {
+          if (pairs.length === 0) out.push({ path, value: { type, summary: 'empty' } });
+          flattenPairs(graph, pairs, path, out, seen, depth, maxDepth);
+          return;
+        }
+      }
+    }
+    const pairs = mapPairs(graph, obj);
+    if (pairs) {
+      if (pairs.length === 0) out.push({ path, value: { type, summary: 'empty' } });
+      flattenPairs(graph, pairs, path, out, seen, depth, maxDepth);
+      return;
+    }
+    const items = listItems(graph, obj);
+    if (items) {
+      if (items.length === 0) out.push({ path, value: { type, summary: 'empty' } });
+      items.forEach((it, i) => flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth));
+      return;
+    }
+    out.push({ path, value: { type, summary: summary(graph, obj) } });
+  } finally {
+    seen.delete(obj);
+  }
+}
+
+function flattenPairs(graph: NrbfGraph, pairs: Pair[], path: string[], out: MapEntry[], seen: Set<NObj>, depth: number, maxDepth: number): void {
+  pairs.forEach((p, i) => {
+    const k = keyText(graph, p.key) ?? `{key ${i}}`;
+    flatten(graph, p.value, [...path, k], out, seen, depth + 1, maxDepth);
+  });
+}
+
+export interface DotnetView {
+  quartzObject?: string;
+  entries: MapEntry[];
+}
+
+/** Recognise the Quartz object at the root and flatten its JobDataMap (or map-like content). */
+export function dotnetQuartzView(graph: NrbfGraph, root: NObj | undefined, maxDepth: number): DotnetView {
+  const entries: MapEntry[] = [];
+  if (!root || root.kind !== 'class') return { entries };
+  const seen = new Set<NObj>();
+  if (isJobDataMap(root)) {
+    flattenInner(graph, root, [], entries, seen, maxDepth);
+    return { quartzObject: 'JobDataMap', entries };
+  }
+  if (isTrigger(root)) {
+    const jdm = deref(graph, member(root, 'jobDataMap'));
+    if (jdm?.kind === 'class') flattenInner(graph, jdm, ['jobDataMap'], entries, seen, maxDepth);
+    return { quartzObject: 'Trigger', entries };
+  }
+  if (isCalendar(root)) return { quartzObject: 'Calendar', entries };
+  if (mapPairs(graph, root)) flatten(graph, { t: 'obj', obj: root }, [], entries, seen, 0, maxDepth);
+  return { entries };
+}
+
+/** Flatten a JobDataMap's contents; an empty map gives no entries. */
+function flattenInner(graph: NrbfGraph, jdm: NClass, path: string[], out: MapEntry[], seen: Set<NObj>, maxDepth: number): void {
+  const inner = isJobDataMap(jdm) ? dirtyFlagMapInner(graph, jdm) : jdm;
+  if (inner?.kind !== 'class') return;
+  const pairs = mapPairs(graph, inner);
+  if (!pairs) return;
+  seen.add(jdm);
+  seen.add(inner);
+  flattenPairs(graph, pairs, path, out, seen, 0, maxDepth);
+}
+
+/** A member name as a path segment: `DirtyFlagMap+map` → `map`, `<Url>k__BackingField` → `Url`. */
+export function memberPathName(name: string): string {
+  const plus = name.lastIndexOf('+');
+  const n = plus >= 0 ? name.slice(plus + 1) : name;
+  const m = /^<(.+)>k__BackingField$/.exec(n);
+  return m?.[1] ?? n;
+}
+
+export type { NArray };
