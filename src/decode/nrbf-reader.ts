@@ -6,7 +6,7 @@
  * null runs are kept compressed, so a 20-byte stream declaring 2^31 elements costs nothing.
  * Any violation stops the read with `malformed` and keeps everything learned so far.
  */
-import type { Limits } from './types.js';
+
 import {
   type ArrayShape,
   BT,
@@ -19,6 +19,7 @@ import {
   type NValue,
   type PrimValue,
 } from './nrbf-graph.js';
+import type { Limits } from './types.js';
 
 const MAX_ARRAY_LENGTH = 2_147_483_591;
 const SHAPES: ArrayShape[] = ['Single', 'Jagged', 'Rectangular', 'SingleOffset', 'JaggedOffset', 'RectangularOffset'];
@@ -151,7 +152,8 @@ class Reader {
     return this.bytes.length - this.pos;
   }
   private need(n: number, what: string): void {
-    if (n > this.remaining) throw new NrbfError(this.pos, `truncated: ${what} needs ${n} bytes, ${this.remaining} left`);
+    if (n > this.remaining)
+      throw new NrbfError(this.pos, `truncated: ${what} needs ${n} bytes, ${this.remaining} left`);
   }
   private u8(what = 'byte'): number {
     this.need(1, what);
@@ -196,7 +198,8 @@ class Reader {
       len += (b & 0x7f) * 2 ** (7 * i);
       if ((b & 0x80) === 0) break;
     }
-    if (len > this.remaining) throw new NrbfError(at, `truncated: ${what} declares ${len} bytes, ${this.remaining} left`);
+    if (len > this.remaining)
+      throw new NrbfError(at, `truncated: ${what} declares ${len} bytes, ${this.remaining} left`);
     const end = this.pos + len;
     const cut = Math.min(len, Math.max(0, this.limits.maxStringLength) * 4);
     const s = utf8.decode(this.bytes.subarray(this.pos, this.pos + cut));
@@ -393,7 +396,9 @@ class Reader {
   private primitiveElements(arr: NArray, p: number): void {
     const size = PRIM_SIZE[p] ?? 1;
     if (arr.count * size > this.remaining)
-      this.fail(`array #${arr.id} declares ${arr.count} ${p === 2 ? 'bytes' : 'elements'} but only ${this.remaining} bytes remain`);
+      this.fail(
+        `array #${arr.id} declares ${arr.count} ${p === 2 ? 'bytes' : 'elements'} but only ${this.remaining} bytes remain`,
+      );
     if (p === 2) {
       arr.bytes = this.bytes.slice(this.pos, this.pos + arr.count);
       this.pos += arr.count;
@@ -552,7 +557,8 @@ class Reader {
     g.majorVersion = this.i32('MajorVersion');
     g.minorVersion = this.i32('MinorVersion');
     g.records = 1;
-    if (g.majorVersion !== 1 || g.minorVersion !== 0) this.fail(`unsupported version ${g.majorVersion}.${g.minorVersion}`, 9);
+    if (g.majorVersion !== 1 || g.minorVersion !== 0)
+      this.fail(`unsupported version ${g.majorVersion}.${g.minorVersion}`, 9);
 
     for (;;) {
       const top = this.stack[this.stack.length - 1];

@@ -3,14 +3,13 @@
  * `DirtyFlagMap+…` members, 3.x `version`/`dirty`/`map` around a Dictionary`2), calendars and triggers,
  * and flatten map contents to key paths. Bounded in depth and cycle-safe.
  */
-import type { MapEntry, MapValue } from '../model.js';
+import type { MapEntry } from '../model.js';
 import {
   BT,
   baseTypeName,
   deref,
   expandElements,
   member,
-  type NArray,
   type NClass,
   type NObj,
   type NrbfGraph,
@@ -63,7 +62,12 @@ export function mapPairs(graph: NrbfGraph, obj: NClass): Pair[] | undefined {
   if (keys && values) {
     const ks = arrayElements(graph, keys);
     const vs = arrayElements(graph, values);
-    if (ks && vs) return ks.map((key, i) => ({ key, value: vs[i] ?? { t: 'null' } }));
+    if (ks && vs) {
+      const n = Math.max(ks.length, vs.length);
+      const pairs: Pair[] = [];
+      for (let i = 0; i < n; i++) pairs.push({ key: ks[i] ?? { t: 'null' }, value: vs[i] ?? { t: 'null' } });
+      return pairs;
+    }
   }
   const kvp = member(obj, 'KeyValuePairs');
   if (kvp) {
@@ -73,7 +77,10 @@ export function mapPairs(graph: NrbfGraph, obj: NClass): Pair[] | undefined {
       for (const it of items) {
         const o = deref(graph, it);
         if (o?.kind !== 'class') continue;
-        pairs.push({ key: member(o, 'key', 'Key') ?? { t: 'null' }, value: member(o, 'value', 'Value') ?? { t: 'null' } });
+        pairs.push({
+          key: member(o, 'key', 'Key') ?? { t: 'null' },
+          value: member(o, 'value', 'Value') ?? { t: 'null' },
+        });
       }
       return pairs;
     }
@@ -118,7 +125,10 @@ function isTrigger(obj: NClass): boolean {
 
 function isCalendar(obj: NClass): boolean {
   const base = baseTypeName(obj.meta.name);
-  return base.startsWith('Quartz.Impl.Calendar.') || (/Calendar$/.test(base) && obj.meta.memberNames.some((m) => m.startsWith('BaseCalendar+')));
+  return (
+    base.startsWith('Quartz.Impl.Calendar.') ||
+    (/Calendar$/.test(base) && obj.meta.memberNames.some((m) => m.startsWith('BaseCalendar+')))
+  );
 }
 
 function summary(graph: NrbfGraph, obj: NObj): string {
@@ -143,7 +153,15 @@ function summary(graph: NrbfGraph, obj: NObj): string {
 }
 
 /** Flatten a value into entries under `path`. */
-function flatten(graph: NrbfGraph, v: NValue | undefined, path: string[], out: MapEntry[], seen: Set<NObj>, depth: number, maxDepth: number): void {
+function flatten(
+  graph: NrbfGraph,
+  v: NValue | undefined,
+  path: string[],
+  out: MapEntry[],
+  seen: Set<NObj>,
+  depth: number,
+  maxDepth: number,
+): void {
   if (!v || v.t === 'null' || v.t === 'nulls') {
     out.push({ path, value: null });
     return;
@@ -174,7 +192,9 @@ function flatten(graph: NrbfGraph, v: NValue | undefined, path: string[], out: M
     seen.add(obj);
     const items = expandElements(obj.values, MAX_ITEMS);
     if (items.length === 0) out.push({ path, value: { type, summary: 'empty' } });
-    items.forEach((it, i) => flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth));
+    items.forEach((it, i) => {
+      flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth);
+    });
     seen.delete(obj);
     return;
   }
@@ -205,7 +225,9 @@ function flatten(graph: NrbfGraph, v: NValue | undefined, path: string[], out: M
     const items = listItems(graph, obj);
     if (items) {
       if (items.length === 0) out.push({ path, value: { type, summary: 'empty' } });
-      items.forEach((it, i) => flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth));
+      items.forEach((it, i) => {
+        flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth);
+      });
       return;
     }
     out.push({ path, value: { type, summary: summary(graph, obj) } });
@@ -214,7 +236,15 @@ function flatten(graph: NrbfGraph, v: NValue | undefined, path: string[], out: M
   }
 }
 
-function flattenPairs(graph: NrbfGraph, pairs: Pair[], path: string[], out: MapEntry[], seen: Set<NObj>, depth: number, maxDepth: number): void {
+function flattenPairs(
+  graph: NrbfGraph,
+  pairs: Pair[],
+  path: string[],
+  out: MapEntry[],
+  seen: Set<NObj>,
+  depth: number,
+  maxDepth: number,
+): void {
   pairs.forEach((p, i) => {
     const k = keyText(graph, p.key) ?? `{key ${i}}`;
     flatten(graph, p.value, [...path, k], out, seen, depth + 1, maxDepth);
@@ -229,7 +259,7 @@ export interface DotnetView {
 /** Recognise the Quartz object at the root and flatten its JobDataMap (or map-like content). */
 export function dotnetQuartzView(graph: NrbfGraph, root: NObj | undefined, maxDepth: number): DotnetView {
   const entries: MapEntry[] = [];
-  if (!root || root.kind !== 'class') return { entries };
+  if (root?.kind !== 'class') return { entries };
   const seen = new Set<NObj>();
   if (isJobDataMap(root)) {
     flattenInner(graph, root, [], entries, seen, maxDepth);
@@ -246,7 +276,14 @@ export function dotnetQuartzView(graph: NrbfGraph, root: NObj | undefined, maxDe
 }
 
 /** Flatten a JobDataMap's contents; an empty map gives no entries. */
-function flattenInner(graph: NrbfGraph, jdm: NClass, path: string[], out: MapEntry[], seen: Set<NObj>, maxDepth: number): void {
+function flattenInner(
+  graph: NrbfGraph,
+  jdm: NClass,
+  path: string[],
+  out: MapEntry[],
+  seen: Set<NObj>,
+  maxDepth: number,
+): void {
   const inner = isJobDataMap(jdm) ? dirtyFlagMapInner(graph, jdm) : jdm;
   if (inner?.kind !== 'class') return;
   const pairs = mapPairs(graph, inner);
@@ -263,5 +300,3 @@ export function memberPathName(name: string): string {
   const m = /^<(.+)>k__BackingField$/.exec(n);
   return m?.[1] ?? n;
 }
-
-export type { NArray };

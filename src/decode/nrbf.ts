@@ -1,0 +1,411 @@
+/**
+ * MS-NRBF (.NET BinaryFormatter) format parser: bytes → FormatResult (typed tree, type inventory,
+ * Quartz.NET view, every string and Byte[] with its path). Never throws; never recurses into nested
+ * payloads (the decode entry point searches `strings` and `byteArrays`).
+ */
+import type { FoundString, TreeNode, TypeRef } from '../model.js';
+import {
+  BT,
+  baseTypeName,
+  deref,
+  type NArray,
+  type NClass,
+  type NObj,
+  type NrbfGraph,
+  type NValue,
+  objTypeName,
+  PRIMITIVE_NAMES,
+} from './nrbf-graph.js';
+import { readNrbf } from './nrbf-reader.js';
+import type { FormatResult, Limits } from './types.js';
+import { dotnetQuartzView, keyText, mapPairs, memberPathName } from './views-dotnet.js';
+
+export { formatDateTime, formatTimeSpan, readNrbf } from './nrbf-reader.js';
+
+/** Recursion cap of the tree walk, whatever limits.maxDepth says (the JS stack is the bound). */
+const HARD_DEPTH = 400;
+/** Children shown for one primitive array. */
+const MAX_PRIMITIVE_CHILDREN = 64;
+/** Nodes per tree (beyond: one "…" node). */
+const MAX_NODES = 200_000;
+/** Type-name splitting bounds (TypeName.TryParse uses MaxNodes 20; we are a little more lenient). */
+const MAX_TYPE_NODES = 64;
+const MAX_TYPE_DEPTH = 32;
+
+// ---------------------------------------------------------------------------------------------
+// Type names
+
+export interface ParsedTypeName {
+  /** Full name without generic arguments, array suffix or assembly (keeps the `N arity). */
+  name: string;
+  assembly?: string;
+  args: ParsedTypeName[];
+  /** Array suffixes, e.g. '[]' or '[,]'. */
+  arrays: string[];
+}
+
+/**
+ * Split a CLR type name with inline generic arguments, e.g.
+ * ``System.Collections.Generic.Dictionary`2[[System.String, mscorlib],[System.Object, mscorlib]][]``.
+ * Bounded: at most MAX_TYPE_NODES names and MAX_TYPE_DEPTH nesting; beyond, the rest is not split.
+ */
+export function parseTypeName(s: string, assemblyQualified = false): ParsedTypeName {
+  let i = 0;
+  let nodes = 0;
+  const parse = (depth: number, inBrackets: boolean, allowAssembly: boolean): ParsedTypeName => {
+    nodes++;
+    const start = i;
+    while (i < s.length && s[i] !== '[' && s[i] !== ',' && s[i] !== ']') i++;
+    const t: ParsedTypeName = { name: s.slice(start, i).trim(), args: [], arrays: [] };
+    while (i < s.length && s[i] === '[') {
+      const next = s[i + 1];
+      if (next === ']' || next === ',' || next === '*') {
+        const end = s.indexOf(']', i);
+        if (end < 0) {
+          i = s.length;
+          break;
+        }
+        t.arrays.push(s.slice(i, end + 1));
+        i = end + 1;
+        continue;
+      }
+      if (depth >= MAX_TYPE_DEPTH || nodes >= MAX_TYPE_NODES) {
+        i = s.length;
+        break;
+      }
+      i++; // '['
+      for (;;) {
+        if (i >= s.length || nodes >= MAX_TYPE_NODES) {
+          i = s.length;
+          break;
+        }
+        if (s[i] === '[') {
+          i++;
+          t.args.push(parse(depth + 1, true, true));
+          if (s[i] === ']') i++;
+        } else t.args.push(parse(depth + 1, true, false));
+        while (s[i] === ' ') i++;
+        if (s[i] === ',') {
+          i++;
+          while (s[i] === ' ') i++;
+          continue;
+        }
+        if (s[i] === ']') i++;
+        break;
+      }
+    }
+    if (allowAssembly && s[i] === ',') {
+      i++;
+      const start2 = i;
+      if (inBrackets) while (i < s.length && s[i] !== ']') i++;
+      else i = s.length;
+      const asm = s.slice(start2, i).trim();
+      if (asm) t.assembly = asm;
+    }
+    return t;
+  };
+  return parse(0, false, assemblyQualified);
+}
+
+/** Every type in a parsed name, outer first, then generic arguments (depth-first). */
+export function flattenTypeName(t: ParsedTypeName, outerAssembly?: string): { name: string; assembly?: string }[] {
+  const out: { name: string; assembly?: string }[] = [];
+  const walk = (n: ParsedTypeName, asm: string | undefined) => {
+    if (n.name) out.push(asm ? { name: n.name, assembly: asm } : { name: n.name });
+    for (const a of n.args) walk(a, a.assembly);
+  };
+  walk(t, t.assembly ?? outerAssembly);
+  return out;
+}
+
+function simpleAssemblyName(display: string): string {
+  return display.split(',')[0]?.trim() ?? display;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Parser entry point
+
+export function parseNrbf(bytes: Uint8Array, limits: Limits): FormatResult {
+  const result: FormatResult = { format: 'nrbf', types: [], entries: [], strings: [], byteArrays: [] };
+  try {
+    const graph = readNrbf(bytes, limits);
+    if (graph.malformed) result.malformed = graph.malformed;
+    if (graph.limited) result.limited = graph.limited;
+    collectTypes(graph, result);
+    if (graph.methods.length > 0) result.methodCall = true;
+    buildTreeAndStrings(graph, bytes, limits, result);
+    const root = graph.objects.get(graph.rootId);
+    const view = dotnetQuartzView(graph, root, Math.min(limits.maxDepth, HARD_DEPTH));
+    result.entries = view.entries;
+    if (view.quartzObject) result.quartzObject = view.quartzObject;
+    if (graph.endOffset !== undefined && graph.endOffset < bytes.length && !result.malformed) {
+      result.malformed = {
+        offset: graph.endOffset,
+        reason: `${bytes.length - graph.endOffset} trailing bytes after MessageEnd`,
+      };
+      result.byteArrays.push({ path: ['(trailing)'], bytes: bytes.slice(graph.endOffset) });
+    }
+  } catch (e) {
+    result.malformed ??= { offset: 0, reason: `parser error: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  return result;
+}
+
+function collectTypes(graph: NrbfGraph, result: FormatResult): void {
+  const seen = new Set<string>();
+  const versions = new Set<string>();
+  const add = (name: string, assembly: string | undefined, via: string) => {
+    const key = `${name}\u0000${assembly ?? ''}`;
+    if (!name || seen.has(key)) return;
+    seen.add(key);
+    const t: TypeRef = { name, ecosystem: 'dotnet', via };
+    if (assembly) t.assembly = assembly;
+    result.types.push(t);
+    noteVersion(assembly);
+  };
+  const noteVersion = (assembly: string | undefined) => {
+    if (!assembly) return;
+    const simple = simpleAssemblyName(assembly);
+    const v = /Version\s*=\s*([0-9.]+)/i.exec(assembly);
+    if (/^Quartz(\.|$)/i.test(simple) && v) versions.add(`${simple}, Version=${v[1]}`);
+  };
+  const addName = (full: string, assembly: string | undefined, via: string, qualified = false) => {
+    for (const t of flattenTypeName(parseTypeName(full, qualified), assembly)) add(t.name, t.assembly, via);
+  };
+  for (const lib of graph.libraries.values()) noteVersion(lib.name);
+  for (const c of graph.classes) {
+    const asm = c.libraryId !== undefined ? graph.libraries.get(c.libraryId)?.name : undefined;
+    addName(c.name, asm, 'nrbf-class');
+  }
+  for (const d of graph.declaredTypes) {
+    const asm = d.libraryId !== undefined ? graph.libraries.get(d.libraryId)?.name : undefined;
+    addName(d.name, asm, 'nrbf-member-type');
+  }
+  for (const m of graph.methods) if (m.typeName) addName(m.typeName, undefined, 'nrbf-method', true);
+  // Types a DelegateSerializationHolder / MemberInfoSerializationHolder would load by name.
+  for (const obj of graph.objects.values()) {
+    if (obj.kind !== 'class') continue;
+    const base = baseTypeName(obj.meta.name);
+    if (base === 'System.DelegateSerializationHolder+DelegateEntry') {
+      for (const [typeM, asmM] of [
+        ['type', 'assembly'],
+        ['targetTypeName', 'targetTypeAssembly'],
+      ] as const) {
+        const t = stringOf(graph, memberOf(obj, typeM));
+        if (t) addName(t, stringOf(graph, memberOf(obj, asmM)), 'nrbf-delegate');
+      }
+    } else if (base === 'System.Reflection.MemberInfoSerializationHolder') {
+      const t = stringOf(graph, memberOf(obj, 'ClassName'));
+      if (t) addName(t, stringOf(graph, memberOf(obj, 'AssemblyName')), 'nrbf-delegate');
+    }
+  }
+  if (versions.size > 0) result.quartzVersions = [...versions];
+}
+
+function memberOf(obj: NClass, name: string): NValue | undefined {
+  const i = obj.meta.memberNames.indexOf(name);
+  return i >= 0 ? obj.values[i] : undefined;
+}
+
+function stringOf(graph: NrbfGraph, v: NValue | undefined): string | undefined {
+  if (v?.t === 'prim' && typeof v.v === 'string') return v.v;
+  const o = deref(graph, v);
+  return o?.kind === 'string' ? o.value : undefined;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Tree and strings
+
+interface WalkCtx {
+  graph: NrbfGraph;
+  visited: Set<NObj>;
+  strings: FoundString[];
+  byteArrays: FormatResult['byteArrays'];
+  maxDepth: number;
+  nodes: number;
+  limited?: string;
+}
+
+function buildTreeAndStrings(graph: NrbfGraph, bytes: Uint8Array, limits: Limits, result: FormatResult): void {
+  const ctx: WalkCtx = {
+    graph,
+    visited: new Set(),
+    strings: result.strings,
+    byteArrays: result.byteArrays,
+    maxDepth: Math.max(1, Math.min(limits.maxDepth, HARD_DEPTH)),
+    nodes: 0,
+  };
+  const root = graph.objects.get(graph.rootId);
+  const extra: TreeNode[] = [];
+  let rootNode: TreeNode | undefined;
+  if (root) rootNode = walk(ctx, { t: 'obj', obj: root }, 'root', [], 0);
+  // Objects not reachable from the root (or all of them when the root is missing): still walked,
+  // so their strings and byte arrays are seen.
+  for (const obj of graph.topLevel) {
+    if (ctx.visited.has(obj) || obj === root) continue;
+    extra.push(walk(ctx, { t: 'obj', obj }, `unreferenced #${obj.id}`, [`#${obj.id}`], 0));
+  }
+  for (const m of graph.methods) {
+    const children: TreeNode[] = [];
+    const path = [`(method ${m.kind})`];
+    if (m.methodName !== undefined) {
+      children.push({ label: 'MethodName', type: 'System.String', value: m.methodName });
+      ctx.strings.push({ path: [...path, 'MethodName'], value: m.methodName });
+    }
+    if (m.typeName !== undefined) {
+      children.push({ label: 'TypeName', type: 'System.String', value: m.typeName });
+      ctx.strings.push({ path: [...path, 'TypeName'], value: m.typeName });
+    }
+    if (m.callContext !== undefined) {
+      children.push({ label: 'CallContext', type: 'System.String', value: m.callContext });
+      ctx.strings.push({ path: [...path, 'CallContext'], value: m.callContext });
+    }
+    m.args.forEach((a, i) => {
+      children.push({ label: `arg[${i}]`, type: PRIMITIVE_NAMES[a.ptype], value: a.v });
+      if (typeof a.v === 'string' && a.ptype === 18) ctx.strings.push({ path: [...path, `arg[${i}]`], value: a.v });
+    });
+    extra.push({
+      label: `Binary${m.kind === 'call' ? 'MethodCall' : 'MethodReturn'}`,
+      offset: m.offset,
+      value: `flags=0x${m.flags.toString(16)}`,
+      children,
+    });
+  }
+  // Strings of objects that were never reached (e.g. inside a record cut short).
+  const emitted = new Set(ctx.strings.map((s) => s.value));
+  for (const obj of graph.objects.values()) {
+    if (obj.kind === 'string' && !emitted.has(obj.value)) {
+      ctx.strings.push({ path: [`#${obj.id}`], value: obj.value });
+      emitted.add(obj.value);
+    }
+  }
+  if (rootNode && extra.length === 0) result.tree = rootNode;
+  else
+    result.tree = {
+      label: 'stream',
+      type: 'MS-NRBF',
+      offset: 0,
+      children: [...(rootNode ? [rootNode] : []), ...extra],
+    };
+  if (ctx.limited && !result.limited) result.limited = ctx.limited;
+  void bytes;
+}
+
+function hexPreview(b: Uint8Array): string {
+  const head = Array.from(b.subarray(0, 16), (x) => x.toString(16).padStart(2, '0')).join(' ');
+  return `${b.length} bytes${b.length > 0 ? `: ${head}${b.length > 16 ? ' …' : ''}` : ''}`;
+}
+
+function walk(ctx: WalkCtx, v: NValue, label: string, path: string[], depth: number): TreeNode {
+  ctx.nodes++;
+  if (v.t === 'prim') {
+    if (v.ptype === 18 && typeof v.v === 'string') ctx.strings.push({ path, value: v.v });
+    return { label, type: PRIMITIVE_NAMES[v.ptype], value: v.v };
+  }
+  if (v.t === 'null') return { label, value: null };
+  if (v.t === 'nulls') return { label, value: null, type: `null ×${v.count}` };
+  const obj = deref(ctx.graph, v);
+  if (!obj) return { label, value: `→ #${v.t === 'ref' ? v.id : '?'} (unresolved)` };
+  if (obj.kind === 'string') {
+    ctx.strings.push({ path, value: obj.value });
+    return { label, type: 'System.String', value: obj.value, offset: obj.offset };
+  }
+  const type = objTypeName(obj);
+  if (ctx.visited.has(obj)) return { label, type, value: `→ #${obj.id}`, offset: obj.offset };
+  ctx.visited.add(obj);
+  if (depth >= ctx.maxDepth || ctx.nodes > MAX_NODES) {
+    ctx.limited ??=
+      depth >= ctx.maxDepth ? `depth limit ${ctx.maxDepth} reached` : `tree node limit ${MAX_NODES} reached`;
+    markReachable(ctx, obj, path);
+    return { label, type, value: '… (limit)', offset: obj.offset };
+  }
+  const node: TreeNode = { label, type, offset: obj.offset, children: [] };
+  const children = node.children as TreeNode[];
+  if (obj.kind === 'array') walkArray(ctx, obj, path, depth, children);
+  else walkClass(ctx, obj, path, depth, children);
+  return node;
+}
+
+/** Past the depth/node limit: still report strings and byte arrays below, iteratively. */
+function markReachable(ctx: WalkCtx, start: NObj, path: string[]): void {
+  const stack: NObj[] = [start];
+  let budget = 1_000_000;
+  while (stack.length > 0 && budget-- > 0) {
+    const o = stack.pop() as NObj;
+    const vals = o.kind === 'string' ? [] : o.values;
+    if (o.kind === 'array' && o.bytes) ctx.byteArrays.push({ path: [...path, `#${o.id}`], bytes: o.bytes });
+    for (const v of vals) {
+      if (v.t === 'prim' && v.ptype === 18 && typeof v.v === 'string')
+        ctx.strings.push({ path: [...path, '…'], value: v.v });
+      const c = deref(ctx.graph, v);
+      if (!c) continue;
+      if (c.kind === 'string') ctx.strings.push({ path: [...path, '…'], value: c.value });
+      else if (!ctx.visited.has(c)) {
+        ctx.visited.add(c);
+        stack.push(c);
+      }
+    }
+  }
+}
+
+function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, children: TreeNode[]): void {
+  if (arr.bytes) {
+    ctx.byteArrays.push({ path, bytes: arr.bytes });
+    children.push({ label: 'bytes', type: 'System.Byte[]', value: hexPreview(arr.bytes) });
+    return;
+  }
+  if (arr.elementType.bt === BT.Primitive) {
+    arr.values.slice(0, MAX_PRIMITIVE_CHILDREN).forEach((v, i) => {
+      children.push(walk(ctx, v, `[${i}]`, [...path, `[${i}]`], depth + 1));
+    });
+    if (arr.values.length > MAX_PRIMITIVE_CHILDREN)
+      children.push({ label: '…', value: `${arr.values.length - MAX_PRIMITIVE_CHILDREN} more` });
+    return;
+  }
+  let index = 0;
+  for (const v of arr.values) {
+    if (v.t === 'nulls') {
+      children.push({ label: `[${index}..${index + v.count - 1}]`, value: null, type: `null ×${v.count}` });
+      index += v.count;
+      continue;
+    }
+    children.push(walk(ctx, v, `[${index}]`, [...path, `[${index}]`], depth + 1));
+    index++;
+  }
+}
+
+function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, children: TreeNode[]): void {
+  const graph = ctx.graph;
+  const pairs = mapPairs(graph, obj);
+  const skip = new Set<string>();
+  if (pairs) for (const m of ['Keys', 'Values', 'KeyValuePairs']) skip.add(m);
+  obj.meta.memberNames.forEach((name, i) => {
+    if (skip.has(name)) return;
+    const v = obj.values[i];
+    if (!v) {
+      children.push({ label: name, value: '(not read)' });
+      return;
+    }
+    children.push(walk(ctx, v, name, [...path, memberPathName(name)], depth + 1));
+  });
+  if (pairs) {
+    // Mark the pair containers visited so they are not reported as unreferenced.
+    for (const m of ['Keys', 'Values', 'KeyValuePairs']) {
+      const c = deref(graph, memberOf(obj, m));
+      if (c) ctx.visited.add(c);
+      if (c?.kind === 'array')
+        for (const e of c.values) {
+          const kv = deref(graph, e);
+          if (kv) ctx.visited.add(kv);
+        }
+    }
+    pairs.forEach((p, i) => {
+      const k = keyText(graph, p.key);
+      const keyObj = deref(graph, p.key);
+      if (keyObj?.kind === 'string') ctx.strings.push({ path: [...path, '(key)'], value: keyObj.value });
+      if (k === undefined) children.push(walk(ctx, p.key, `{key ${i}}`, [...path, `{key ${i}}`], depth + 1));
+      const label = k ?? `{key ${i}}`;
+      children.push(walk(ctx, p.value, label, [...path, label], depth + 1));
+    });
+  }
+}
