@@ -332,6 +332,8 @@ export interface BlobInventory {
   types: Record<string, number>;
   /** Added for QA-U01: DecodeResult.quartzVersions seen (e.g. 'Quartz, Version=2.3.3.0') → blob count. */
   quartzVersions?: Record<string, number>;
+  /** Added for QA-J04: QRTZ_JOB_DETAILS JOB_CLASS_NAME → row count (filled by the engine from BlobRow.jobClassName). */
+  jobClasses?: Record<string, number>;
   /** Reading the rows failed, or the family was skipped. */
   unreadable?: Unreadable;
 }
