@@ -18,7 +18,6 @@ import type {
   Membership,
   Principal,
   QuartzTable,
-  QuartzTableName,
   TamperObject,
 } from '../src/model.js';
 import { loadQuery } from '../src/queries.js';

@@ -328,8 +328,10 @@ export interface BlobInventory {
   byColumn: Record<string, Record<string, { rows: number; bytes: number }>>;
   rows: number;
   bytes: number;
-  /** Distinct type names seen, with counts. */
+  /** Distinct type names seen, with counts (rows that contain them). */
   types: Record<string, number>;
+  /** The same, split by ecosystem (dotnet / java). */
+  typesByEcosystem: { dotnet: Record<string, number>; java: Record<string, number> };
   /** Added for QA-U01: DecodeResult.quartzVersions seen (e.g. 'Quartz, Version=2.3.3.0') → blob count. */
   quartzVersions?: Record<string, number>;
   /** Added for QA-J04: QRTZ_JOB_DETAILS JOB_CLASS_NAME → row count (filled by the engine from BlobRow.jobClassName). */

@@ -1,0 +1,59 @@
+/** QA-G01 — the service account is superuser or holds role-administration attributes (PostgreSQL). */
+import type { Check, FindingDraft } from '../../model.js';
+import { MITIGATION, notEvaluated, pgIdent, principalObject } from '../util.js';
+
+const ATTRS: Record<string, { severity: 'critical' | 'high'; why: string; undo: string }> = {
+  superuser: {
+    severity: 'critical',
+    why: 'bypasses every permission: COPY … PROGRAM runs OS commands',
+    undo: 'NOSUPERUSER',
+  },
+  createrole: {
+    severity: 'high',
+    why: 'can create and alter roles (near-superuser before PostgreSQL 16)',
+    undo: 'NOCREATEROLE',
+  },
+  bypassrls: { severity: 'high', why: 'ignores every row-level security policy', undo: 'NOBYPASSRLS' },
+  replication: { severity: 'high', why: 'can stream the whole cluster, JobStore included', undo: 'NOREPLICATION' },
+};
+
+export const g01: Check = {
+  meta: {
+    id: 'QA-G01',
+    title: 'Service account has superuser or role-administration attributes',
+    family: 'grants',
+    severity: 'critical',
+    mitigation: MITIGATION.leastPrivilege,
+    remediation:
+      'Remove the attributes from the Quartz role: ALTER ROLE … NOSUPERUSER NOCREATEROLE NOBYPASSRLS NOREPLICATION.',
+    dialects: ['postgres'],
+  },
+  evaluate(facts) {
+    const obj = principalObject(facts.serviceAccount);
+    const ne = notEvaluated(facts, ['pg_roles'], obj);
+    if (ne) return [ne];
+    const p = facts.principals.find((x) => x.name === facts.serviceAccount);
+    if (!p) return [{ status: 'not-evaluated', message: `role ${facts.serviceAccount} does not exist`, object: obj }];
+    const out: FindingDraft[] = [];
+    for (const [attr, info] of Object.entries(ATTRS)) {
+      if (!p.attributes.includes(attr)) continue;
+      out.push({
+        status: 'fail',
+        severity: info.severity,
+        message: `service account ${p.name} has ${attr.toUpperCase()}: ${info.why}`,
+        object: obj,
+        evidence: { attribute: attr.toUpperCase() },
+        remediation: `ALTER ROLE ${pgIdent(p.name)} ${info.undo};`,
+        discriminator: attr,
+      });
+    }
+    if (!out.length) {
+      out.push({
+        status: 'pass',
+        message: `service account ${p.name} has no superuser or role-administration attributes`,
+        object: obj,
+      });
+    }
+    return out;
+  },
+};

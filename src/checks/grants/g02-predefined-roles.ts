@@ -1,0 +1,70 @@
+/** QA-G02 — the service account is (transitively) a member of dangerous predefined or admin roles (PostgreSQL). */
+import type { Check, FindingDraft, Severity } from '../../model.js';
+import { isSuperuser, MITIGATION, notEvaluated, pgIdent, principalObject, rolesOf } from '../util.js';
+
+const DANGEROUS: Record<string, { severity: Severity; why: string }> = {
+  pg_execute_server_program: { severity: 'high', why: 'runs OS commands on the database host (COPY … PROGRAM)' },
+  pg_write_server_files: { severity: 'high', why: 'writes files on the database host' },
+  pg_read_server_files: { severity: 'high', why: 'reads files on the database host' },
+  pg_write_all_data: { severity: 'high', why: 'writes every table in the database' },
+  pg_read_all_data: { severity: 'high', why: 'reads every table in the database' },
+  rds_superuser: { severity: 'high', why: 'cloud administrator role' },
+  azure_pg_admin: { severity: 'high', why: 'cloud administrator role' },
+  cloudsqlsuperuser: { severity: 'high', why: 'cloud administrator role' },
+  pg_signal_backend: { severity: 'medium', why: 'can cancel or terminate other sessions' },
+  pg_monitor: { severity: 'medium', why: "sees other sessions' statements and server state" },
+  pg_read_all_stats: { severity: 'medium', why: "sees other sessions' statements" },
+  pg_read_all_settings: { severity: 'medium', why: 'reads every server setting' },
+  pg_stat_scan_tables: { severity: 'medium', why: 'can take locks through monitoring functions' },
+  pg_checkpoint: { severity: 'medium', why: 'can force checkpoints' },
+  pg_create_subscription: { severity: 'medium', why: 'can create logical replication subscriptions' },
+  pg_maintain: { severity: 'medium', why: 'can VACUUM, ANALYZE, REINDEX, LOCK any table' },
+};
+
+export const g02: Check = {
+  meta: {
+    id: 'QA-G02',
+    title: 'Service account is a member of dangerous predefined or administrator roles',
+    family: 'grants',
+    severity: 'high',
+    mitigation: MITIGATION.leastPrivilege,
+    remediation: 'Revoke the membership: REVOKE <role> FROM <quartz role>;',
+    dialects: ['postgres'],
+  },
+  evaluate(facts) {
+    const svc = facts.serviceAccount;
+    const obj = principalObject(svc);
+    const ne = notEvaluated(facts, ['pg_roles', 'pg_auth_members'], obj);
+    if (ne) return [ne];
+    if (!facts.principals.some((p) => p.name === svc)) {
+      return [{ status: 'not-evaluated', message: `role ${svc} does not exist`, object: obj }];
+    }
+    const out: FindingDraft[] = [];
+    // Any membership counts: without INHERIT the member can still SET ROLE to it.
+    for (const [role, path] of rolesOf(facts, svc, false)) {
+      const danger = DANGEROUS[role];
+      const superRole = isSuperuser(facts, role);
+      if (!danger && !superRole) continue;
+      const direct = path.length === 1;
+      const first = path[0] as string;
+      out.push({
+        status: 'fail',
+        severity: superRole ? 'critical' : (danger as { severity: Severity }).severity,
+        message: `service account ${svc} is a member of ${role}${direct ? '' : ` through ${path.slice(0, -1).join(' → ')}`}: ${superRole ? 'a superuser role (SET ROLE gives superuser)' : danger?.why}`,
+        object: obj,
+        evidence: { role, path: path.join(' → ') },
+        remediation: direct
+          ? `REVOKE ${pgIdent(role)} FROM ${pgIdent(svc)};`
+          : `REVOKE ${pgIdent(first)} FROM ${pgIdent(svc)}; -- or remove ${role} from the chain ${path.join(' → ')}`,
+        discriminator: role,
+      });
+    }
+    if (!out.length)
+      out.push({
+        status: 'pass',
+        message: `service account ${svc} is in no dangerous predefined or administrator role`,
+        object: obj,
+      });
+    return out;
+  },
+};

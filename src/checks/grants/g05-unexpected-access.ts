@@ -1,0 +1,136 @@
+/**
+ * QA-G05 — principals other than the service account, the allowed principals and the table owners
+ * can write (high) or read (medium) Quartz tables. Cross-dialect: reads the normalized effective
+ * privileges. Superuser-only access is administrators' implicit access and is listed as info.
+ */
+import type { Check, Facts, FindingDraft } from '../../model.js';
+import { expectedPrincipals, listSome, MITIGATION, notEvaluated, pgIdent } from '../util.js';
+
+const WRITE = new Set(['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']);
+
+function canAct(facts: Facts, principal: string): boolean {
+  if (principal === 'PUBLIC') return true;
+  const p = facts.principals.find((x) => x.name === principal);
+  return p ? p.canLogin : true;
+}
+
+export const g05: Check = {
+  meta: {
+    id: 'QA-G05',
+    title: 'Unexpected principals can write or read Quartz tables',
+    family: 'grants',
+    severity: 'high',
+    mitigation: MITIGATION.leastPrivilege,
+    remediation:
+      'Only the Quartz service account (and named administrators) should hold privileges on the QRTZ_ tables: revoke the rest, or pass --allow-principal for principals that are expected.',
+  },
+  evaluate(facts) {
+    const dbObj = { kind: 'database' as const, name: facts.target.database || facts.dialect };
+    const ne = notEvaluated(facts, ['effective-privileges', 'pg_roles'], dbObj);
+    if (ne) return [ne];
+    const expected = expectedPrincipals(facts);
+    const auditor = facts.connectedAs !== facts.serviceAccount ? facts.connectedAs : undefined;
+    const table = new Map(facts.tables.map((t) => [t.logical, `${t.schema}.${t.name}`]));
+    type Acc = { write: Map<string, Set<string>>; read: Set<string>; via: Set<string>; superOnly: boolean };
+    const by = new Map<string, Acc>();
+    for (const e of facts.effective) {
+      if (!canAct(facts, e.principal)) continue;
+      const isWrite = WRITE.has(e.privilege);
+      if (expected.has(e.principal)) continue;
+      if (!isWrite && e.principal === auditor) continue;
+      if (e.privilege !== 'SELECT' && !isWrite) continue; // other privileges: QA-G03
+      const a = by.get(e.principal) ?? { write: new Map(), read: new Set(), via: new Set(), superOnly: true };
+      by.set(e.principal, a);
+      const name = table.get(e.table) ?? e.table;
+      if (isWrite) {
+        const s = a.write.get(e.privilege) ?? new Set();
+        s.add(name);
+        a.write.set(e.privilege, s);
+      } else a.read.add(name);
+      const via = e.via.length ? e.via.join(' → ') : 'direct grant';
+      a.via.add(via);
+      if (!e.via.includes('(superuser)')) a.superOnly = false;
+    }
+    const out: FindingDraft[] = [];
+    const admins: string[] = [];
+    for (const [principal, a] of [...by].sort((x, y) => x[0].localeCompare(y[0]))) {
+      if (a.superOnly) {
+        admins.push(principal);
+        continue;
+      }
+      const who = principal === 'PUBLIC' ? 'PUBLIC' : principal;
+      const obj = {
+        kind: 'principal' as const,
+        name: principal === 'PUBLIC' ? 'PUBLIC' : `role ${principal}`,
+        principal,
+      };
+      const viaText = listSome([...a.via].sort(), 4);
+      const target =
+        facts.dialect === 'postgres' ? (principal === 'PUBLIC' ? 'PUBLIC' : pgIdent(principal)) : principal;
+      if (a.write.size) {
+        const privs = [...a.write.keys()].sort();
+        const tables = [...new Set([...a.write.values()].flatMap((s) => [...s]))].sort();
+        out.push({
+          status: 'fail',
+          severity: 'high',
+          message: `${who}${principal === auditor ? ' (the auditing login)' : ''} can ${privs.join('/')} ${listSome(tables, 3)} (via ${viaText}): it can inject or alter jobs that the scheduler runs`,
+          object: obj,
+          evidence: { privileges: privs.join(','), tables: tables.length, via: viaText },
+          remediation: viaRemediation(facts, target, privs, tables, a.via),
+          discriminator: 'write',
+        });
+      }
+      if (a.read.size && principal !== auditor) {
+        const tables = [...a.read].sort();
+        out.push({
+          status: 'fail',
+          severity: 'medium',
+          message: `${who} can read ${listSome(tables, 3)} (via ${viaText}): JOB_DATA may hold secrets`,
+          object: obj,
+          evidence: { privileges: 'SELECT', tables: tables.length, via: viaText },
+          remediation: viaRemediation(facts, target, ['SELECT'], tables, a.via),
+          discriminator: 'read',
+        });
+      }
+    }
+    if (admins.length) {
+      out.push({
+        status: 'info',
+        message: `superusers with implicit access to every Quartz table: ${listSome(admins)}`,
+        object: dbObj,
+        evidence: { superusers: admins.join(',') },
+        discriminator: 'superusers',
+      });
+    }
+    if (!out.some((f) => f.status === 'fail')) {
+      out.push({
+        status: 'pass',
+        message: 'only the service account and expected principals can read or write the Quartz tables',
+        object: dbObj,
+      });
+    }
+    return out;
+  },
+};
+
+function viaRemediation(facts: Facts, target: string, privs: string[], tables: string[], via: Set<string>): string {
+  const lines: string[] = [];
+  const roles = new Set<string>();
+  let direct = false;
+  for (const v of via) {
+    if (v === 'direct grant' || v === '(column)') direct = true;
+    else if (v === 'PUBLIC') roles.add('PUBLIC');
+    else {
+      const first = v.split(' → ')[0];
+      if (first && !first.startsWith('(')) roles.add(first);
+      else direct = true;
+    }
+  }
+  if (facts.dialect !== 'postgres') return `REVOKE ${privs.join(', ')} ON the Quartz tables FROM ${target};`;
+  if (direct) lines.push(`REVOKE ${privs.join(', ')} ON ${tables.join(', ')} FROM ${target};`);
+  for (const r of roles) {
+    if (r === 'PUBLIC') lines.push(`REVOKE ${privs.join(', ')} ON ${tables.join(', ')} FROM PUBLIC;`);
+    else lines.push(`REVOKE ${pgIdent(r)} FROM ${target}; -- or revoke the privileges from role ${r}`);
+  }
+  return lines.join('\n') || `REVOKE ${privs.join(', ')} ON ${tables.join(', ')} FROM ${target};`;
+}

@@ -1,0 +1,62 @@
+/** QA-G06 — the service account owns Quartz tables, their schema or the database (PostgreSQL). */
+import type { Check, FindingDraft } from '../../model.js';
+import { listSome, MITIGATION, pgIdent, principalObject, qualified, rolesOf } from '../util.js';
+
+export const g06: Check = {
+  meta: {
+    id: 'QA-G06',
+    title: 'Service account owns the Quartz tables, their schema or the database',
+    family: 'grants',
+    severity: 'medium',
+    mitigation: MITIGATION.leastPrivilege,
+    remediation:
+      'Give ownership to a NOLOGIN owner role (e.g. quartz_owner) used only for migrations, and grant the Quartz role SELECT, INSERT, UPDATE, DELETE.',
+    dialects: ['postgres'],
+  },
+  evaluate(facts) {
+    const svc = facts.serviceAccount;
+    const obj = principalObject(svc);
+    // Ownership passes through inherited membership in the owning role.
+    const owns = new Set([svc, ...rolesOf(facts, svc, true).keys()]);
+    const pgExtra = (facts.extra.postgres ?? {}) as { schemaOwner?: string; databaseOwner?: string };
+    const tables = facts.tables.filter((t) => t.owner && owns.has(t.owner));
+    const out: FindingDraft[] = [];
+    if (tables.length) {
+      out.push({
+        status: 'fail',
+        message: `service account ${svc} owns ${listSome(tables.map(qualified), 4)}: it can ALTER, DROP, disable triggers and re-grant them`,
+        object: obj,
+        evidence: { tables: tables.length, owner: tables[0]?.owner ?? null },
+        remediation: tables.map((t) => `ALTER TABLE ${qualified(t)} OWNER TO quartz_owner;`).join('\n'),
+        discriminator: 'tables',
+      });
+    }
+    if (pgExtra.schemaOwner && owns.has(pgExtra.schemaOwner)) {
+      out.push({
+        status: 'fail',
+        message: `service account ${svc} owns schema ${facts.target.schema}`,
+        object: obj,
+        evidence: { schema: facts.target.schema },
+        remediation: `ALTER SCHEMA ${pgIdent(facts.target.schema)} OWNER TO quartz_owner;`,
+        discriminator: 'schema',
+      });
+    }
+    if (pgExtra.databaseOwner && owns.has(pgExtra.databaseOwner)) {
+      out.push({
+        status: 'fail',
+        message: `service account ${svc} owns database ${facts.target.database}`,
+        object: obj,
+        evidence: { database: facts.target.database },
+        remediation: `ALTER DATABASE ${pgIdent(facts.target.database)} OWNER TO quartz_owner;`,
+        discriminator: 'database',
+      });
+    }
+    if (!out.length)
+      out.push({
+        status: 'pass',
+        message: `service account ${svc} owns neither the Quartz tables, their schema nor the database`,
+        object: obj,
+      });
+    return out;
+  },
+};

@@ -1,0 +1,38 @@
+/** QA-G07 — the service account holds privileges outside the Quartz tables. Cross-dialect. */
+import type { Check } from '../../model.js';
+import { listSome, MITIGATION, notEvaluated, principalObject } from '../util.js';
+
+export const g07: Check = {
+  meta: {
+    id: 'QA-G07',
+    title: 'Service account holds privileges on objects other than the Quartz tables',
+    family: 'grants',
+    severity: 'medium',
+    mitigation: MITIGATION.leastPrivilege,
+    remediation:
+      'Use a dedicated Quartz login whose only privileges are SELECT, INSERT, UPDATE, DELETE on the QRTZ_ tables.',
+  },
+  evaluate(facts) {
+    const obj = principalObject(facts.serviceAccount);
+    const ne = notEvaluated(facts, ['foreign-privileges'], obj);
+    if (ne) return [ne];
+    const f = facts.foreignPrivileges;
+    if (!f.length)
+      return [
+        {
+          status: 'pass',
+          message: `service account ${facts.serviceAccount} holds no privileges outside the Quartz tables`,
+          object: obj,
+        },
+      ];
+    const items = f.map((g) => `${g.objectKind} ${g.object} (${g.privilege})`);
+    return [
+      {
+        status: 'fail',
+        message: `service account ${facts.serviceAccount} holds privileges on ${f.length} other object(s): ${listSome(items, 5)} — a compromised application reaches them too`,
+        object: obj,
+        evidence: { objects: f.length, first: items[0] ?? null },
+      },
+    ];
+  },
+};

@@ -1,0 +1,78 @@
+/** Small helpers shared by check modules (pure). */
+import { unreadable } from '../facts.js';
+import type { Facts, FindingDraft, FindingObject, QuartzTable } from '../model.js';
+
+export const MITIGATION = {
+  leastPrivilege: 'Least privilege for the Quartz service account and the JobStore tables',
+  tamper: 'Protect the integrity of JobStore rows (no injected jobs or rewritten job data)',
+  encryption: 'Encrypt JobStore data at rest and in transit',
+  audit: 'Audit and monitor changes to the JobStore',
+  serialization: 'Do not deserialize untrusted JobStore data (safe serializer, type allowlist)',
+  secrets: 'Keep secrets out of JobDataMaps',
+  hygiene: 'Keep the scheduler, its jobs and its dependencies healthy and updated',
+} as const;
+
+/** Quotes an identifier for the SQL in remediation text. */
+export function pgIdent(name: string): string {
+  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+}
+
+export function qualified(t: QuartzTable): string {
+  return `${pgIdent(t.schema)}.${pgIdent(t.name)}`;
+}
+
+export function principalObject(name: string): FindingObject {
+  return { kind: 'principal', name: name === 'PUBLIC' ? 'PUBLIC' : `role ${name}`, principal: name };
+}
+
+export function databaseObject(facts: Facts): FindingObject {
+  return { kind: 'database', name: facts.target.database || facts.dialect };
+}
+
+/** A not-evaluated draft when one of the named inputs could not be read; undefined when all were read. */
+export function notEvaluated(facts: Facts, whats: string[], object: FindingObject): FindingDraft | undefined {
+  for (const w of whats) {
+    const u = unreadable(facts, w);
+    if (u) {
+      return {
+        status: 'not-evaluated',
+        message: `could not read ${u.what}: ${u.reason}`,
+        object,
+        evidence: { needs: u.needs ?? null },
+      };
+    }
+  }
+  return undefined;
+}
+
+/** Roles a principal belongs to, transitively. inheritOnly: only through memberships that pass privileges. */
+export function rolesOf(facts: Facts, principal: string, inheritOnly: boolean): Map<string, string[]> {
+  const out = new Map<string, string[]>();
+  const queue: { role: string; path: string[] }[] = [{ role: principal, path: [] }];
+  while (queue.length) {
+    const { role, path } = queue.shift() as { role: string; path: string[] };
+    for (const m of facts.memberships) {
+      if (m.member !== role || out.has(m.role) || m.role === principal) continue;
+      if (inheritOnly && !m.inherit) continue;
+      const p = [...path, m.role];
+      out.set(m.role, p);
+      queue.push({ role: m.role, path: p });
+    }
+  }
+  return out;
+}
+
+/** Principals whose access is expected: the service account, --allow-principal names and table owners. */
+export function expectedPrincipals(facts: Facts): Set<string> {
+  const s = new Set<string>([facts.serviceAccount, ...facts.allowedPrincipals]);
+  for (const t of facts.tables) if (t.owner) s.add(t.owner);
+  return s;
+}
+
+export function isSuperuser(facts: Facts, name: string): boolean {
+  return facts.principals.some((p) => p.name === name && p.attributes.includes('superuser'));
+}
+
+export function listSome(items: string[], max = 10): string {
+  return items.length <= max ? items.join(', ') : `${items.slice(0, max).join(', ')} … (+${items.length - max} more)`;
+}

@@ -1,0 +1,247 @@
+/**
+ * The scan engine: adapter → facts → blob stream → decoders → checks → findings.
+ * Checks are pure; this is the only place that connects them to I/O.
+ */
+import { createHash } from 'node:crypto';
+import { allChecks } from './checks/index.js';
+import { decodeBlob } from './decode/index.js';
+import type { Adapter } from './dialect.js';
+import { UserError } from './errors.js';
+import type {
+  BlobInventory,
+  Check,
+  CheckOptions,
+  Facts,
+  Family,
+  Finding,
+  FindingDraft,
+  ScannedBlob,
+  Severity,
+} from './model.js';
+import { SEVERITIES } from './model.js';
+
+/** At most this many failing findings per check from blob rows; the rest are counted in one summary. */
+export const MAX_ROW_FINDINGS_PER_CHECK = 500;
+
+export interface ScanOptions {
+  families: Set<Family>;
+  checkOptions: CheckOptions;
+  checks?: Check[];
+  /** Called after every streamed blob row (progress display). */
+  onBlob?: (rows: number, bytes: number) => void;
+}
+
+export interface ScanResult {
+  facts: Facts;
+  findings: Finding[];
+  startedAt: string;
+  durationMs: number;
+}
+
+export function fingerprintOf(check: string, objectName: string, discriminator = ''): string {
+  return createHash('sha256').update(`${check}\u0000${objectName}\u0000${discriminator}`).digest('hex').slice(0, 16);
+}
+
+/** Completes a check's draft into a finding with the check's metadata. */
+export function finalize(check: Check, draft: FindingDraft): Finding {
+  const m = check.meta;
+  const severity: Severity = draft.severity ?? m.severity;
+  const finding: Finding = {
+    check: m.id,
+    severity,
+    status: draft.status,
+    title: m.title,
+    message: draft.message,
+    object: draft.object,
+    remediation: draft.remediation ?? m.remediation,
+    mitigation: m.mitigation,
+    family: m.family,
+    fingerprint: fingerprintOf(m.id, draft.object.name, draft.discriminator),
+  };
+  if (draft.evidence) finding.evidence = draft.evidence;
+  return finding;
+}
+
+export function applies(check: Check, facts: Facts, families: Set<Family>): boolean {
+  if (!families.has(check.meta.family)) return false;
+  return !check.meta.dialects || check.meta.dialects.includes(facts.dialect);
+}
+
+/** Runs every fact-level check. A check that throws is reported as not-evaluated, never as a pass. */
+export function evaluateFacts(facts: Facts, checks: Check[], families: Set<Family>, options: CheckOptions): Finding[] {
+  const out: Finding[] = [];
+  for (const check of checks) {
+    if (!check.evaluate || !applies(check, facts, families)) continue;
+    let drafts: FindingDraft[];
+    try {
+      drafts = check.evaluate(facts, options);
+    } catch (err) {
+      drafts = [
+        {
+          status: 'not-evaluated',
+          message: `check failed internally: ${(err as Error)?.message ?? String(err)}`,
+          object: { kind: 'database', name: facts.target.database || facts.dialect },
+        },
+      ];
+    }
+    for (const d of drafts) out.push(finalize(check, d));
+  }
+  return out;
+}
+
+/** Runs every per-blob check on one decoded blob. */
+export function inspectBlobWith(
+  blob: ScannedBlob,
+  facts: Facts,
+  checks: Check[],
+  families: Set<Family>,
+  options: CheckOptions,
+): Finding[] {
+  const out: Finding[] = [];
+  for (const check of checks) {
+    if (!check.inspectBlob || !applies(check, facts, families)) continue;
+    let drafts: FindingDraft[];
+    try {
+      drafts = check.inspectBlob(blob, facts, options);
+    } catch (err) {
+      drafts = [
+        {
+          status: 'not-evaluated',
+          message: `check failed internally on this row: ${(err as Error)?.message ?? String(err)}`,
+          object: { kind: 'row', name: rowName(blob), table: blob.row.tableName, rowKey: rowKey(blob) },
+        },
+      ];
+    }
+    for (const d of drafts) out.push(finalize(check, d));
+  }
+  return out;
+}
+
+export function rowKey(blob: Pick<ScannedBlob, 'row'>): string {
+  const k = blob.row.key;
+  return `${k.sched}/${k.group !== undefined ? `${k.group}.` : ''}${k.name}`;
+}
+
+export function rowName(blob: Pick<ScannedBlob, 'row'>): string {
+  return `${blob.row.tableName}.${blob.row.column} ${rowKey(blob)}`;
+}
+
+export function emptyInventory(): BlobInventory {
+  return { byColumn: {}, rows: 0, bytes: 0, types: {}, typesByEcosystem: { dotnet: {}, java: {} }, quartzVersions: {} };
+}
+
+/** Adds one decoded blob to the inventory (rows and bytes per column and format, type counts). */
+export function addToInventory(inv: BlobInventory, blob: ScannedBlob): void {
+  const col = `${blob.row.tableName}.${blob.row.column}`;
+  const byFormat = inv.byColumn[col] ?? {};
+  inv.byColumn[col] = byFormat;
+  const f = blob.decoded.format;
+  const cell = byFormat[f] ?? { rows: 0, bytes: 0 };
+  byFormat[f] = cell;
+  cell.rows++;
+  cell.bytes += blob.row.size;
+  inv.rows++;
+  inv.bytes += blob.row.size;
+  const seen = new Set<string>();
+  for (const t of blob.decoded.types) {
+    if (seen.has(t.name)) continue;
+    seen.add(t.name);
+    inv.types[t.name] = (inv.types[t.name] ?? 0) + 1;
+    const eco = inv.typesByEcosystem[t.ecosystem];
+    eco[t.name] = (eco[t.name] ?? 0) + 1;
+  }
+  const versions = inv.quartzVersions ?? {};
+  inv.quartzVersions = versions;
+  for (const v of new Set(blob.decoded.quartzVersions ?? [])) versions[v] = (versions[v] ?? 0) + 1;
+}
+
+/** Runs a whole scan on a connected adapter. */
+export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<ScanResult> {
+  const started = Date.now();
+  const checks = opts.checks ?? allChecks;
+  const facts = await adapter.collectFacts();
+  const findings: Finding[] = [];
+
+  if (opts.families.has('blobs')) {
+    const inventory = emptyInventory();
+    const failures = new Map<string, number>();
+    const overflow = new Map<string, number>();
+    const blobChecks = checks.filter((c) => c.inspectBlob && applies(c, facts, opts.families));
+    try {
+      for await (const row of adapter.blobRows()) {
+        const { bytes, ...rest } = row;
+        const decoded = decodeBlob(bytes);
+        const scanned: ScannedBlob = { row: rest, decoded };
+        addToInventory(inventory, scanned);
+        for (const f of inspectBlobWith(scanned, facts, blobChecks, opts.families, opts.checkOptions)) {
+          const n = failures.get(f.check) ?? 0;
+          failures.set(f.check, n + 1);
+          if (n < MAX_ROW_FINDINGS_PER_CHECK) findings.push(f);
+          else overflow.set(f.check, (overflow.get(f.check) ?? 0) + 1);
+        }
+        opts.onBlob?.(inventory.rows, inventory.bytes);
+      }
+    } catch (err) {
+      if (!(err instanceof UserError) || err.kind !== 'privilege') throw err;
+      inventory.unreadable = { what: 'blob rows', reason: err.message, needs: 'SELECT on the Quartz tables' };
+    }
+    facts.blobInventory = inventory;
+    const dbObject = { kind: 'database' as const, name: facts.target.database || facts.dialect };
+    for (const check of blobChecks) {
+      if (inventory.unreadable) {
+        findings.push(
+          finalize(check, {
+            status: 'not-evaluated',
+            message: `blob rows could not be read: ${inventory.unreadable.reason}`,
+            object: dbObject,
+            evidence: { needs: inventory.unreadable.needs ?? null },
+          }),
+        );
+      } else if (!failures.has(check.meta.id)) {
+        findings.push(
+          finalize(check, {
+            status: 'pass',
+            message: `${inventory.rows} blob rows inspected, none affected`,
+            object: dbObject,
+          }),
+        );
+      }
+      const more = overflow.get(check.meta.id);
+      if (more) {
+        findings.push(
+          finalize(check, {
+            status: 'info',
+            message: `${more} more rows with this finding were not listed (limit ${MAX_ROW_FINDINGS_PER_CHECK} per check)`,
+            object: dbObject,
+            discriminator: 'overflow',
+          }),
+        );
+      }
+    }
+  }
+
+  findings.push(...evaluateFacts(facts, checks, opts.families, opts.checkOptions));
+  return {
+    facts,
+    findings: sortFindings(findings),
+    startedAt: new Date(started).toISOString(),
+    durationMs: Date.now() - started,
+  };
+}
+
+const STATUS_ORDER = ['fail', 'not-evaluated', 'manual', 'info', 'pass', 'not-applicable'];
+
+export function sortFindings(findings: Finding[]): Finding[] {
+  return [...findings].sort(
+    (a, b) =>
+      STATUS_ORDER.indexOf(a.status) - STATUS_ORDER.indexOf(b.status) ||
+      SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
+      a.check.localeCompare(b.check) ||
+      a.object.name.localeCompare(b.object.name),
+  );
+}
+
+/** True when a finding fails the build at the given threshold. */
+export function failsAt(f: Finding, threshold: Severity): boolean {
+  return f.status === 'fail' && SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(threshold);
+}
