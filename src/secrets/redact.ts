@@ -1,27 +1,144 @@
 /**
  * The single redaction path. Every output (table, JSON, HTML, SARIF, JUnit, inspect-blob, logs, errors,
  * --debug) passes its text through redact(). Secrets found during the run and connection passwords are
- * registered here; known secret patterns are scrubbed even when unregistered.
- * (Contract; the secrets issue extends the patterns and adds fingerprints.)
+ * registered here; known secret patterns (QA-S02 shapes) are scrubbed even when unregistered.
+ *
+ * Registered secrets are matched with a bucket index on their first three UTF-16 units, so one pass
+ * over the text costs O(text) lookups however many thousands of secrets are registered (each
+ * candidate position compares only the few secrets sharing its three-unit prefix).
  */
+import { createHmac, randomBytes } from 'node:crypto';
+import { matchPatterns } from './patterns.js';
+
+export const REDACTED = '[REDACTED]';
+
+/** Shortest value that is registered (shorter ones would redact ordinary text). */
+const MIN_LENGTH = 3;
+
 const registered = new Set<string>();
+/** Every form that is replaced: raw, URL-encoded, JSON-escaped, HTML-escaped. */
+const variants = new Set<string>();
+/** first-three-units key → variants with that prefix, longest first. */
+let buckets: Map<number, string[]> | null = null;
+/** 1 where some variant starts with that UTF-16 unit: a cheap test before the bucket lookup. */
+let firstUnits = new Uint8Array(65536);
+
+function key3(s: string, i: number): number {
+  return s.charCodeAt(i) * 4294967296 + s.charCodeAt(i + 1) * 65536 + s.charCodeAt(i + 2);
+}
+
+function addVariant(v: string): void {
+  if (v.length >= MIN_LENGTH && !variants.has(v)) {
+    variants.add(v);
+    buckets = null;
+  }
+}
 
 /** Remember a value that must never be printed (a password, a detected secret). */
 export function registerSecret(value: string | undefined | null): void {
-  if (value && value.length >= 3) registered.add(value);
+  if (!value || value.length < MIN_LENGTH || registered.has(value)) return;
+  registered.add(value);
+  addVariant(value);
+  addVariant(encodeURIComponent(value));
+  addVariant(encodeURIComponent(value).replace(/%20/g, '+'));
+  try {
+    const dec = decodeURIComponent(value);
+    if (dec !== value) registerSecret(dec);
+  } catch {
+    // not percent-encoded
+  }
+  addVariant(JSON.stringify(value).slice(1, -1));
+  addVariant(JSON.stringify(JSON.stringify(value).slice(1, -1)).slice(1, -1));
+  addVariant(
+    value
+      .replace(/&/g, '&amp;')
+      .replace(/</g, '&lt;')
+      .replace(/>/g, '&gt;')
+      .replace(/"/g, '&quot;')
+      .replace(/'/g, '&#39;'),
+  );
+  addVariant(value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
 }
 
-/** Replace every registered secret and URL credential in text. */
-export function redact(text: string): string {
-  let out = text;
-  for (const s of registered) {
-    if (out.includes(s)) out = out.split(s).join('[REDACTED]');
-    const enc = encodeURIComponent(s);
-    if (enc !== s && out.includes(enc)) out = out.split(enc).join('[REDACTED]');
+/** How many values are registered (tests, --debug statistics). */
+export function registeredCount(): number {
+  return registered.size;
+}
+
+/** Forget every registered value (tests only). */
+export function clearRegisteredSecrets(): void {
+  registered.clear();
+  variants.clear();
+  buckets = null;
+}
+
+function index(): Map<number, string[]> {
+  if (buckets) return buckets;
+  const m = new Map<number, string[]>();
+  firstUnits = new Uint8Array(65536);
+  for (const v of variants) {
+    firstUnits[v.charCodeAt(0)] = 1;
+    const k = key3(v, 0);
+    const list = m.get(k);
+    if (list) list.push(v);
+    else m.set(k, [v]);
   }
-  // user:password@ in URLs
-  out = out.replace(/([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)[^\s@/]+@/gi, '$1[REDACTED]@');
-  return out;
+  for (const list of m.values()) list.sort((a, b) => b.length - a.length);
+  buckets = m;
+  return m;
+}
+
+function replaceRegistered(text: string): string {
+  if (variants.size === 0 || text.length < MIN_LENGTH) return text;
+  const m = index();
+  let out = '';
+  let last = 0;
+  const end = text.length - MIN_LENGTH;
+  const first = firstUnits;
+  for (let i = 0; i <= end; ) {
+    if (first[text.charCodeAt(i)] === 0) {
+      i++;
+      continue;
+    }
+    const list = m.get(key3(text, i));
+    if (list) {
+      let hit: string | undefined;
+      for (const v of list) {
+        if (text.startsWith(v, i)) {
+          hit = v;
+          break;
+        }
+      }
+      if (hit) {
+        out += text.slice(last, i) + REDACTED;
+        i += hit.length;
+        last = i;
+        continue;
+      }
+    }
+    i++;
+  }
+  return last === 0 ? text : out + text.slice(last);
+}
+
+function replacePatterns(text: string): string {
+  const matches = matchPatterns(text);
+  if (matches.length === 0) return text;
+  matches.sort((a, b) => a.start - b.start);
+  let out = '';
+  let last = 0;
+  for (const m of matches) {
+    if (m.start < last) continue;
+    out += text.slice(last, m.start) + REDACTED;
+    last = m.end;
+  }
+  return out + text.slice(last);
+}
+
+/** Replace every registered secret (and its encoded forms) and every known secret pattern in text. */
+export function redact(text: string): string {
+  if (typeof text !== 'string' || text.length === 0) return text;
+  return replacePatterns(replaceRegistered(text));
 }
 
 /** Deep-redact every string in a JSON-like value. */
@@ -34,4 +151,45 @@ export function redactDeep<T>(value: T): T {
     return out as T;
   }
   return value;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Fingerprints
+
+let fingerprintKey: Buffer = randomBytes(32);
+
+/** Use a stable fingerprint key (the CLI's --fingerprint-key-env VAR) instead of the per-process salt. */
+export function setFingerprintKey(key: string | Buffer): void {
+  const k = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
+  if (k.length === 0) throw new Error('fingerprint key must not be empty');
+  fingerprintKey = Buffer.from(k);
+}
+
+/** Back to a fresh random per-process salt (tests). */
+export function resetFingerprintKey(): void {
+  fingerprintKey = randomBytes(32);
+}
+
+/** First 12 hex characters of HMAC-SHA-256(key, value). */
+export function secretFingerprint(value: string): string {
+  return createHmac('sha256', fingerprintKey).update(value, 'utf8').digest('hex').slice(0, 12);
+}
+
+export interface SecretDescription {
+  length: number;
+  /** At most 3 characters, only when the detector's prefix is public (ghp, AKI, xox, sk_). */
+  prefix?: string;
+  fingerprint: string;
+}
+
+/** What may be shown about a secret: its length, a public prefix, a keyed fingerprint. */
+export function describeSecret(value: string, opts: { publicPrefix?: string | boolean } = {}): SecretDescription {
+  const d: SecretDescription = { length: value.length, fingerprint: secretFingerprint(value) };
+  if (typeof opts.publicPrefix === 'string' && opts.publicPrefix) {
+    const p = opts.publicPrefix.slice(0, 3);
+    if (value.startsWith(p)) d.prefix = p;
+  } else if (opts.publicPrefix === true) {
+    d.prefix = value.slice(0, 3);
+  }
+  return d;
 }

@@ -1,0 +1,201 @@
+/**
+ * Secret detectors over one value with its key path.
+ *  - QA-S01 (high): the key names a secret (keyname.ts) and the value is not a placeholder (placeholder.ts).
+ *  - QA-S02 (high; critical for private keys and cloud credentials): the value matches a token format
+ *    (patterns.ts), or a context-dependent format (AWS secret key under an AWS key, Twilio auth token).
+ *  - QA-S03 (medium): a high-entropy candidate with secret-like context (entropy.ts).
+ * One value reports S02 first; S01 only when no S02 pattern matched; S03 only when neither did.
+ * A hit carries what may be shown (length, public prefix, keyed fingerprint) and, non-enumerable, the
+ * raw value for registerSecret() — it never appears in JSON.stringify, spreads or Object.keys.
+ */
+import type { Severity } from '../model.js';
+import { findHighEntropy } from './entropy.js';
+import { classifyKey } from './keyname.js';
+import { matchPatterns, passwordValue } from './patterns.js';
+import { isPlaceholder } from './placeholder.js';
+import { describeSecret } from './redact.js';
+import { isWeak } from './weak.js';
+
+export type SecretCheckId = 'QA-S01' | 'QA-S02' | 'QA-S03';
+
+export interface SecretHit {
+  check: SecretCheckId;
+  /** key-name, aws-access-key-id, github-token, jwt, private-key, connection-string-password,
+   *  url-credentials, basic-auth, high-entropy… */
+  detector: string;
+  /** Human label for messages, e.g. "a GitHub token". */
+  label: string;
+  severity: Severity;
+  /** Key path of the value (the last element is the key). */
+  path: string[];
+  /** Length of the secret. */
+  length: number;
+  /** At most 3 characters, only for detectors whose prefix is public (ghp, AKI, xox, sk_). */
+  publicPrefix?: string;
+  /** HMAC-SHA-256(fingerprint key, secret), first 12 hex characters. */
+  fingerprint: string;
+  /** Short or a well-known password. */
+  weak?: boolean;
+  /** The raw secret, for registerSecret() only. Non-enumerable: never serialized. */
+  readonly secretValue: string;
+}
+
+export interface SecretInput {
+  /** Where the value sits (JobDataMap key path, ['DESCRIPTION'], a string's member path). */
+  path: string[];
+  /** Key name for QA-S01; default: the last path element. '' = no key name (free text). */
+  key?: string;
+  value: string;
+}
+
+/** Longest value scanned (bounded against hostile input); the rest is not read. */
+export const MAX_SCAN_LENGTH = 1_000_000;
+
+function makeHit(
+  fields: Omit<SecretHit, 'secretValue' | 'fingerprint' | 'length' | 'publicPrefix'>,
+  secret: string,
+  publicPrefix: boolean,
+): SecretHit {
+  const d = describeSecret(secret, { publicPrefix });
+  const hit = { ...fields, length: d.length, fingerprint: d.fingerprint } as SecretHit;
+  if (d.prefix) hit.publicPrefix = d.prefix;
+  if (fields.weak === undefined) delete (hit as { weak?: boolean }).weak;
+  Object.defineProperty(hit, 'secretValue', { value: secret, enumerable: false, writable: false, configurable: false });
+  return hit;
+}
+
+const AWS_SECRET_SHAPE = /^[A-Za-z0-9/+]{40}$/;
+
+/** Looks like a connection string or URL (its password, if any, is found by QA-S02). */
+function connectionShaped(v: string): boolean {
+  return /^[A-Za-z][\w .]*=[^;]*;/.test(v) || /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^jdbc:|^odbc:/i.test(v);
+}
+
+/** Detect secrets in one value. */
+export function detectSecrets(input: SecretInput): SecretHit[] {
+  const raw = input.value;
+  if (typeof raw !== 'string' || raw.length === 0) return [];
+  const value = raw.length > MAX_SCAN_LENGTH ? raw.slice(0, MAX_SCAN_LENGTH) : raw;
+  const path = input.path;
+  const key = input.key ?? path[path.length - 1] ?? '';
+  const kc = classifyKey(key);
+  const hits: SecretHit[] = [];
+  const seen = new Set<string>();
+  const push = (h: SecretHit) => {
+    const k = `${h.detector}\u0000${h.secretValue}`;
+    if (seen.has(k)) return;
+    seen.add(k);
+    hits.push(h);
+  };
+
+  // QA-S02: token formats anywhere in the value
+  for (const m of matchPatterns(value)) {
+    const secret = m.rule.password ? passwordValue(m.secret) : m.secret;
+    if (!secret) continue;
+    let weak: boolean | undefined;
+    if (m.rule.password) {
+      let plain = secret;
+      try {
+        plain = decodeURIComponent(secret);
+      } catch {
+        // keep raw
+      }
+      weak = isWeak(plain) || undefined;
+    }
+    push(
+      makeHit(
+        {
+          check: 'QA-S02',
+          detector: m.rule.id,
+          label: m.rule.label,
+          severity: m.rule.severityOf?.(secret) ?? m.rule.severity,
+          path,
+          weak,
+        },
+        secret,
+        !!m.rule.publicPrefix,
+      ),
+    );
+  }
+  const trimmed = value.trim();
+  // QA-S02 with key context: AWS secret access keys and Twilio auth tokens have no prefix
+  if (
+    hits.length === 0 &&
+    kc.aws &&
+    AWS_SECRET_SHAPE.test(trimmed) &&
+    /[A-Z]/.test(trimmed) &&
+    /[a-z]/.test(trimmed) &&
+    /[0-9]/.test(trimmed) &&
+    !trimmed.endsWith('EXAMPLEKEY')
+  ) {
+    push(
+      makeHit(
+        {
+          check: 'QA-S02',
+          detector: 'aws-secret-access-key',
+          label: 'an AWS secret access key',
+          severity: 'critical',
+          path,
+        },
+        trimmed,
+        false,
+      ),
+    );
+  }
+  if (hits.length === 0 && kc.twilio && /^[0-9a-f]{32}$/i.test(trimmed) && !/^AC/i.test(trimmed)) {
+    push(
+      makeHit(
+        { check: 'QA-S02', detector: 'twilio', label: 'a Twilio auth token', severity: 'high', path },
+        trimmed,
+        false,
+      ),
+    );
+  }
+  if (hits.length > 0) return hits;
+
+  // QA-S01: the key names a secret
+  if (kc.secret) {
+    if (isPlaceholder(trimmed)) return hits;
+    if (kc.connection && connectionShaped(trimmed)) return hits; // no password in it (S02 found none)
+    push(
+      makeHit(
+        {
+          check: 'QA-S01',
+          detector: 'key-name',
+          label: 'a secret',
+          severity: 'high',
+          path,
+          weak: isWeak(trimmed) || undefined,
+        },
+        value,
+        false,
+      ),
+    );
+    return hits;
+  }
+
+  // QA-S03: high-entropy candidates with context
+  for (const e of findHighEntropy(value, kc.hint)) {
+    push(
+      makeHit(
+        {
+          check: 'QA-S03',
+          detector: 'high-entropy',
+          label: 'a high-entropy string that may be a secret',
+          severity: 'medium',
+          path,
+        },
+        e.secret,
+        false,
+      ),
+    );
+  }
+  return hits;
+}
+
+/** Detect secrets in many values; hits of all inputs, in input order. */
+export function detectSecretsBatch(inputs: Iterable<SecretInput>): SecretHit[] {
+  const out: SecretHit[] = [];
+  for (const input of inputs) for (const h of detectSecrets(input)) out.push(h);
+  return out;
+}

@@ -1,0 +1,331 @@
+/**
+ * QA-S02 value patterns: token formats whose shape alone says "credential". Shared by the
+ * detectors (detect.ts) and by redact(), which scrubs every match from free text even when the
+ * value was never registered. Shapes from payloads-and-secrets.md §F.2 (own regexes).
+ */
+import type { Severity } from '../model.js';
+import { isReferenceLike } from './placeholder.js';
+
+export interface PatternRule {
+  /** Detector id reported in SecretHit.detector. */
+  id: string;
+  /** Human label for messages ("a GitHub token"). */
+  label: string;
+  severity: Severity;
+  /** Cheap case-insensitive substring prefilter: the regex runs only when one is present. */
+  keywords: string[];
+  /** Global regex with indices; capture group 1 is the secret. */
+  regex: RegExp;
+  /** The first characters are a public, documented prefix (at most 3 are ever shown). */
+  publicPrefix?: boolean;
+  /** Extra validation on the secret and the whole text. */
+  validate?: (secret: string, text: string, match: RegExpExecArray) => boolean;
+  /** Severity override for one secret (Stripe test keys). */
+  severityOf?: (secret: string) => Severity;
+  /** The secret is a password (weak check applies). */
+  password?: boolean;
+}
+
+const b64urlJson = (part: string): unknown => {
+  try {
+    const text = Buffer.from(part, 'base64url').toString('utf8');
+    return JSON.parse(text);
+  } catch {
+    return undefined;
+  }
+};
+
+function validJwt(secret: string): boolean {
+  const [h, p] = secret.split('.');
+  if (!h || !p) return false;
+  const header = b64urlJson(h);
+  if (!header || typeof header !== 'object' || !('alg' in header)) return false;
+  const payload = b64urlJson(p);
+  return !!payload && typeof payload === 'object';
+}
+
+function mixed(s: string): boolean {
+  return /[A-Z]/.test(s) && /[a-z]/.test(s) && /[0-9]/.test(s);
+}
+
+/** Well-known public values that look like credentials (documentation examples, emulators). */
+const PUBLIC_VALUES = new Set([
+  // Azurite / Azure Storage Emulator well-known account key (documented, public)
+  'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
+]);
+
+const CONN_CONTEXT =
+  /(?:^|[;\s"'])(?:server|data source|datasource|host|hostname|uid|user id|userid|user|username|database|initial catalog|driver|dsn|provider|address|addr|network address|port|sslmode|trusted_connection|encrypt)\s*=/i;
+
+/** A password value as written in a connection string, unquoted (`"a;b"` → a;b, doubled quotes undone). */
+export function passwordValue(raw: string): string {
+  let v = raw.trim();
+  if (v.length >= 2 && (v.startsWith('"') || v.startsWith("'")) && v.endsWith(v[0] as string)) {
+    const q = v[0] as string;
+    v = v
+      .slice(1, -1)
+      .split(q + q)
+      .join(q);
+  }
+  return v;
+}
+
+function okPassword(raw: string): boolean {
+  const v = passwordValue(raw);
+  return v.length > 0 && !isReferenceLike(v);
+}
+
+function basicDecodes(secret: string): boolean {
+  try {
+    const text = Buffer.from(secret, 'base64').toString('utf8');
+    const i = text.indexOf(':');
+    return i > 0 && i < text.length - 1 && /^[\x20-\x7e]+$/.test(text) && !isReferenceLike(text.slice(i + 1));
+  } catch {
+    return false;
+  }
+}
+
+export const PATTERN_RULES: PatternRule[] = [
+  {
+    id: 'private-key',
+    label: 'a private key',
+    severity: 'critical',
+    keywords: ['private key'],
+    regex:
+      /(-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]{16,}?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$))/dg,
+    validate: (s) => /[A-Za-z0-9+/]{16}/.test(s.replace(/-----[^-]+-----/g, '')),
+  },
+  {
+    id: 'private-key',
+    label: 'a PuTTY private key',
+    severity: 'critical',
+    keywords: ['putty-user-key-file'],
+    regex: /(PuTTY-User-Key-File-[23]:[\s\S]*?Private-Lines:[\s\S]*?(?:Private-MAC:[ \t]*[0-9a-fA-F]+|$))/dg,
+  },
+  {
+    id: 'aws-access-key-id',
+    label: 'an AWS access key id',
+    severity: 'critical',
+    keywords: ['akia', 'asia', 'abia', 'acca'],
+    regex: /(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])/dg,
+    publicPrefix: true,
+    validate: (s) => !s.endsWith('EXAMPLE'),
+  },
+  {
+    id: 'aws-secret-access-key',
+    label: 'an AWS secret access key',
+    severity: 'critical',
+    keywords: ['aws', 'secretaccesskey', 'secret_access_key'],
+    regex:
+      /(?:aws|secret_?access_?key)[\w.-]{0,30}?(?:secret|key)[\w.-]{0,20}?["']?\s*(?:[=:]|=>|,)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
+    validate: (s) => mixed(s) && !s.endsWith('EXAMPLEKEY'),
+  },
+  {
+    id: 'github-token',
+    label: 'a GitHub token',
+    severity: 'high',
+    keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
+    regex: /(?<![A-Za-z0-9_])((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})(?![A-Za-z0-9])/dg,
+    publicPrefix: true,
+  },
+  {
+    id: 'github-token',
+    label: 'a GitHub fine-grained token',
+    severity: 'high',
+    keywords: ['github_pat_'],
+    regex: /(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9_]{60,255})(?![A-Za-z0-9_])/dg,
+    publicPrefix: true,
+  },
+  {
+    id: 'gitlab-token',
+    label: 'a GitLab token',
+    severity: 'high',
+    keywords: ['glpat-'],
+    regex: /(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/dg,
+    publicPrefix: true,
+  },
+  {
+    id: 'slack-token',
+    label: 'a Slack token',
+    severity: 'high',
+    keywords: ['xox', 'xapp-'],
+    regex: /(?<![A-Za-z0-9_-])((?:xox[abposre]|xoxe\.xox[bp]|xapp)-[A-Za-z0-9-]{10,250})(?![A-Za-z0-9_-])/dg,
+    publicPrefix: true,
+    validate: (s) => /[0-9]/.test(s) && s.length >= 20,
+  },
+  {
+    id: 'slack-webhook',
+    label: 'a Slack webhook URL',
+    severity: 'high',
+    keywords: ['hooks.slack.com'],
+    regex: /(https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_-]{20,})/dg,
+  },
+  {
+    id: 'stripe-key',
+    label: 'a Stripe secret key',
+    severity: 'high',
+    keywords: ['sk_live_', 'rk_live_', 'sk_test_', 'rk_test_', 'sk_prod_', 'rk_prod_'],
+    regex: /(?<![A-Za-z0-9_])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,247})(?![A-Za-z0-9])/dg,
+    publicPrefix: true,
+    severityOf: (s) => (s.includes('_test_') ? 'medium' : 'high'),
+  },
+  {
+    id: 'google-api-key',
+    label: 'a Google API key',
+    severity: 'high',
+    keywords: ['aiza'],
+    regex: /(?<![A-Za-z0-9_-])(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/dg,
+    publicPrefix: true,
+  },
+  {
+    id: 'azure-storage-key',
+    label: 'an Azure storage/shared access key',
+    severity: 'critical',
+    keywords: ['accountkey', 'sharedaccesskey'],
+    regex: /(?:AccountKey|SharedAccessKey)\s*=\s*([A-Za-z0-9+/]{20,}={0,2})/dgi,
+    validate: (s) => !PUBLIC_VALUES.has(s),
+  },
+  {
+    id: 'azure-sas',
+    label: 'an Azure SAS signature',
+    severity: 'critical',
+    keywords: ['sig='],
+    regex: /[?&;\s]sig=([A-Za-z0-9%+/=]{20,})/dgi,
+    validate: (_s, text) =>
+      /(?:^|[?&;\s])(?:sv|se|sp|sr|spr|ss|srt)=/i.test(text) || /SharedAccessSignature/i.test(text),
+  },
+  {
+    id: 'sendgrid-key',
+    label: 'a SendGrid API key',
+    severity: 'high',
+    keywords: ['sg.'],
+    regex: /(?<![A-Za-z0-9_-])(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/dg,
+    publicPrefix: true,
+  },
+  {
+    id: 'twilio',
+    label: 'a Twilio API key',
+    severity: 'high',
+    keywords: ['sk'],
+    regex: /(?<![A-Za-z0-9])(SK[0-9a-fA-F]{32})(?![A-Za-z0-9])/dg,
+    publicPrefix: true,
+    validate: (s) => /[a-fA-F]/.test(s.slice(2)) && /[0-9]/.test(s.slice(2)),
+  },
+  {
+    id: 'twilio',
+    label: 'a Twilio auth token',
+    severity: 'high',
+    keywords: ['ac'],
+    regex:
+      /(?<![A-Za-z0-9])AC[0-9a-fA-F]{32}(?![A-Za-z0-9])[^0-9a-fA-F\r\n]{1,40}?(?<![A-Za-z0-9])([0-9a-fA-F]{32})(?![A-Za-z0-9])/dg,
+  },
+  {
+    id: 'npm-token',
+    label: 'an npm token',
+    severity: 'high',
+    keywords: ['npm_'],
+    regex: /(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/dg,
+    publicPrefix: true,
+  },
+  {
+    id: 'jwt',
+    label: 'a JSON Web Token',
+    severity: 'high',
+    keywords: ['eyj'],
+    regex: /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)/dg,
+    publicPrefix: true,
+    validate: (s) => validJwt(s),
+  },
+  {
+    id: 'url-credentials',
+    label: 'a password in a URL',
+    severity: 'high',
+    keywords: ['://'],
+    regex: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/[^\s:/?#@"'<>]+:([^\s/?#@"'<>]+)@[^\s/?#@"'<>]/dg,
+    validate: (s) => {
+      let v = s;
+      try {
+        v = decodeURIComponent(s);
+      } catch {
+        // keep raw
+      }
+      return v.length > 0 && !isReferenceLike(v);
+    },
+    password: true,
+  },
+  {
+    id: 'connection-string-password',
+    label: 'a connection-string password',
+    severity: 'high',
+    keywords: ['password', 'pwd'],
+    regex: /(?:^|[;\s"'{])(?:password|pwd)\s*=\s*("(?:[^"]|"")*"|'(?:[^']|'')*'|[^;\r\n"']*[^;\r\n"'\s])/dgi,
+    validate: (s, text) => okPassword(s) && (CONN_CONTEXT.test(text) || /jdbc:|odbc:/i.test(text)),
+    password: true,
+  },
+  {
+    id: 'connection-string-password',
+    label: 'a connection-string password',
+    severity: 'high',
+    keywords: ['password', 'pwd', 'pass='],
+    regex: /[?&;](?:password|pwd|pass)=([^&\s;#"']+)/dgi,
+    validate: (s, text) => okPassword(s) && /:\/\/|jdbc:|odbc:/i.test(text),
+    password: true,
+  },
+  {
+    id: 'connection-string-password',
+    label: 'a JDBC password',
+    severity: 'high',
+    keywords: ['jdbc:oracle'],
+    regex: /jdbc:oracle:(?:thin|oci):[^/\s@:]+\/([^@\s]+)@/dgi,
+    validate: (s) => okPassword(s),
+    password: true,
+  },
+  {
+    id: 'basic-auth',
+    label: 'HTTP basic-auth credentials',
+    severity: 'high',
+    keywords: ['basic'],
+    regex: /\bBasic\s+([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/dgi,
+    validate: (s) => basicDecodes(s),
+  },
+  {
+    id: 'bearer-token',
+    label: 'an HTTP bearer token',
+    severity: 'high',
+    keywords: ['bearer'],
+    regex: /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)/dgi,
+    validate: (s) => /[0-9]/.test(s) && /[A-Za-z]/.test(s) && !isReferenceLike(s),
+  },
+];
+
+/** Rule ids, in precedence order (first wins when two rules match the same span). */
+export const PATTERN_IDS: string[] = [...new Set(PATTERN_RULES.map((r) => r.id))];
+
+export interface PatternMatch {
+  rule: PatternRule;
+  secret: string;
+  /** Offsets of the secret in the text. */
+  start: number;
+  end: number;
+}
+
+/** All pattern matches in text; overlapping matches keep the earlier rule. */
+export function matchPatterns(text: string): PatternMatch[] {
+  const lower = text.toLowerCase();
+  const out: PatternMatch[] = [];
+  for (const rule of PATTERN_RULES) {
+    if (!rule.keywords.some((k) => lower.includes(k))) continue;
+    rule.regex.lastIndex = 0;
+    for (let m = rule.regex.exec(text); m; m = rule.regex.exec(text)) {
+      if (m[0].length === 0) rule.regex.lastIndex++;
+      const secret = m[1];
+      const idx = m.indices?.[1];
+      if (secret === undefined || !idx) continue;
+      if (rule.validate && !rule.validate(secret, text, m)) continue;
+      const [start, end] = idx;
+      if (out.some((o) => start < o.end && end > o.start)) continue;
+      out.push({ rule, secret, start, end });
+    }
+  }
+  return out;
+}
