@@ -1,0 +1,123 @@
+/**
+ * Shared per-blob secret scan for QA-S01/S02/S03. Runs the detectors once per blob (memoised on the
+ * ScannedBlob object, so the three checks share one pass) over:
+ *  1. decoded.entries — JobDataMap key paths with their string/number values (all three checks);
+ *  2. decoded.strings — every other string (S02/S03 only; a string equal to an entry value is
+ *     skipped: entries carry the better key path and were already scanned);
+ *  3. the row's text columns DESCRIPTION and JOB_CLASS_NAME (S02/S03).
+ * Every hit's raw value is registered with registerSecret() so no output path can print it.
+ */
+import type { FindingDraft, ScannedBlob } from '../../model.js';
+import { detectSecrets, type SecretCheckId, type SecretHit, type SecretInput } from '../../secrets/detect.js';
+import { registerSecret } from '../../secrets/redact.js';
+
+export type HitSource = 'entry' | 'string' | 'column';
+
+export interface BlobHit {
+  hit: SecretHit;
+  source: HitSource;
+}
+
+const memo = new WeakMap<ScannedBlob, BlobHit[]>();
+
+/** Upper bound of values scanned per blob (hostile blobs may hold millions of strings). */
+export const MAX_VALUES_PER_BLOB = 100_000;
+
+export function scanBlob(blob: ScannedBlob): BlobHit[] {
+  const cached = memo.get(blob);
+  if (cached) return cached;
+  const out: BlobHit[] = [];
+  const add = (input: SecretInput, source: HitSource) => {
+    for (const hit of detectSecrets(input)) {
+      registerSecret(hit.secretValue);
+      out.push({ hit, source });
+    }
+  };
+  const entryValues = new Set<string>();
+  let budget = MAX_VALUES_PER_BLOB;
+  for (const e of blob.decoded.entries ?? []) {
+    if (budget-- <= 0) break;
+    const v = e.value;
+    if (typeof v !== 'string' && typeof v !== 'number') continue;
+    const value = String(v);
+    entryValues.add(value);
+    add({ path: e.path, value }, 'entry');
+  }
+  for (const s of blob.decoded.strings ?? []) {
+    if (budget-- <= 0) break;
+    if (typeof s.value !== 'string' || entryValues.has(s.value)) continue;
+    add({ path: s.path, key: '', value: s.value }, 'string');
+  }
+  const row = blob.row;
+  if (typeof row.description === 'string' && row.description)
+    add({ path: ['DESCRIPTION'], key: '', value: row.description }, 'column');
+  if (typeof row.jobClassName === 'string' && row.jobClassName)
+    add({ path: ['JOB_CLASS_NAME'], key: '', value: row.jobClassName }, 'column');
+  memo.set(blob, out);
+  return out;
+}
+
+export function rowKeyOf(blob: ScannedBlob): string {
+  const k = blob.row.key;
+  return `${k.sched}/${k.group !== undefined ? `${k.group}.` : ''}${k.name}`;
+}
+
+export const REMEDIATION =
+  'Move the secret to a secret store (environment variable, vault, Key Vault, Secrets Manager), keep only its name in the JobDataMap and resolve it when the job runs; rotate it: it has been stored in plaintext in the database, its replicas and its backups.';
+
+function where(blob: ScannedBlob, b: BlobHit): string {
+  const p = b.hit.path.join(' › ');
+  if (b.source === 'column') return `column ${p}`;
+  if (b.source === 'entry')
+    return blob.row.column.toUpperCase() === 'JOB_DATA'
+      ? `JobDataMap key path ${p}`
+      : `${blob.row.column} key path ${p}`;
+  return `${blob.row.column} string at ${p || '(root)'}`;
+}
+
+/** Fail drafts for one check: one per (path, detector) in the row. */
+export function draftsFor(blob: ScannedBlob, check: SecretCheckId): FindingDraft[] {
+  const rowKey = rowKeyOf(blob);
+  const name = `${blob.row.tableName}.${blob.row.column} ${rowKey}`;
+  const groups = new Map<string, BlobHit[]>();
+  for (const b of scanBlob(blob)) {
+    if (b.hit.check !== check) continue;
+    const k = `${b.hit.detector}:${b.hit.path.join('/')}`;
+    const g = groups.get(k);
+    if (g) g.push(b);
+    else groups.set(k, [b]);
+  }
+  const drafts: FindingDraft[] = [];
+  for (const [disc, group] of groups) {
+    const first = group[0] as BlobHit;
+    const h = first.hit;
+    const notes = [`length ${h.length}`];
+    if (h.publicPrefix) notes.push(`prefix ${h.publicPrefix}`);
+    if (h.weak) notes.push('weak');
+    if (group.length > 1) notes.push(`${group.length} values`);
+    const evidence: Record<string, string | number | boolean | null> = {
+      detector: h.detector,
+      keyPath: h.path.join(' › '),
+      length: h.length,
+      fingerprint: h.fingerprint,
+    };
+    if (h.publicPrefix) evidence.prefix = h.publicPrefix;
+    if (h.weak) evidence.weak = true;
+    if (group.length > 1) evidence.count = group.length;
+    drafts.push({
+      status: 'fail',
+      severity: group.reduce((s, b) => (rank(b.hit.severity) < rank(s) ? b.hit.severity : s), h.severity),
+      message: `${where(blob, first)} holds ${h.label} (${notes.join(', ')})`,
+      object: { kind: 'row', name, table: blob.row.tableName, rowKey },
+      evidence,
+      remediation: REMEDIATION,
+      discriminator: disc,
+    });
+  }
+  return drafts;
+}
+
+const ORDER = ['critical', 'high', 'medium', 'low', 'info'];
+function rank(s: string): number {
+  return ORDER.indexOf(s);
+}
