@@ -393,7 +393,7 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
     for (const m of ['Keys', 'Values', 'KeyValuePairs']) {
       const c = deref(graph, memberOf(obj, m));
       if (c) ctx.visited.add(c);
-      if (c?.kind === 'array')
+      if (c?.kind === 'array' && m === 'KeyValuePairs')
         for (const e of c.values) {
           const kv = deref(graph, e);
           if (kv) ctx.visited.add(kv);
