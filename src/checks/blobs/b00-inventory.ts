@@ -1,0 +1,51 @@
+/** QA-B00 — inventory of blob rows and bytes per table/column and detected format (info). */
+import type { Check } from '../../model.js';
+import { databaseObject, MITIGATION } from '../util.js';
+
+export const b00: Check = {
+  meta: {
+    id: 'QA-B00',
+    title: 'Blob inventory',
+    family: 'blobs',
+    severity: 'info',
+    mitigation: MITIGATION.serialization,
+    remediation: 'None: inventory.',
+  },
+  evaluate(facts) {
+    const inv = facts.blobInventory;
+    const obj = databaseObject(facts);
+    if (!inv) return [];
+    if (inv.unreadable) {
+      return [
+        {
+          status: 'not-evaluated',
+          message: `blob rows could not be read: ${inv.unreadable.reason}`,
+          object: obj,
+          evidence: { needs: inv.unreadable.needs ?? null },
+        },
+      ];
+    }
+    const out = Object.entries(inv.byColumn).map(([col, formats]) => {
+      const parts = Object.entries(formats)
+        .sort((a, b) => b[1].rows - a[1].rows)
+        .map(([f, c]) => `${f}: ${c.rows} rows, ${c.bytes} bytes`);
+      const rows = Object.values(formats).reduce((n, c) => n + c.rows, 0);
+      return {
+        status: 'info' as const,
+        message: `${col}: ${rows} rows — ${parts.join('; ')}`,
+        object: { kind: 'table' as const, name: col },
+        evidence: Object.fromEntries(Object.entries(formats).map(([f, c]) => [f, c.rows])),
+        discriminator: col,
+      };
+    });
+    if (!out.length)
+      out.push({
+        status: 'info',
+        message: 'no blob rows',
+        object: { kind: 'table', name: 'blobs' },
+        evidence: {},
+        discriminator: 'none',
+      });
+    return out;
+  },
+};

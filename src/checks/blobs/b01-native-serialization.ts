@@ -1,0 +1,54 @@
+/** QA-B01 / QA-B07 — BinaryFormatter (MS-NRBF) or Java serialization payloads in the JobStore. */
+import type { BlobFormat, Check, Facts, FindingDraft } from '../../model.js';
+import { MITIGATION } from '../util.js';
+
+function present(facts: Facts, format: BlobFormat, ecosystem: 'dotnet' | 'java', what: string): FindingDraft[] {
+  const inv = facts.blobInventory;
+  if (!inv) return [];
+  const obj = { kind: 'database' as const, name: facts.target.database || facts.dialect };
+  if (inv.unreadable)
+    return [{ status: 'not-evaluated', message: `blob rows could not be read: ${inv.unreadable.reason}`, object: obj }];
+  const out: FindingDraft[] = [];
+  const types = Object.entries(inv.typesByEcosystem[ecosystem])
+    .sort((a, b) => b[1] - a[1])
+    .map(([t]) => t);
+  for (const [col, formats] of Object.entries(inv.byColumn)) {
+    const c = formats[format];
+    if (!c) continue;
+    out.push({
+      status: 'fail',
+      message: `${col}: ${c.rows} rows hold ${what} (${c.bytes} bytes); whoever can write this column chooses what the scheduler deserializes${types.length ? `. Types seen: ${types.slice(0, 8).join(', ')}${types.length > 8 ? ` … (+${types.length - 8})` : ''}` : ''}`,
+      object: { kind: 'table', name: col },
+      evidence: { rows: c.rows, bytes: c.bytes, types: types.length },
+      discriminator: col,
+    });
+  }
+  if (!out.length) out.push({ status: 'pass', message: `no ${what} in ${inv.rows} blob rows`, object: obj });
+  return out;
+}
+
+export const b01: Check = {
+  meta: {
+    id: 'QA-B01',
+    title: 'BinaryFormatter (MS-NRBF) payloads in the JobStore',
+    family: 'blobs',
+    severity: 'high',
+    mitigation: MITIGATION.serialization,
+    remediation:
+      'Switch Quartz.NET to its JSON serializer (quartz.serializer.type = stj or newtonsoft) and migrate the stored JobDataMaps; BinaryFormatter is removed from .NET 9 and unsafe on any input an attacker can write.',
+  },
+  evaluate: (facts) => present(facts, 'nrbf', 'dotnet', 'BinaryFormatter (MS-NRBF) payloads'),
+};
+
+export const b07: Check = {
+  meta: {
+    id: 'QA-B07',
+    title: 'Java serialization payloads in the JobStore',
+    family: 'blobs',
+    severity: 'high',
+    mitigation: MITIGATION.serialization,
+    remediation:
+      'Use org.quartz.jobStore.useProperties=true (string-only JobDataMaps) and an ObjectInputFilter (jdk.serialFilter) that allows only Quartz and JDK value types; CALENDAR and BLOB_DATA stay Java-serialized, so keep writers out.',
+  },
+  evaluate: (facts) => present(facts, 'java', 'java', 'Java serialization payloads'),
+};
