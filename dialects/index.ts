@@ -5,6 +5,8 @@ import { UserError } from '../src/errors.js';
 const registry: Record<string, () => Promise<AdapterFactory>> = {
   postgres: async () => (await import('./postgres.js')).createPostgresAdapter,
   postgresql: async () => (await import('./postgres.js')).createPostgresAdapter,
+  mysql: async () => (await import('./mysql/index.js')).createMysqlAdapter,
+  mariadb: async () => (await import('./mysql/index.js')).createMysqlAdapter,
 };
 
 /** The URL scheme, or 'sqlite' for a bare path ending in .db/.sqlite/.sqlite3. */

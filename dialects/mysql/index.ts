@@ -1,0 +1,645 @@
+/**
+ * MySQL 8 / MariaDB adapter: connects read-only, runs queries/mysql/*.sql, and turns the rows into facts
+ * through the pure functions of map.ts, plus a stream of blob rows. It knows SQL; it never judges.
+ */
+import { readFileSync } from 'node:fs';
+import mysql from 'mysql2';
+import type { Adapter, ConnectOptions } from '../../src/dialect.js';
+import { expectedTables, logicalName, noTablesError } from '../../src/discovery.js';
+import { UserError } from '../../src/errors.js';
+import { emptyFacts } from '../../src/facts.js';
+import type { BlobRow, BlobTable, Facts, Grant, Membership, Principal, QuartzTable } from '../../src/model.js';
+import { loadQuery } from '../../src/queries.js';
+import { registerSecret } from '../../src/secrets/redact.js';
+import { accountName, principalMatches, splitAccount } from './grants.js';
+import {
+  computeEffective,
+  createOptionsEncrypted,
+  detectFlavour,
+  type Flavour,
+  foreignPrivileges,
+  mapApplicableRoles,
+  mapComponents,
+  mapGlobalGrants,
+  mapMariadbRoles,
+  mapMysqlRoles,
+  mapPlugins,
+  mapPrivilegeRows,
+  mapShowGrants,
+  mapTablespacesMariadb,
+  mapTablespacesMysql,
+  mapTriggers,
+  mapUsersMariadb,
+  mapUsersMysql,
+  mapVariables,
+  type Row,
+  reachableRoles,
+  roleNames,
+  tableIndex,
+} from './map.js';
+
+export const GRANT_TABLES_NEED =
+  'SELECT on the mysql grant tables (MariaDB: mysql.global_priv, db, tables_priv, columns_priv, roles_mapping; MySQL: mysql.user, db, tables_priv, columns_priv, role_edges, default_roles, global_grants)';
+
+export interface ParsedMysqlUrl {
+  config: mysql.ConnectionOptions;
+  sslmode: 'disabled' | 'preferred' | 'required' | 'verify_ca' | 'verify_identity';
+  database: string | undefined;
+  display: string;
+  viaSocket: boolean;
+}
+
+/** Parses mysql://user:pass@host:port/db?sslmode=…&socket=… (also mariadb://). Password: options > URL > MYSQL_PWD. */
+export function parseMysqlUrl(
+  url: string,
+  options: { password?: string; schema?: string } = {},
+  env: NodeJS.ProcessEnv = process.env,
+): ParsedMysqlUrl {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UserError('url', 'malformed connection URL (expected mysql://user@host:port/database)');
+  }
+  const scheme = u.protocol.replace(/:$/, '').toLowerCase();
+  if (scheme !== 'mysql' && scheme !== 'mariadb')
+    throw new UserError('url', `not a MySQL/MariaDB URL: scheme ${scheme}`);
+  const dec = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw new UserError('url', 'malformed connection URL (bad percent-encoding)');
+    }
+  };
+  const params = u.searchParams;
+  const host = u.hostname ? dec(u.hostname).replace(/^\[|\]$/g, '') : 'localhost';
+  const port = u.port ? Number(u.port) : 3306;
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UserError('url', 'malformed port in URL');
+  const user = u.username ? dec(u.username) : env.USER || 'root';
+  const password = options.password ?? (u.password ? dec(u.password) : env.MYSQL_PWD);
+  registerSecret(password);
+  const pathDb = u.pathname.replace(/^\//, '');
+  const database = options.schema ?? (pathDb ? dec(pathDb) : undefined);
+  const mode = (params.get('sslmode') || params.get('ssl-mode') || params.get('ssl_mode') || 'preferred').toLowerCase();
+  const modes = ['disabled', 'preferred', 'required', 'verify_ca', 'verify_identity'] as const;
+  const sslmode = modes.find((m) => m === mode.replace(/-/g, '_'));
+  if (!sslmode)
+    throw new UserError('url', `unknown sslmode ${mode} (disabled, preferred, required, verify_ca, verify_identity)`);
+  const socket = params.get('socket') ?? undefined;
+  const config: mysql.ConnectionOptions = { user, ...(socket ? { socketPath: socket } : { host, port }) };
+  if (password !== undefined) config.password = password;
+  if (sslmode === 'verify_ca' || sslmode === 'verify_identity') {
+    const ca = params.get('sslca') || params.get('ssl-ca');
+    config.ssl = {
+      rejectUnauthorized: true,
+      ...(ca ? { ca: readFileSync(ca, 'utf8') } : {}),
+      ...(sslmode === 'verify_ca' ? { checkServerIdentity: () => undefined } : {}),
+    } as mysql.SslOptions;
+  } else if (sslmode === 'required' || sslmode === 'preferred') {
+    config.ssl = { rejectUnauthorized: false };
+  }
+  const display = `${scheme}://${user}@${socket ? `localhost?socket=${socket}` : `${host}:${port}`}/${database ?? ''}`;
+  return { config, sslmode, database, display, viaSocket: Boolean(socket) };
+}
+
+/** Maps a mysql2/network error to one clear line (never containing the password). */
+export function mapMysqlError(err: unknown, display: string): UserError {
+  if (err instanceof UserError) return err;
+  const e = err as { code?: string; errno?: number; message?: string };
+  const code = e?.code ?? '';
+  const msg = String(e?.message ?? err);
+  const where = display.replace(/\/[^/]*$/, '');
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new UserError('connection', `connection refused by ${where}`, { cause: err });
+    case 'ENOENT':
+      return new UserError('connection', `no server socket at ${where}`, { cause: err });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new UserError('connection', `unknown host in ${display}`, { cause: err });
+    case 'ETIMEDOUT':
+      return new UserError('timeout', `connection to ${display} timed out`, { cause: err });
+    case 'ER_ACCESS_DENIED_ERROR':
+    case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
+      return new UserError('auth', `access denied for ${display} (wrong user, host or password)`, { cause: err });
+    case 'ER_BAD_DB_ERROR':
+      return new UserError('database', `database does not exist: ${display}`, { cause: err });
+    case 'ER_DBACCESS_DENIED_ERROR':
+      return new UserError('privilege', `no access to the database of ${display}`, { cause: err });
+    case 'ER_LOCK_WAIT_TIMEOUT':
+      return new UserError('timeout', `lock wait timeout: ${msg} (raise --lock-timeout)`, { cause: err });
+    case 'ER_QUERY_TIMEOUT':
+    case 'ER_STATEMENT_TIMEOUT':
+    case 'ER_QUERY_INTERRUPTED':
+      return new UserError('timeout', `statement timeout: ${msg} (raise --statement-timeout)`, { cause: err });
+  }
+  if (e?.errno === 3024 || e?.errno === 1969) {
+    return new UserError('timeout', `statement timeout: ${msg} (raise --statement-timeout)`, { cause: err });
+  }
+  if (/timeout/i.test(msg)) return new UserError('timeout', `connection to ${display} timed out`, { cause: err });
+  return new UserError('connection', `cannot use ${display}: ${msg}`, { cause: err });
+}
+
+function isTimeout(err: unknown): boolean {
+  const e = err as { code?: string; errno?: number };
+  return (
+    e?.errno === 3024 ||
+    e?.errno === 1969 ||
+    e?.code === 'ER_LOCK_WAIT_TIMEOUT' ||
+    e?.code === 'ER_QUERY_TIMEOUT' ||
+    e?.code === 'ER_STATEMENT_TIMEOUT' ||
+    e?.code === 'PROTOCOL_CONNECTION_LOST'
+  );
+}
+
+const BLOB_SOURCES: { table: BlobTable; query: string; column: string; group?: string; name: string }[] = [
+  { table: 'JOB_DETAILS', query: 'blob_job_details', column: 'JOB_DATA', group: 'JOB_GROUP', name: 'JOB_NAME' },
+  { table: 'TRIGGERS', query: 'blob_triggers', column: 'JOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME' },
+  {
+    table: 'BLOB_TRIGGERS',
+    query: 'blob_blob_triggers',
+    column: 'BLOB_DATA',
+    group: 'TRIGGER_GROUP',
+    name: 'TRIGGER_NAME',
+  },
+  { table: 'CALENDARS', query: 'blob_calendars', column: 'CALENDAR', name: 'CALENDAR_NAME' },
+];
+
+export function quoteIdent(name: string): string {
+  return `\`${name.replace(/`/g, '``')}\``;
+}
+
+const str = (v: unknown): string =>
+  v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString() : String(v);
+
+export class MysqlAdapter implements Adapter {
+  private readonly schemeDialect: 'mysql' | 'mariadb';
+  private conn: mysql.Connection | undefined;
+  private readonly parsed: ParsedMysqlUrl;
+  private flavour: Flavour | undefined;
+  private server: Row = {};
+  private database = '';
+  private tables: (QuartzTable & { createOptions: string })[] = [];
+
+  constructor(private readonly options: ConnectOptions) {
+    this.parsed = parseMysqlUrl(options.url, options);
+    this.schemeDialect = /^mariadb:/i.test(options.url) ? 'mariadb' : 'mysql';
+  }
+
+  /** 'mysql' or 'mariadb': detected from the server after connect, else what the URL scheme says. */
+  get dialect(): 'mysql' | 'mariadb' {
+    return this.flavour?.dialect ?? this.schemeDialect;
+  }
+
+  /** The detected flavour (after connect): 'mysql' or 'mariadb', whatever the URL scheme said. */
+  get detected(): Flavour | undefined {
+    return this.flavour;
+  }
+
+  private run(sql: string, params: unknown[] = []): Promise<Row[]> {
+    const conn = this.conn;
+    if (!conn) return Promise.reject(new Error('not connected'));
+    return new Promise((resolve, reject) => {
+      conn.query({ sql, values: params, rowsAsArray: false }, (err, rows) => {
+        if (err) reject(err);
+        else resolve(Array.isArray(rows) ? (rows as Row[]) : []);
+      });
+    });
+  }
+
+  private query(name: string, params: unknown[] = [], subs: Record<string, string> = {}): Promise<Row[]> {
+    return this.run(loadQuery('mysql', name, subs), params);
+  }
+
+  private open(config: mysql.ConnectionOptions): Promise<mysql.Connection> {
+    return new Promise((resolve, reject) => {
+      const c = mysql.createConnection({
+        ...config,
+        connectTimeout: this.options.connectTimeoutMs,
+        supportBigNumbers: true,
+        bigNumberStrings: true,
+        dateStrings: true,
+        multipleStatements: false,
+        charset: 'utf8mb4_general_ci',
+      });
+      c.on('error', () => {});
+      c.connect((err) => {
+        if (err) {
+          c.destroy();
+          reject(err);
+        } else resolve(c);
+      });
+    });
+  }
+
+  async connect(): Promise<void> {
+    const { sslmode, display, config } = this.parsed;
+    try {
+      try {
+        this.conn = await this.open(config);
+      } catch (err) {
+        // Like the mysql client's --ssl-mode=PREFERRED: fall back to a plain connection when TLS is not offered.
+        const noSsl = /does not support secure connection|ssl|tls/i.test(String((err as Error)?.message));
+        if (sslmode === 'preferred' && noSsl && !/access denied/i.test(String((err as Error)?.message))) {
+          const { ssl: _ssl, ...plain } = config;
+          this.conn = await this.open(plain);
+        } else throw err;
+      }
+      const [server] = await this.query('server');
+      this.server = server ?? {};
+      this.flavour = detectFlavour(str(this.server.version), str(this.server.version_comment));
+      await this.setupSession();
+      this.database = this.parsed.database ?? str(this.server.current_db);
+      if (!this.database) {
+        throw new UserError('url', 'no database in the URL (mysql://user@host/DATABASE) and no --schema given');
+      }
+      await this.discover();
+    } catch (err) {
+      await this.close();
+      throw mapMysqlError(err, display);
+    }
+  }
+
+  private async setupSession(): Promise<void> {
+    const o = this.options;
+    const lockS = Math.max(1, Math.ceil(o.lockTimeoutMs / 1000));
+    if (this.flavour?.dialect === 'mariadb') {
+      await this.query('session_mariadb', [o.statementTimeoutMs / 1000, lockS, lockS]);
+    } else {
+      await this.query('session_mysql', [Math.max(1, Math.round(o.statementTimeoutMs)), lockS, lockS]);
+    }
+  }
+
+  private async discover(): Promise<void> {
+    const prefix = this.options.tablePrefix;
+    const expected = expectedTables(prefix).map((t) => t.lower.toUpperCase());
+    const rows = await this.query('quartz_tables', [this.database, expected]);
+    this.tables = [];
+    for (const r of rows) {
+      const logical = logicalName(prefix, str(r.TABLE_NAME));
+      if (!logical || str(r.TABLE_TYPE).toUpperCase() === 'VIEW') continue;
+      this.tables.push({
+        logical,
+        name: str(r.TABLE_NAME),
+        schema: str(r.TABLE_SCHEMA),
+        createOptions: str(r.CREATE_OPTIONS),
+      });
+    }
+    if (this.tables.length === 0) {
+      const candidates = await this.query('lookalike_tables').catch(() => [] as Row[]);
+      throw noTablesError(
+        `database ${this.database}`,
+        prefix,
+        candidates.map((c) => ({ schema: str(c.TABLE_SCHEMA), prefix: str(c.TABLE_NAME).replace(/locks$/i, '') })),
+      );
+    }
+  }
+
+  async collectFacts(): Promise<Facts> {
+    const o = this.options;
+    const flavour = this.flavour ?? detectFlavour('', '');
+    const maria = flavour.dialect === 'mariadb';
+    const connectedAs = currentAccount(str(this.server.current_account));
+    const facts = emptyFacts(flavour.dialect, {
+      server: { product: flavour.product, version: flavour.version, versionNum: flavour.versionNum },
+      target: {
+        database: this.database,
+        schema: this.database,
+        tablePrefix: o.tablePrefix,
+        user: connectedAs,
+        ...(this.parsed.config.host ? { host: this.parsed.config.host } : {}),
+      },
+      serviceAccount: connectedAs,
+      connectedAs,
+      allowedPrincipals: [...o.allowPrincipals],
+      tables: this.tables.map(({ logical, name, schema }) => ({ logical, name, schema })),
+      attestations: { ...o.attestations },
+    });
+    const present = new Set(this.tables.map((t) => t.logical));
+    facts.missingTables = expectedTables(o.tablePrefix)
+      .map((t) => t.logical)
+      .filter((l) => !present.has(l));
+    const lowerCaseNames = Number(str(this.server.lower_case_table_names) || '0');
+    const extra: Record<string, unknown> = { flavour: flavour.dialect, lowerCaseTableNames: lowerCaseNames };
+    facts.extra.mysql = extra;
+
+    const guarded = async (what: string, fn: () => Promise<void>, needs?: string): Promise<boolean> => {
+      try {
+        await fn();
+        return true;
+      } catch (err) {
+        if (isTimeout(err)) throw mapMysqlError(err, this.parsed.display);
+        const e = err as { message?: string };
+        facts.unreadable.push({ what, reason: String(e?.message ?? err), ...(needs ? { needs } : {}) });
+        return false;
+      }
+    };
+
+    await guarded('start-read-only', async () => {
+      await this.query('start_read_only');
+    });
+
+    // Settings, status, plugins: readable by every account.
+    await guarded('variables', async () => {
+      const vars = mapVariables(await this.query('variables'));
+      for (const [k, v] of Object.entries(vars)) facts.settings[k] = v;
+      facts.settings.version = facts.settings.version ?? flavour.version;
+    });
+    await guarded('session-status', async () => {
+      const st = mapVariables(await this.query('session_status'));
+      const cipher = st.ssl_cipher ?? '';
+      facts.session = {
+        tls: cipher !== '',
+        ...(st.ssl_version ? { tlsVersion: st.ssl_version } : {}),
+        ...(cipher ? { cipher } : {}),
+        viaSocket: this.parsed.viaSocket,
+      };
+    });
+    await guarded('information_schema.PLUGINS', async () => {
+      const plugins = mapPlugins(await this.query('plugins'));
+      extra.plugins = plugins;
+      facts.extensions = plugins.filter((p) => p.status.toUpperCase() === 'ACTIVE').map((p) => p.name);
+    });
+    if (!maria) {
+      await guarded(
+        'mysql.component',
+        async () => {
+          const comps = mapComponents(await this.query('components'));
+          extra.components = comps;
+          facts.extensions.push(...comps);
+        },
+        'SELECT on mysql.component',
+      );
+    }
+
+    const idx = tableIndex(this.database, facts.tables);
+    // Accounts and roles.
+    let fullView = await guarded(
+      maria ? 'mysql.global_priv' : 'mysql.user',
+      async () => {
+        if (maria) {
+          const { principals, defaultRoles } = mapUsersMariadb(await this.query('users_mariadb'));
+          facts.principals = principals;
+          const rows = await this.query('roles_mapping');
+          facts.memberships = mapMariadbRoles(rows, defaultRoles);
+        } else {
+          const edges = await this.query('role_edges');
+          const defaults = await this.query('default_roles');
+          const roleAccounts = new Set(edges.map((e) => accountName(str(e.FROM_USER), str(e.FROM_HOST))));
+          facts.principals = mapUsersMysql(await this.query('users_mysql'), roleAccounts);
+          facts.memberships = mapMysqlRoles(
+            edges,
+            defaults,
+            facts.settings,
+            facts.principals.map((p) => p.name),
+          );
+        }
+      },
+      GRANT_TABLES_NEED,
+    );
+
+    if (fullView && o.families.has('grants')) {
+      const roles = roleNames(facts.principals);
+      fullView = await guarded(
+        'grants.information_schema',
+        async () => {
+          const [user, schema, table, column] = [
+            await this.query('user_privileges'),
+            await this.query('schema_privileges'),
+            await this.query('table_privileges'),
+            await this.query('column_privileges'),
+          ];
+          facts.grants = mapPrivilegeRows({ user, schema, table, column }, roles, idx);
+        },
+        GRANT_TABLES_NEED,
+      );
+      if (!maria) {
+        await guarded(
+          'mysql.global_grants',
+          async () => {
+            facts.grants.push(...mapGlobalGrants(await this.query('global_grants')));
+          },
+          'SELECT on mysql.global_grants',
+        );
+      }
+    }
+    if (!fullView) {
+      extra.partialView = true;
+      facts.unreadable.push({
+        what: 'grants.others',
+        reason: 'the grant tables are not readable: only the connected account’s own grants (SHOW GRANTS) are known',
+        needs: GRANT_TABLES_NEED,
+      });
+      if (o.families.has('grants')) await this.ownGrants(facts, idx, maria);
+    }
+
+    // Service account: --service-account (user, user@host or 'user'@'host') or the connected account.
+    facts.serviceAccount = resolveAccount(o.serviceAccount, facts.principals, connectedAs, extra);
+    const knownNames = facts.principals.map((p) => p.name);
+    facts.effective = computeEffective(facts.grants, facts.memberships, knownNames, facts.tables, this.database);
+    facts.foreignPrivileges = foreignPrivileges(facts.grants, facts.memberships, facts.serviceAccount, this.database);
+    extra.serviceAccountRoles = reachableRoles(facts.serviceAccount, facts.memberships);
+
+    if (o.families.has('grants')) {
+      // information_schema.TRIGGERS hides triggers of tables where the reader lacks TRIGGER.
+      await guarded('triggers', async () => {
+        facts.tamper = mapTriggers(
+          await this.query('triggers', [this.database, facts.tables.map((t) => t.name.toUpperCase())]),
+        );
+      });
+      const canSee = facts.tables.filter(
+        (t) =>
+          !facts.effective.some(
+            (e) => e.principal === connectedAs && e.table === t.logical && e.privilege === 'TRIGGER',
+          ),
+      );
+      if (canSee.length > 0) {
+        facts.unreadable.push({
+          what: 'triggers',
+          reason: `information_schema.TRIGGERS hides triggers on tables where ${connectedAs} lacks TRIGGER: ${canSee
+            .map((t) => t.name)
+            .join(', ')}`,
+          needs: `TRIGGER on ${this.database}.* (or on each Quartz table)`,
+        });
+      }
+    }
+
+    if (o.families.has('encryption')) {
+      const names = this.tables.map((t) => innodb(t, lowerCaseNames));
+      const ok = await guarded(
+        'tablespaces',
+        async () => {
+          facts.tableEncryption = maria
+            ? mapTablespacesMariadb(await this.query('tablespaces_mariadb', [names]), facts.tables, lowerCaseNames)
+            : mapTablespacesMysql(await this.query('tablespaces_mysql', [names]), facts.tables, lowerCaseNames);
+        },
+        'PROCESS',
+      );
+      if (!ok) {
+        facts.tableEncryption = this.tables.map((t) => {
+          const flag = createOptionsEncrypted(t.createOptions);
+          return {
+            table: `${t.schema}.${t.name}`,
+            encrypted: flag === true ? true : null,
+            detail: `CREATE_OPTIONS '${t.createOptions}' (tablespace state unreadable without PROCESS)`,
+          };
+        });
+      }
+    }
+    return facts;
+  }
+
+  /** Fallback without the grant tables: SHOW GRANTS for the own account and each role it holds. */
+  private async ownGrants(facts: Facts, idx: ReturnType<typeof tableIndex>, maria: boolean): Promise<void> {
+    const self = facts.connectedAs;
+    const lines = async (rows: Row[]) => rows.map((r) => str(Object.values(r)[0]));
+    const own = mapShowGrants(await lines(await this.query('show_grants')), idx);
+    const grants: Grant[] = [...own.grants];
+    const memberships: Membership[] = [...own.memberships];
+    const fromApplicable = await this.query('applicable_roles').catch(() => [] as Row[]);
+    for (const m of mapApplicableRoles(fromApplicable, self)) {
+      if (!memberships.some((x) => x.member === m.member && x.role === m.role)) memberships.push(m);
+    }
+    const seen = new Set<string>();
+    const queue = memberships.map((m) => m.role);
+    while (queue.length && seen.size < 200) {
+      const role = queue.shift() as string;
+      if (seen.has(role) || grants.some((g) => g.grantee === role && seen.has(role))) continue;
+      seen.add(role);
+      const { user, host } = splitAccount(role);
+      const target = host === undefined ? user : `${user}@${host}`;
+      try {
+        const rows = await this.query('show_grants_for', [], { account: targetLiteral(target) });
+        const r = mapShowGrants(await lines(rows), idx);
+        for (const g of r.grants) if (!grants.some((x) => sameGrant(x, g))) grants.push(g);
+        for (const m of r.memberships) {
+          if (!memberships.some((x) => x.member === m.member && x.role === m.role)) {
+            memberships.push(m);
+            queue.push(m.role);
+          }
+        }
+      } catch (err) {
+        if (isTimeout(err)) throw err;
+        facts.unreadable.push({
+          what: `grants.role:${role}`,
+          reason: String((err as Error)?.message ?? err),
+          needs: GRANT_TABLES_NEED,
+        });
+      }
+    }
+    facts.grants = grants;
+    facts.memberships = memberships;
+    const { user, host } = splitAccount(self);
+    const attributes: string[] = [];
+    if (user === '') attributes.push('anonymous');
+    if (host === '%' || host === '') attributes.push('host-any');
+    if (own.require) {
+      attributes.push('require-ssl');
+      if (own.require === 'X509' || own.require === 'SUBJECT' || own.require === 'ISSUER')
+        attributes.push('require-x509');
+    } else if (maria) {
+      // MariaDB's SHOW GRANTS prints REQUIRE on the USAGE line; absent = REQUIRE NONE.
+    } else {
+      facts.unreadable.push({
+        what: 'account.ssl_type',
+        reason: 'MySQL does not show REQUIRE in SHOW GRANTS and mysql.user is not readable',
+        needs: 'SELECT on mysql.user',
+      });
+    }
+    const principals: Principal[] = [{ name: self, kind: 'user', canLogin: true, attributes, host: host ?? '' }];
+    for (const role of seen) principals.push({ name: role, kind: 'role', canLogin: false, attributes: ['role'] });
+    if (grants.some((g) => g.grantee === 'PUBLIC')) {
+      principals.push({ name: 'PUBLIC', kind: 'public', canLogin: false, attributes: [] });
+    }
+    facts.principals = principals;
+  }
+
+  async *blobRows(): AsyncIterable<BlobRow> {
+    const conn = this.conn;
+    if (!conn) throw new Error('not connected');
+    for (const src of BLOB_SOURCES) {
+      const t = this.tables.find((x) => x.logical === src.table);
+      if (!t) continue;
+      const sql = loadQuery('mysql', src.query, { table: `${quoteIdent(t.schema)}.${quoteIdent(t.name)}` });
+      const stream = conn.query({ sql, values: [this.options.maxBlobSize] }).stream({ highWaterMark: 8 });
+      try {
+        for await (const raw of stream as AsyncIterable<Row>) {
+          const bytes = raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer);
+          const row: BlobRow = {
+            table: src.table,
+            tableName: t.name,
+            column: src.column,
+            key: {
+              sched: str(raw.SCHED_NAME),
+              ...(src.group ? { group: str(raw[src.group]) } : {}),
+              name: str(raw[src.name]),
+            },
+            bytes,
+            size: raw.SIZE === null || raw.SIZE === undefined ? 0 : Number(raw.SIZE),
+          };
+          if ('JOB_CLASS_NAME' in raw) row.jobClassName = str(raw.JOB_CLASS_NAME);
+          if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
+          yield row;
+        }
+      } catch (err) {
+        throw mapMysqlError(err, this.parsed.display);
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const c = this.conn;
+    this.conn = undefined;
+    if (!c) return;
+    await new Promise<void>((resolve) => {
+      c.end(() => resolve());
+    }).catch(() => {});
+    c.destroy();
+  }
+}
+
+function innodb(t: QuartzTable, lowerCaseNames: number): string {
+  const n = `${t.schema}/${t.name}`;
+  return lowerCaseNames > 0 ? n.toLowerCase() : n;
+}
+
+function sameGrant(a: Grant, b: Grant): boolean {
+  return (
+    a.grantee === b.grantee && a.privilege === b.privilege && a.objectKind === b.objectKind && a.object === b.object
+  );
+}
+
+/** `'role'` or `'user'@'host'` as SQL literals for SHOW GRANTS FOR. */
+function targetLiteral(target: string): string {
+  const { user, host } = splitAccount(target);
+  const lit = (s: string) => mysql.escape(s);
+  return host === undefined ? lit(user) : `${lit(user)}@${lit(host)}`;
+}
+
+/** CURRENT_USER() returns user@host (no quotes; the user part may itself contain @). */
+export function currentAccount(value: string): string {
+  const at = value.lastIndexOf('@');
+  if (at < 0) return value;
+  return accountName(value.slice(0, at), value.slice(at + 1));
+}
+
+/** Resolves --service-account against the known accounts. */
+export function resolveAccount(
+  wanted: string | undefined,
+  principals: Principal[],
+  connectedAs: string,
+  extra: Record<string, unknown>,
+): string {
+  if (!wanted) return connectedAs;
+  const { user, host } = splitAccount(wanted);
+  if (host !== undefined) return accountName(user, host);
+  const candidates = principals.filter((p) => p.kind === 'user' && principalMatches(p.name, user));
+  if (candidates.length > 1) extra.serviceAccountCandidates = candidates.map((p) => p.name);
+  if (candidates[0]) return candidates[0].name;
+  if (principalMatches(connectedAs, user)) return connectedAs;
+  return accountName(user, '%');
+}
+
+export function createMysqlAdapter(options: ConnectOptions): Adapter {
+  return new MysqlAdapter(options);
+}
