@@ -1,29 +1,363 @@
 /**
- * Blob decoding entry point (contract; the decoders issue fills it in).
- * Parse, never deserialize: bounded in depth, records, lengths and time; hostile bytes give a
- * `malformed` result, never a throw.
+ * Blob decoding entry point. Parse, never deserialize: the format comes from the bytes alone
+ * (never from configuration), each parser is bounded in depth, records, lengths and time, and
+ * hostile bytes give a `malformed` result, never a throw. A blob that cannot be parsed is never
+ * clean: `malformed` says where and why, and what was learned before stays in the result.
+ *
+ * After the format parser, strings and byte arrays are searched for nested payloads, decoded
+ * recursively (depth `maxNested`, shared time budget and decoded-bytes budget) and merged with
+ * their paths prefixed:
+ *   - base64 / hex text, and raw byte arrays, that hold NRBF, Java serialization, gzip or JSON:
+ *     decoded; their TypeRefs get via 'nested:base64' / 'nested:hex' / 'nested:bytes' /
+ *     'nested:gzip'; their strings/entries paths are prefixed with the carrier path and a
+ *     `(base64)` / `(hex)` / `(bytes)` step; their format is appended to `nestedFormats`.
+ *   - markers that are not themselves parseable payloads become pseudo-types (names in
+ *     parentheses, so they never collide with a real type name):
+ *       '(XAML)'            via 'nested:xaml'      XAML (presentation xmlns, <ObjectDataProvider, <ResourceDictionary)
+ *       '(CLIXML)'          via 'nested:clixml'    PowerShell CLIXML (<Objs Version=)
+ *       '(PE image)'        via 'nested:pe'        a byte array / decoded text starting with MZ
+ *       '(Java class file)' via 'nested:classfile' CAFEBABE class-file magic
+ *     plus the real types those markers name: XAML elements in clr-namespace prefixes
+ *     (e.g. System.Diagnostics.Process), ObjectDataProvider/ResourceDictionary/XamlReader, and
+ *     CLIXML <T> type names, each with the same via.
  */
-import type { DecodeResult } from '../model.js';
+import { gunzipSync, constants as zc } from 'node:zlib';
+import type { BlobFormat, DecodeResult, FoundString, MapEntry, TreeNode, TypeRef } from '../model.js';
+import { parseJava } from './java.js';
+import { parseJson } from './json.js';
+import { parseNrbf } from './nrbf.js';
+import { parseProperties } from './properties.js';
+import { isClassFile, isGzip, isJava, isJsonStart, isNrbf, isPe, looksLikeText, sniff } from './sniff.js';
+import { extractStrings } from './strings.js';
+import type { FormatResult, Limits } from './types.js';
 
 export interface DecodeOptions {
+  /** Nesting bound for object graphs (default 64). */
   maxDepth?: number;
+  /** Records/values per parse (default 100,000). */
   maxRecords?: number;
+  /** Time budget for the whole blob, nested payloads included (default 2000 ms). */
   timeBudgetMs?: number;
+  /** Strings longer than this are cut (default 1 MiB characters). */
+  maxStringLength?: number;
+  /** Recursion depth of nested payloads (default 3). */
+  maxNested?: number;
+  /** Bound of gzip output and of all nested decoded bytes together (default 16 MiB; gzip also ≤ 100× input). */
+  maxInflate?: number;
 }
 
-/** Header-byte sniffing only (temporary, replaced by the full decoders). */
-export function decodeBlob(bytes: Uint8Array | null, _options: DecodeOptions = {}): DecodeResult {
-  const base: DecodeResult = { format: 'unknown', nestedFormats: [], types: [], entries: [], strings: [] };
-  if (!bytes || bytes.length === 0) return { ...base, format: 'empty' };
-  if (bytes.length >= 17 && bytes[0] === 0x00 && bytes[1] === 0x01 && bytes[5] === 0xff && bytes[8] === 0xff) {
-    return { ...base, format: 'nrbf' };
-  }
-  if (bytes[0] === 0xac && bytes[1] === 0xed && bytes[2] === 0x00 && bytes[3] === 0x05)
-    return { ...base, format: 'java' };
-  if (bytes[0] === 0x1f && bytes[1] === 0x8b) return { ...base, format: 'gzip' };
-  const head = Buffer.from(bytes.subarray(0, 64)).toString('utf8').trimStart();
-  if (head.startsWith('{') || head.startsWith('[')) {
-    return { ...base, format: head.includes('$type') ? 'json-newtonsoft' : 'json' };
-  }
-  return base;
+const DEFAULTS = {
+  maxDepth: 64,
+  maxRecords: 100_000,
+  timeBudgetMs: 2000,
+  maxStringLength: 1024 * 1024,
+  maxNested: 3,
+  maxInflate: 16 * 1024 * 1024,
+};
+
+interface Ctx {
+  limits: Limits;
+  maxNested: number;
+  /** Remaining decoded-bytes budget for gzip + nested payloads. */
+  budget: number;
+  maxInflate: number;
 }
+
+interface Layer extends FormatResult {
+  nestedFormats: BlobFormat[];
+}
+
+const PE_TYPE = '(PE image)';
+const CLASSFILE_TYPE = '(Java class file)';
+
+function emptyLayer(format: BlobFormat): Layer {
+  return { format, nestedFormats: [], types: [], entries: [], strings: [], byteArrays: [] };
+}
+
+function errMessage(e: unknown): string {
+  return e instanceof Error ? e.message : String(e);
+}
+
+function inflate(bytes: Uint8Array, ctx: Ctx): { out?: Uint8Array; error?: string; limited?: string } {
+  const max = Math.max(1024, Math.min(ctx.maxInflate, bytes.length * 100, ctx.budget));
+  try {
+    const out = gunzipSync(bytes, { maxOutputLength: max, finishFlush: zc.Z_SYNC_FLUSH });
+    return { out: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) };
+  } catch (e) {
+    const code = (e as { code?: string }).code;
+    if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
+      return { error: `gzip output larger than ${max} bytes`, limited: `gzip>${max}` };
+    return { error: `gzip: ${errMessage(e)}` };
+  }
+}
+
+function stringsFallback(bytes: Uint8Array, limits: Limits, prefix: string[] = [], base = 0): FoundString[] {
+  return extractStrings(bytes, { prefix, baseOffset: base, maxLength: Math.min(limits.maxStringLength, 64 * 1024) });
+}
+
+/** Decode one layer (no nested search). */
+function decodeLayer(bytes: Uint8Array, ctx: Ctx, level: number): Layer {
+  const kind = sniff(bytes);
+  let r: Layer;
+  switch (kind) {
+    case 'empty':
+      return emptyLayer('empty');
+    case 'gzip': {
+      const z = inflate(bytes, ctx);
+      if (!z.out) {
+        r = emptyLayer('gzip');
+        r.nestedFormats = ['gzip'];
+        r.malformed = { offset: 0, reason: z.error ?? 'gzip' };
+        if (z.limited) r.limited = z.limited;
+        return r;
+      }
+      ctx.budget -= z.out.length;
+      if (level >= ctx.maxNested + 4) {
+        r = emptyLayer('gzip');
+        r.limited = 'nested gzip depth';
+        r.malformed = { offset: 0, reason: 'gzip nested too deep' };
+        return r;
+      }
+      const inner = decodeLayer(z.out, ctx, level + 1);
+      inner.nestedFormats = ['gzip', ...inner.nestedFormats];
+      if (inner.tree) inner.tree = { label: 'gzip', type: 'gzip', offset: 0, children: [inner.tree] };
+      return inner;
+    }
+    case 'nrbf':
+      r = { ...parseNrbf(bytes, ctx.limits), nestedFormats: [] };
+      break;
+    case 'java':
+      r = { ...parseJava(bytes, ctx.limits), nestedFormats: [] };
+      break;
+    case 'json':
+      r = { ...parseJson(bytes, ctx.limits), nestedFormats: [] };
+      break;
+    case 'properties':
+      r = { ...parseProperties(bytes, ctx.limits), nestedFormats: [] };
+      break;
+    default: {
+      r = emptyLayer('unknown');
+      r.strings = stringsFallback(bytes, ctx.limits);
+      r.tree = { label: 'unknown', type: 'bytes', value: `${bytes.length} bytes`, offset: 0 };
+      r.byteArrays = [];
+      if (isPe(bytes)) r.types.push({ name: PE_TYPE, ecosystem: 'dotnet', via: 'nested:pe' });
+      if (isClassFile(bytes)) r.types.push({ name: CLASSFILE_TYPE, ecosystem: 'java', via: 'nested:classfile' });
+      return r;
+    }
+  }
+  // What was learned before a failure stays; the bytes after it are still searched for strings.
+  if (r.malformed && r.malformed.offset >= 0 && r.malformed.offset < bytes.length) {
+    const tail = stringsFallback(bytes.subarray(r.malformed.offset), ctx.limits, ['(unparsed)'], r.malformed.offset);
+    for (const s of tail) r.strings.push(s);
+  }
+  return r;
+}
+
+const B64_RE = /^[A-Za-z0-9+/\r\n]+={0,2}$/;
+const B64URL_RE = /^[A-Za-z0-9_-]+={0,2}$/;
+const HEX_RE = /^(?:0x|\\x)?([0-9a-fA-F]+)$/;
+
+function decodeText(s: string): { bytes: Uint8Array; how: 'base64' | 'hex' } | undefined {
+  const t = s.trim();
+  if (t.length < 16) return undefined;
+  const hex = HEX_RE.exec(t);
+  if (hex?.[1] && hex[1].length % 2 === 0) return { bytes: new Uint8Array(Buffer.from(hex[1], 'hex')), how: 'hex' };
+  if (B64_RE.test(t) || B64URL_RE.test(t)) {
+    const b = Buffer.from(t, B64URL_RE.test(t) && /[-_]/.test(t) ? 'base64url' : 'base64');
+    return { bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength), how: 'base64' };
+  }
+  return undefined;
+}
+
+/** Payload sniff for nested candidates: strong magics, or JSON text. */
+function nestedKind(b: Uint8Array): 'strong' | 'json' | 'pe' | 'classfile' | undefined {
+  if (isNrbf(b) || isJava(b) || isGzip(b)) return 'strong';
+  if (isClassFile(b)) return 'classfile';
+  if (b.length >= 64 && isPe(b)) return 'pe';
+  if (isJsonStart(b) && looksLikeText(b)) return 'json';
+  return undefined;
+}
+
+const XAML_MARKERS: [RegExp, string | undefined][] = [
+  [/xmlns(?::\w+)?\s*=\s*["']http:\/\/schemas\.microsoft\.com\/winfx\/2006\/xaml\/presentation["']/, undefined],
+  [/<(?:\w+:)?ObjectDataProvider\b/, 'System.Windows.Data.ObjectDataProvider'],
+  [/<(?:\w+:)?ResourceDictionary\b/, 'System.Windows.ResourceDictionary'],
+  [/\bXamlReader\b/, 'System.Windows.Markup.XamlReader'],
+];
+
+/** Marker pseudo-types and the real type names XAML / CLIXML text names. */
+function markerTypes(s: string): TypeRef[] {
+  const out: TypeRef[] = [];
+  if (s.length < 12 || !s.includes('<')) return out;
+  let xaml = false;
+  for (const [re, name] of XAML_MARKERS) {
+    if (re.test(s)) {
+      xaml = true;
+      if (name) out.push({ name, ecosystem: 'dotnet', via: 'nested:xaml' });
+    }
+  }
+  if (xaml || /clr-namespace:/.test(s)) {
+    out.unshift({ name: '(XAML)', ecosystem: 'dotnet', via: 'nested:xaml' });
+    const nsRe = /xmlns:(\w+)\s*=\s*["']clr-namespace:([\w.]+)(?:;assembly=([\w.]+))?["']/g;
+    for (let m = nsRe.exec(s); m && out.length < 200; m = nsRe.exec(s)) {
+      const [, prefix, ns, asm] = m;
+      const useRe = new RegExp(`(?:<|x:Type\\s+|\\{x:Static\\s+)${prefix}:(\\w+)`, 'g');
+      const names = new Set<string>();
+      for (let u = useRe.exec(s); u && names.size < 50; u = useRe.exec(s)) names.add(u[1] as string);
+      for (const n of names) {
+        const ref: TypeRef = { name: `${ns}.${n}`, ecosystem: 'dotnet', via: 'nested:xaml' };
+        if (asm) ref.assembly = asm;
+        out.push(ref);
+      }
+    }
+  }
+  if (/<Objs\s+Version=/.test(s)) {
+    out.push({ name: '(CLIXML)', ecosystem: 'dotnet', via: 'nested:clixml' });
+    const tRe = /<T>([^<]{1,512})<\/T>/g;
+    const names = new Set<string>();
+    for (let m = tRe.exec(s); m && names.size < 100; m = tRe.exec(s)) names.add((m[1] as string).trim());
+    for (const n of names)
+      out.push({ name: n.replace(/^Deserialized\./, ''), ecosystem: 'dotnet', via: 'nested:clixml' });
+  }
+  return out;
+}
+
+function prefixPath(prefix: string[], path: string[]): string[] {
+  return [...prefix, ...path];
+}
+
+/** Merge a nested layer into its parent. */
+function merge(parent: Layer, child: Layer, prefix: string[], via: string, label: string): void {
+  parent.nestedFormats.push(child.format, ...child.nestedFormats.filter((f) => f !== child.format));
+  for (const t of child.types) parent.types.push({ ...t, via: t.via.startsWith('nested:') ? t.via : via });
+  for (const s of child.strings) parent.strings.push({ path: prefixPath(prefix, s.path), value: s.value });
+  for (const e of child.entries) parent.entries.push({ ...e, path: prefixPath(prefix, e.path) });
+  for (const b of child.byteArrays) parent.byteArrays.push({ path: prefixPath(prefix, b.path), bytes: b.bytes });
+  if (child.methodCall) parent.methodCall = true;
+  if (child.jsonTypeNames) parent.jsonTypeNames = true;
+  if (child.quartzVersions?.length) parent.quartzVersions = [...(parent.quartzVersions ?? []), ...child.quartzVersions];
+  if (child.limited && !parent.limited) parent.limited = `nested: ${child.limited}`;
+  if (child.malformed && !parent.malformed && child.format !== 'json')
+    parent.malformed = {
+      offset: -1,
+      reason: `nested payload at ${prefix.join('.') || '(root)'}: ${child.malformed.reason}`,
+    };
+  if (child.tree) {
+    const node: TreeNode = {
+      label: `${label} at ${prefix.join('.') || '(root)'}`,
+      type: child.format,
+      children: [child.tree],
+    };
+    if (parent.tree) {
+      parent.tree.children ??= [];
+      parent.tree.children.push(node);
+    } else parent.tree = node;
+  }
+}
+
+/** Nested payload search over a layer's strings and byte arrays (recursive, bounded). */
+function searchNested(layer: Layer, ctx: Ctx, level: number): void {
+  if (level >= ctx.maxNested) return;
+  const strings = layer.strings.slice();
+  const arrays = layer.byteArrays.slice();
+  const found: { bytes: Uint8Array; path: string[]; how: string }[] = [];
+  // A carrier string that is a JobDataMap value is named by its entry path (what users know).
+  const entryPath = new Map<string, string[]>();
+  for (const e of layer.entries)
+    if (typeof e.value === 'string' && e.value.length >= 16) entryPath.set(e.value, e.path);
+  for (const s of strings) {
+    if (Date.now() > ctx.limits.deadline) {
+      layer.limited ??= 'time';
+      return;
+    }
+    for (const t of markerTypes(s.value)) layer.types.push(t);
+    const d = decodeText(s.value);
+    if (!d) continue;
+    const k = nestedKind(d.bytes);
+    if (!k) continue;
+    if (k === 'pe') layer.types.push({ name: PE_TYPE, ecosystem: 'dotnet', via: `nested:${d.how}` });
+    else if (k === 'classfile') layer.types.push({ name: CLASSFILE_TYPE, ecosystem: 'java', via: `nested:${d.how}` });
+    else found.push({ bytes: d.bytes, path: [...(entryPath.get(s.value) ?? s.path), `(${d.how})`], how: d.how });
+  }
+  for (const a of arrays) {
+    const k = nestedKind(a.bytes);
+    if (k === 'pe') layer.types.push({ name: PE_TYPE, ecosystem: 'dotnet', via: 'nested:pe' });
+    else if (k === 'classfile') layer.types.push({ name: CLASSFILE_TYPE, ecosystem: 'java', via: 'nested:classfile' });
+    else if (k) found.push({ bytes: a.bytes, path: [...a.path, '(bytes)'], how: 'bytes' });
+    else if (looksLikeText(a.bytes) && a.bytes.length >= 16 && a.bytes.length <= ctx.budget) {
+      // Text inside a byte array (e.g. base64 of a payload, XAML): search it as a string.
+      const text = Buffer.from(a.bytes.buffer, a.bytes.byteOffset, a.bytes.byteLength).toString('utf8');
+      for (const t of markerTypes(text)) layer.types.push(t);
+      const d = decodeText(text);
+      const dk = d && nestedKind(d.bytes);
+      if (d && (dk === 'strong' || dk === 'json'))
+        found.push({ bytes: d.bytes, path: [...a.path, `(${d.how})`], how: d.how });
+    }
+  }
+  for (const f of found) {
+    if (ctx.budget < f.bytes.length) {
+      layer.limited ??= 'nested payload budget';
+      break;
+    }
+    ctx.budget -= f.bytes.length;
+    const child = decodeLayer(f.bytes, ctx, level + 1);
+    if (child.format === 'json' && child.malformed) continue; // base64 of text that merely starts with {
+    searchNested(child, ctx, level + 1);
+    merge(layer, child, f.path, `nested:${f.how}`, `nested ${f.how}`);
+  }
+}
+
+function dedupeTypes(types: TypeRef[]): TypeRef[] {
+  const seen = new Set<string>();
+  const out: TypeRef[] = [];
+  for (const t of types) {
+    const k = `${t.name}|${t.assembly ?? ''}|${t.via}`;
+    if (seen.has(k)) continue;
+    seen.add(k);
+    out.push(t);
+  }
+  return out;
+}
+
+/** Decode one blob. Never throws. */
+export function decodeBlob(bytes: Uint8Array | null, options: DecodeOptions = {}): DecodeResult {
+  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  const limits: Limits = {
+    maxDepth: o.maxDepth,
+    maxRecords: o.maxRecords,
+    deadline: Date.now() + o.timeBudgetMs,
+    maxStringLength: o.maxStringLength,
+  };
+  if (!bytes || bytes.length === 0) return { format: 'empty', nestedFormats: [], types: [], entries: [], strings: [] };
+  const ctx: Ctx = { limits, maxNested: o.maxNested, budget: o.maxInflate, maxInflate: o.maxInflate };
+  let layer: Layer;
+  try {
+    layer = decodeLayer(bytes, ctx, 0);
+    try {
+      searchNested(layer, ctx, 0);
+    } catch (e) {
+      layer.malformed ??= { offset: -1, reason: `nested payload search failed: ${errMessage(e)}` };
+    }
+  } catch (e) {
+    layer = emptyLayer('unknown');
+    layer.malformed = { offset: 0, reason: `decoder error: ${errMessage(e)}` };
+    layer.strings = stringsFallback(bytes, limits);
+  }
+  const result: DecodeResult = {
+    format: layer.format,
+    nestedFormats: layer.nestedFormats,
+    types: dedupeTypes(layer.types),
+    entries: layer.entries as MapEntry[],
+    strings: layer.strings,
+  };
+  if (layer.tree) result.tree = layer.tree;
+  if (layer.quartzObject) result.quartzObject = layer.quartzObject;
+  if (layer.malformed) result.malformed = layer.malformed;
+  if (layer.limited) result.limited = layer.limited;
+  if (layer.methodCall) result.methodCall = true;
+  if (layer.jsonTypeNames) result.jsonTypeNames = true;
+  if (layer.quartzVersions?.length) result.quartzVersions = [...new Set(layer.quartzVersions)];
+  return result;
+}
+
+export { sniff } from './sniff.js';

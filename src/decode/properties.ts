@@ -1,0 +1,123 @@
+/**
+ * Java/.NET properties text (Java Quartz `useProperties=true`: java.util.Properties.store output).
+ * Implements the Properties.load grammar: natural lines (\n, \r, \r\n), leading whitespace,
+ * `#`/`!` comments, backslash line continuation, key terminated by an unescaped `=`, `:` or
+ * whitespace, escapes \t \n \r \f \uXXXX and \x → x. Text is UTF-8 when it decodes as such,
+ * else ISO-8859-1 (what Properties.store writes). A malformed \u escape (Properties.load throws)
+ * makes the blob malformed, keeping the entries read before it.
+ */
+import type { TreeNode } from '../model.js';
+import type { FormatResult, Limits } from './types.js';
+
+const MAX_ENTRIES = 100_000;
+
+function decodeText(b: Uint8Array): string {
+  try {
+    return new TextDecoder('utf-8', { fatal: true }).decode(b);
+  } catch {
+    return Buffer.from(b.buffer, b.byteOffset, b.byteLength).toString('latin1');
+  }
+}
+
+class BadEscape extends Error {
+  constructor(readonly at: number) {
+    super('malformed \\uXXXX escape');
+  }
+}
+
+/** Unescape a key or value (Properties.loadConvert). `at` = offset for error reporting. */
+function unescapeProp(s: string, at: number): string {
+  if (!s.includes('\\')) return s;
+  let out = '';
+  for (let i = 0; i < s.length; i++) {
+    const c = s[i] as string;
+    if (c !== '\\') {
+      out += c;
+      continue;
+    }
+    const n = s[++i];
+    if (n === undefined) break;
+    if (n === 'u') {
+      const hex = s.slice(i + 1, i + 5);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new BadEscape(at + i);
+      out += String.fromCharCode(Number.parseInt(hex, 16));
+      i += 4;
+    } else if (n === 't') out += '\t';
+    else if (n === 'n') out += '\n';
+    else if (n === 'r') out += '\r';
+    else if (n === 'f') out += '\f';
+    else out += n;
+  }
+  return out;
+}
+
+function endsWithOddBackslashes(s: string): boolean {
+  let n = 0;
+  for (let i = s.length - 1; i >= 0 && s[i] === '\\'; i--) n++;
+  return n % 2 === 1;
+}
+
+export function parseProperties(bytes: Uint8Array, limits: Limits): FormatResult {
+  const res: FormatResult = { format: 'properties', types: [], entries: [], strings: [], byteArrays: [] };
+  const children: TreeNode[] = [];
+  res.tree = { label: 'properties', type: 'java.util.Properties', offset: 0, children };
+  try {
+    const text = decodeText(bytes);
+    const lines = text.split(/\r\n|\r|\n/);
+    let offset = 0;
+    let i = 0;
+    let count = 0;
+    while (i < lines.length) {
+      if ((++count & 1023) === 0 && Date.now() > limits.deadline) {
+        res.limited = 'time';
+        res.malformed = { offset, reason: 'time budget exceeded' };
+        break;
+      }
+      const lineStart = offset;
+      let line = (lines[i] as string).replace(/^[ \t\f]+/, '');
+      offset += (lines[i] as string).length + 1;
+      i++;
+      if (line === '') continue;
+      if (line.startsWith('#') || line.startsWith('!')) {
+        const comment = line.slice(1).trim();
+        if (comment !== '') res.strings.push({ path: ['#comment'], value: comment });
+        continue;
+      }
+      while (endsWithOddBackslashes(line) && i < lines.length) {
+        line = line.slice(0, -1) + (lines[i] as string).replace(/^[ \t\f]+/, '');
+        offset += (lines[i] as string).length + 1;
+        i++;
+      }
+      if (endsWithOddBackslashes(line)) line = line.slice(0, -1);
+      // Key ends at the first unescaped '=', ':' or whitespace.
+      let k = 0;
+      while (k < line.length) {
+        const c = line[k];
+        if (c === '\\') k += 2;
+        else if (c === '=' || c === ':' || c === ' ' || c === '\t' || c === '\f') break;
+        else k++;
+      }
+      const rawKey = line.slice(0, Math.min(k, line.length));
+      let v = k;
+      while (v < line.length && /[ \t\f]/.test(line[v] as string)) v++;
+      if (v < line.length && (line[v] === '=' || line[v] === ':')) v++;
+      while (v < line.length && /[ \t\f]/.test(line[v] as string)) v++;
+      const key = unescapeProp(rawKey, lineStart);
+      let value = unescapeProp(line.slice(v), lineStart + v);
+      if (value.length > limits.maxStringLength) value = value.slice(0, limits.maxStringLength);
+      if (res.entries.length >= MAX_ENTRIES) {
+        res.limited = `entries>${MAX_ENTRIES}`;
+        break;
+      }
+      res.entries.push({ path: [key], value, valueType: 'java.lang.String' });
+      res.strings.push({ path: [key], value });
+      children.push({ label: key, type: 'string', value, offset: lineStart });
+    }
+    res.quartzObject = 'JobDataMap';
+  } catch (e) {
+    if (e instanceof BadEscape) res.malformed = { offset: e.at, reason: 'malformed \\uXXXX escape' };
+    else
+      res.malformed = { offset: 0, reason: `properties parse failed: ${e instanceof Error ? e.message : String(e)}` };
+  }
+  return res;
+}
