@@ -1,0 +1,115 @@
+/** Human output: findings grouped by status and severity, colored when allowed, one summary line. */
+import pc from 'picocolors';
+import type { Finding, Severity } from '../model.js';
+import { SEVERITIES } from '../model.js';
+import { redact } from '../secrets/redact.js';
+import type { Report } from './report.js';
+import { escapeControl } from './terminal.js';
+
+export interface TableOptions {
+  color: boolean;
+  /** List passing checks one by one (default: counted in the summary only). */
+  verbose?: boolean;
+}
+
+const safe = (s: string) => escapeControl(redact(s));
+
+export function formatTable(report: Report, opts: TableOptions): string {
+  const c = pc.createColors(opts.color);
+  const sevColor: Record<Severity, (s: string) => string> = {
+    critical: (s) => c.bold(c.red(s)),
+    high: c.red,
+    medium: c.yellow,
+    low: c.cyan,
+    info: c.dim,
+  };
+  const lines: string[] = [];
+  const t = report.target;
+  lines.push(
+    c.bold(`qrtz-audit ${report.tool.version}`) +
+      ` — ${safe(t.server)} ${safe(t.database)}${t.schema ? `.${safe(t.schema)}` : ''} prefix ${safe(t.tablePrefix)}` +
+      ` as ${safe(t.user)} (service account ${safe(t.serviceAccount)})`,
+  );
+  const tables = report.inventory.tables;
+  lines.push(
+    c.dim(
+      `tables: ${tables.present.length} found${tables.missing.length ? `, missing: ${tables.missing.join(', ')}` : ''}` +
+        (report.inventory.blobs
+          ? `; blobs: ${report.inventory.blobs.rows} rows, ${report.inventory.blobs.bytes} bytes`
+          : ''),
+    ),
+  );
+  const fails = report.findings.filter((f) => f.status === 'fail');
+  for (const sev of SEVERITIES) {
+    const group = fails.filter((f) => f.severity === sev);
+    if (!group.length) continue;
+    lines.push('', sevColor[sev](c.bold(`${sev.toUpperCase()} (${group.length})`)));
+    for (const f of group) lines.push(...findingLines(f, sevColor[sev], c));
+  }
+  const section = (title: string, list: Finding[]) => {
+    if (!list.length) return;
+    lines.push('', c.bold(`${title} (${list.length})`));
+    for (const f of list) lines.push(...findingLines(f, c.magenta, c, false));
+  };
+  section(
+    'NOT EVALUATED',
+    report.findings.filter((f) => f.status === 'not-evaluated'),
+  );
+  section(
+    'MANUAL',
+    report.findings.filter((f) => f.status === 'manual'),
+  );
+  section(
+    'INFO',
+    report.findings.filter((f) => f.status === 'info'),
+  );
+  if (opts.verbose) {
+    section(
+      'PASSED',
+      report.findings.filter((f) => f.status === 'pass'),
+    );
+    section(
+      'NOT APPLICABLE',
+      report.findings.filter((f) => f.status === 'not-applicable'),
+    );
+  }
+  lines.push('', summaryLine(report, opts.color));
+  return `${lines.join('\n')}\n`;
+}
+
+function findingLines(
+  f: Finding,
+  color: (s: string) => string,
+  c: ReturnType<typeof pc.createColors>,
+  withRemediation = true,
+): string[] {
+  const out = [`  ${color(f.check)}  ${c.bold(safe(f.object.name))}  ${safe(f.message)}`];
+  if (f.evidence && Object.keys(f.evidence).length) {
+    out.push(
+      c.dim(
+        `      evidence: ${Object.entries(f.evidence)
+          .map(([k, v]) => `${safe(k)}=${safe(String(v))}`)
+          .join(' ')}`,
+      ),
+    );
+  }
+  if (withRemediation && f.remediation) {
+    const rem = f.remediation.split('\n');
+    out.push(c.dim(`      fix: ${safe(rem[0] ?? '')}`));
+    for (const r of rem.slice(1)) out.push(c.dim(`           ${safe(r)}`));
+  }
+  return out;
+}
+
+export function summaryLine(report: Report, color = false): string {
+  const c = pc.createColors(color);
+  const s = report.summary;
+  const sev = SEVERITIES.filter((x) => s.failedBySeverity[x] > 0)
+    .map((x) => `${s.failedBySeverity[x]} ${x}`)
+    .join(', ');
+  const text =
+    `${s.byStatus.fail} failed${sev ? ` (${sev})` : ''}, ${s.byStatus['not-evaluated']} not evaluated, ` +
+    `${s.byStatus.manual} manual, ${s.byStatus.pass} passed, ${s.byStatus.info} info — ` +
+    `exit ${s.exitCode} (fail-on ${s.failOn})`;
+  return s.exitCode ? c.red(c.bold(text)) : c.green(text);
+}
