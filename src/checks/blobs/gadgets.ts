@@ -1,0 +1,144 @@
+/**
+ * The deserialization-gadget catalogue (data/gadgets.json) and the type matchers QA-B02/QA-B03 use.
+ * Also used by `inspect-blob` to label types. Pure after the first (cached) load.
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
+import type { FindingObject, ScannedBlob, TypeRef } from '../../model.js';
+
+export interface GadgetEntry {
+  /** Exact full type name (normalised: no generic arguments, no assembly), or a glob with `*`. */
+  type: string;
+  ecosystem: 'dotnet' | 'java';
+  /** Gadget family, e.g. 'TypeConfuseDelegate', 'CommonsCollections1'. */
+  gadget: string;
+  why: string;
+  /** 'low': dangerous only in combination (e.g. java.net.URL for URLDNS); reported at a lower severity. */
+  confidence?: 'low';
+}
+
+export interface GadgetMatch {
+  /** The normalised type name that matched. */
+  type: string;
+  entry: GadgetEntry;
+  ref: TypeRef;
+}
+
+let cached: GadgetEntry[] | undefined;
+
+/** Where data/gadgets.json is, from src/ (tsx, tests) or dist/src/ (built). */
+function cataloguePath(): string {
+  const candidates = ['../../../data/gadgets.json', '../../../../data/gadgets.json'].map((p) =>
+    fileURLToPath(new URL(p, import.meta.url)),
+  );
+  return candidates.find((p) => existsSync(p)) ?? (candidates[0] as string);
+}
+
+/** Validate one catalogue row; throws with the row index on a bad row (a packaging bug, not user input). */
+function validate(row: unknown, i: number): GadgetEntry {
+  const r = row as Partial<GadgetEntry> | null;
+  if (
+    !r ||
+    typeof r.type !== 'string' ||
+    !r.type ||
+    (r.ecosystem !== 'dotnet' && r.ecosystem !== 'java') ||
+    typeof r.gadget !== 'string' ||
+    typeof r.why !== 'string' ||
+    (r.confidence !== undefined && r.confidence !== 'low')
+  )
+    throw new Error(`data/gadgets.json: invalid entry #${i}`);
+  return r as GadgetEntry;
+}
+
+/** The gadget catalogue (loaded once). */
+export function loadGadgetCatalogue(path?: string): GadgetEntry[] {
+  if (!path && cached) return cached;
+  const rows = JSON.parse(readFileSync(path ?? cataloguePath(), 'utf8')) as unknown;
+  if (!Array.isArray(rows)) throw new Error('data/gadgets.json: not an array');
+  const list = rows.map(validate);
+  if (!path) cached = list;
+  return list;
+}
+
+/**
+ * Normalise a type name for matching: drop generic arguments and the assembly (`Foo`1[[…]], Asm` → `Foo`1`),
+ * array suffixes, and Java array descriptors (`[Lorg.x.Y;` → `org.x.Y`).
+ */
+export function normaliseTypeName(name: string): string {
+  let n = name.trim();
+  const java = /^\[+L(.+);$/.exec(n);
+  if (java?.[1]) return java[1];
+  let end = n.length;
+  const b = n.indexOf('[');
+  if (b >= 0) end = b;
+  const c = n.indexOf(',');
+  if (c >= 0 && c < end) end = c;
+  n = n.slice(0, end).trim();
+  return n;
+}
+
+const globCache = new Map<string, RegExp>();
+
+/** A `*` glob as an anchored RegExp (`*` matches any run of characters, dots included). */
+export function globToRegExp(glob: string): RegExp {
+  let re = globCache.get(glob);
+  if (!re) {
+    re = new RegExp(
+      `^${glob
+        .split('*')
+        .map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&'))
+        .join('.*')}$`,
+    );
+    globCache.set(glob, re);
+  }
+  return re;
+}
+
+export function matchesGlob(name: string, glob: string): boolean {
+  return glob.includes('*') ? globToRegExp(glob).test(name) : name === glob;
+}
+
+/** The catalogue entry for a type, or undefined. */
+export function findGadget(
+  name: string,
+  ecosystem: 'dotnet' | 'java',
+  catalogue: GadgetEntry[] = loadGadgetCatalogue(),
+): GadgetEntry | undefined {
+  const n = normaliseTypeName(name);
+  return catalogue.find((e) => e.ecosystem === ecosystem && matchesGlob(n, e.type));
+}
+
+/** Every catalogued gadget among the types, one match per distinct normalised type name. */
+export function matchGadgets(types: TypeRef[], catalogue: GadgetEntry[] = loadGadgetCatalogue()): GadgetMatch[] {
+  const out: GadgetMatch[] = [];
+  const seen = new Set<string>();
+  for (const ref of types) {
+    const type = normaliseTypeName(ref.name);
+    const key = `${ref.ecosystem}\u0000${type}`;
+    if (seen.has(key)) continue;
+    seen.add(key);
+    const entry = findGadget(type, ref.ecosystem, catalogue);
+    if (entry) out.push({ type, entry, ref });
+  }
+  return out;
+}
+
+// ---------------------------------------------------------------------------------------------
+// Row identification for the per-blob checks QA-B02/B03/B06
+
+/** Text from the database or a blob, bounded, with control characters escaped. */
+export function safeName(s: string, max = 200): string {
+  let clean = '';
+  for (const ch of s.slice(0, max + 1)) {
+    const c = ch.charCodeAt(0);
+    clean += c < 0x20 || (c >= 0x7f && c <= 0x9f) ? `\\x${c.toString(16).padStart(2, '0')}` : ch;
+  }
+  return clean.length > max ? `${clean.slice(0, max)}…` : clean;
+}
+
+/** `table.column sched/group.name` object of one blob row. */
+export function rowObject(blob: ScannedBlob): FindingObject {
+  const k = blob.row.key;
+  const rowKey = safeName(`${k.sched}/${k.group !== undefined ? `${k.group}.` : ''}${k.name}`);
+  return { kind: 'row', name: `${blob.row.tableName}.${blob.row.column} ${rowKey}`, table: blob.row.tableName, rowKey };
+}
