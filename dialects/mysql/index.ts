@@ -35,6 +35,7 @@ import {
   type Row,
   reachableRoles,
   roleNames,
+  superusers,
   tableIndex,
 } from './map.js';
 
@@ -436,13 +437,36 @@ export class MysqlAdapter implements Adapter {
     // Service account: --service-account (user, user@host or 'user'@'host') or the connected account.
     facts.serviceAccount = resolveAccount(o.serviceAccount, facts.principals, connectedAs, extra);
     const knownNames = facts.principals.map((p) => p.name);
-    facts.effective = computeEffective(facts.grants, facts.memberships, knownNames, facts.tables, this.database);
+    const supers = superusers(facts.grants);
+    for (const p of facts.principals) {
+      if ([p.name, ...reachableRoles(p.name, facts.memberships)].some((n) => supers.has(n))) {
+        if (!p.attributes.includes('superuser')) p.attributes.push('superuser');
+      }
+    }
+    facts.effective = computeEffective(
+      facts.grants,
+      facts.memberships,
+      knownNames,
+      facts.tables,
+      this.database,
+      supers,
+    );
+    if (!fullView && facts.serviceAccount !== connectedAs) {
+      // The shared checks (QA-G05/G07/G08) read these keys: another account's grants are unknown.
+      for (const what of ['effective-privileges', 'foreign-privileges']) {
+        facts.unreadable.push({
+          what,
+          reason: `the grants of ${facts.serviceAccount} are not visible to ${connectedAs}`,
+          needs: GRANT_TABLES_NEED,
+        });
+      }
+    }
     facts.foreignPrivileges = foreignPrivileges(facts.grants, facts.memberships, facts.serviceAccount, this.database);
     extra.serviceAccountRoles = reachableRoles(facts.serviceAccount, facts.memberships);
 
     if (o.families.has('grants')) {
       // information_schema.TRIGGERS hides triggers of tables where the reader lacks TRIGGER.
-      await guarded('triggers', async () => {
+      await guarded('tamper', async () => {
         facts.tamper = mapTriggers(
           await this.query('triggers', [this.database, facts.tables.map((t) => t.name.toUpperCase())]),
         );
@@ -455,7 +479,8 @@ export class MysqlAdapter implements Adapter {
       );
       if (canSee.length > 0) {
         facts.unreadable.push({
-          what: 'triggers',
+          // 'tamper' is what QA-T01 reads; when some triggers are visible, they are reported and this stays a note.
+          what: facts.tamper.length ? 'triggers.partial' : 'tamper',
           reason: `information_schema.TRIGGERS hides triggers on tables where ${connectedAs} lacks TRIGGER: ${canSee
             .map((t) => t.name)
             .join(', ')}`,

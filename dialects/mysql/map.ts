@@ -407,6 +407,7 @@ export function computeEffective(
   principals: string[],
   tables: QuartzTable[],
   db: string,
+  superusers: ReadonlySet<string> = new Set(),
 ): EffectivePrivilege[] {
   const byGrantee = new Map<string, Grant[]>();
   for (const g of grants) {
@@ -444,7 +445,8 @@ export function computeEffective(
             const key = `${t.logical}|${privilege}`;
             if (seenKey.has(key)) continue;
             seenKey.add(key);
-            out.push({ principal, table: t.logical, privilege, via: tag ? [...path, tag] : path });
+            const via = tag === '(global)' && superusers.has(role) ? '(superuser)' : tag;
+            out.push({ principal, table: t.logical, privilege, via: via ? [...path, via] : path });
           }
         }
       }
@@ -456,6 +458,20 @@ export function computeEffective(
     }
   }
   return out;
+}
+
+/** Global privileges that make an account an administrator (its table access is the admin's implicit access). */
+export const SUPERUSER_PRIVILEGES = new Set(['SUPER', 'SYSTEM_USER']);
+
+/** Principals holding SUPER / SYSTEM_USER on *.* themselves (roles holding it make their members superusers too). */
+export function superusers(grants: Grant[]): Set<string> {
+  return new Set(
+    grants
+      .filter(
+        (g) => g.objectKind === 'server' && (SUPERUSER_PRIVILEGES.has(g.privilege) || g.privilege === 'ALL PRIVILEGES'),
+      )
+      .map((g) => g.grantee),
+  );
 }
 
 /** Roles reachable from an account (all granted roles, transitively). */

@@ -26,7 +26,7 @@ export const g05: Check = {
   },
   evaluate(facts) {
     const dbObj = { kind: 'database' as const, name: facts.target.database || facts.dialect };
-    const ne = notEvaluated(facts, ['effective-privileges', 'pg_roles'], dbObj);
+    const ne = notEvaluated(facts, ['effective-privileges', 'pg_roles', 'grants.others'], dbObj);
     if (ne) return [ne];
     const expected = expectedPrincipals(facts);
     const auditor = facts.connectedAs !== facts.serviceAccount ? facts.connectedAs : undefined;

@@ -1,0 +1,132 @@
+/** MySQL/MariaDB audit checks: QA-A01 (audit plugin covers JobStore writes), QA-A03 (general query log). */
+import type { Check, Facts, FindingDraft } from '../../model.js';
+import { MITIGATION } from '../util.js';
+import { isOn, MYSQL_FAMILY, serverObject, splitName } from './util.js';
+
+/** server_audit_events values that record writes to tables (empty = every event). */
+const WRITE_EVENTS = ['QUERY', 'QUERY_DML', 'QUERY_DML_NO_SELECT', 'QUERY_DDL', 'TABLE'];
+
+function userList(v: string | null | undefined): string[] {
+  return (v ?? '')
+    .split(',')
+    .map((s) => s.trim().replace(/^'|'$/g, ''))
+    .filter(Boolean);
+}
+
+function mariadbServerAudit(facts: Facts): FindingDraft {
+  const s = facts.settings;
+  const obj = { kind: 'setting' as const, name: 'server_audit' };
+  const user = splitName(facts.serviceAccount).user;
+  const problems: string[] = [];
+  if (!isOn(s.server_audit_logging)) problems.push(`server_audit_logging=${s.server_audit_logging ?? 'unknown'}`);
+  const events = (s.server_audit_events ?? '')
+    .split(',')
+    .map((e) => e.trim().toUpperCase())
+    .filter(Boolean);
+  if (events.length && !events.some((e) => WRITE_EVENTS.includes(e))) {
+    problems.push(`server_audit_events=${events.join(',')} records no statements on tables (add QUERY_DML or TABLE)`);
+  }
+  const incl = userList(s.server_audit_incl_users);
+  const excl = userList(s.server_audit_excl_users);
+  if (incl.length && !incl.includes(user)) {
+    problems.push(`server_audit_incl_users=${incl.join(',')} does not include ${user}`);
+  } else if (!incl.length && excl.includes(user)) {
+    problems.push(`server_audit_excl_users excludes the service account ${user}`);
+  }
+  const evidence = {
+    server_audit_logging: s.server_audit_logging ?? null,
+    server_audit_events: s.server_audit_events || '(all)',
+    server_audit_output_type: s.server_audit_output_type ?? null,
+  };
+  if (problems.length) {
+    return {
+      status: 'fail',
+      severity: 'high',
+      message: `the server_audit plugin is loaded but does not record the JobStore's writes: ${problems.join('; ')}`,
+      object: obj,
+      evidence,
+      remediation:
+        "SET GLOBAL server_audit_logging=ON; SET GLOBAL server_audit_events='CONNECT,QUERY_DDL,QUERY_DML_NO_SELECT,QUERY_DCL'; and persist them in the server configuration",
+    };
+  }
+  return {
+    status: 'pass',
+    message: `server_audit records ${events.length ? events.join(',') : 'all events'} for ${incl.length ? incl.join(',') : 'every user'} (output ${s.server_audit_output_type ?? '?'})`,
+    object: obj,
+    evidence,
+  };
+}
+
+export const a01: Check = {
+  meta: {
+    id: 'QA-A01',
+    title: 'No audit log records changes to the JobStore',
+    family: 'audit',
+    severity: 'high',
+    mitigation: MITIGATION.audit,
+    remediation:
+      'MariaDB: plugin_load_add=server_audit, server_audit_logging=ON, server_audit_events=CONNECT,QUERY_DDL,QUERY_DML_NO_SELECT,QUERY_DCL (server_audit=FORCE_PLUS_PERMANENT). MySQL Enterprise: audit_log plugin/component with a filter on the Quartz database; Percona Server: audit_log_filter.',
+    dialects: MYSQL_FAMILY,
+  },
+  evaluate(facts) {
+    const ext = new Set(facts.extensions.map((e) => e.toLowerCase()));
+    if (ext.has('server_audit')) return [mariadbServerAudit(facts)];
+    const obj = serverObject(facts);
+    const mysqlAudit = ['audit_log', 'audit_log_filter', 'component_audit_log_filter', 'server_audit2'].filter((n) =>
+      ext.has(n),
+    );
+    if (mysqlAudit.length) {
+      return [
+        {
+          status: 'pass',
+          message: `audit plugin/component loaded: ${mysqlAudit.join(', ')} (its filters on the Quartz database are not evaluated: check that they log writes by the service account)`,
+          object: obj,
+          evidence: { audit: mysqlAudit.join(','), audit_log_policy: facts.settings.audit_log_policy ?? null },
+        },
+      ];
+    }
+    if (!facts.extensions.length) {
+      return [{ status: 'not-evaluated', message: 'the list of loaded plugins could not be read', object: obj }];
+    }
+    return [
+      {
+        status: 'fail',
+        severity: 'high',
+        message:
+          'no audit plugin is loaded (server_audit, audit_log, audit_log_filter): an injected job or a rewritten JobDataMap leaves no trace of who wrote it',
+        object: obj,
+        evidence: { plugins: facts.extensions.length },
+      },
+    ];
+  },
+};
+
+export const a03: Check = {
+  meta: {
+    id: 'QA-A03',
+    title: 'General query log records JobStore statements in plaintext',
+    family: 'audit',
+    severity: 'medium',
+    mitigation: MITIGATION.secrets,
+    remediation:
+      'SET GLOBAL general_log=OFF (and in the configuration); use an audit plugin for accountability instead.',
+    dialects: MYSQL_FAMILY,
+  },
+  evaluate(facts) {
+    const obj = { kind: 'setting' as const, name: 'general_log' };
+    const v = facts.settings.general_log;
+    if (v === undefined || v === null)
+      return [{ status: 'not-evaluated', message: 'general_log is not known', object: obj }];
+    if (!isOn(v)) return [{ status: 'pass', message: `general_log=${v}`, object: obj }];
+    const out = facts.settings.log_output ?? 'FILE';
+    return [
+      {
+        status: 'fail',
+        severity: 'medium',
+        message: `general_log=ON (log_output=${out}): every JobStore statement, with its JobDataMap bytes and parameters, is written to ${/TABLE/i.test(out) ? 'mysql.general_log (readable by anyone with SELECT on mysql.*) and ' : ''}${facts.settings.general_log_file ?? 'the general log file'} in plaintext`,
+        object: obj,
+        evidence: { general_log: v, log_output: out },
+      },
+    ];
+  },
+};
