@@ -31,7 +31,13 @@ export const g05: Check = {
     const expected = expectedPrincipals(facts);
     const auditor = facts.connectedAs !== facts.serviceAccount ? facts.connectedAs : undefined;
     const table = new Map(facts.tables.map((t) => [t.logical, `${t.schema}.${t.name}`]));
-    type Acc = { write: Map<string, Set<string>>; read: Set<string>; via: Set<string>; superOnly: boolean };
+    type Acc = {
+      write: Map<string, Set<string>>;
+      read: Set<string>;
+      writeVia: Set<string>;
+      readVia: Set<string>;
+      superOnly: boolean;
+    };
     const by = new Map<string, Acc>();
     for (const e of facts.effective) {
       if (!canAct(facts, e.principal)) continue;
@@ -39,7 +45,13 @@ export const g05: Check = {
       if (expected.has(e.principal)) continue;
       if (!isWrite && e.principal === auditor) continue;
       if (e.privilege !== 'SELECT' && !isWrite) continue; // other privileges: QA-G03
-      const a = by.get(e.principal) ?? { write: new Map(), read: new Set(), via: new Set(), superOnly: true };
+      const a = by.get(e.principal) ?? {
+        write: new Map(),
+        read: new Set(),
+        writeVia: new Set(),
+        readVia: new Set(),
+        superOnly: true,
+      };
       by.set(e.principal, a);
       const name = table.get(e.table) ?? e.table;
       if (isWrite) {
@@ -48,7 +60,7 @@ export const g05: Check = {
         a.write.set(e.privilege, s);
       } else a.read.add(name);
       const via = e.via.length ? e.via.join(' → ') : 'direct grant';
-      a.via.add(via);
+      (isWrite ? a.writeVia : a.readVia).add(via);
       if (!e.via.includes('(superuser)')) a.superOnly = false;
     }
     const out: FindingDraft[] = [];
@@ -64,10 +76,10 @@ export const g05: Check = {
         name: principal === 'PUBLIC' ? 'PUBLIC' : `role ${principal}`,
         principal,
       };
-      const viaText = listSome([...a.via].sort(), 4);
       const target =
         facts.dialect === 'postgres' ? (principal === 'PUBLIC' ? 'PUBLIC' : pgIdent(principal)) : principal;
       if (a.write.size) {
+        const viaText = listSome([...a.writeVia].sort(), 4);
         const privs = [...a.write.keys()].sort();
         const tables = [...new Set([...a.write.values()].flatMap((s) => [...s]))].sort();
         out.push({
@@ -76,11 +88,12 @@ export const g05: Check = {
           message: `${who}${principal === auditor ? ' (the auditing login)' : ''} can ${privs.join('/')} ${listSome(tables, 3)} (via ${viaText}): it can inject or alter jobs that the scheduler runs`,
           object: obj,
           evidence: { privileges: privs.join(','), tables: tables.length, via: viaText },
-          remediation: viaRemediation(facts, target, privs, tables, a.via),
+          remediation: viaRemediation(facts, target, privs, tables, a.writeVia),
           discriminator: 'write',
         });
       }
       if (a.read.size && principal !== auditor) {
+        const viaText = listSome([...a.readVia].sort(), 4);
         const tables = [...a.read].sort();
         out.push({
           status: 'fail',
@@ -88,7 +101,7 @@ export const g05: Check = {
           message: `${who} can read ${listSome(tables, 3)} (via ${viaText}): JOB_DATA may hold secrets`,
           object: obj,
           evidence: { privileges: 'SELECT', tables: tables.length, via: viaText },
-          remediation: viaRemediation(facts, target, ['SELECT'], tables, a.via),
+          remediation: viaRemediation(facts, target, ['SELECT'], tables, a.readVia),
           discriminator: 'read',
         });
       }
