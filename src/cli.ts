@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** Command-line wiring only: commands live in src/commands/. */
 import { Command, CommanderError } from 'commander';
+import { registerInspectBlob } from './commands/inspect-blob.js';
 import { type Io, processIo } from './commands/io.js';
 import { registerScan } from './commands/scan.js';
 import { EXIT_USAGE, UserError } from './errors.js';
@@ -23,6 +24,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     exitCode = code;
   };
   registerScan(program, io, setExit);
+  registerInspectBlob(program, io, setExit);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });
