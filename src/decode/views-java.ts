@@ -68,10 +68,10 @@ function dataOf(o: JObject, classes: Set<string>): JClassData | undefined {
 }
 
 /** Key/value pairs of a map-like object, or undefined when it is not one we know. */
-export function mapPairs(o: JObject): [JValue, JValue][] | undefined {
+export function mapPairs(o: JObject, hops = 0): [JValue, JValue][] | undefined {
   if (o.data.some((d) => d.desc.name === 'org.quartz.utils.DirtyFlagMap')) {
     const m = field(o, 'map');
-    return m && m.kind === 'object' ? mapPairs(m) : [];
+    return m && m.kind === 'object' && hops < 8 ? mapPairs(m, hops + 1) : [];
   }
   const cd = dataOf(o, MAP_CLASSES);
   if (!cd) return undefined;
