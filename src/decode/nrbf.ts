@@ -307,6 +307,7 @@ function walk(ctx: WalkCtx, v: NValue, label: string, path: string[], depth: num
   const obj = deref(ctx.graph, v);
   if (!obj) return { label, value: `→ #${v.t === 'ref' ? v.id : '?'} (unresolved)` };
   if (obj.kind === 'string') {
+    ctx.visited.add(obj);
     ctx.strings.push({ path, value: obj.value });
     return { label, type: 'System.String', value: obj.value, offset: obj.offset };
   }
