@@ -7,7 +7,7 @@
  */
 import type { FoundString, TreeNode, TypeRef } from '../model.js';
 import type { FormatResult, Limits } from './types.js';
-import { javaViews } from './views-java.js';
+import { javaViews, scalar } from './views-java.js';
 
 const TC_NULL = 0x70;
 const TC_REFERENCE = 0x71;
@@ -714,7 +714,12 @@ function buildTree(top: JContent[], handlesOf: Map<object, number>): TreeNode {
             });
           }
         }
-        return { label, type: `${v.desc.name}${hs}`, offset: v.offset, children };
+        const out: TreeNode = { label, type: `${v.desc.name}${hs}`, offset: v.offset, children };
+        if (v.desc.name === 'java.util.Date') {
+          const d = scalar(v);
+          if (d && typeof d === 'object' && d.summary) out.value = d.summary;
+        }
+        return out;
       }
     }
   };
@@ -751,21 +756,24 @@ export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
     }
   }
   if (r.top.length === 0 && !res.malformed) res.malformed = { offset: r.pos, reason: 'no content after the header' };
-  try {
-    const handlesOf = new Map<object, number>();
-    walkStrings(r.top, res.strings, res.byteArrays, limits.deadline + 500);
-    res.tree = buildTree(r.top, handlesOf);
+  const post = (what: string, f: () => void) => {
+    try {
+      f();
+    } catch (e) {
+      res.malformed ??= { offset: r.pos, reason: `${what} failed: ${e instanceof Error ? e.message : String(e)}` };
+    }
+  };
+  post('string walk', () => walkStrings(r.top, res.strings, res.byteArrays, limits.deadline + 500));
+  post('tree', () => {
+    res.tree = buildTree(r.top, new Map());
+  });
+  post('Quartz views', () => {
     const first = r.top.find((t) => t.kind !== 'block' && t.kind !== 'reset');
     if (first) {
       const views = javaViews(first);
       res.entries = views.entries;
       if (views.quartzObject) res.quartzObject = views.quartzObject;
     }
-  } catch (e) {
-    res.malformed ??= {
-      offset: r.pos,
-      reason: `post-processing failed: ${e instanceof Error ? e.message : String(e)}`,
-    };
-  }
+  });
   return res;
 }
