@@ -79,6 +79,15 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
   const path = input.path;
   const key = input.key ?? path[path.length - 1] ?? '';
   const kc = classifyKey(key);
+  // AWS / Twilio context may come from any element of the path (aws › secret_key)
+  let aws = kc.aws;
+  let twilio = kc.twilio;
+  if (input.key !== '')
+    for (const p of path) {
+      const c = classifyKey(p);
+      aws ||= c.aws;
+      twilio ||= c.twilio;
+    }
   const hits: SecretHit[] = [];
   const seen = new Set<string>();
   const push = (h: SecretHit) => {
@@ -121,7 +130,7 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
   // QA-S02 with key context: AWS secret access keys and Twilio auth tokens have no prefix
   if (
     hits.length === 0 &&
-    kc.aws &&
+    aws &&
     AWS_SECRET_SHAPE.test(trimmed) &&
     /[A-Z]/.test(trimmed) &&
     /[a-z]/.test(trimmed) &&
@@ -142,7 +151,7 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
       ),
     );
   }
-  if (hits.length === 0 && kc.twilio && /^[0-9a-f]{32}$/i.test(trimmed) && !/^AC/i.test(trimmed)) {
+  if (hits.length === 0 && twilio && /^[0-9a-f]{32}$/i.test(trimmed) && !/^AC/i.test(trimmed)) {
     push(
       makeHit(
         { check: 'QA-S02', detector: 'twilio', label: 'a Twilio auth token', severity: 'high', path },
@@ -174,7 +183,8 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
     return hits;
   }
 
-  // QA-S03: high-entropy candidates with context
+  // QA-S03: high-entropy candidates with context (not under keys that name a non-secret: …Id, …Hash)
+  if (kc.benign) return hits;
   for (const e of findHighEntropy(value, kc.hint)) {
     push(
       makeHit(

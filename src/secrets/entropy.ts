@@ -7,6 +7,7 @@
  * names, dates and timestamps, numbers, base64 of serialized objects/images/text, file paths and
  * URLs without credentials.
  */
+import { PUBLIC_VALUES } from './patterns.js';
 
 /** Shannon entropy in bits per character. */
 export function shannon(s: string): number {
@@ -95,6 +96,7 @@ export function looksRandom(s: string, ctx: EntropyContext): boolean {
   if (n < 16 || n > 512) return false;
   if (GUID.test(s)) return false;
   if (/^[0-9]+$/.test(s)) return false;
+  if (/^pk_(?:live|test)_/.test(s)) return false; // Stripe publishable keys are public
   if (!B64ISH.test(s)) return false;
   if (HEX.test(s)) {
     // hex digests and ids are everywhere; only a secret-like key makes hex a candidate
@@ -106,8 +108,9 @@ export function looksRandom(s: string, ctx: EntropyContext): boolean {
   const hasLower = /[a-z]/.test(s);
   const classes = (hasDigit ? 1 : 0) + (hasUpper ? 1 : 0) + (hasLower ? 1 : 0);
   if (classes < 3 && !(ctx.keyHint && classes >= 2 && n >= 24)) return false;
-  if (classChangeRatio(s) < 0.3) return false;
-  if (shannon(s) < entropyThreshold(n)) return false;
+  if (classChangeRatio(s) < (ctx.keyHint ? 0.15 : 0.3)) return false;
+  if (shannon(s) < entropyThreshold(n) - (ctx.keyHint ? 0.4 : 0)) return false;
+  if (PUBLIC_VALUES.has(s)) return false;
   // dotted identifiers and paths: words between separators
   if (/[./\\]/.test(s)) {
     const segs = s.split(/[./\\]+/).filter(Boolean);
@@ -118,7 +121,7 @@ export function looksRandom(s: string, ctx: EntropyContext): boolean {
   return true;
 }
 
-const CANDIDATE = /[A-Za-z0-9+/_~.=-]{16,}/g;
+const CANDIDATE = /[A-Za-z0-9+/_~.-]{16,}={0,2}/g;
 const CONTEXT_WORD =
   /(?:key|token|secret|sig|signature|hmac|salt|apikey|auth|credential|passphrase)\w{0,12}["']?\s*(?:[=:]|=>|is)\s*["']?$/i;
 

@@ -181,10 +181,38 @@ const NON_SECRET_LAST = new Set([
   'handler',
   'service',
   'manager',
+  'days',
+  'hours',
+  'minutes',
+  'seconds',
+  'ms',
+  'interval',
+  'md',
+  'sha',
+  'hash',
+  'hashed',
+  'checksum',
+  'digest',
+  'etag',
+  'integrity',
+  'fingerprint',
+  'thumbprint',
+  'crc',
+  'arn',
+  'publishable',
 ]);
 
 /** First parts that make the rest harmless (public_key, csrf_token). */
-const NON_SECRET_FIRST = new Set(['public', 'csrf', 'xsrf', 'next', 'page', 'pagination', 'continuation']);
+const NON_SECRET_FIRST = new Set([
+  'public',
+  'publishable',
+  'csrf',
+  'xsrf',
+  'next',
+  'page',
+  'pagination',
+  'continuation',
+]);
 
 /** Whole-key exceptions (compound single words). */
 const NON_SECRET_WHOLE = new Set([
@@ -207,6 +235,9 @@ export interface KeyClass {
   aws: boolean;
   /** The key mentions Twilio. */
   twilio: boolean;
+  /** The key describes something that is not a secret (…Id, …Name, …Url, public…, csrf…, …Hash):
+   *  a random-looking value under it is not a QA-S03 candidate either. */
+  benign: boolean;
 }
 
 const HINT_WORDS = new Set([
@@ -224,9 +255,7 @@ const HINT_WORDS = new Set([
   'seed',
   'license',
   'licence',
-  'hash',
   'jwt',
-  'sid',
 ]);
 
 /** Parts in front of `key` that make it a lookup key, not a cryptographic one. */
@@ -283,7 +312,7 @@ const cache = new Map<string, KeyClass>();
 
 /** Classify a key (the last element of a key path). */
 export function classifyKey(key: string | undefined): KeyClass {
-  if (!key) return { secret: false, hint: false, connection: false, aws: false, twilio: false };
+  if (!key) return { secret: false, hint: false, connection: false, aws: false, twilio: false, benign: false };
   const hit = cache.get(key);
   if (hit) return hit;
   const res = classifyUncached(key);
@@ -305,7 +334,9 @@ function classifyUncached(key: string): KeyClass {
     pairs.includes('conn str') ||
     pairs.includes('conn string') ||
     (parts.includes('jdbc') && parts.includes('url'));
-  const last = parts[parts.length - 1] ?? '';
+  // the last word part, ignoring trailing numbers (password1 → password, contentMd5 → md)
+  const words = parts.filter((p) => !/^[0-9]+$/.test(p));
+  const last = words[words.length - 1] ?? '';
   const first = parts[0] ?? '';
   const excluded =
     NON_SECRET_WHOLE.has(joined) ||
@@ -326,8 +357,9 @@ function classifyUncached(key: string): KeyClass {
       const prev = parts[i - 1];
       if ((p === 'key' || p === 'keys' || p === 'hash') && prev && LOOKUP_KEY_QUALIFIERS.has(prev)) continue;
       if ((p === 'key' || p === 'keys') && i === 0 && parts.length === 1) continue; // a bare "key" is usually a lookup key
-      if (i === parts.length - 1 || !NON_SECRET_LAST.has(last)) hint = true;
+      if (!NON_SECRET_LAST.has(last)) hint = true;
     }
   }
-  return { secret, hint, connection, aws, twilio };
+  const benign = !secret && excluded;
+  return { secret, hint, connection, aws, twilio, benign };
 }

@@ -49,7 +49,7 @@ function mixed(s: string): boolean {
 }
 
 /** Well-known public values that look like credentials (documentation examples, emulators). */
-const PUBLIC_VALUES = new Set([
+export const PUBLIC_VALUES: ReadonlySet<string> = new Set([
   // Azurite / Azure Storage Emulator well-known account key (documented, public)
   'Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==',
 ]);
@@ -66,6 +66,9 @@ export function passwordValue(raw: string): string {
       .slice(1, -1)
       .split(q + q)
       .join(q);
+  } else if (v.length >= 2 && v.startsWith('{') && v.endsWith('}')) {
+    // ODBC braces: Pwd={a;b}}c} → a;b}c
+    v = v.slice(1, -1).split('}}').join('}');
   }
   return v;
 }
@@ -217,7 +220,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['ac'],
     regex:
-      /(?<![A-Za-z0-9])AC[0-9a-fA-F]{32}(?![A-Za-z0-9])[^0-9a-fA-F\r\n]{1,40}?(?<![A-Za-z0-9])([0-9a-fA-F]{32})(?![A-Za-z0-9])/dg,
+      /(?<![A-Za-z0-9])AC[0-9a-fA-F]{32}(?![A-Za-z0-9])[^\r\n]{1,40}?(?<![A-Za-z0-9])([0-9a-fA-F]{32})(?![A-Za-z0-9])/dg,
   },
   {
     id: 'npm-token',
@@ -241,7 +244,7 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'a password in a URL',
     severity: 'high',
     keywords: ['://'],
-    regex: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/[^\s:/?#@"'<>]+:([^\s/?#@"'<>]+)@[^\s/?#@"'<>]/dg,
+    regex: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/[^\s:/?#@"'<>]*:([^\s/?#@"'<>]+)@[^\s/?#@"'<>]/dg,
     validate: (s) => {
       let v = s;
       try {
@@ -258,7 +261,8 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'a connection-string password',
     severity: 'high',
     keywords: ['password', 'pwd'],
-    regex: /(?:^|[;\s"'{])(?:password|pwd)\s*=\s*("(?:[^"]|"")*"|'(?:[^']|'')*'|[^;\r\n"']*[^;\r\n"'\s])/dgi,
+    regex:
+      /(?:^|[;\s"'{])(?:password|pwd)\s*=\s*("(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|[^;\r\n"']*[^;\r\n"'\s])/dgi,
     validate: (s, text) => okPassword(s) && (CONN_CONTEXT.test(text) || /jdbc:|odbc:/i.test(text)),
     password: true,
   },

@@ -81,6 +81,7 @@ const REFERENCE_PATTERNS: RegExp[] = [
   /^your[ _-]?[a-z _-]*$/i, // your_password, your-api-key
   /^(?:my|some|the)[ _-]?(?:password|secret|token|api[ _-]?key)$/i,
   /^(?:enter|insert|replace|set)[ _-].*$/i, // enter-password-here
+  /EXAMPLE(?:KEY)?$/, // AWS documentation examples (AKIAIOSFODNN7EXAMPLE, wJalr…EXAMPLEKEY)
   /^(?:example|sample|dummy|fake|test)[ _-]?(?:password|secret|token|key|api[ _-]?key)?$/i,
 ];
 
