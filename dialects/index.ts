@@ -5,6 +5,7 @@ import { UserError } from '../src/errors.js';
 const registry: Record<string, () => Promise<AdapterFactory>> = {
   postgres: async () => (await import('./postgres.js')).createPostgresAdapter,
   postgresql: async () => (await import('./postgres.js')).createPostgresAdapter,
+  sqlite: async () => (await import('./sqlite.js')).createSqliteAdapter,
   mysql: async () => (await import('./mysql/index.js')).createMysqlAdapter,
   mariadb: async () => (await import('./mysql/index.js')).createMysqlAdapter,
 };

@@ -17,6 +17,8 @@ function canAct(facts: Facts, principal: string): boolean {
 export const g05: Check = {
   meta: {
     id: 'QA-G05',
+    // SQLite has no grants: its grants family is QA-F01 (file permissions).
+    dialects: ['postgres', 'mysql', 'mariadb'],
     title: 'Unexpected principals can write or read Quartz tables',
     family: 'grants',
     severity: 'high',

@@ -5,6 +5,8 @@ import { listSome, MITIGATION, notEvaluated, principalObject } from '../util.js'
 export const g07: Check = {
   meta: {
     id: 'QA-G07',
+    // SQLite has no grants: its grants family is QA-F01 (file permissions).
+    dialects: ['postgres', 'mysql', 'mariadb'],
     title: 'Service account holds privileges on objects other than the Quartz tables',
     family: 'grants',
     severity: 'medium',

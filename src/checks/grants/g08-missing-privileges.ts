@@ -7,6 +7,8 @@ const NEEDED = ['SELECT', 'INSERT', 'UPDATE', 'DELETE'];
 export const g08: Check = {
   meta: {
     id: 'QA-G08',
+    // SQLite has no grants: its grants family is QA-F01 (file permissions).
+    dialects: ['postgres', 'mysql', 'mariadb'],
     title: 'Service account lacks privileges Quartz needs',
     family: 'grants',
     severity: 'low',

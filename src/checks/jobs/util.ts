@@ -124,6 +124,15 @@ export function databaseObject(facts: Facts): FindingObject {
 /** The not-evaluated draft when the adapter did not read scheduler state (or one part of it). */
 export function schedulerNotRead(facts: Facts, part: string): FindingDraft | undefined {
   const s = facts.scheduler;
+  const all = facts.unreadable.find((x) => x.what === 'scheduler');
+  if (!s && all) {
+    return {
+      status: 'not-evaluated',
+      message: `scheduler state could not be read: ${safeText(all.reason, 400)}`,
+      object: databaseObject(facts),
+      evidence: { needs: all.needs ?? null },
+    };
+  }
   if (!s) {
     return {
       status: 'not-evaluated',

@@ -1,0 +1,428 @@
+/**
+ * SQLite adapter: reads the file header and file-system metadata first (permissions of the database, its -wal,
+ * -shm and -journal sidecars and the directory), then opens the file read-only with better-sqlite3 and runs
+ * queries/sqlite/*.sql. SQLite has no principals or grants: the grants family is the file permissions (QA-F01).
+ * An encrypted file (SQLCipher/SEE/…) cannot be opened by this build: its tables are reported as unreadable.
+ */
+import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
+import { userInfo } from 'node:os';
+import { basename, dirname, resolve } from 'node:path';
+import Database from 'better-sqlite3';
+import type { Adapter, ConnectOptions } from '../src/dialect.js';
+import { expectedTables, logicalName, noTablesError } from '../src/discovery.js';
+import { UserError } from '../src/errors.js';
+import { emptyFacts } from '../src/facts.js';
+import type { BlobRow, BlobTable, Facts, QuartzTable, TamperObject } from '../src/model.js';
+import { QUARTZ_TABLES } from '../src/model.js';
+import { loadQuery } from '../src/queries.js';
+import { readQuartzSchemaColumns, readSchedulerFacts } from '../src/scheduler-facts.js';
+
+type Row = Record<string, unknown>;
+
+/** The 16-byte magic of a plaintext SQLite 3 database file. */
+export const SQLITE_MAGIC = Buffer.from('SQLite format 3\u0000', 'latin1');
+
+/** The four stock triggers of Quartz.NET's tables_sqlite.sql (cascade deletes from QRTZ_TRIGGERS). */
+const STOCK_TRIGGERS: Record<string, string> = {
+  DELETE_SIMPLE_TRIGGER: 'SIMPLE_TRIGGERS',
+  DELETE_SIMPROP_TRIGGER: 'SIMPROP_TRIGGERS',
+  DELETE_CRON_TRIGGER: 'CRON_TRIGGERS',
+  DELETE_BLOB_TRIGGER: 'BLOB_TRIGGERS',
+};
+
+const BLOB_SOURCES: { table: BlobTable; column: string; group: string | null; name: string; extra: string[] }[] = [
+  {
+    table: 'JOB_DETAILS',
+    column: 'JOB_DATA',
+    group: 'JOB_GROUP',
+    name: 'JOB_NAME',
+    extra: ['JOB_CLASS_NAME', 'DESCRIPTION'],
+  },
+  { table: 'TRIGGERS', column: 'JOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME', extra: ['DESCRIPTION'] },
+  { table: 'BLOB_TRIGGERS', column: 'BLOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME', extra: [] },
+  { table: 'CALENDARS', column: 'CALENDAR', group: null, name: 'CALENDAR_NAME', extra: [] },
+];
+
+export function quoteSqliteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** `sqlite:PATH`, `sqlite://PATH` (`sqlite:///abs`), or a bare path ending in .db/.sqlite/.sqlite3. */
+export function sqlitePathFromUrl(url: string): string {
+  let p = url;
+  const m = /^sqlite:(.*)$/i.exec(url);
+  if (m) {
+    p = m[1] ?? '';
+    if (p.startsWith('//')) p = p.slice(2);
+    p = p.replace(/\?.*$/, '');
+    try {
+      p = decodeURIComponent(p);
+    } catch {
+      throw new UserError('url', 'malformed sqlite URL (bad percent-encoding)');
+    }
+  }
+  if (!p) throw new UserError('url', 'sqlite URL without a path (expected sqlite:PATH)');
+  return resolve(p);
+}
+
+export interface SqliteFileFact {
+  role: 'database' | 'wal' | 'shm' | 'journal' | 'directory';
+  path: string;
+  exists: boolean;
+  /** Permission bits as octal text, e.g. '0644'; null when not stat-able. */
+  mode: string | null;
+  uid: number | null;
+  gid: number | null;
+  owner: string | null;
+  symlink: boolean;
+  /** Why it could not be stat-ed (other than not existing). */
+  error?: string;
+}
+
+export interface SqliteHeaderFact {
+  /** First 16 bytes are the plaintext magic. */
+  magic: boolean;
+  /** Opened and read as SQLite (false for encrypted files, including SQLCipher plaintext-header mode). */
+  plaintext: boolean;
+  /** Header byte 20 (reserved bytes per page; SQLCipher reserves IV+HMAC space). */
+  reservedBytes: number | null;
+  /** Header bytes 18/19 = 2: WAL mode. */
+  wal: boolean | null;
+  /** Header offset 36: pages on the freelist (may keep deleted rows). */
+  freelistPages: number | null;
+  detail: string;
+  size: number;
+}
+
+function usersByUid(): Map<number, string> {
+  const m = new Map<number, string>();
+  try {
+    for (const line of readFileSync('/etc/passwd', 'utf8').split('\n')) {
+      const f = line.split(':');
+      if (f.length > 3 && f[0] && /^\d+$/.test(f[2] ?? '')) m.set(Number(f[2]), f[0]);
+    }
+  } catch {
+    /* no passwd file (Windows, containers): owners stay numeric */
+  }
+  return m;
+}
+
+function statFact(role: SqliteFileFact['role'], path: string, users: Map<number, string>): SqliteFileFact {
+  let l: Stats;
+  try {
+    l = lstatSync(path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    return {
+      role,
+      path,
+      exists: false,
+      mode: null,
+      uid: null,
+      gid: null,
+      owner: null,
+      symlink: false,
+      ...(code !== 'ENOENT' ? { error: String((err as Error).message) } : {}),
+    };
+  }
+  let s: Stats = l;
+  if (l.isSymbolicLink()) {
+    try {
+      s = statSync(path);
+    } catch {
+      /* dangling link: report the link itself */
+    }
+  }
+  return {
+    role,
+    path,
+    exists: true,
+    mode: `0${(s.mode & 0o7777).toString(8).padStart(3, '0')}`,
+    uid: s.uid,
+    gid: s.gid,
+    owner: users.get(s.uid) ?? null,
+    symlink: l.isSymbolicLink(),
+  };
+}
+
+function readHeader(path: string): Buffer {
+  const fd = openSync(path, 'r');
+  try {
+    const buf = Buffer.alloc(100);
+    const n = readSync(fd, buf, 0, 100, 0);
+    return buf.subarray(0, n);
+  } finally {
+    closeSync(fd);
+  }
+}
+
+export function createSqliteAdapter(options: ConnectOptions): Adapter {
+  return new SqliteAdapter(options);
+}
+
+class SqliteAdapter implements Adapter {
+  readonly dialect = 'sqlite' as const;
+  private readonly path: string;
+  private db: Database.Database | undefined;
+  private header: SqliteHeaderFact | undefined;
+  private tables: QuartzTable[] = [];
+  private schemaRows: Row[] = [];
+
+  constructor(private readonly options: ConnectOptions) {
+    this.path = sqlitePathFromUrl(options.url);
+  }
+
+  async connect(): Promise<void> {
+    let st: Stats;
+    try {
+      st = statSync(this.path);
+    } catch (err) {
+      const code = (err as NodeJS.ErrnoException).code;
+      if (code === 'ENOENT') throw new UserError('database', `no such SQLite file: ${this.path}`);
+      if (code === 'EACCES') throw new UserError('privilege', `cannot access ${this.path}: permission denied`);
+      throw new UserError('database', `cannot stat ${this.path}: ${(err as Error).message}`);
+    }
+    if (!st.isFile()) throw new UserError('database', `not a regular file: ${this.path}`);
+    let head: Buffer;
+    try {
+      head = readHeader(this.path);
+    } catch (err) {
+      throw new UserError('privilege', `cannot read ${this.path}: ${(err as Error).message}`);
+    }
+    const magic = head.length >= 16 && head.subarray(0, 16).equals(SQLITE_MAGIC);
+    this.header = {
+      magic,
+      plaintext: false,
+      reservedBytes: head.length > 20 ? (head[20] ?? null) : null,
+      wal: magic && head.length > 19 ? head[18] === 2 && head[19] === 2 : null,
+      freelistPages: magic && head.length >= 40 ? head.readUInt32BE(36) : null,
+      detail: '',
+      size: st.size,
+    };
+    if (st.size === 0) {
+      throw new UserError('database', `${this.path} is empty (0 bytes): not a Quartz JobStore`);
+    }
+    if (!magic) {
+      this.header.detail =
+        'the file does not start with the plaintext "SQLite format 3" magic: encrypted (SQLCipher, SEE, sqleet or similar) or not a SQLite file';
+      return; // tables stay unreadable; file permissions and the header are still audited
+    }
+    try {
+      this.db = new Database(this.path, { readonly: true, fileMustExist: true });
+      this.db.pragma('query_only = ON');
+      this.schemaRows = this.db.prepare(loadQuery('sqlite', 'schema')).all() as Row[];
+    } catch (err) {
+      const e = err as { code?: string; message?: string };
+      this.db?.close();
+      this.db = undefined;
+      if (e.code === 'SQLITE_NOTADB') {
+        this.header.detail =
+          'plaintext magic but the pages do not parse: SQLCipher with a plaintext header (cipher_plaintext_header_size) or a damaged file';
+        return;
+      }
+      if (e.code === 'SQLITE_CANTOPEN' || e.code === 'SQLITE_PERM' || e.code === 'SQLITE_READONLY') {
+        throw new UserError('privilege', `cannot open ${this.path} read-only: ${e.message}`);
+      }
+      throw new UserError('database', `cannot read ${this.path}: ${e.message ?? String(err)}`);
+    }
+    this.header.plaintext = true;
+    this.header.detail = 'plaintext SQLite database (header magic "SQLite format 3")';
+    this.discover();
+  }
+
+  private discover(): void {
+    const prefix = this.options.tablePrefix;
+    const expected = expectedTables(prefix);
+    this.tables = [];
+    for (const r of this.schemaRows) {
+      if (r.type !== 'table') continue;
+      const logical = logicalName(prefix, String(r.name));
+      if (logical && expected.some((e) => e.logical === logical)) {
+        this.tables.push({ logical, name: String(r.name), schema: 'main' });
+      }
+    }
+    if (!this.tables.length) {
+      const candidates = this.schemaRows
+        .filter((r) => r.type === 'table' && /locks$/i.test(String(r.name)))
+        .map((r) => ({ schema: 'main', prefix: String(r.name).slice(0, -'LOCKS'.length) }));
+      throw noTablesError(this.path, prefix, candidates);
+    }
+  }
+
+  private run(sql: string, params: unknown[] = []): Row[] {
+    if (!this.db) throw new Error('not connected');
+    return this.db.prepare(sql).all(...params) as Row[];
+  }
+
+  /** Triggers on (or writing into) the Quartz tables other than the four stock cascade triggers. */
+  private tamper(): TamperObject[] {
+    const names = new Map(this.tables.map((t) => [t.name.toLowerCase(), t]));
+    const out: TamperObject[] = [];
+    for (const r of this.schemaRows) {
+      if (r.type !== 'trigger') continue;
+      const name = String(r.name);
+      const on = String(r.tbl_name);
+      const sql = String(r.sql ?? '');
+      const target = names.get(on.toLowerCase());
+      const writesQuartz = [...names.keys()].some((n) =>
+        new RegExp(`\\b${n.replace(/[$]/g, '\\$')}\\b`, 'i').test(sql),
+      );
+      if (!target && !writesQuartz) continue;
+      if (target?.logical === 'TRIGGERS' && isStockTrigger(name, sql, this.options.tablePrefix)) continue;
+      out.push({
+        kind: 'trigger',
+        name,
+        table: target ? target.name : on,
+        detail: `${target ? 'trigger on a Quartz table' : `trigger on ${on} that references Quartz tables`} (not one of the four stock DELETE_*_TRIGGER cascades): ${sql.replace(/\s+/g, ' ').slice(0, 300)}`,
+      });
+    }
+    return out;
+  }
+
+  async collectFacts(): Promise<Facts> {
+    const o = this.options;
+    const header = this.header;
+    if (!header) throw new Error('not connected');
+    const me = userInfo();
+    const users = usersByUid();
+    const serviceAccount = o.serviceAccount ?? me.username;
+    let serviceUid: number | null = null;
+    for (const [uid, name] of users) if (name === serviceAccount) serviceUid = uid;
+    if (!o.serviceAccount) serviceUid = me.uid;
+
+    let real = this.path;
+    try {
+      real = realpathSync(this.path);
+    } catch {
+      /* keep the given path */
+    }
+    const files: SqliteFileFact[] = [
+      statFact('database', this.path, users),
+      statFact('wal', `${this.path}-wal`, users),
+      statFact('shm', `${this.path}-shm`, users),
+      statFact('journal', `${this.path}-journal`, users),
+      statFact('directory', dirname(real), users),
+    ];
+
+    const version = this.db ? String(this.run(loadQuery('sqlite', 'version'))[0]?.version ?? 'unknown') : 'unknown';
+    const facts = emptyFacts('sqlite', {
+      server: { product: 'SQLite', version },
+      target: { database: this.path, schema: 'main', tablePrefix: o.tablePrefix, user: me.username },
+      serviceAccount,
+      connectedAs: me.username,
+      allowedPrincipals: o.allowPrincipals,
+      attestations: o.attestations,
+      session: { tls: null, viaSocket: false },
+    });
+    facts.extra.sqliteFiles = {
+      processUid: me.uid,
+      processUser: me.username,
+      serviceAccount,
+      serviceUid,
+      files,
+    };
+    facts.extra.sqliteHeader = header;
+    facts.extra.session = 'local file: no network transport (TLS does not apply)';
+    facts.extra.grants = 'SQLite has no privilege system: file-system permissions are the access control (QA-F01)';
+
+    const keyEnv = o.extra?.sqlcipherKeyEnv;
+    if (!header.plaintext) {
+      const reason = `${header.detail}; ${
+        keyEnv
+          ? `--sqlcipher-key-env ${keyEnv} was given, but this build (better-sqlite3) has no SQLCipher codec, so the key was not used`
+          : 'no key was given and this build cannot decrypt SQLCipher files'
+      }`;
+      facts.unreadable.push({
+        what: 'tables',
+        reason,
+        needs: 'a plaintext copy, or a SQLCipher-enabled build with the key',
+      });
+      facts.unreadable.push({ what: 'scheduler', reason, needs: 'the database key' });
+      facts.unreadable.push({ what: 'tamper', reason, needs: 'the database key' });
+      facts.missingTables = [...QUARTZ_TABLES];
+      facts.tableEncryption = [{ table: basename(this.path), encrypted: true, detail: header.detail }];
+      return facts;
+    }
+
+    facts.tables = this.tables;
+    facts.missingTables = QUARTZ_TABLES.filter((l) => !this.tables.some((t) => t.logical === l));
+    facts.tableEncryption = this.tables.map((t) => ({ table: t.name, encrypted: false, detail: header.detail }));
+    facts.tamper = this.tamper();
+
+    if (o.families.has('blobs')) {
+      const run = async (sql: string, params: unknown[]) => this.run(sql, params);
+      facts.scheduler = await readSchedulerFacts(run, this.tables, {
+        dialect: 'sqlite',
+        quote: (t) => quoteSqliteIdent(t.name),
+        needs: () => `read access to ${this.path}`,
+      });
+      const cols = await readQuartzSchemaColumns(run, this.tables, 'sqlite');
+      facts.quartzSchemaColumns = cols.columns;
+      facts.unreadable.push(...cols.unreadable);
+    }
+    return facts;
+  }
+
+  async *blobRows(): AsyncIterable<BlobRow> {
+    if (!this.header?.plaintext || !this.db) {
+      throw new UserError(
+        'privilege',
+        `${this.path} is encrypted or unreadable (${this.header?.detail ?? 'not connected'}): blob rows cannot be read without the key`,
+      );
+    }
+    for (const src of BLOB_SOURCES) {
+      const t = this.tables.find((x) => x.logical === src.table);
+      if (!t) continue;
+      const sql = loadQuery('sqlite', 'blobs', {
+        TABLE: quoteSqliteIdent(t.name),
+        COLUMN: quoteSqliteIdent(src.column),
+        GROUP: src.group ? `CAST(${quoteSqliteIdent(src.group)} AS TEXT)` : 'NULL',
+        NAME: quoteSqliteIdent(src.name),
+        EXTRA: src.extra.length
+          ? src.extra.map((c) => `CAST(${quoteSqliteIdent(c)} AS TEXT) AS ${c.toLowerCase()}`).join(', ')
+          : 'NULL AS no_extra',
+      });
+      for (const raw of this.db.prepare(sql).iterate(this.options.maxBlobSize) as Iterable<Row>) {
+        const data = raw.data;
+        const row: BlobRow = {
+          table: src.table,
+          tableName: t.name,
+          column: src.column,
+          key: {
+            sched: String(raw.sched),
+            ...(raw.grp !== null && raw.grp !== undefined ? { group: String(raw.grp) } : {}),
+            name: String(raw.name),
+          },
+          bytes: data === null || data === undefined ? null : Buffer.isBuffer(data) ? data : Buffer.from(String(data)),
+          size: raw.size === null || raw.size === undefined ? 0 : Number(raw.size),
+        };
+        if ('job_class_name' in raw) row.jobClassName = String(raw.job_class_name);
+        if ('description' in raw) row.description = (raw.description as string | null) ?? null;
+        yield row;
+      }
+    }
+  }
+
+  async close(): Promise<void> {
+    const db = this.db;
+    this.db = undefined;
+    db?.close();
+  }
+}
+
+/** True for the stock `DELETE_<X>_TRIGGER DELETE ON <prefix>TRIGGERS` cascade with its stock body. */
+export function isStockTrigger(name: string, sql: string, prefix: string): boolean {
+  const child = STOCK_TRIGGERS[name.toUpperCase()];
+  if (!child) return false;
+  const norm = sql
+    .replace(/\s+/g, ' ')
+    .replace(/\s*([=;(),])\s*/g, '$1')
+    .replace(/["`[\]]/g, '')
+    .trim()
+    .toUpperCase();
+  const p = prefix.toUpperCase().replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+  const re = new RegExp(
+    `^CREATE TRIGGER ${name.toUpperCase()} (AFTER )?DELETE ON ${p}TRIGGERS (FOR EACH ROW )?BEGIN DELETE FROM ${p}${child} WHERE SCHED_NAME=OLD\\.SCHED_NAME AND TRIGGER_NAME=OLD\\.TRIGGER_NAME AND TRIGGER_GROUP=OLD\\.TRIGGER_GROUP;END;?$`,
+  );
+  return re.test(norm);
+}
