@@ -436,6 +436,7 @@ export class MysqlAdapter implements Adapter {
 
     // Service account: --service-account (user, user@host or 'user'@'host') or the connected account.
     facts.serviceAccount = resolveAccount(o.serviceAccount, facts.principals, connectedAs, extra);
+    facts.allowedPrincipals = expandAllowed(o.allowPrincipals, facts.principals);
     const knownNames = facts.principals.map((p) => p.name);
     const supers = superusers(facts.grants);
     for (const p of facts.principals) {
@@ -663,6 +664,20 @@ export function resolveAccount(
   if (candidates[0]) return candidates[0].name;
   if (principalMatches(connectedAs, user)) return connectedAs;
   return accountName(user, '%');
+}
+
+/** --allow-principal values as canonical names: `user` matches the account on every host (and a role). */
+export function expandAllowed(allowed: string[], principals: Principal[]): string[] {
+  const out = new Set<string>();
+  for (const a of allowed) {
+    const { user, host } = splitAccount(a);
+    if (host !== undefined) out.add(accountName(user, host));
+    else {
+      out.add(user);
+      for (const p of principals) if (principalMatches(p.name, user)) out.add(p.name);
+    }
+  }
+  return [...out];
 }
 
 export function createMysqlAdapter(options: ConnectOptions): Adapter {
