@@ -557,9 +557,9 @@ export function parseJson(bytes: Uint8Array, limits: Limits): FormatResult {
     if (n.t === 'str') res.strings.push({ path, value: n.v });
     else if (n.t === 'raw') res.strings.push({ path, value: n.v });
     else if (n.t === 'obj') {
+      for (const m of n.members) if (m.key === '$type' && m.value.t === 'str') addType(m.value.v);
       for (let i = n.members.length - 1; i >= 0; i--) {
         const m = n.members[i] as { key: string; value: JNode };
-        if (m.key === '$type' && m.value.t === 'str') addType(m.value.v);
         stack.push({ n: m.value, path: [...path, m.key] });
       }
     } else if (n.t === 'arr')
