@@ -20,7 +20,7 @@ export async function createQuartzDb(server: PgServer, db: string, schema: strin
   await adminSql(
     server,
     db,
-    `CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}; SET ROLE ${owner}; SET search_path = ${schema}; ${QUARTZ_PG_SCHEMA}; RESET ROLE;`,
+    `CREATE SCHEMA IF NOT EXISTS ${schema} AUTHORIZATION ${owner}; GRANT CREATE, USAGE ON SCHEMA ${schema} TO ${owner}; SET ROLE ${owner}; SET search_path = ${schema}; ${QUARTZ_PG_SCHEMA}; RESET ROLE;`,
   );
 }
 
