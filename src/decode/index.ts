@@ -80,13 +80,20 @@ function errMessage(e: unknown): string {
 
 function inflate(bytes: Uint8Array, ctx: Ctx): { out?: Uint8Array; error?: string; limited?: string } {
   const max = Math.max(1024, Math.min(ctx.maxInflate, bytes.length * 100, ctx.budget));
+  const tooLarge = (e: unknown) => (e as { code?: string }).code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError;
   try {
-    const out = gunzipSync(bytes, { maxOutputLength: max, finishFlush: zc.Z_SYNC_FLUSH });
+    const out = gunzipSync(bytes, { maxOutputLength: max });
     return { out: new Uint8Array(out.buffer, out.byteOffset, out.byteLength) };
   } catch (e) {
-    const code = (e as { code?: string }).code;
-    if (code === 'ERR_BUFFER_TOO_LARGE' || e instanceof RangeError)
-      return { error: `gzip output larger than ${max} bytes`, limited: `gzip>${max}` };
+    if (tooLarge(e)) return { error: `gzip output larger than ${max} bytes`, limited: `gzip>${max}` };
+    // Truncated or corrupt: keep what inflates (sync flush), and say the stream is broken.
+    try {
+      const part = gunzipSync(bytes, { maxOutputLength: max, finishFlush: zc.Z_SYNC_FLUSH });
+      if (part.length > 0)
+        return { out: new Uint8Array(part.buffer, part.byteOffset, part.byteLength), error: `gzip: ${errMessage(e)}` };
+    } catch {
+      /* nothing inflates */
+    }
     return { error: `gzip: ${errMessage(e)}` };
   }
 }
@@ -120,6 +127,7 @@ function decodeLayer(bytes: Uint8Array, ctx: Ctx, level: number): Layer {
       }
       const inner = decodeLayer(z.out, ctx, level + 1);
       inner.nestedFormats = ['gzip', ...inner.nestedFormats];
+      if (z.error) inner.malformed ??= { offset: 0, reason: `${z.error} (content read up to where the stream broke)` };
       if (inner.tree) inner.tree = { label: 'gzip', type: 'gzip', offset: 0, children: [inner.tree] };
       return inner;
     }
@@ -228,7 +236,10 @@ function prefixPath(prefix: string[], path: string[]): string[] {
 
 /** Merge a nested layer into its parent. */
 function merge(parent: Layer, child: Layer, prefix: string[], via: string, label: string): void {
-  parent.nestedFormats.push(child.format, ...child.nestedFormats.filter((f) => f !== child.format));
+  // Outermost first: a gzip wrapper of the child comes before the child's content format.
+  const nf = child.nestedFormats;
+  if (nf[0] === 'gzip') parent.nestedFormats.push('gzip', child.format, ...nf.slice(1));
+  else parent.nestedFormats.push(child.format, ...nf);
   for (const t of child.types) parent.types.push({ ...t, via: t.via.startsWith('nested:') ? t.via : via });
   for (const s of child.strings) parent.strings.push({ path: prefixPath(prefix, s.path), value: s.value });
   for (const e of child.entries) parent.entries.push({ ...e, path: prefixPath(prefix, e.path) });
