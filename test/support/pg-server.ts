@@ -5,7 +5,16 @@
  * answers, else a loud skip — or a failure when QRTZ_REQUIRE_DB names postgres.
  */
 import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
-import { chmodSync, chownSync, existsSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  appendFileSync,
+  chmodSync,
+  chownSync,
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -120,7 +129,7 @@ export async function startThrowawayPostgres(opts: ThrowawayOptions = {}): Promi
     }
     conf.push('ssl = on');
   }
-  writeFileSync(join(data, 'postgresql.auto.conf'), `${conf.join('\n')}\n`);
+  appendFileSync(join(data, 'postgresql.conf'), `\n# qrtz-audit test settings\n${conf.join('\n')}\n`);
   const hba = [
     ...(opts.hba ?? []),
     'local all all trust',
@@ -129,7 +138,7 @@ export async function startThrowawayPostgres(opts: ThrowawayOptions = {}): Promi
   ];
   writeFileSync(join(data, 'pg_hba.conf'), `${hba.join('\n')}\n`);
   if (ids) {
-    chownSync(join(data, 'postgresql.auto.conf'), ids.uid, ids.gid);
+    chownSync(join(data, 'postgresql.conf'), ids.uid, ids.gid);
     chownSync(join(data, 'pg_hba.conf'), ids.uid, ids.gid);
   }
   const child: ChildProcess = spawn(join(bin, 'postgres'), ['-D', data], {
