@@ -98,6 +98,17 @@ export function formatTimeSpan(ticks: bigint): string {
   return `${neg ? '-' : ''}${d > 0n ? `${d}.` : ''}${p2(h)}:${p2(m)}:${p2(s)}${frac > 0n ? `.${frac.toString().padStart(7, '0')}` : ''}`;
 }
 
+/** Short strings: plain ASCII without a TextDecoder call (most names and values), else UTF-8. */
+function shortString(b: Uint8Array, start: number, end: number): string {
+  let out = '';
+  for (let i = start; i < end; i++) {
+    const c = b[i] as number;
+    if (c >= 0x80) return utf8.decode(b.subarray(start, end));
+    out += String.fromCharCode(c);
+  }
+  return out;
+}
+
 function bigToValue(v: bigint): number | string {
   return v >= BigInt(Number.MIN_SAFE_INTEGER) && v <= BigInt(Number.MAX_SAFE_INTEGER) ? Number(v) : v.toString();
 }
@@ -202,7 +213,10 @@ class Reader {
       throw new NrbfError(at, `truncated: ${what} declares ${len} bytes, ${this.remaining} left`);
     const end = this.pos + len;
     const cut = Math.min(len, Math.max(0, this.limits.maxStringLength) * 4);
-    const s = utf8.decode(this.bytes.subarray(this.pos, this.pos + cut));
+    const s =
+      cut <= 64
+        ? shortString(this.bytes, this.pos, this.pos + cut)
+        : utf8.decode(this.bytes.subarray(this.pos, this.pos + cut));
     this.pos = end;
     return s.length > this.limits.maxStringLength ? s.slice(0, this.limits.maxStringLength) : s;
   }
