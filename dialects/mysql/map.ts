@@ -241,7 +241,13 @@ export function mapMariadbRoles(rows: Row[], defaultRoles: Map<string, string>):
 export function mapApplicableRoles(rows: Row[], self: string): Membership[] {
   return rows.map((r) => {
     const role = r.ROLE_HOST !== undefined ? accountName(str(r.ROLE_NAME), str(r.ROLE_HOST)) : str(r.ROLE_NAME);
-    const grantee = r.GRANTEE !== undefined ? parseGrantee(str(r.GRANTEE)) : self;
+    // MySQL 8.0.19+: GRANTEE and GRANTEE_HOST are separate columns; MariaDB: GRANTEE is user@host in one.
+    const grantee =
+      r.GRANTEE_HOST !== undefined
+        ? accountName(str(r.GRANTEE), str(r.GRANTEE_HOST))
+        : r.GRANTEE !== undefined
+          ? parseGrantee(str(r.GRANTEE))
+          : self;
     return {
       member: grantee.startsWith("'") ? grantee : self,
       role,
