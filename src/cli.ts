@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerInspectBlob } from './commands/inspect-blob.js';
 import { type Io, processIo } from './commands/io.js';
+import { registerDemo } from './commands/demo.js';
 import { registerScan } from './commands/scan.js';
 import { EXIT_USAGE, UserError } from './errors.js';
 import { toolVersion } from './report/report.js';
@@ -24,6 +25,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     exitCode = code;
   };
   registerScan(program, io, setExit);
+  registerDemo(program, io, setExit);
   registerInspectBlob(program, io, setExit);
   for (const c of program.commands) c.exitOverride();
   try {
