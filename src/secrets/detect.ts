@@ -43,7 +43,7 @@ export interface SecretHit {
 export interface SecretInput {
   /** Where the value sits (JobDataMap key path, ['DESCRIPTION'], a string's member path). */
   path: string[];
-  /** Key name for QA-S01; default: the last path element. '' = no key name (free text). */
+  /** Key name for QA-S01; default: the last path element that is not a list index. '' = no key name (free text). */
   key?: string;
   value: string;
 }
@@ -71,13 +71,22 @@ function connectionShaped(v: string): boolean {
   return /^[A-Za-z][\w .]*=[^;]*;/.test(v) || /^[a-z][a-z0-9+.-]*:\/\//i.test(v) || /^jdbc:|^odbc:/i.test(v);
 }
 
+/** The key of a path: its last element that is not a list index (`tokens › [0]` → tokens). */
+export function keyOfPath(path: string[]): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const p = path[i] as string;
+    if (!/^(?:\[\d+\]|\d+|@\d+|\(key\)|\(value\))$/.test(p)) return p;
+  }
+  return '';
+}
+
 /** Detect secrets in one value. */
 export function detectSecrets(input: SecretInput): SecretHit[] {
   const raw = input.value;
   if (typeof raw !== 'string' || raw.length === 0) return [];
   const value = raw.length > MAX_SCAN_LENGTH ? raw.slice(0, MAX_SCAN_LENGTH) : raw;
   const path = input.path;
-  const key = input.key ?? path[path.length - 1] ?? '';
+  const key = input.key ?? keyOfPath(path);
   const kc = classifyKey(key);
   // AWS / Twilio context may come from any element of the path (aws › secret_key)
   let aws = kc.aws;

@@ -106,14 +106,17 @@ describe('QA-S02 patterns', () => {
     ['certificate', `-----BEGIN CERTIFICATE-----\n${g.pick(B64, 64)}\n-----END CERTIFICATE-----`],
     ['URL without credentials', 'https://api.example.com/v2/export?since=2024-01-01&limit=500'],
     ['URL with empty password', 'https://user:@example.com/'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${…} placeholder under test
     ['URL with a referenced password', 'postgres://quartz:${PGPASSWORD}@db/quartz'],
     ['integrated security', 'Server=db;Database=Quartz;Integrated Security=SSPI;'],
     ['empty connection-string password', 'Server=db;Database=Quartz;User Id=q;Password=;'],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${…} placeholder under test
     ['referenced connection-string password', 'Host=pg;Database=q;Username=q;Password=${PGPASSWORD}'],
     [
       'Azurite development key',
       'DefaultEndpointsProtocol=http;AccountName=devstoreaccount1;AccountKey=Eby8vdM02xNOcqFlqUwJPLlmEtlCDXJ1OUzFT50uSRZ6IFsuFq2UVErCz4I6tq/K1SZFPTOtr/KBHBeksoGMGw==;',
     ],
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${…} placeholder under test
     ['Bearer placeholder', 'Authorization: Bearer ${TOKEN}'],
     ['Basic word', 'Basic report without details.'],
     ['invalid JWT shape', 'eyJhbGciOi.eyJzdWIiOi.abc'],
@@ -142,6 +145,7 @@ describe('QA-S01 key names', () => {
     expect(detectSecrets({ path: ['password'], key: '', value: 'Xk9#mQ2!vLp4zz' })).toEqual([]);
   });
   it.each([
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${…} placeholder under test
     '${DB_PASSWORD}',
     '%SMTP_PASS%',
     'vault:secret/db#pw',

@@ -115,6 +115,7 @@ describe('placeholders', () => {
   it.each([
     '',
     '   ',
+    // biome-ignore lint/suspicious/noTemplateCurlyInString: a literal ${…} placeholder under test
     '${DB_PASSWORD}',
     '$(API_KEY)',
     '$SECRET',
