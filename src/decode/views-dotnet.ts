@@ -99,11 +99,47 @@ export function listItems(graph: NrbfGraph, obj: NClass): NValue[] | undefined {
   return arrayElements(graph, items, Math.min(n, MAX_ITEMS));
 }
 
-/** The value of a boxed primitive written as a system class (`System.Int32` with `m_value`). */
+/**
+ * A scalar rendering of value-like objects: boxed primitives (`m_value`), enums (`value__`),
+ * System.DateTimeOffset (ISO with offset) and System.Guid; undefined for anything else.
+ */
 export function boxedPrimitive(_graph: NrbfGraph, obj: NClass): string | number | boolean | null | undefined {
-  if (obj.meta.memberNames.length !== 1 || obj.meta.memberNames[0] !== 'm_value') return undefined;
-  const v = obj.values[0];
-  return v?.t === 'prim' ? v.v : undefined;
+  const names = obj.meta.memberNames;
+  if (names.length === 1 && (names[0] === 'm_value' || names[0] === 'value__')) {
+    const v = obj.values[0];
+    return v?.t === 'prim' ? v.v : undefined;
+  }
+  const base = baseTypeName(obj.meta.name);
+  if (base === 'System.DateTimeOffset') return dateTimeOffsetText(obj);
+  if (base === 'System.Guid') return guidText(obj);
+  return undefined;
+}
+
+/** DateTimeOffset is serialized as its UTC DateTime plus OffsetMinutes: render the local time with the offset. */
+function dateTimeOffsetText(obj: NClass): string | undefined {
+  const dt = member(obj, 'DateTime');
+  const off = member(obj, 'OffsetMinutes');
+  if (dt?.t !== 'prim' || typeof dt.v !== 'string' || off?.t !== 'prim' || typeof off.v !== 'number') return undefined;
+  const m = /^(\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d)\.(\d{7})/.exec(dt.v);
+  if (!m) return undefined;
+  const ms = Date.parse(`${m[1]}Z`) + off.v * 60_000;
+  if (!Number.isFinite(ms)) return undefined;
+  const a = Math.abs(off.v);
+  const sign = off.v < 0 ? '-' : '+';
+  return `${new Date(ms).toISOString().slice(0, 19)}.${m[2]}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
+}
+
+function guidText(obj: NClass): string | undefined {
+  const parts: number[] = [];
+  for (const n of ['_a', '_b', '_c', '_d', '_e', '_f', '_g', '_h', '_i', '_j', '_k']) {
+    const v = member(obj, n);
+    if (v?.t !== 'prim' || typeof v.v !== 'number') return undefined;
+    parts.push(v.v);
+  }
+  const hex = (x: number, w: number) => (x >>> 0).toString(16).padStart(w, '0').slice(-w);
+  const [a, b, c, ...rest] = parts as [number, number, number, ...number[]];
+  const d = rest.map((x) => hex(x & 0xff, 2)).join('');
+  return `${hex(a, 8)}-${hex(b & 0xffff, 4)}-${hex(c & 0xffff, 4)}-${d.slice(0, 4)}-${d.slice(4)}`;
 }
 
 export function isJobDataMap(obj: NObj): obj is NClass {
@@ -136,16 +172,6 @@ function summary(graph: NrbfGraph, obj: NObj): string {
   if (obj.kind === 'array') {
     if (obj.bytes) return `${obj.bytes.length} bytes`;
     return `${obj.count} elements`;
-  }
-  const base = baseTypeName(obj.meta.name);
-  if (base === 'System.DateTimeOffset') {
-    const dt = member(obj, 'DateTime');
-    const off = member(obj, 'OffsetMinutes');
-    if (dt?.t === 'prim' && off?.t === 'prim' && typeof off.v === 'number') {
-      const sign = off.v < 0 ? '-' : '+';
-      const a = Math.abs(off.v);
-      return `${String(dt.v).replace(/Z$/, '')}${sign}${String(Math.floor(a / 60)).padStart(2, '0')}:${String(a % 60).padStart(2, '0')}`;
-    }
   }
   const pairs = mapPairs(graph, obj);
   if (pairs) return pairs.length === 0 ? 'empty' : `${pairs.length} entries`;
@@ -271,6 +297,19 @@ export function dotnetQuartzView(graph: NrbfGraph, root: NObj | undefined, maxDe
     return { quartzObject: 'Trigger', entries };
   }
   if (isCalendar(root)) return { quartzObject: 'Calendar', entries };
+  if (baseTypeName(root.meta.name) === 'System.Collections.Specialized.NameValueCollection') {
+    // useProperties=true on .NET Framework: each value is an ArrayList of strings.
+    const pairs = mapPairs(graph, root) ?? [];
+    seen.add(root);
+    pairs.forEach((p, i) => {
+      const k = keyText(graph, p.key) ?? `{key ${i}}`;
+      const list = deref(graph, p.value);
+      const items = list?.kind === 'class' ? listItems(graph, list) : undefined;
+      if (items && items.length === 1) flatten(graph, items[0], [k], entries, seen, 1, maxDepth);
+      else flatten(graph, p.value, [k], entries, seen, 1, maxDepth);
+    });
+    return { quartzObject: 'JobDataMap', entries };
+  }
   if (mapPairs(graph, root)) flatten(graph, { t: 'obj', obj: root }, [], entries, seen, 0, maxDepth);
   return { entries };
 }

@@ -9,6 +9,7 @@ import {
   MSCORLIB,
   NrbfWriter,
   P,
+  QUARTZ_3,
   T,
   writeGadgetGraph,
   writeJobDataMap,
@@ -567,5 +568,100 @@ describe('check against declared class types', () => {
     const g = readNrbf(w.bytes(), limits());
     const c = g.objects.get(1) as NClass;
     expect(c.meta).toMatchObject({ name: 'L.C', libraryId: 5, memberNames: ['s'], recordType: 5 });
+  });
+});
+
+describe('value-like objects and other JobDataMap shapes', () => {
+  it('DateTimeOffset, Guid, enums and boxed primitives become scalar entries', () => {
+    const w = new NrbfWriter().header(1, -1).library(2, QUARTZ_3);
+    w.classWithMembersAndTypes(
+      1,
+      'Quartz.JobDataMap',
+      [
+        ['version', T.prim(P.Int32)],
+        ['dirty', T.prim(P.Boolean)],
+        ['map', T.systemClass('System.Collections.Hashtable')],
+      ],
+      2,
+    );
+    w.prim(P.Int32, 1).prim(P.Boolean, false).memberReference(3);
+    w.systemClassWithMembersAndTypes(3, 'System.Collections.Hashtable', [
+      ['Keys', T.objectArray],
+      ['Values', T.objectArray],
+    ]);
+    w.memberReference(4).memberReference(5);
+    w.arraySingleObject(4, 4)
+      .objectString(6, 'when')
+      .objectString(7, 'id')
+      .objectString(8, 'day')
+      .objectString(9, 'boxed');
+    w.arraySingleObject(5, 4);
+    w.systemClassWithMembersAndTypes(-10, 'System.DateTimeOffset', [
+      ['DateTime', T.prim(P.DateTime)],
+      ['OffsetMinutes', T.prim(P.Int16)],
+    ]);
+    w.prim(P.DateTime, dateTimeBits(new Date('1973-08-13T14:03:45Z'), 0)).prim(P.Int16, 120);
+    const guid: [string, number, number][] = [
+      ['_a', P.Int32, 0x01020304],
+      ['_b', P.Int16, 0x0506],
+      ['_c', P.Int16, 0x0708],
+      ...['_d', '_e', '_f', '_g', '_h', '_i', '_j', '_k'].map(
+        (n, i) => [n, P.Byte, 0x90 + i] as [string, number, number],
+      ),
+    ];
+    w.systemClassWithMembersAndTypes(
+      -11,
+      'System.Guid',
+      guid.map(([n, p]) => [n, T.prim(p)] as [string, ReturnType<typeof T.prim>]),
+    );
+    for (const [, p, v] of guid) w.prim(p, v);
+    w.systemClassWithMembersAndTypes(-12, 'System.DayOfWeek', [['value__', T.prim(P.Int32)]]).prim(P.Int32, 3);
+    w.systemClassWithMembersAndTypes(-13, 'System.Int32', [['m_value', T.prim(P.Int32)]]).prim(P.Int32, 77);
+    const r = parseNrbf(w.messageEnd().bytes(), limits());
+    expect(r.malformed).toBeUndefined();
+    expect(r.entries).toEqual([
+      { path: ['when'], value: '1973-08-13T16:03:45.0000000+02:00', valueType: 'System.DateTimeOffset' },
+      { path: ['id'], value: '01020304-0506-0708-9091-929394959697', valueType: 'System.Guid' },
+      { path: ['day'], value: 3, valueType: 'System.DayOfWeek' },
+      { path: ['boxed'], value: 77, valueType: 'System.Int32' },
+    ]);
+  });
+
+  it('a NameValueCollection (useProperties) is read as a JobDataMap', () => {
+    const w = new NrbfWriter().header(1, -1);
+    w.systemClassWithMembersAndTypes(1, 'System.Collections.Specialized.NameValueCollection', [
+      ['ReadOnly', T.prim(P.Boolean)],
+      ['Count', T.prim(P.Int32)],
+      ['Keys', T.stringArray],
+      ['Values', T.objectArray],
+      ['Version', T.prim(P.Int32)],
+    ]);
+    w.prim(P.Boolean, false).prim(P.Int32, 2).memberReference(2).memberReference(3).prim(P.Int32, 2);
+    w.arraySingleString(2, 2).objectString(4, 'user').objectString(5, 'multi');
+    w.arraySingleObject(3, 2).memberReference(6).memberReference(7);
+    for (const [id, items] of [
+      [6, ['bob']],
+      [7, ['a', 'b']],
+    ] as const) {
+      w.systemClassWithMembersAndTypes(id, 'System.Collections.ArrayList', [
+        ['_items', T.objectArray],
+        ['_size', T.prim(P.Int32)],
+        ['_version', T.prim(P.Int32)],
+      ]);
+      w.memberReference(id * 10)
+        .prim(P.Int32, items.length)
+        .prim(P.Int32, 1);
+    }
+    w.arraySingleObject(60, 1).objectString(61, 'bob');
+    w.arraySingleObject(70, 2).objectString(71, 'a').objectString(72, 'b');
+    const r = parseNrbf(w.messageEnd().bytes(), limits());
+    expect(r.malformed).toBeUndefined();
+    expect(r.quartzObject).toBe('JobDataMap');
+    expect(r.entries).toEqual([
+      { path: ['user'], value: 'bob', valueType: 'System.String' },
+      { path: ['multi', '[0]'], value: 'a', valueType: 'System.String' },
+      { path: ['multi', '[1]'], value: 'b', valueType: 'System.String' },
+    ]);
+    expect(r.strings).toContainEqual({ path: ['user', '_items', '[0]'], value: 'bob' });
   });
 });
