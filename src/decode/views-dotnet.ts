@@ -142,7 +142,7 @@ function guidText(obj: NClass): string | undefined {
   return `${hex(a, 8)}-${hex(b & 0xffff, 4)}-${hex(c & 0xffff, 4)}-${d.slice(0, 4)}-${d.slice(4)}`;
 }
 
-export function isJobDataMap(obj: NObj): obj is NClass {
+export function isJobDataMap(obj: NObj): boolean {
   return obj.kind === 'class' && JOB_DATA_MAP_TYPES.has(baseTypeName(obj.meta.name));
 }
 
