@@ -127,7 +127,7 @@ export function rowName(blob: Pick<ScannedBlob, 'row'>): string {
 }
 
 export function emptyInventory(): BlobInventory {
-  return { byColumn: {}, rows: 0, bytes: 0, types: {}, typesByEcosystem: { dotnet: {}, java: {} }, quartzVersions: {} };
+  return { byColumn: {}, rows: 0, bytes: 0, types: {}, typesByFormat: {}, quartzVersions: {} };
 }
 
 /** Adds one decoded blob to the inventory (rows and bytes per column and format, type counts). */
@@ -147,8 +147,9 @@ export function addToInventory(inv: BlobInventory, blob: ScannedBlob): void {
     if (seen.has(t.name)) continue;
     seen.add(t.name);
     inv.types[t.name] = (inv.types[t.name] ?? 0) + 1;
-    const eco = inv.typesByEcosystem[t.ecosystem];
-    eco[t.name] = (eco[t.name] ?? 0) + 1;
+    const byFormat = inv.typesByFormat[f] ?? {};
+    inv.typesByFormat[f] = byFormat;
+    byFormat[t.name] = (byFormat[t.name] ?? 0) + 1;
   }
   const versions = inv.quartzVersions ?? {};
   inv.quartzVersions = versions;

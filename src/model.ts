@@ -330,8 +330,8 @@ export interface BlobInventory {
   bytes: number;
   /** Distinct type names seen, with counts (rows that contain them). */
   types: Record<string, number>;
-  /** The same, split by ecosystem (dotnet / java). */
-  typesByEcosystem: { dotnet: Record<string, number>; java: Record<string, number> };
+  /** The same, split by the blob's outer format (nrbf, java, json-newtonsoft…). */
+  typesByFormat: Record<string, Record<string, number>>;
   /** Added for QA-U01: DecodeResult.quartzVersions seen (e.g. 'Quartz, Version=2.3.3.0') → blob count. */
   quartzVersions?: Record<string, number>;
   /** Added for QA-J04: QRTZ_JOB_DETAILS JOB_CLASS_NAME → row count (filled by the engine from BlobRow.jobClassName). */

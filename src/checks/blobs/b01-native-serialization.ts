@@ -2,14 +2,14 @@
 import type { BlobFormat, Check, Facts, FindingDraft } from '../../model.js';
 import { MITIGATION } from '../util.js';
 
-function present(facts: Facts, format: BlobFormat, ecosystem: 'dotnet' | 'java', what: string): FindingDraft[] {
+function present(facts: Facts, format: BlobFormat, what: string): FindingDraft[] {
   const inv = facts.blobInventory;
   if (!inv) return [];
   const obj = { kind: 'database' as const, name: facts.target.database || facts.dialect };
   if (inv.unreadable)
     return [{ status: 'not-evaluated', message: `blob rows could not be read: ${inv.unreadable.reason}`, object: obj }];
   const out: FindingDraft[] = [];
-  const types = Object.entries(inv.typesByEcosystem[ecosystem])
+  const types = Object.entries(inv.typesByFormat[format] ?? {})
     .sort((a, b) => b[1] - a[1])
     .map(([t]) => t);
   for (const [col, formats] of Object.entries(inv.byColumn)) {
@@ -37,7 +37,7 @@ export const b01: Check = {
     remediation:
       'Switch Quartz.NET to its JSON serializer (quartz.serializer.type = stj or newtonsoft) and migrate the stored JobDataMaps; BinaryFormatter is removed from .NET 9 and unsafe on any input an attacker can write.',
   },
-  evaluate: (facts) => present(facts, 'nrbf', 'dotnet', 'BinaryFormatter (MS-NRBF) payloads'),
+  evaluate: (facts) => present(facts, 'nrbf', 'BinaryFormatter (MS-NRBF) payloads'),
 };
 
 export const b07: Check = {
@@ -50,5 +50,5 @@ export const b07: Check = {
     remediation:
       'Use org.quartz.jobStore.useProperties=true (string-only JobDataMaps) and an ObjectInputFilter (jdk.serialFilter) that allows only Quartz and JDK value types; CALENDAR and BLOB_DATA stay Java-serialized, so keep writers out.',
   },
-  evaluate: (facts) => present(facts, 'java', 'java', 'Java serialization payloads'),
+  evaluate: (facts) => present(facts, 'java', 'Java serialization payloads'),
 };
