@@ -379,6 +379,7 @@ class JavaReader {
     }
     if (tc === TC_CLASSDESC) {
       const name = this.utf();
+      this.addType(name); // as soon as the name is read: a cut stream still reports it
       const suid = this.i64().toString();
       const desc: JClassDesc = {
         kind: 'classdesc',
@@ -391,7 +392,6 @@ class JavaReader {
         offset,
       };
       this.assign(desc);
-      this.addType(name);
       desc.flags = this.u8();
       const count = this.u16();
       // Each field takes at least 1 (code) + 2 (name length) bytes.
