@@ -29,7 +29,6 @@ const SECRETS = {
   triggerPassword: `Trig-${'Kk8'.repeat(4)}%`,
 };
 
-
 describe.skipIf(!server)('PostgreSQL blobs and secrets', () => {
   const s = server as PgServer;
   const out = mkdtempSync(join(tmpdir(), 'qrtz-out-'));
