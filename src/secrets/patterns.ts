@@ -313,12 +313,41 @@ export interface PatternMatch {
   end: number;
 }
 
+const escapeRe = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
+/** One case-insensitive pass finds every keyword; only rules whose keyword occurs run their regex. */
+const KEYWORD_RULES = new Map<string, number[]>();
+PATTERN_RULES.forEach((r, i) => {
+  for (const k of r.keywords) {
+    const list = KEYWORD_RULES.get(k) ?? [];
+    list.push(i);
+    KEYWORD_RULES.set(k, list);
+  }
+});
+const KEYWORD_RE = new RegExp(
+  [...KEYWORD_RULES.keys()]
+    .sort((a, b) => b.length - a.length)
+    .map(escapeRe)
+    .join('|'),
+  'gi',
+);
+
 /** All pattern matches in text; overlapping matches keep the earlier rule. */
 export function matchPatterns(text: string): PatternMatch[] {
-  const lower = text.toLowerCase();
+  const wanted = new Uint8Array(PATTERN_RULES.length);
+  let any = false;
+  KEYWORD_RE.lastIndex = 0;
+  for (let k = KEYWORD_RE.exec(text); k; k = KEYWORD_RE.exec(text)) {
+    // overlapping keywords (sk inside sk_live_) are covered: shorter keywords are listed separately
+    const kw = k[0].toLowerCase();
+    for (const [key, rules] of KEYWORD_RULES) {
+      if (kw === key || kw.includes(key)) for (const i of rules) wanted[i] = 1;
+    }
+    any = true;
+  }
   const out: PatternMatch[] = [];
-  for (const rule of PATTERN_RULES) {
-    if (!rule.keywords.some((k) => lower.includes(k))) continue;
+  if (!any) return out;
+  PATTERN_RULES.forEach((rule, i) => {
+    if (!wanted[i]) return;
     rule.regex.lastIndex = 0;
     for (let m = rule.regex.exec(text); m; m = rule.regex.exec(text)) {
       if (m[0].length === 0) rule.regex.lastIndex++;
@@ -330,6 +359,6 @@ export function matchPatterns(text: string): PatternMatch[] {
       if (out.some((o) => start < o.end && end > o.start)) continue;
       out.push({ rule, secret, start, end });
     }
-  }
+  });
   return out;
 }
