@@ -226,6 +226,13 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
     expect(trig).toMatchObject({ column: 'JOB_DATA', bytes: null, size: 0, description: null });
   });
 
+  it('a wrong password is an auth UserError that does not echo the password', async () => {
+    const err = await scan(url(clean, `qa_${id}_self`, 'Wrong-Pw-77')).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(UserError);
+    expect((err as UserError).kind).toBe('auth');
+    expect((err as Error).message).not.toContain('Wrong-Pw-77');
+  });
+
   it('no tables: a UserError naming the Quartz-looking tables it did find', async () => {
     await expect(scan(url(clean), { tablePrefix: 'NOPE_' })).rejects.toThrow(UserError);
     await expect(scan(url(clean), { tablePrefix: 'NOPE_' })).rejects.toThrow(new RegExp(`${clean}\\.QRTZ_`));

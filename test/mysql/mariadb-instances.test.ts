@@ -28,25 +28,24 @@ describe.skipIf(Boolean(unavailable))('throwaway MariaDB instances', () => {
   let aud: ScanOutput;
 
   beforeAll(async () => {
-    [encrypted, audited] = await Promise.all([
-      startMariadb((dir) => [
-        'plugin_load_add=file_key_management',
-        `file_key_management_filename=${writeKeyFile(dir)}`,
-        'innodb_encrypt_tables=ON',
-        'innodb_encrypt_log=ON',
-        'innodb_encryption_threads=1',
-        `log_bin=${join(dir, 'binlog')}`,
-        'encrypt_binlog=ON',
-        'encrypt_tmp_files=ON',
-      ]),
-      startMariadb((dir) => [
-        'plugin_load_add=server_audit',
-        'server_audit_logging=ON',
-        'server_audit_events=CONNECT,QUERY_DDL,QUERY_DML',
-        `server_audit_file_path=${join(dir, 'audit.log')}`,
-        'general_log=ON',
-        `general_log_file=${join(dir, 'general.log')}`,
-      ]),
+    // One after the other: two bootstraps at once double the load on a shared 2-core machine.
+    encrypted = await startMariadb((dir) => [
+      'plugin_load_add=file_key_management',
+      `file_key_management_filename=${writeKeyFile(dir)}`,
+      'innodb_encrypt_tables=ON',
+      'innodb_encrypt_log=ON',
+      'innodb_encryption_threads=1',
+      `log_bin=${join(dir, 'binlog')}`,
+      'encrypt_binlog=ON',
+      'encrypt_tmp_files=ON',
+    ]);
+    audited = await startMariadb((dir) => [
+      'plugin_load_add=server_audit',
+      'server_audit_logging=ON',
+      'server_audit_events=CONNECT,QUERY_DDL,QUERY_DML',
+      `server_audit_file_path=${join(dir, 'audit.log')}`,
+      'general_log=ON',
+      `general_log_file=${join(dir, 'general.log')}`,
     ]);
     for (const s of [encrypted, audited]) {
       const c = await s.admin();

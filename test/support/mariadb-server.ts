@@ -5,7 +5,7 @@
  */
 import { type ChildProcess, execFile, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -73,11 +73,15 @@ export async function startMariadb(options: string[] | ((dir: string) => string[
   const data = join(dir, 'data');
   const socket = join(dir, 'mysqld.sock');
   const user = process.getuid?.() === 0 ? ['--user=root'] : [];
+  // A private tmpdir: concurrent bootstraps sharing /tmp have collided on temporary table names.
+  const tmp = join(dir, 'tmp');
+  mkdirSync(tmp);
   await run(INSTALL_DB, [
     '--no-defaults',
     '--auth-root-authentication-method=normal',
     `--datadir=${data}`,
     '--skip-test-db',
+    `--tmpdir=${tmp}`,
     ...user,
   ]);
   const port = await freePort();
@@ -94,6 +98,7 @@ export async function startMariadb(options: string[] | ((dir: string) => string[
       `--log-error=${join(dir, 'error.log')}`,
       '--innodb-buffer-pool-size=32M',
       '--skip-name-resolve',
+      `--tmpdir=${tmp}`,
       ...user,
       ...extra,
     ],
@@ -127,9 +132,7 @@ export async function startMariadb(options: string[] | ((dir: string) => string[
   const deadline = Date.now() + 60_000;
   for (;;) {
     if (exited) {
-      const log = existsSync(join(dir, 'error.log'))
-        ? (await import('node:fs')).readFileSync(join(dir, 'error.log'), 'utf8').slice(-2000)
-        : '';
+      const log = existsSync(join(dir, 'error.log')) ? readFileSync(join(dir, 'error.log'), 'utf8').slice(-2000) : '';
       rmSync(dir, { recursive: true, force: true });
       throw new Error(`mariadbd exited during startup: ${log}`);
     }
