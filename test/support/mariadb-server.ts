@@ -76,14 +76,19 @@ export async function startMariadb(options: string[] | ((dir: string) => string[
   // A private tmpdir: concurrent bootstraps sharing /tmp have collided on temporary table names.
   const tmp = join(dir, 'tmp');
   mkdirSync(tmp);
-  await run(INSTALL_DB, [
-    '--no-defaults',
-    '--auth-root-authentication-method=normal',
-    `--datadir=${data}`,
-    '--skip-test-db',
-    `--tmpdir=${tmp}`,
-    ...user,
-  ]);
+  try {
+    await run(INSTALL_DB, [
+      '--no-defaults',
+      '--auth-root-authentication-method=normal',
+      `--datadir=${data}`,
+      '--skip-test-db',
+      `--tmpdir=${tmp}`,
+      ...user,
+    ]);
+  } catch (err) {
+    rmSync(dir, { recursive: true, force: true });
+    throw err;
+  }
   const port = await freePort();
   const extra = (typeof options === 'function' ? options(dir) : options).map((o) => `--${o}`);
   const child: ChildProcess = spawn(
