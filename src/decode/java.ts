@@ -144,6 +144,15 @@ const NULL: JNull = { kind: 'null' };
 
 /** Decode Java "modified UTF-8" leniently (invalid sequences become U+FFFD). */
 export function decodeModifiedUtf8(b: Uint8Array, start: number, end: number): string {
+  let ascii = true;
+  for (let i = start; i < end; i++) {
+    const c = b[i] as number;
+    if (c === 0 || c >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1');
   const units: number[] = [];
   let out = '';
   let i = start;
@@ -575,6 +584,17 @@ class JavaReader {
 
 const MAX_TREE_NODES = 20_000;
 
+/** A path built lazily from parent links (only for the strings and arrays that are kept). */
+interface PathNode {
+  parent: PathNode | null;
+  name: string;
+}
+function pathOf(p: PathNode | null): string[] {
+  const out: string[] = [];
+  for (let n = p; n; n = n.parent) out.push(n.name);
+  return out.reverse();
+}
+
 function walkStrings(
   top: JContent[],
   strings: FoundString[],
@@ -582,53 +602,59 @@ function walkStrings(
   deadline: number,
 ): void {
   const seen = new Set<object>();
-  const stack: { v: JValue; path: string[] }[] = [];
+  const stack: { v: JValue; p: PathNode | null }[] = [];
   for (let i = top.length - 1; i >= 0; i--)
-    stack.push({ v: top[i] as JContent, path: top.length > 1 ? [`#${i}`] : [] });
+    stack.push({ v: top[i] as JContent, p: top.length > 1 ? { parent: null, name: `#${i}` } : null });
   let n = 0;
   while (stack.length > 0) {
-    const { v, path } = stack.pop() as { v: JValue; path: string[] };
+    const { v, p } = stack.pop() as { v: JValue; p: PathNode | null };
     if (v.kind === 'null' || v.kind === 'prim' || v.kind === 'reset') continue;
     if (seen.has(v)) continue;
     seen.add(v);
     if ((++n & 1023) === 0 && Date.now() > deadline) return;
     switch (v.kind) {
       case 'string':
-        strings.push({ path, value: v.value });
+        strings.push({ path: pathOf(p), value: v.value });
         break;
       case 'block':
-        if (v.bytes.length >= 8) byteArrays.push({ path, bytes: v.bytes });
+        if (v.bytes.length >= 8) byteArrays.push({ path: pathOf(p), bytes: v.bytes });
         break;
       case 'array':
-        if (v.bytes) byteArrays.push({ path, bytes: v.bytes });
+        if (v.bytes) byteArrays.push({ path: pathOf(p), bytes: v.bytes });
         if (v.items)
           for (let i = v.items.length - 1; i >= 0; i--)
-            stack.push({ v: v.items[i] as JValue, path: [...path, `[${i}]`] });
+            stack.push({ v: v.items[i] as JValue, p: { parent: p, name: `[${i}]` } });
         break;
       case 'enum':
-        strings.push({ path, value: v.constant });
+        strings.push({ path: pathOf(p), value: v.constant });
         break;
       case 'exception':
-        stack.push({ v: v.value, path: [...path, '(exception)'] });
+        stack.push({ v: v.value, p: { parent: p, name: '(exception)' } });
         break;
       case 'classdesc':
         for (let i = v.annotation.length - 1; i >= 0; i--)
-          stack.push({ v: v.annotation[i] as JContent, path: [...path, `(classAnnotation ${v.name})`, `${i}`] });
-        if (v.superDesc) stack.push({ v: v.superDesc, path });
+          stack.push({
+            v: v.annotation[i] as JContent,
+            p: { parent: { parent: p, name: `(classAnnotation ${v.name})` }, name: `${i}` },
+          });
+        if (v.superDesc) stack.push({ v: v.superDesc, p });
         break;
       case 'class':
-        stack.push({ v: v.desc, path });
+        stack.push({ v: v.desc, p });
         break;
       case 'object': {
-        const d: JClassDesc | null = v.desc;
-        stack.push({ v: d, path });
+        if (!seen.has(v.desc)) stack.push({ v: v.desc, p });
         for (let ci = v.data.length - 1; ci >= 0; ci--) {
           const cd = v.data[ci] as JClassData;
           const ann = cd.annotation ?? [];
-          for (let i = ann.length - 1; i >= 0; i--) stack.push({ v: ann[i] as JContent, path: [...path, `@${i}`] });
+          for (let i = ann.length - 1; i >= 0; i--) {
+            const a = ann[i] as JContent;
+            if (a.kind !== 'null') stack.push({ v: a, p: { parent: p, name: `@${i}` } });
+          }
           for (let i = cd.values.length - 1; i >= 0; i--) {
             const fv = cd.values[i] as { name: string; value: JValue };
-            stack.push({ v: fv.value, path: [...path, fv.name] });
+            const k = fv.value.kind;
+            if (k !== 'prim' && k !== 'null') stack.push({ v: fv.value, p: { parent: p, name: fv.name } });
           }
         }
         break;

@@ -134,6 +134,86 @@ describe('Java serialization parser: Quartz shapes from the writer', () => {
   });
 });
 
+describe('Java collections in JobDataMaps', () => {
+  const WM = SC_SERIALIZABLE | SC_WRITE_METHOD;
+  const HASHTABLE: JavaClassSpec = {
+    name: 'java.util.Hashtable',
+    suid: 1421746759512286392n,
+    flags: WM,
+    fields: [
+      { code: 'F', name: 'loadFactor' },
+      { code: 'I', name: 'threshold' },
+    ],
+  };
+  const PROPERTIES: JavaClassSpec = {
+    name: 'java.util.Properties',
+    suid: 4112578634029874840n,
+    fields: [{ code: 'L', name: 'defaults', type: 'Ljava/util/Properties;' }],
+    superClass: HASHTABLE,
+  };
+  const TREEMAP: JavaClassSpec = {
+    name: 'java.util.TreeMap',
+    suid: 919286545866124006n,
+    flags: WM,
+    fields: [{ code: 'L', name: 'comparator', type: 'Ljava/util/Comparator;' }],
+  };
+  const LINKEDLIST: JavaClassSpec = { name: 'java.util.LinkedList', suid: 876323262645176354n, flags: WM, fields: [] };
+  const VECTOR: JavaClassSpec = {
+    name: 'java.util.Vector',
+    suid: -2767605614048989439n,
+    flags: WM,
+    fields: [
+      { code: 'I', name: 'capacityIncrement' },
+      { code: 'I', name: 'elementCount' },
+      { code: '[', name: 'elementData', type: '[Ljava/lang/Object;' },
+    ],
+  };
+  it('Hashtable, Properties, TreeMap, LinkedList, Vector keep key paths', () => {
+    const bytes = writeJobDataMap({
+      ht: {
+        kind: 'object',
+        cls: HASHTABLE,
+        fields: { loadFactor: 0.75, threshold: 8 },
+        writeData: { 'java.util.Hashtable': [block(11, 1), 'h', 'x'] },
+      },
+      props: {
+        kind: 'object',
+        cls: PROPERTIES,
+        fields: { loadFactor: 0.75, threshold: 8, defaults: null },
+        writeData: { 'java.util.Hashtable': [block(11, 1), 'jms.password', 'pw'] },
+      },
+      tm: {
+        kind: 'object',
+        cls: TREEMAP,
+        fields: { comparator: null },
+        writeData: { 'java.util.TreeMap': [block(2), 'a', box(1), 'b', box(2)] },
+      },
+      ll: { kind: 'object', cls: LINKEDLIST, writeData: { 'java.util.LinkedList': [block(2), 'first', 'second'] } },
+      vec: {
+        kind: 'object',
+        cls: VECTOR,
+        fields: {
+          capacityIncrement: 0,
+          elementCount: 1,
+          elementData: { kind: 'array', cls: '[Ljava.lang.Object;', items: ['only', null] },
+        },
+        writeData: { 'java.util.Vector': [] },
+      },
+    });
+    const r = parseJava(bytes, limits());
+    expect(r.malformed).toBeUndefined();
+    expect(Object.fromEntries(r.entries.map((e) => [e.path.join('/'), e.value]))).toEqual({
+      'ht/h': 'x',
+      'props/jms.password': 'pw',
+      'tm/a': 1,
+      'tm/b': 2,
+      'll/0': 'first',
+      'll/1': 'second',
+      'vec/0': 'only',
+    });
+  });
+});
+
 describe('Java serialization parser: every grammar path', () => {
   it('TC_REFERENCE to objects and strings; cycles', () => {
     const shared = hashMap({ k: 'v' });

@@ -1,0 +1,103 @@
+/**
+ * Decoder throughput: `npx tsx bench/decode.ts`. Builds a corpus of realistic blobs per format
+ * (our Java writer, the NRBF writer, Json.NET / STJ JSON, properties text, gzip, and the shared
+ * real vectors when ../shared/vectors exists), decodes each corpus repeatedly for about
+ * BENCH_MS (default 1500 ms) and prints MB/s, blobs/s and the process's peak RSS.
+ */
+import { existsSync, readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
+import { decodeBlob } from '../src/decode/index.js';
+import {
+  arrayList,
+  hashMap,
+  javaDate,
+  serializeJava,
+  simpleTrigger,
+  writeJobDataMap,
+} from '../src/fixtures/java-writer.js';
+import { writeJobDataMap as writeNrbf } from '../src/fixtures/nrbf-writer.js';
+
+const BENCH_MS = Number(process.env.BENCH_MS ?? 1500);
+const enc = (s: string) => new TextEncoder().encode(s);
+
+/** A realistic JobDataMap: n entries of settings, ids, urls, flags, numbers. */
+function entries(n: number, seed: number): Record<string, string | number | boolean> {
+  const out: Record<string, string | number | boolean> = {};
+  for (let i = 0; i < n; i++) {
+    const k = `key_${seed}_${i}`;
+    if (i % 4 === 0) out[k] = `https://service-${i}.example.com/api/v2/items?tenant=${seed}`;
+    else if (i % 4 === 1) out[k] = i * 37 + seed;
+    else if (i % 4 === 2) out[k] = i % 3 === 0;
+    else out[k] = `value ${i} for job ${seed}: ${'x'.repeat(i % 40)}`;
+  }
+  return out;
+}
+
+const SIZES = [4, 12, 40, 150];
+const corpus: Record<string, Uint8Array[]> = {
+  java: [],
+  nrbf: [],
+  'json-newtonsoft': [],
+  'json-stj': [],
+  properties: [],
+  gzip: [],
+};
+for (let s = 0; s < 25; s++) {
+  for (const n of SIZES) {
+    const e = entries(n, s);
+    corpus.java?.push(
+      writeJobDataMap({
+        ...e,
+        when: javaDate(1_700_000_000_000 + s),
+        list: arrayList(['a', s]),
+        m: hashMap({ x: 'y' }),
+      }),
+    );
+    corpus.nrbf?.push(writeNrbf({ ...e, when: new Date(1_700_000_000_000 + s) }));
+    corpus['json-stj']?.push(enc(JSON.stringify(e)));
+    corpus['json-newtonsoft']?.push(
+      enc(JSON.stringify({ ...e, opts: { $type: 'MyApp.Options, MyApp', Url: 'https://x', Retries: 3 } })),
+    );
+    corpus.properties?.push(
+      enc(
+        `#\n#Fri Nov 27 03:06:46 UTC 2026\n${Object.entries(e)
+          .map(([k, v]) => `${k}=${String(v).replace(/[=:]/g, '\\$&')}`)
+          .join('\n')}\n`,
+      ),
+    );
+    corpus.gzip?.push(gzipSync(writeJobDataMap(e)));
+  }
+  corpus.java?.push(serializeJava(simpleTrigger(`t${s}`, entries(8, s))));
+}
+const vectors = join(import.meta.dirname, '..', '..', 'shared', 'vectors');
+if (existsSync(vectors)) {
+  corpus['real vectors'] = [];
+  for (const d of readdirSync(vectors)) {
+    const p = join(vectors, d);
+    if (!existsSync(p) || d.endsWith('.md')) continue;
+    for (const f of readdirSync(p)) corpus['real vectors'].push(new Uint8Array(readFileSync(join(p, f))));
+  }
+} else console.warn(`(no ${vectors}: real vectors not benchmarked)`);
+
+console.log(`decoder throughput, Node ${process.version}, ${BENCH_MS} ms per format`);
+console.log('format            blobs   avg bytes      MB/s    blobs/s   malformed');
+for (const [format, blobs] of Object.entries(corpus)) {
+  if (!blobs.length) continue;
+  const total = blobs.reduce((a, b) => a + b.length, 0);
+  let malformed = 0;
+  for (const b of blobs) if (decodeBlob(b).malformed) malformed++; // warm-up + sanity
+  let bytes = 0;
+  let count = 0;
+  const t0 = performance.now();
+  while (performance.now() - t0 < BENCH_MS) {
+    for (const b of blobs) decodeBlob(b);
+    bytes += total;
+    count += blobs.length;
+  }
+  const sec = (performance.now() - t0) / 1000;
+  console.log(
+    `${format.padEnd(16)} ${String(blobs.length).padStart(6)} ${String(Math.round(total / blobs.length)).padStart(11)} ${(bytes / sec / 1e6).toFixed(1).padStart(9)} ${String(Math.round(count / sec)).padStart(10)} ${String(malformed).padStart(11)}`,
+  );
+}
+console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);
