@@ -203,8 +203,13 @@ class SqliteAdapter implements Adapter {
       throw new UserError('database', `${this.path} is empty (0 bytes): not a Quartz JobStore`);
     }
     if (!magic) {
+      // Encrypted SQLite files (SQLCipher, SEE, sqleet…) are whole pages of ciphertext: a size that is no
+      // multiple of 512 is some other kind of file, not an encrypted database.
+      if (st.size % 512 !== 0) {
+        throw new UserError('database', `${this.path} is not a SQLite database (no SQLite header, ${st.size} bytes)`);
+      }
       this.header.detail =
-        'the file does not start with the plaintext "SQLite format 3" magic: encrypted (SQLCipher, SEE, sqleet or similar) or not a SQLite file';
+        'the file does not start with the plaintext "SQLite format 3" magic: encrypted (SQLCipher, SEE, sqleet or similar)';
       return; // tables stay unreadable; file permissions and the header are still audited
     }
     try {
@@ -215,10 +220,13 @@ class SqliteAdapter implements Adapter {
       const e = err as { code?: string; message?: string };
       this.db?.close();
       this.db = undefined;
-      if (e.code === 'SQLITE_NOTADB') {
-        this.header.detail =
-          'plaintext magic but the pages do not parse: SQLCipher with a plaintext header (cipher_plaintext_header_size) or a damaged file';
-        return;
+      if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') {
+        // SQLCipher's plaintext-header mode keeps the magic but reserves IV/HMAC space in every page (byte 20).
+        if ((this.header.reservedBytes ?? 0) > 0) {
+          this.header.detail = `plaintext magic, ${this.header.reservedBytes} reserved bytes per page and unreadable pages: SQLCipher with a plaintext header (cipher_plaintext_header_size)`;
+          return;
+        }
+        throw new UserError('database', `${this.path} is a damaged SQLite database: ${e.message}`);
       }
       if (e.code === 'SQLITE_CANTOPEN' || e.code === 'SQLITE_PERM' || e.code === 'SQLITE_READONLY') {
         throw new UserError('privilege', `cannot open ${this.path} read-only: ${e.message}`);
@@ -382,7 +390,13 @@ class SqliteAdapter implements Adapter {
           ? src.extra.map((c) => `CAST(${quoteSqliteIdent(c)} AS TEXT) AS ${c.toLowerCase()}`).join(', ')
           : 'NULL AS no_extra',
       });
-      for (const raw of this.db.prepare(sql).iterate(this.options.maxBlobSize) as Iterable<Row>) {
+      let rows: Iterable<Row>;
+      try {
+        rows = this.db.prepare(sql).iterate(this.options.maxBlobSize) as Iterable<Row>;
+      } catch (err) {
+        throw new UserError('database', `cannot read ${t.name}: ${(err as Error).message}`);
+      }
+      for (const raw of guarded(rows, t.name)) {
         const data = raw.data;
         const row: BlobRow = {
           table: src.table,
@@ -407,6 +421,21 @@ class SqliteAdapter implements Adapter {
     const db = this.db;
     this.db = undefined;
     db?.close();
+  }
+}
+
+/** Iterates rows, turning an SQLite error mid-read (a damaged page) into one clear line. */
+function* guarded(rows: Iterable<Row>, table: string): Generator<Row> {
+  const it = rows[Symbol.iterator]();
+  for (;;) {
+    let next: IteratorResult<Row>;
+    try {
+      next = it.next();
+    } catch (err) {
+      throw new UserError('database', `cannot read ${table}: ${(err as Error).message}`);
+    }
+    if (next.done) return;
+    yield next.value;
   }
 }
 

@@ -250,3 +250,59 @@ describe('SQLite audit/encryption checks', () => {
     expect(a01Sqlite.evaluate?.(facts, opts)?.[0]?.status).toBe('not-applicable');
   });
 });
+
+describe('hostile or damaged files', () => {
+  function file(name: string, bytes: Buffer): string {
+    const dir = tempDir();
+    dirs.push(dir);
+    const path = join(dir, name);
+    writeFileSync(path, bytes);
+    return path;
+  }
+  const magic = Buffer.from('SQLite format 3\u0000', 'latin1');
+
+  it('a non-page-sized file without the magic is not a database', async () => {
+    const path = file('x.db', Buffer.alloc(1000, 7));
+    await expect(createSqliteAdapter(connectOptions(path)).connect()).rejects.toThrow(/not a SQLite database/);
+  });
+  it('an empty file is refused', async () => {
+    await expect(createSqliteAdapter(connectOptions(file('e.db', Buffer.alloc(0)))).connect()).rejects.toThrow(/empty/);
+  });
+  it('magic followed by garbage is damaged, not encrypted', async () => {
+    const bytes = Buffer.concat([magic, Buffer.alloc(4096 - 16, 0xa5)]);
+    bytes[20] = 0; // no reserved bytes: a plain SQLite header whose pages are garbage
+    await expect(createSqliteAdapter(connectOptions(file('d.db', bytes))).connect()).rejects.toThrow(
+      /damaged|not a SQLite|malformed/i,
+    );
+  });
+  it('magic with reserved bytes per page and unreadable pages reads as SQLCipher plaintext-header mode', async () => {
+    const bytes = Buffer.concat([magic, Buffer.alloc(4096 - 16, 0x5a)]);
+    bytes.writeUInt16BE(4096, 16);
+    bytes[18] = 1;
+    bytes[19] = 1;
+    bytes[20] = 48;
+    const path = file('p.db', bytes);
+    const a = createSqliteAdapter(connectOptions(path));
+    try {
+      await a.connect();
+      const facts = await a.collectFacts();
+      expect(e01Sqlite.evaluate?.(facts, opts)?.[0]?.message).toContain('plaintext header');
+    } catch (err) {
+      // Some SQLite builds reject the header outright: then it must be a clean one-line error.
+      expect(err).toBeInstanceOf(UserError);
+    } finally {
+      await a.close();
+    }
+  });
+  it('a truncated store fails with a clear error or reads what is there, never an internal error', async () => {
+    const { path } = store();
+    const full = readFileSync(path);
+    writeFileSync(path, full.subarray(0, Math.floor(full.length / 2 / 4096) * 4096 || 4096));
+    try {
+      const { facts } = await scanFacts(path);
+      expect(facts.tables.length).toBeGreaterThan(0);
+    } catch (err) {
+      expect(err).toBeInstanceOf(UserError);
+    }
+  });
+});
