@@ -143,6 +143,8 @@ export interface NrbfGraph {
   topLevel: NObj[];
   malformed?: { offset: number; reason: string };
   limited?: string;
+  /** Strings longer than limits.maxStringLength, cut to that length. */
+  truncatedStrings: number;
   /** Offset just past MessageEnd, when seen. */
   endOffset?: number;
   records: number;

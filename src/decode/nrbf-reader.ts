@@ -151,6 +151,7 @@ class Reader {
       methods: [],
       topLevel: [],
       records: 0,
+      truncatedStrings: 0,
     };
   }
 
@@ -218,7 +219,11 @@ class Reader {
         ? shortString(this.bytes, this.pos, this.pos + cut)
         : utf8.decode(this.bytes.subarray(this.pos, this.pos + cut));
     this.pos = end;
-    return s.length > this.limits.maxStringLength ? s.slice(0, this.limits.maxStringLength) : s;
+    if (cut < len || s.length > this.limits.maxStringLength) {
+      this.graph.truncatedStrings++;
+      return s.slice(0, this.limits.maxStringLength);
+    }
+    return s;
   }
 
   private primitiveType(allowCode = false): number {

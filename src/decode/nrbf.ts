@@ -131,6 +131,8 @@ export function parseNrbf(bytes: Uint8Array, limits: Limits): FormatResult {
     const graph = readNrbf(bytes, limits);
     if (graph.malformed) result.malformed = graph.malformed;
     if (graph.limited) result.limited = graph.limited;
+    else if (graph.truncatedStrings > 0)
+      result.limited = `${graph.truncatedStrings} string${graph.truncatedStrings === 1 ? '' : 's'} longer than ${limits.maxStringLength} characters cut`;
     collectTypes(graph, result);
     if (graph.methods.length > 0) result.methodCall = true;
     buildTreeAndStrings(graph, bytes, limits, result);

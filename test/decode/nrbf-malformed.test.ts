@@ -201,3 +201,18 @@ describe('property: hostile bytes never throw', () => {
     );
   });
 });
+
+describe('string length bound', () => {
+  it('cuts long strings to maxStringLength and says so', () => {
+    const b = new NrbfWriter()
+      .header(1, -1)
+      .objectString(1, `${'x'.repeat(100)}é${'y'.repeat(100)}`)
+      .messageEnd()
+      .bytes();
+    const r = parseNrbf(b, limits({ maxStringLength: 10 }));
+    expect(r.malformed).toBeUndefined();
+    expect(r.strings).toEqual([{ path: [], value: 'xxxxxxxxxx' }]);
+    expect(r.limited).toBe('1 string longer than 10 characters cut');
+    expect(parseNrbf(b, limits()).limited).toBeUndefined();
+  });
+});
