@@ -116,7 +116,10 @@ export const e01: Check = {
           message: `${l.what} not encrypted (${l.variable}=${v}): every JobDataMap Quartz writes passes through it in plaintext${attested ? ` (attestation on file: ${attested})` : ''}`,
           object: obj,
           evidence: { [l.variable]: v },
-          remediation: `SET PERSIST ${l.variable}=ON / set ${l.variable}=ON in the server configuration (needs key management) and restart`,
+          remediation:
+            facts.dialect === 'mariadb'
+              ? `set ${l.variable}=ON in the server configuration (needs a key management plugin) and restart`
+              : `SET PERSIST_ONLY ${l.variable}=ON (needs a keyring component), then restart if the variable is not dynamic`,
           discriminator: l.variable,
         });
       }
