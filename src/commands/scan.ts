@@ -5,12 +5,12 @@ import { adapterFor } from '../../dialects/index.js';
 import type { ConnectOptions } from '../dialect.js';
 import { runScan } from '../engine.js';
 import { UserError } from '../errors.js';
-import type { Family, Severity } from '../model.js';
+import type { CheckOptions, Family, Severity } from '../model.js';
 import { FAMILIES, SEVERITIES } from '../model.js';
 import { FORMATS, formatReport, type OutputFormat } from '../report/index.js';
 import { buildReport } from '../report/report.js';
 import { summaryLine } from '../report/table.js';
-import { redact, registerSecret } from '../secrets/redact.js';
+import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
 import { type Io, readStdin } from './io.js';
 
 export interface ScanCliOptions {
@@ -29,6 +29,11 @@ export interface ScanCliOptions {
   maxBlobSize: string;
   allowType: string[];
   attest: string[];
+  allowJobNamespace: string[];
+  misfireThreshold: string;
+  longRunning: string;
+  fingerprintKeyEnv?: string;
+  sqlcipherKeyEnv?: string;
   passwordStdin?: boolean;
   verbose?: boolean;
   color?: boolean;
@@ -127,6 +132,17 @@ export function connectOptionsFrom(url: string, o: ScanCliOptions, password?: st
     connectTimeoutMs: positiveInt('--connect-timeout', o.connectTimeout),
     maxBlobSize: positiveInt('--max-blob-size', o.maxBlobSize),
     attestations: parseAttestations(o.attest),
+    ...(o.sqlcipherKeyEnv ? { extra: { sqlcipherKeyEnv: o.sqlcipherKeyEnv } } : {}),
+  };
+}
+
+export function checkOptionsFrom(o: ScanCliOptions, maxBlobSize: number): CheckOptions {
+  return {
+    allowTypes: o.allowType,
+    maxBlobSize,
+    allowJobNamespaces: o.allowJobNamespace ?? [],
+    misfireThresholdMinutes: positiveInt('--misfire-threshold', o.misfireThreshold ?? '60'),
+    longRunningMinutes: positiveInt('--long-running', o.longRunning ?? '240'),
   };
 }
 
@@ -139,6 +155,13 @@ export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Pr
     if (!password) throw new UserError('usage', '--password-stdin: no password on standard input');
     registerSecret(password);
   }
+  if (o.fingerprintKeyEnv) {
+    const key = process.env[o.fingerprintKeyEnv];
+    if (!key)
+      throw new UserError('usage', `--fingerprint-key-env: environment variable ${o.fingerprintKeyEnv} is not set`);
+    registerSecret(key);
+    setFingerprintKey(key);
+  }
   const options = connectOptionsFrom(url, o, password);
   const adapter = await adapterFor(options);
   await adapter.connect();
@@ -146,7 +169,7 @@ export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Pr
   try {
     result = await runScan(adapter, {
       families: options.families,
-      checkOptions: { allowTypes: o.allowType, maxBlobSize: options.maxBlobSize },
+      checkOptions: checkOptionsFrom(o, options.maxBlobSize),
     });
   } finally {
     await adapter.close();
@@ -190,5 +213,4 @@ export function registerScan(program: Command, io: Io, setExit: (code: number) =
   addScanOptions(cmd).action(async (url: string, o: ScanCliOptions) => {
     setExit(await runScanCommand(url, o, io));
   });
-  void redact;
 }
