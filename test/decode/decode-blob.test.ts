@@ -29,6 +29,18 @@ describe('decodeBlob: sniffing from the bytes alone', () => {
     expect(sniff(loose)).toBe('nrbf');
   });
 
+  it('works on Buffers that are views into a larger pooled buffer (driver rows)', () => {
+    const inner = writeJobDataMap({ k: 'pooled' });
+    const pool = Buffer.alloc(inner.length + 37, 0x41);
+    pool.set(inner, 17);
+    const view = pool.subarray(17, 17 + inner.length);
+    const r = decodeBlob(view);
+    expect(r.malformed).toBeUndefined();
+    expect(r.entries[0]?.value).toBe('pooled');
+    const props = Buffer.concat([Buffer.from('xxxx'), Buffer.from('#\nk=v\n')]).subarray(4);
+    expect(decodeBlob(props).entries).toEqual([{ path: ['k'], value: 'v', valueType: 'java.lang.String' }]);
+  });
+
   it('NRBF JobDataMap via the NRBF parser', () => {
     const r = decodeBlob(writeNrbfJobDataMap({ user: 'bob', n: 3 }));
     expect(r.format).toBe('nrbf');
