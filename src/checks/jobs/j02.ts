@@ -56,8 +56,13 @@ const SIGNALS: { kind: CommandSignal['kind']; re: RegExp; detail: string }[] = [
   { kind: 'shell-metacharacters', re: /\$\(|`|[;&|<>]|\n/, detail: 'shell metacharacters (; | & $( ` < > or newline)' },
 ];
 
+export const MAX_COMMAND = 4096;
+
 /** The signals a command-line value carries, strongest first (pure; exported for tests). */
-export function commandSignals(value: string): CommandSignal[] {
+export function commandSignals(input: string): CommandSignal[] {
+  // Bounded: the patterns scan to the end of the line, so hostile megabyte values must not reach them whole.
+  // Real command lines are far shorter (cmd.exe stops at 8191 characters).
+  const value = input.length > MAX_COMMAND ? input.slice(0, MAX_COMMAND) : input;
   const out: CommandSignal[] = [];
   const seen = new Set<string>();
   for (const s of SIGNALS) {

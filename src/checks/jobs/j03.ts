@@ -40,7 +40,7 @@ export function pathSignals(value: string, pathKey: boolean): PathSignal[] {
   const add = (s: PathSignal) => {
     if (!out.some((o) => o.kind === s.kind)) out.push(s);
   };
-  for (const raw of value.split(';')) {
+  for (const raw of value.slice(0, 8192).split(';').slice(0, 64)) {
     const p = raw.trim().replace(/^["']|["']$/g, '');
     if (!p) continue;
     if (/^file:/i.test(p)) add({ kind: 'file-url', detail: 'file: URL' });
