@@ -5,9 +5,10 @@
  */
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMysqlAdapter } from '../../dialects/mysql/index.js';
 import { UserError } from '../../src/errors.js';
 import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
-import { about, byCheck, createQuartzDb, type ScanOutput, scan, uniq } from './helpers.js';
+import { about, byCheck, connectOptions, createQuartzDb, type ScanOutput, scan, uniq } from './helpers.js';
 
 const shared = await sharedMariadb();
 if (!shared.ok) {
@@ -23,6 +24,7 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
   const id = uniq();
   const clean = `qa_${id}_clean`;
   const bad = `qa_${id}_bad`;
+  const pub = `qa_${id}_pub`;
   const acct = {
     svc: `'qa_${id}_svc'@'10.1.2.%'`,
     self: `'qa_${id}_self'@'%'`,
@@ -89,6 +91,7 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
       `INSERT INTO ${clean}.QRTZ_TRIGGERS (SCHED_NAME,TRIGGER_NAME,TRIGGER_GROUP,JOB_NAME,JOB_GROUP,TRIGGER_STATE,TRIGGER_TYPE,START_TIME) VALUES ('S1','t1','g','nightly','backup','WAITING','SIMPLE',0)`,
     );
     // The self-auditing account and the auditor login are expected principals of the clean database.
+    await createQuartzDb(root, pub);
     cleanScan = await scan(url(clean), {
       serviceAccount: acct.svc,
       allowPrincipals: [`qa_${id}_self`, `qa_${id}_aud`],
@@ -102,6 +105,8 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
     await root.query(`DROP ROLE IF EXISTS ${role}`).catch(() => {});
     await root.query(`DROP DATABASE IF EXISTS ${clean}`).catch(() => {});
     await root.query(`DROP DATABASE IF EXISTS ${bad}`).catch(() => {});
+    await root.query(`REVOKE SELECT ON ${pub}.QRTZ_JOB_DETAILS FROM PUBLIC`).catch(() => {});
+    await root.query(`DROP DATABASE IF EXISTS ${pub}`).catch(() => {});
     await root.end();
   });
 
@@ -162,6 +167,20 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
     expect(badScan.facts.memberships).toContainEqual({ member: acct.writer, role, admin: false, inherit: true });
     const anon = byCheck(about(badScan.findings, acct.anon), 'QA-G05', 'fail');
     expect(anon.map((f) => f.severity)).toEqual(['medium']);
+  });
+
+  it('QA-G05: a grant to PUBLIC is a reader for everyone (MariaDB 10.11 PUBLIC)', async () => {
+    // Granted only for this test (it reaches every account on the server, so other scans would see it).
+    await root.query(`GRANT SELECT ON ${pub}.QRTZ_JOB_DETAILS TO PUBLIC`);
+    let r: ScanOutput;
+    try {
+      r = await scan(url(pub), { serviceAccount: acct.svc });
+    } finally {
+      await root.query(`REVOKE SELECT ON ${pub}.QRTZ_JOB_DETAILS FROM PUBLIC`);
+    }
+    const f = byCheck(about(r.findings, 'PUBLIC'), 'QA-G05', 'fail');
+    expect(f.map((x) => `${x.severity}:${x.evidence?.privileges}:${x.evidence?.tables}`)).toEqual(['medium:SELECT:1']);
+    expect(r.facts.effective.filter((e) => e.principal === acct.svc).map((e) => e.via)).toEqual([['PUBLIC']]);
   });
 
   it('QA-T01: a trigger on a QRTZ table is reported', () => {
@@ -238,14 +257,19 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
     await expect(scan(url(clean), { tablePrefix: 'NOPE_' })).rejects.toThrow(new RegExp(`${clean}\\.QRTZ_`));
   });
 
-  it('the session is read-only: a write through the adapter session would fail', async () => {
-    // The adapter never writes; this proves the session guard by running a write on a session set up the same way.
-    const c = await mysql.createConnection({ host: HOST, port: PORT, user: 'root' });
+  it('the adapter session is read-only: a write on it fails, inside and outside its transaction', async () => {
+    const adapter = createMysqlAdapter(connectOptions(url(clean)));
+    await adapter.connect();
     try {
-      await c.query('SET SESSION tx_read_only = 1');
-      await expect(c.query(`DELETE FROM ${clean}.QRTZ_LOCKS`)).rejects.toThrow(/read only|READ ONLY/i);
+      // Reach the adapter's own connection: the guard under test is its session setup, not a copy of it.
+      const runOn = (adapter as unknown as { run(sql: string): Promise<unknown> }).run.bind(adapter);
+      await expect(runOn(`DELETE FROM ${clean}.QRTZ_LOCKS`)).rejects.toThrow(/read only|READ ONLY/i);
+      await adapter.collectFacts(); // opens START TRANSACTION READ ONLY
+      await expect(runOn(`INSERT INTO ${clean}.QRTZ_LOCKS VALUES ('S', 'X')`)).rejects.toThrow(/read only|READ ONLY/i);
     } finally {
-      await c.end();
+      await adapter.close();
     }
+    const [rows] = await root.query(`SELECT COUNT(*) AS n FROM ${clean}.QRTZ_LOCKS`);
+    expect((rows as { n: number }[])[0]?.n).toBe(0);
   });
 });
