@@ -47,6 +47,8 @@ export const g05: Check = {
       if (expected.has(e.principal)) continue;
       if (!isWrite && e.principal === auditor) continue;
       if (e.privilege !== 'SELECT' && !isWrite) continue; // other privileges: QA-G03
+      // Held only through PUBLIC: reported once, on PUBLIC itself, not again for every login.
+      if (e.principal !== 'PUBLIC' && e.via.length === 1 && e.via[0] === 'PUBLIC') continue;
       const a = by.get(e.principal) ?? {
         write: new Map(),
         read: new Set(),
