@@ -139,6 +139,7 @@ export function parseNrbf(bytes: Uint8Array, limits: Limits): FormatResult {
     const root = graph.objects.get(graph.rootId);
     const view = dotnetQuartzView(graph, root, Math.min(limits.maxDepth, HARD_DEPTH));
     result.entries = view.entries;
+    if (view.limited && !result.limited) result.limited = view.limited;
     if (view.quartzObject) result.quartzObject = view.quartzObject;
     if (graph.endOffset !== undefined && graph.endOffset < bytes.length && !result.malformed) {
       result.malformed = {

@@ -20,6 +20,15 @@ import {
 
 /** At most this many elements of one collection are flattened. */
 const MAX_ITEMS = 100_000;
+/** Bounds of one flattening: shared sub-graphs (a DAG) would otherwise be walked once per path. */
+const MAX_VISITS = 200_000;
+const MAX_ENTRIES = 100_000;
+
+/** The objects on the current path (cycle guard) plus the work budget of one view. */
+class Walk extends Set<NObj> {
+  visits = 0;
+  limited?: string;
+}
 
 const JOB_DATA_MAP_TYPES = new Set([
   'Quartz.JobDataMap',
@@ -184,10 +193,14 @@ function flatten(
   v: NValue | undefined,
   path: string[],
   out: MapEntry[],
-  seen: Set<NObj>,
+  seen: Walk,
   depth: number,
   maxDepth: number,
 ): void {
+  if (++seen.visits > MAX_VISITS || out.length >= MAX_ENTRIES) {
+    seen.limited ??= `JobDataMap view stopped after ${out.length} entries (${seen.visits - 1} values visited)`;
+    return;
+  }
   if (!v || v.t === 'null' || v.t === 'nulls') {
     out.push({ path, value: null });
     return;
@@ -218,9 +231,10 @@ function flatten(
     seen.add(obj);
     const items = expandElements(obj.values, MAX_ITEMS);
     if (items.length === 0) out.push({ path, value: { type, summary: 'empty' } });
-    items.forEach((it, i) => {
+    for (let i = 0; i < items.length && !seen.limited; i++) {
+      const it = items[i] as (typeof items)[number];
       flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth);
-    });
+    }
     seen.delete(obj);
     return;
   }
@@ -251,9 +265,10 @@ function flatten(
     const items = listItems(graph, obj);
     if (items) {
       if (items.length === 0) out.push({ path, value: { type, summary: 'empty' } });
-      items.forEach((it, i) => {
+      for (let i = 0; i < items.length && !seen.limited; i++) {
+        const it = items[i] as (typeof items)[number];
         flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth);
-      });
+      }
       return;
     }
     out.push({ path, value: { type, summary: summary(graph, obj) } });
@@ -267,26 +282,35 @@ function flattenPairs(
   pairs: Pair[],
   path: string[],
   out: MapEntry[],
-  seen: Set<NObj>,
+  seen: Walk,
   depth: number,
   maxDepth: number,
 ): void {
-  pairs.forEach((p, i) => {
+  for (let i = 0; i < pairs.length && !seen.limited; i++) {
+    const p = pairs[i] as (typeof pairs)[number];
     const k = keyText(graph, p.key) ?? `{key ${i}}`;
     flatten(graph, p.value, [...path, k], out, seen, depth + 1, maxDepth);
-  });
+  }
 }
 
 export interface DotnetView {
   quartzObject?: string;
   entries: MapEntry[];
+  /** Set when the flattening budget ran out. */
+  limited?: string;
 }
 
 /** Recognise the Quartz object at the root and flatten its JobDataMap (or map-like content). */
 export function dotnetQuartzView(graph: NrbfGraph, root: NObj | undefined, maxDepth: number): DotnetView {
+  const seen = new Walk();
+  const view = quartzView(graph, root, maxDepth, seen);
+  if (seen.limited) view.limited = seen.limited;
+  return view;
+}
+
+function quartzView(graph: NrbfGraph, root: NObj | undefined, maxDepth: number, seen: Walk): DotnetView {
   const entries: MapEntry[] = [];
   if (root?.kind !== 'class') return { entries };
-  const seen = new Set<NObj>();
   if (isJobDataMap(root)) {
     flattenInner(graph, root, [], entries, seen, maxDepth);
     return { quartzObject: 'JobDataMap', entries };
@@ -301,13 +325,14 @@ export function dotnetQuartzView(graph: NrbfGraph, root: NObj | undefined, maxDe
     // useProperties=true on .NET Framework: each value is an ArrayList of strings.
     const pairs = mapPairs(graph, root) ?? [];
     seen.add(root);
-    pairs.forEach((p, i) => {
+    for (let i = 0; i < pairs.length && !seen.limited; i++) {
+      const p = pairs[i] as (typeof pairs)[number];
       const k = keyText(graph, p.key) ?? `{key ${i}}`;
       const list = deref(graph, p.value);
       const items = list?.kind === 'class' ? listItems(graph, list) : undefined;
       if (items && items.length === 1) flatten(graph, items[0], [k], entries, seen, 1, maxDepth);
       else flatten(graph, p.value, [k], entries, seen, 1, maxDepth);
-    });
+    }
     return { quartzObject: 'JobDataMap', entries };
   }
   if (mapPairs(graph, root)) flatten(graph, { t: 'obj', obj: root }, [], entries, seen, 0, maxDepth);
@@ -320,7 +345,7 @@ function flattenInner(
   jdm: NClass,
   path: string[],
   out: MapEntry[],
-  seen: Set<NObj>,
+  seen: Walk,
   maxDepth: number,
 ): void {
   const inner = isJobDataMap(jdm) ? dirtyFlagMapInner(graph, jdm) : jdm;

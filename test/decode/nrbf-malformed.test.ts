@@ -216,3 +216,43 @@ describe('string length bound', () => {
     expect(parseNrbf(b, limits()).limited).toBeUndefined();
   });
 });
+
+describe('shared sub-graphs', () => {
+  it('a DAG of 40 levels of doubly-referenced lists is flattened within a budget, not 2^40 times', () => {
+    const w = new NrbfWriter().header(1, -1).library(2, 'Quartz, Version=3.3.3.0');
+    w.classWithMembersAndTypes(
+      1,
+      'Quartz.JobDataMap',
+      [
+        ['version', T.prim(P.Int32)],
+        ['dirty', T.prim(P.Boolean)],
+        ['map', T.systemClass('System.Collections.Hashtable')],
+      ],
+      2,
+    );
+    w.prim(P.Int32, 1).prim(P.Boolean, true).memberReference(3);
+    w.systemClassWithMembersAndTypes(3, 'System.Collections.Hashtable', [
+      ['Keys', T.objectArray],
+      ['Values', T.objectArray],
+    ]);
+    w.memberReference(4).memberReference(5);
+    w.arraySingleObject(4, 1).objectString(6, 'k');
+    w.arraySingleObject(5, 1).memberReference(100);
+    const levels = 40;
+    for (let i = 0; i < levels; i++) {
+      w.arraySingleObject(100 + i, 2);
+      if (i === levels - 1) w.objectString(1000, 'leaf').memberReference(1000);
+      else w.memberReference(101 + i).memberReference(101 + i);
+    }
+    const r = parseNrbf(w.messageEnd().bytes(), limits({ maxDepth: 100 }));
+    expect(r.malformed).toBeUndefined();
+    expect(r.limited).toMatch(/JobDataMap view stopped after \d+ entries/);
+    expect(r.entries.length).toBeGreaterThan(1000);
+    expect(r.entries.length).toBeLessThanOrEqual(100_000);
+    expect(r.entries[0]).toEqual({
+      path: ['k', ...Array.from({ length: levels }, () => '[0]')],
+      value: 'leaf',
+      valueType: 'System.String',
+    });
+  });
+});
