@@ -288,6 +288,11 @@ class JavaReader {
         this.top.push(this.block());
         continue;
       }
+      if (tc === TC_RESET) {
+        this.handles = [];
+        this.top.push({ kind: 'reset', offset: this.pos++ });
+        continue;
+      }
       this.top.push(this.content(1));
     }
   }
@@ -355,8 +360,9 @@ class JavaReader {
         return e;
       }
       case TC_RESET:
+        // ObjectInputStream.readObject0 consumes resets and reads the content that follows.
         this.handles = [];
-        return { kind: 'reset', offset };
+        return this.content(depth + 1);
       case TC_EXCEPTION: {
         this.handles = [];
         const value = this.content(depth + 1);

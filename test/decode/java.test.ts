@@ -4,6 +4,7 @@ import {
   arrayList,
   block,
   box,
+  DIRTY_FLAG_MAP,
   HASH_MAP,
   hashMap,
   type JavaClassSpec,
@@ -79,6 +80,26 @@ describe('Java serialization parser: Quartz shapes from the writer', () => {
     expect(r.strings.map((s) => s.value)).toEqual(expect.arrayContaining(['s', 'text', 'inner', 'v']));
     const text = r.strings.find((s) => s.value === 'text');
     expect(text?.path).toEqual(['map', '@2']);
+  });
+
+  it('reads the Quartz 1.x layout (JobDataMap{allowsTransientData} directly over DirtyFlagMap)', () => {
+    const jdm1: JavaClassSpec = {
+      name: 'org.quartz.JobDataMap',
+      suid: -6939901990106713909n,
+      fields: [{ code: 'Z', name: 'allowsTransientData' }],
+      superClass: DIRTY_FLAG_MAP,
+    };
+    const r = parseJava(
+      serializeJava({
+        kind: 'object',
+        cls: jdm1,
+        fields: { dirty: false, map: hashMap({ old: 'style' }), allowsTransientData: false },
+      }),
+      limits(),
+    );
+    expect(r.malformed).toBeUndefined();
+    expect(r.quartzObject).toBe('JobDataMap');
+    expect(r.entries).toEqual([{ path: ['old'], value: 'style', valueType: 'java.lang.String' }]);
   });
 
   it('reads a trigger: quartzObject Trigger, entries under jobDataMap', () => {
@@ -321,6 +342,16 @@ describe('Java serialization parser: every grammar path', () => {
       expect.arrayContaining(['com.example.Annotated', 'com.example.Custom', 'java.io.InvalidClassException']),
     );
     expect(JSON.stringify(r.tree)).toContain('TC_RESET');
+    // A reset in a value position is consumed, and the value after it is read with fresh handles.
+    const map: JavaObjectNode = {
+      kind: 'object',
+      cls: HASH_MAP,
+      fields: { loadFactor: 0.75, threshold: 12 },
+      writeData: { 'java.util.HashMap': [block(16, 1), 'a', { kind: 'reset' }, 'after'] },
+    };
+    const inField = parseJava(serializeJava(map, jobDataMap({ again: 'x' })), limits());
+    expect(inField.malformed).toBeUndefined();
+    expect(inField.entries).toEqual([{ path: ['a'], value: 'after', valueType: 'java.lang.String' }]);
     expect(JSON.stringify(r.tree)).toContain('TC_EXCEPTION');
   });
 
