@@ -419,7 +419,7 @@ class Reader {
         `array #${arr.id} declares ${arr.count} ${p === 2 ? 'bytes' : 'elements'} but only ${this.remaining} bytes remain`,
       );
     if (p === 2) {
-      arr.bytes = this.bytes.slice(this.pos, this.pos + arr.count);
+      arr.bytes = new Uint8Array(this.bytes.subarray(this.pos, this.pos + arr.count));
       this.pos += arr.count;
       return;
     }

@@ -146,7 +146,7 @@ export function parseNrbf(bytes: Uint8Array, limits: Limits): FormatResult {
         offset: graph.endOffset,
         reason: `${bytes.length - graph.endOffset} trailing bytes after MessageEnd`,
       };
-      result.byteArrays.push({ path: ['(trailing)'], bytes: bytes.slice(graph.endOffset) });
+      result.byteArrays.push({ path: ['(trailing)'], bytes: new Uint8Array(bytes.subarray(graph.endOffset)) });
     }
   } catch (e) {
     result.malformed ??= { offset: 0, reason: `parser error: ${e instanceof Error ? e.message : String(e)}` };

@@ -665,3 +665,19 @@ describe('value-like objects and other JobDataMap shapes', () => {
     expect(r.strings).toContainEqual({ path: ['user', '_items', '[0]'], value: 'bob' });
   });
 });
+
+describe('Node Buffers from a pool', () => {
+  it('parses a Buffer at a non-zero byteOffset and returns plain, copied byte arrays', () => {
+    const fixture = writeJobDataMap({ b: { bytes: new Uint8Array([9, 8, 7]) } });
+    const pool = Buffer.alloc(fixture.length + 13, 0xee);
+    pool.set(fixture, 13);
+    const view = pool.subarray(13);
+    const r = parseNrbf(view, limits());
+    expect(r.malformed).toBeUndefined();
+    const got = r.byteArrays[0]?.bytes;
+    expect(got).toEqual(new Uint8Array([9, 8, 7]));
+    expect(Buffer.isBuffer(got)).toBe(false);
+    pool.fill(0);
+    expect(got).toEqual(new Uint8Array([9, 8, 7]));
+  });
+});
