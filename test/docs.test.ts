@@ -1,0 +1,29 @@
+/** The README documents every check and every scan option (generated table kept in sync). */
+import { readFileSync } from 'node:fs';
+import { Command } from 'commander';
+import { describe, expect, it } from 'vitest';
+import { allChecks } from '../src/checks/index.js';
+import { addScanOptions } from '../src/commands/scan.js';
+
+const readme = readFileSync(new URL('../README.md', import.meta.url), 'utf8');
+
+describe('README', () => {
+  it('starts with the demo command and npm test', () => {
+    const firstBlock = readme.split('```')[1] ?? '';
+    expect(firstBlock).toContain('npm run demo');
+    expect(firstBlock).toContain('npm test');
+  });
+  it('lists every check id', () => {
+    for (const c of allChecks) {
+      const row = readme.split('\n').find((l) => l.startsWith(`| ${c.meta.id} |`));
+      expect(row, `${c.meta.id} missing from the README table (run npx tsx scripts/checks-doc.ts)`).toBeDefined();
+    }
+  });
+  it('documents every scan option', () => {
+    const cmd = addScanOptions(new Command('scan'));
+    for (const o of cmd.options) {
+      const flag = o.long?.replace(/^--no-/, '--no-') as string;
+      expect(readme, `${flag} undocumented`).toContain(`\`${flag}`);
+    }
+  });
+});
