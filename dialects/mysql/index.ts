@@ -11,7 +11,7 @@ import { emptyFacts } from '../../src/facts.js';
 import type { BlobRow, BlobTable, Facts, Grant, Membership, Principal, QuartzTable } from '../../src/model.js';
 import { loadQuery } from '../../src/queries.js';
 import { registerSecret } from '../../src/secrets/redact.js';
-import { accountName, principalMatches, splitAccount } from './grants.js';
+import { accountName, principalMatches, splitAccount, tokenize } from './grants.js';
 import {
   computeEffective,
   createOptionsEncrypted,
@@ -519,7 +519,8 @@ export class MysqlAdapter implements Adapter {
   private async ownGrants(facts: Facts, idx: ReturnType<typeof tableIndex>, maria: boolean): Promise<void> {
     const self = facts.connectedAs;
     const lines = async (rows: Row[]) => rows.map((r) => str(Object.values(r)[0]));
-    const own = mapShowGrants(await lines(await this.query('show_grants')), idx);
+    const ownLines = await lines(await this.query('show_grants'));
+    const own = { ...mapShowGrants(ownLines, idx), lines: ownLines };
     const grants: Grant[] = [...own.grants];
     const memberships: Membership[] = [...own.memberships];
     const fromApplicable = await this.query('applicable_roles').catch(() => [] as Row[]);
@@ -546,6 +547,7 @@ export class MysqlAdapter implements Adapter {
         }
       } catch (err) {
         if (isTimeout(err)) throw err;
+        if (!maria && (await this.roleGrantsUsing(role, own.lines, idx, grants))) continue;
         facts.unreadable.push({
           what: `grants.role:${role}`,
           reason: String((err as Error)?.message ?? err),
@@ -566,11 +568,19 @@ export class MysqlAdapter implements Adapter {
     } else if (maria) {
       // MariaDB's SHOW GRANTS prints REQUIRE on the USAGE line; absent = REQUIRE NONE.
     } else {
-      facts.unreadable.push({
-        what: 'account.ssl_type',
-        reason: 'MySQL does not show REQUIRE in SHOW GRANTS and mysql.user is not readable',
-        needs: 'SELECT on mysql.user',
-      });
+      const req = await this.query('show_create_user')
+        .then((rows) => requireClause(str(Object.values(rows[0] ?? {})[0])))
+        .catch(() => undefined);
+      if (req && req !== 'NONE') {
+        attributes.push('require-ssl');
+        if (req === 'X509' || req === 'SUBJECT' || req === 'ISSUER') attributes.push('require-x509');
+      }
+      if (req === undefined)
+        facts.unreadable.push({
+          what: 'account.ssl_type',
+          reason: 'MySQL does not show REQUIRE in SHOW GRANTS and mysql.user is not readable',
+          needs: 'SELECT on mysql.user',
+        });
     }
     const principals: Principal[] = [{ name: self, kind: 'user', canLogin: true, attributes, host: host ?? '' }];
     for (const role of seen) principals.push({ name: role, kind: 'role', canLogin: false, attributes: ['role'] });
@@ -578,6 +588,25 @@ export class MysqlAdapter implements Adapter {
       principals.push({ name: 'PUBLIC', kind: 'public', canLogin: false, attributes: [] });
     }
     facts.principals = principals;
+  }
+
+  /**
+   * MySQL: SHOW GRANTS FOR a role needs SELECT on mysql.*, but SHOW GRANTS FOR CURRENT_USER() USING role does not.
+   * The role's privileges are the lines that appear only with the role applied; they are attributed to the role.
+   */
+  private async roleGrantsUsing(role: string, ownLines: string[], idx: ReturnType<typeof tableIndex>, grants: Grant[]) {
+    try {
+      const rows = await this.query('show_grants_using', [], { role: targetLiteral(role) });
+      const extra = rows.map((r) => str(Object.values(r)[0])).filter((l) => !ownLines.includes(l));
+      for (const g of mapShowGrants(extra, idx).grants) {
+        const attributed = { ...g, grantee: role };
+        if (!grants.some((x) => sameGrant(x, attributed))) grants.push(attributed);
+      }
+      return true;
+    } catch (err) {
+      if (isTimeout(err)) throw err;
+      return false;
+    }
   }
 
   async *blobRows(): AsyncIterable<BlobRow> {
@@ -633,6 +662,20 @@ function sameGrant(a: Grant, b: Grant): boolean {
   return (
     a.grantee === b.grantee && a.privilege === b.privilege && a.objectKind === b.objectKind && a.object === b.object
   );
+}
+
+/** The REQUIRE clause of a SHOW CREATE USER line (NONE, SSL, X509, SUBJECT, ISSUER, CIPHER); quoted strings skipped. */
+export function requireClause(line: string): string | undefined {
+  const toks = tokenize(line);
+  for (let i = 0; i < toks.length - 1; i++) {
+    const t = toks[i];
+    const n = toks[i + 1];
+    const prev = toks[i - 1];
+    // PASSWORD REQUIRE CURRENT is a password option, not the TLS requirement.
+    if (prev?.t === 'word' && prev.v.toUpperCase() === 'PASSWORD') continue;
+    if (t?.t === 'word' && t.v.toUpperCase() === 'REQUIRE' && n?.t === 'word') return n.v.toUpperCase();
+  }
+  return undefined;
 }
 
 /** `'role'` or `'user'@'host'` as SQL literals for SHOW GRANTS FOR. */

@@ -1,7 +1,13 @@
 /** URL parsing, password sources and error mapping of the MySQL adapter (no server needed except where noted). */
 import { createServer } from 'node:net';
 import { describe, expect, it } from 'vitest';
-import { currentAccount, mapMysqlError, parseMysqlUrl, resolveAccount } from '../../dialects/mysql/index.js';
+import {
+  currentAccount,
+  mapMysqlError,
+  parseMysqlUrl,
+  requireClause,
+  resolveAccount,
+} from '../../dialects/mysql/index.js';
 import { UserError } from '../../src/errors.js';
 import { redact } from '../../src/secrets/redact.js';
 import { scan } from './helpers.js';
@@ -58,6 +64,15 @@ describe('parseMysqlUrl', () => {
     expect(resolveAccount('quartz@localhost', principals, "'root'@'%'", extra)).toBe("'quartz'@'localhost'");
     expect(resolveAccount(undefined, principals, "'root'@'%'", extra)).toBe("'root'@'%'");
     expect(resolveAccount('ghost', principals, "'root'@'%'", extra)).toBe("'ghost'@'%'");
+  });
+
+  it('reads only the REQUIRE clause of SHOW CREATE USER (quoted hash and PASSWORD REQUIRE ignored)', () => {
+    const line = (req: string) =>
+      `CREATE USER \`quartz\`@\`%\` IDENTIFIED WITH 'caching_sha2_password' AS '$A$005$REQUIRE X509''x' ${req} PASSWORD EXPIRE DEFAULT ACCOUNT UNLOCK PASSWORD REQUIRE CURRENT DEFAULT`;
+    expect(requireClause(line('REQUIRE NONE'))).toBe('NONE');
+    expect(requireClause(line('REQUIRE SSL'))).toBe('SSL');
+    expect(requireClause(line("REQUIRE SUBJECT '/CN=app'"))).toBe('SUBJECT');
+    expect(requireClause(line(''))).toBeUndefined();
   });
 
   it('a port that accepts and closes gives a connection UserError, never a stack', async () => {

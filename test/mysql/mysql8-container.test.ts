@@ -79,6 +79,22 @@ describe.skipIf(Boolean(runtime))('MySQL 8.4 (testcontainers)', () => {
     expect(g10.map((f) => f.evidence?.host ?? f.evidence?.requireSsl)).toEqual(['%']);
   });
 
+  it('self-audit without mysql.*: role privileges via SHOW GRANTS … USING, REQUIRE via SHOW CREATE USER', async () => {
+    const rep = await scan(url('reporting', 'Rep-Pw-8'), {});
+    expect(rep.facts.unreadable.map((u) => u.what)).toContain('grants.others');
+    expect(
+      rep.facts.effective
+        .filter((e) => e.principal === "'reporting'@'%'")
+        .map((e) => `${e.table}:${e.privilege}:${e.via.join('>')}`)
+        .sort(),
+    ).toEqual(["TRIGGERS:INSERT:'app_rw'@'%'", "TRIGGERS:UPDATE:'app_rw'@'%'"]);
+    const svc = await scan(url('quartz', 'Svc-Pw-8'), {});
+    expect(svc.facts.principals[0]?.attributes).toContain('require-ssl');
+    expect(byCheck(svc.findings, 'QA-G10', 'fail').map((f) => f.evidence?.host ?? f.evidence?.requireSsl)).toEqual([
+      '%',
+    ]);
+  });
+
   it('reads INNODB_TABLESPACES.ENCRYPTION (unencrypted by default) and the TLS session', () => {
     expect(out.facts.tableEncryption).toHaveLength(11);
     expect(out.facts.tableEncryption.every((t) => t.encrypted === false)).toBe(true);
