@@ -135,7 +135,7 @@ export function parseNrbf(bytes: Uint8Array, limits: Limits): FormatResult {
       result.limited = `${graph.truncatedStrings} string${graph.truncatedStrings === 1 ? '' : 's'} longer than ${limits.maxStringLength} characters cut`;
     collectTypes(graph, result);
     if (graph.methods.length > 0) result.methodCall = true;
-    buildTreeAndStrings(graph, bytes, limits, result);
+    buildTreeAndStrings(graph, limits, result);
     const root = graph.objects.get(graph.rootId);
     const view = dotnetQuartzView(graph, root, Math.min(limits.maxDepth, HARD_DEPTH));
     result.entries = view.entries;
@@ -229,7 +229,7 @@ interface WalkCtx {
   limited?: string;
 }
 
-function buildTreeAndStrings(graph: NrbfGraph, bytes: Uint8Array, limits: Limits, result: FormatResult): void {
+function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatResult): void {
   const ctx: WalkCtx = {
     graph,
     visited: new Set(),
@@ -291,7 +291,6 @@ function buildTreeAndStrings(graph: NrbfGraph, bytes: Uint8Array, limits: Limits
       children: [...(rootNode ? [rootNode] : []), ...extra],
     };
   if (ctx.limited && !result.limited) result.limited = ctx.limited;
-  void bytes;
 }
 
 function hexPreview(b: Uint8Array): string {
