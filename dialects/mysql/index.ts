@@ -525,7 +525,9 @@ export class MysqlAdapter implements Adapter {
     const memberships: Membership[] = [...own.memberships];
     const fromApplicable = await this.query('applicable_roles').catch(() => [] as Row[]);
     for (const m of mapApplicableRoles(fromApplicable, self)) {
-      if (!memberships.some((x) => x.member === m.member && x.role === m.role)) memberships.push(m);
+      const known = memberships.find((x) => x.member === m.member && x.role === m.role);
+      if (!known) memberships.push(m);
+      else known.inherit ||= m.inherit; // MySQL's SHOW GRANTS omits default roles; APPLICABLE_ROLES has IS_DEFAULT.
     }
     const seen = new Set<string>();
     const queue = memberships.map((m) => m.role);
