@@ -132,16 +132,16 @@ function decodeLayer(bytes: Uint8Array, ctx: Ctx, level: number): Layer {
       return inner;
     }
     case 'nrbf':
-      r = { ...parseNrbf(bytes, ctx.limits), nestedFormats: [] };
+      r = Object.assign(parseNrbf(bytes, ctx.limits), { nestedFormats: [] as BlobFormat[] });
       break;
     case 'java':
-      r = { ...parseJava(bytes, ctx.limits), nestedFormats: [] };
+      r = Object.assign(parseJava(bytes, ctx.limits), { nestedFormats: [] as BlobFormat[] });
       break;
     case 'json':
-      r = { ...parseJson(bytes, ctx.limits), nestedFormats: [] };
+      r = Object.assign(parseJson(bytes, ctx.limits), { nestedFormats: [] as BlobFormat[] });
       break;
     case 'properties':
-      r = { ...parseProperties(bytes, ctx.limits), nestedFormats: [] };
+      r = Object.assign(parseProperties(bytes, ctx.limits), { nestedFormats: [] as BlobFormat[] });
       break;
     default: {
       r = emptyLayer('unknown');
@@ -361,7 +361,16 @@ export function decodeBlob(bytes: Uint8Array | null, options: DecodeOptions = {}
     entries: layer.entries as MapEntry[],
     strings: layer.strings,
   };
-  if (layer.tree) result.tree = layer.tree;
+  // Forwarded lazily: parsers build the tree only when someone reads it (inspect-blob).
+  const src = layer;
+  Object.defineProperty(result, 'tree', {
+    enumerable: true,
+    configurable: true,
+    get: () => src.tree,
+    set: (v: TreeNode | undefined) => {
+      src.tree = v;
+    },
+  });
   if (layer.quartzObject) result.quartzObject = layer.quartzObject;
   if (layer.malformed) result.malformed = layer.malformed;
   if (layer.limited) result.limited = layer.limited;

@@ -770,6 +770,35 @@ export function hexPreview(b: Uint8Array, max = 16): string {
   return b.length > max ? `${s}…` : s;
 }
 
+/**
+ * Define `tree` as a lazily built, cached, writable property: only inspect-blob reads the tree, so the
+ * scan does not pay for it (about a third of the Java decode time). A failing build yields a
+ * placeholder node instead of a throw.
+ */
+export function defineLazyTree(obj: { tree?: TreeNode }, build: () => TreeNode | undefined): void {
+  let built = false;
+  let cached: TreeNode | undefined;
+  Object.defineProperty(obj, 'tree', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!built) {
+        built = true;
+        try {
+          cached = build();
+        } catch (e) {
+          cached = { label: 'tree', value: `(tree could not be built: ${e instanceof Error ? e.message : String(e)})` };
+        }
+      }
+      return cached;
+    },
+    set(v: TreeNode | undefined) {
+      built = true;
+      cached = v;
+    },
+  });
+}
+
 /** Parse a Java serialization stream. Never throws for any input. */
 export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
   const r = new JavaReader(bytes, limits);
@@ -796,9 +825,7 @@ export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
     }
   };
   post('string walk', () => walkStrings(r.top, res.strings, res.byteArrays, limits.deadline + 500));
-  post('tree', () => {
-    res.tree = buildTree(r.top, new Map());
-  });
+  defineLazyTree(res, () => buildTree(r.top, new Map()));
   post('Quartz views', () => {
     const first = r.top.find((t) => t.kind !== 'block' && t.kind !== 'reset');
     if (first) {

@@ -10,6 +10,7 @@
  * still records every `$type` value in it.
  */
 import type { BlobFormat, MapEntry, MapValue, TreeNode, TypeRef } from '../model.js';
+import { defineLazyTree } from './java.js';
 import type { FormatResult, Limits } from './types.js';
 
 export type JNode =
@@ -569,9 +570,12 @@ export function parseJson(bytes: Uint8Array, limits: Limits): FormatResult {
   if (res.jsonTypeNames) format = 'json-newtonsoft';
   else if (isStjShape(root)) format = 'json-stj';
   res.format = format;
-  const tree = buildTree(root, 'root', { n: 0 }, 0);
-  if (parsed.lenient) tree.label = `root (non-strict JSON, Json.NET syntax: ${parsed.lenient})`;
-  res.tree = tree;
+  const lenient = parsed.lenient;
+  defineLazyTree(res, () => {
+    const tree = buildTree(root, 'root', { n: 0 }, 0);
+    if (lenient) tree.label = `root (non-strict JSON, Json.NET syntax: ${lenient})`;
+    return tree;
+  });
   // Quartz views.
   if (root.t === 'obj') {
     const t = typeOfObj(root);
