@@ -21,6 +21,7 @@ import type {
   TamperObject,
 } from '../src/model.js';
 import { loadQuery } from '../src/queries.js';
+import { readQuartzSchemaColumns, readSchedulerFacts } from '../src/scheduler-facts.js';
 import { registerSecret } from '../src/secrets/redact.js';
 
 type Row = Record<string, unknown>;
@@ -421,6 +422,22 @@ export class PostgresAdapter implements Adapter {
     await guarded('pg_extension', async () => {
       facts.extensions = (await this.query('extensions')).map((r) => String(r.name));
     });
+    if (fams.has('blobs')) {
+      // Scheduler state (health checks) and the schema columns (version inference) are table contents.
+      const run = async (sql: string, params: unknown[]) => {
+        if (!this.client) throw new Error('not connected');
+        return (await this.client.query(sql, params)).rows as Row[];
+      };
+      const quote = (t: QuartzTable) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+      await guarded('scheduler', async () => {
+        facts.scheduler = await readSchedulerFacts(run, facts.tables, { dialect: 'postgres', quote });
+      });
+      await guarded('schema-columns', async () => {
+        const c = await readQuartzSchemaColumns(run, facts.tables, 'postgres');
+        facts.quartzSchemaColumns = c.columns;
+        facts.unreadable.push(...c.unreadable);
+      });
+    }
     if (facts.extensions.includes('pg_tde')) {
       facts.tableEncryption = this.tables.map((t) => ({
         table: `${t.schema}.${t.name}`,

@@ -151,6 +151,11 @@ export function addToInventory(inv: BlobInventory, blob: ScannedBlob): void {
     inv.typesByFormat[f] = byFormat;
     byFormat[t.name] = (byFormat[t.name] ?? 0) + 1;
   }
+  if (blob.row.table === 'JOB_DETAILS' && blob.row.jobClassName) {
+    const classes = inv.jobClasses ?? {};
+    inv.jobClasses = classes;
+    classes[blob.row.jobClassName] = (classes[blob.row.jobClassName] ?? 0) + 1;
+  }
   const versions = inv.quartzVersions ?? {};
   inv.quartzVersions = versions;
   for (const v of new Set(blob.decoded.quartzVersions ?? [])) versions[v] = (versions[v] ?? 0) + 1;

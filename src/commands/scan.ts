@@ -31,6 +31,7 @@ export interface ScanCliOptions {
   attest: string[];
   allowJobNamespace: string[];
   misfireThreshold: string;
+  checkinStale: string;
   longRunning: string;
   fingerprintKeyEnv?: string;
   sqlcipherKeyEnv?: string;
@@ -143,6 +144,7 @@ export function checkOptionsFrom(o: ScanCliOptions, maxBlobSize: number): CheckO
     allowJobNamespaces: o.allowJobNamespace ?? [],
     misfireThresholdMinutes: positiveInt('--misfire-threshold', o.misfireThreshold ?? '60'),
     longRunningMinutes: positiveInt('--long-running', o.longRunning ?? '240'),
+    checkinStaleMinutes: positiveInt('--checkin-stale', o.checkinStale ?? '10'),
   };
 }
 
