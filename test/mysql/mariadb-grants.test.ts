@@ -252,6 +252,26 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
     expect((err as Error).message).not.toContain('Wrong-Pw-77');
   });
 
+  it('hostile identifiers: a database name with a backtick and quotes is quoted, never spliced', async () => {
+    const weird = `qa_${id}_we\`ir'd"`;
+    const q = `\`${weird.replace(/`/g, '``')}\``;
+    await root.query(`CREATE DATABASE ${q}`);
+    try {
+      await root.query(`USE ${q}`);
+      await root.query(
+        'CREATE TABLE QRTZ_CALENDARS (SCHED_NAME VARCHAR(120) NOT NULL, CALENDAR_NAME VARCHAR(200) NOT NULL, CALENDAR BLOB NOT NULL, PRIMARY KEY (SCHED_NAME, CALENDAR_NAME)) ENGINE=InnoDB',
+      );
+      await root.query("INSERT INTO QRTZ_CALENDARS VALUES ('S', 'c`1', x'0102')");
+      const r = await scan(url(encodeURIComponent(weird)), {}, true);
+      expect(r.facts.tables.map((t) => `${t.schema}|${t.name}`)).toEqual([`${weird}|QRTZ_CALENDARS`]);
+      expect(r.facts.missingTables).toHaveLength(10);
+      expect(r.blobs.map((b) => [b.key.name, b.bytes?.toString('hex')])).toEqual([['c`1', '0102']]);
+    } finally {
+      await root.query(`DROP DATABASE IF EXISTS ${q}`);
+      await root.query('USE mysql');
+    }
+  });
+
   it('no tables: a UserError naming the Quartz-looking tables it did find', async () => {
     await expect(scan(url(clean), { tablePrefix: 'NOPE_' })).rejects.toThrow(UserError);
     await expect(scan(url(clean), { tablePrefix: 'NOPE_' })).rejects.toThrow(new RegExp(`${clean}\\.QRTZ_`));
@@ -264,6 +284,11 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
       // Reach the adapter's own connection: the guard under test is its session setup, not a copy of it.
       const runOn = (adapter as unknown as { run(sql: string): Promise<unknown> }).run.bind(adapter);
       await expect(runOn(`DELETE FROM ${clean}.QRTZ_LOCKS`)).rejects.toThrow(/read only|READ ONLY/i);
+      // Timeouts from the options: statement 30 s, lock 2 s (rounded up to whole seconds).
+      const [vars] = (await runOn(
+        'SELECT @@session.max_statement_time AS st, @@session.lock_wait_timeout AS lw, @@session.innodb_lock_wait_timeout AS ilw',
+      )) as { st: string; lw: string; ilw: string }[];
+      expect([Number(vars?.st), Number(vars?.lw), Number(vars?.ilw)]).toEqual([30, 2, 2]);
       await adapter.collectFacts(); // opens START TRANSACTION READ ONLY
       await expect(runOn(`INSERT INTO ${clean}.QRTZ_LOCKS VALUES ('S', 'X')`)).rejects.toThrow(/read only|READ ONLY/i);
     } finally {
