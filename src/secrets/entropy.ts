@@ -121,6 +121,8 @@ export function looksRandom(s: string, ctx: EntropyContext): boolean {
   return true;
 }
 
+/** Candidates examined per value (hostile strings may hold hundreds of thousands). */
+export const MAX_CANDIDATES = 5000;
 const CANDIDATE = /[A-Za-z0-9+/_~.-]{16,}={0,2}/g;
 const CONTEXT_WORD =
   /(?:key|token|secret|sig|signature|hmac|salt|apikey|auth|credential|passphrase)\w{0,12}["']?\s*(?:[=:]|=>|is)\s*["']?$/i;
@@ -143,7 +145,8 @@ export function findHighEntropy(value: string, keyHint: boolean): EntropyHit[] {
   // type and assembly names: PublicKeyToken=<16 hex> is public; the names are identifiers
   const text = value.replace(/PublicKeyToken=[0-9a-fA-F]{16}/g, (m) => ' '.repeat(m.length));
   CANDIDATE.lastIndex = 0;
-  for (let m = CANDIDATE.exec(text); m; m = CANDIDATE.exec(text)) {
+  let budget = MAX_CANDIDATES;
+  for (let m = CANDIDATE.exec(text); m && budget-- > 0; m = CANDIDATE.exec(text)) {
     let s = m[0];
     let start = m.index;
     // trim leading/trailing punctuation that belongs to the surrounding text

@@ -309,10 +309,14 @@ const LOOKUP_KEY_QUALIFIERS = new Set([
 const CONNECTION_WORDS = new Set(['connectionstring', 'connstr', 'connstring', 'dsn', 'jdbc', 'odbc']);
 
 const cache = new Map<string, KeyClass>();
+/** Longer keys are not classified. */
+export const MAX_KEY_LENGTH = 256;
 
 /** Classify a key (the last element of a key path). */
 export function classifyKey(key: string | undefined): KeyClass {
-  if (!key) return { secret: false, hint: false, connection: false, aws: false, twilio: false, benign: false };
+  // no key, or a hostile one (keys are names, not documents): no key-name context, nothing cached
+  if (!key || key.length > MAX_KEY_LENGTH)
+    return { secret: false, hint: false, connection: false, aws: false, twilio: false, benign: false };
   const hit = cache.get(key);
   if (hit) return hit;
   const res = classifyUncached(key);

@@ -73,6 +73,38 @@ export function passwordValue(raw: string): string {
   return v;
 }
 
+let sasText: string | undefined;
+let sasValue = false;
+function sasContext(text: string): boolean {
+  if (text !== sasText) {
+    sasText = text;
+    sasValue = /(?:^|[?&;\s])(?:sv|se|sp|sr|spr|ss|srt)=/i.test(text) || /SharedAccessSignature/i.test(text);
+  }
+  return sasValue;
+}
+
+/** The text looks like a connection string (memoised for the text being scanned: hostile input may
+ *  hold thousands of `pwd=` candidates, and the context must not be searched once per candidate). */
+let ctxText: string | undefined;
+let ctxValue = false;
+function connContext(text: string): boolean {
+  if (text !== ctxText) {
+    ctxText = text;
+    ctxValue = CONN_CONTEXT.test(text) || /jdbc:|odbc:/i.test(text);
+  }
+  return ctxValue;
+}
+
+let urlText: string | undefined;
+let urlValue = false;
+function urlContext(text: string): boolean {
+  if (text !== urlText) {
+    urlText = text;
+    urlValue = /:\/\/|jdbc:|odbc:/i.test(text);
+  }
+  return urlValue;
+}
+
 function okPassword(raw: string): boolean {
   const v = passwordValue(raw);
   return v.length > 0 && !isReferenceLike(v);
@@ -103,7 +135,9 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'a PuTTY private key',
     severity: 'critical',
     keywords: ['putty-user-key-file'],
-    regex: /(PuTTY-User-Key-File-[23]:[\s\S]*?Private-Lines:[\s\S]*?(?:Private-MAC:[ \t]*[0-9a-fA-F]+|$))/dg,
+    // always succeeds once the header matched (up to Private-MAC, at most 8 KiB): linear on hostile input
+    regex: /(PuTTY-User-Key-File-[23]:(?:(?!Private-MAC:)[\s\S]){0,8192}(?:Private-MAC:[ \t]*[0-9a-fA-F]+)?)/dg,
+    validate: (s) => s.includes('Private-Lines:'),
   },
   {
     id: 'aws-access-key-id',
@@ -120,7 +154,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'critical',
     keywords: ['aws', 'secretaccesskey', 'secret_access_key'],
     regex:
-      /(?:aws|secret_?access_?key)[\w.-]{0,30}?(?:secret|key)[\w.-]{0,20}?["']?\s*(?:[=:]|=>|,)\s*["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
+      /(?:aws|secret_?access_?key)[\w.-]{0,30}?(?:secret|key)[\w.-]{0,20}?["']?\s{0,8}(?:[=:]|=>|,)\s{0,8}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
     validate: (s) => mixed(s) && !s.endsWith('EXAMPLEKEY'),
   },
   {
@@ -144,7 +178,7 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'a GitLab token',
     severity: 'high',
     keywords: ['glpat-'],
-    regex: /(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,})(?![A-Za-z0-9_-])/dg,
+    regex: /(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,100})(?![A-Za-z0-9_-])/dg,
     publicPrefix: true,
   },
   {
@@ -161,7 +195,7 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'a Slack webhook URL',
     severity: 'high',
     keywords: ['hooks.slack.com'],
-    regex: /(https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_-]{20,})/dg,
+    regex: /(https:\/\/hooks\.slack\.com\/(?:services|workflows|triggers)\/[A-Za-z0-9+/_-]{20,200})/dg,
   },
   {
     id: 'stripe-key',
@@ -185,7 +219,7 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'an Azure storage/shared access key',
     severity: 'critical',
     keywords: ['accountkey', 'sharedaccesskey'],
-    regex: /(?:AccountKey|SharedAccessKey)\s*=\s*([A-Za-z0-9+/]{20,}={0,2})/dgi,
+    regex: /(?:AccountKey|SharedAccessKey)\s*=\s*([A-Za-z0-9+/]{20,200}={0,2})/dgi,
     validate: (s) => !PUBLIC_VALUES.has(s),
   },
   {
@@ -193,9 +227,8 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'an Azure SAS signature',
     severity: 'critical',
     keywords: ['sig='],
-    regex: /[?&;\s]sig=([A-Za-z0-9%+/=]{20,})/dgi,
-    validate: (_s, text) =>
-      /(?:^|[?&;\s])(?:sv|se|sp|sr|spr|ss|srt)=/i.test(text) || /SharedAccessSignature/i.test(text),
+    regex: /[?&;\s]sig=([A-Za-z0-9%+/=]{20,300})/dgi,
+    validate: (_s, text) => sasContext(text),
   },
   {
     id: 'sendgrid-key',
@@ -262,8 +295,8 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['password', 'pwd'],
     regex:
-      /(?:^|[;\s"'{])(?:password|pwd)\s*=\s*("(?:[^"]|"")*"|'(?:[^']|'')*'|\{(?:[^}]|\}\})*\}|[^;\r\n"']*[^;\r\n"'\s])/dgi,
-    validate: (s, text) => okPassword(s) && (CONN_CONTEXT.test(text) || /jdbc:|odbc:/i.test(text)),
+      /(?:^|[;\s"'{])(?:password|pwd)\s{0,8}=\s{0,8}("(?:[^"]|""){0,256}"|'(?:[^']|''){0,256}'|\{(?:[^}]|\}\}){0,256}\}|[^;\r\n"']{0,255}[^;\r\n"'\s])/dgi,
+    validate: (s, text) => okPassword(s) && connContext(text),
     password: true,
   },
   {
@@ -271,8 +304,8 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'a connection-string password',
     severity: 'high',
     keywords: ['password', 'pwd', 'pass='],
-    regex: /[?&;](?:password|pwd|pass)=([^&\s;#"']+)/dgi,
-    validate: (s, text) => okPassword(s) && /:\/\/|jdbc:|odbc:/i.test(text),
+    regex: /[?&;](?:password|pwd|pass)=([^&\s;#"']{1,256})/dgi,
+    validate: (s, text) => okPassword(s) && urlContext(text),
     password: true,
   },
   {
@@ -280,7 +313,7 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'a JDBC password',
     severity: 'high',
     keywords: ['jdbc:oracle'],
-    regex: /jdbc:oracle:(?:thin|oci):[^/\s@:]+\/([^@\s]+)@/dgi,
+    regex: /jdbc:oracle:(?:thin|oci):[^/\s@:]{1,128}\/([^@\s]{1,256})@/dgi,
     validate: (s) => okPassword(s),
     password: true,
   },
@@ -289,7 +322,7 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'HTTP basic-auth credentials',
     severity: 'high',
     keywords: ['basic'],
-    regex: /\bBasic\s+([A-Za-z0-9+/]{6,}={0,2})(?![A-Za-z0-9+/=])/dgi,
+    regex: /\bBasic\s{1,8}([A-Za-z0-9+/]{6,1024}={0,2})(?![A-Za-z0-9+/=])/dgi,
     validate: (s) => basicDecodes(s),
   },
   {
@@ -297,7 +330,7 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'an HTTP bearer token',
     severity: 'high',
     keywords: ['bearer'],
-    regex: /\bBearer\s+([A-Za-z0-9._~+/-]{16,}=*)/dgi,
+    regex: /\bBearer\s{1,8}([A-Za-z0-9._~+/-]{16,4096}={0,2})/dgi,
     validate: (s) => /[0-9]/.test(s) && /[A-Za-z]/.test(s) && !isReferenceLike(s),
   },
 ];
@@ -311,6 +344,26 @@ export interface PatternMatch {
   /** Offsets of the secret in the text. */
   start: number;
   end: number;
+}
+
+/** Index of the first span whose end is > pos (spans are sorted and disjoint). */
+function firstEndingAfter(spans: number[], pos: number): number {
+  let lo = 0;
+  let hi = spans.length / 2;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if ((spans[mid * 2 + 1] as number) > pos) hi = mid;
+    else lo = mid + 1;
+  }
+  return lo;
+}
+function overlaps(spans: number[], start: number, end: number): boolean {
+  const i = firstEndingAfter(spans, start);
+  return i * 2 < spans.length && (spans[i * 2] as number) < end;
+}
+function insertSpan(spans: number[], start: number, end: number): void {
+  const i = firstEndingAfter(spans, start);
+  spans.splice(i * 2, 0, start, end);
 }
 
 const escapeRe = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
@@ -346,6 +399,7 @@ export function matchPatterns(text: string): PatternMatch[] {
   }
   const out: PatternMatch[] = [];
   if (!any) return out;
+  const spans: number[] = []; // sorted, non-overlapping [start, end) pairs, flattened
   PATTERN_RULES.forEach((rule, i) => {
     if (!wanted[i]) return;
     rule.regex.lastIndex = 0;
@@ -356,7 +410,8 @@ export function matchPatterns(text: string): PatternMatch[] {
       if (secret === undefined || !idx) continue;
       if (rule.validate && !rule.validate(secret, text, m)) continue;
       const [start, end] = idx;
-      if (out.some((o) => start < o.end && end > o.start)) continue;
+      if (overlaps(spans, start, end)) continue;
+      insertSpan(spans, start, end);
       out.push({ rule, secret, start, end });
     }
   });
