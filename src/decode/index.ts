@@ -23,7 +23,7 @@
  */
 import { gunzipSync, constants as zc } from 'node:zlib';
 import type { BlobFormat, DecodeResult, FoundString, MapEntry, TreeNode, TypeRef } from '../model.js';
-import { parseJava } from './java.js';
+import { defineLazyTree, parseJava } from './java.js';
 import { parseJson } from './json.js';
 import { parseNrbf } from './nrbf.js';
 import { parseProperties } from './properties.js';
@@ -128,7 +128,12 @@ function decodeLayer(bytes: Uint8Array, ctx: Ctx, level: number): Layer {
       const inner = decodeLayer(z.out, ctx, level + 1);
       inner.nestedFormats = ['gzip', ...inner.nestedFormats];
       if (z.error) inner.malformed ??= { offset: 0, reason: `${z.error} (content read up to where the stream broke)` };
-      if (inner.tree) inner.tree = { label: 'gzip', type: 'gzip', offset: 0, children: [inner.tree] };
+      const desc = Object.getOwnPropertyDescriptor(inner, 'tree');
+      const innerTree = desc?.get ? desc.get.bind(inner) : () => desc?.value as TreeNode | undefined;
+      defineLazyTree(inner, () => {
+        const t = innerTree();
+        return t ? { label: 'gzip', type: 'gzip', offset: 0, children: [t] } : undefined;
+      });
       return inner;
     }
     case 'nrbf':

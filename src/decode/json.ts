@@ -7,7 +7,8 @@
  * constructors, undefined): it keeps byte offsets for the tree and duplicate keys (a second `$type`
  * is still a type selector). Whether the text was strict JSON (what JSON.parse accepts) is recorded
  * on the tree root. A text neither grammar accepts is `malformed` (never clean), and a regex scan
- * still records every `$type` value in it.
+ * still records every `$type` value in it. Offsets (tree, malformed) are positions in the decoded
+ * text: UTF-16 code units after a BOM, equal to byte offsets for ASCII text.
  */
 import type { BlobFormat, MapEntry, MapValue, TreeNode, TypeRef } from '../model.js';
 import { defineLazyTree } from './java.js';
