@@ -54,9 +54,12 @@ export const MAX_SCAN_LENGTH = 1_000_000;
 function makeHit(
   fields: Omit<SecretHit, 'secretValue' | 'fingerprint' | 'length' | 'publicPrefix'>,
   secret: string,
-  publicPrefix: boolean,
+  publicPrefix: number,
 ): SecretHit {
-  const d = describeSecret(secret, { publicPrefix });
+  const d = describeSecret(
+    secret,
+    publicPrefix > 0 ? { publicPrefix: secret.slice(0, Math.min(3, publicPrefix)) } : {},
+  );
   const hit = { ...fields, length: d.length, fingerprint: d.fingerprint } as SecretHit;
   if (d.prefix) hit.publicPrefix = d.prefix;
   if (fields.weak === undefined) delete (hit as { weak?: boolean }).weak;
@@ -131,7 +134,7 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
           weak,
         },
         secret,
-        !!m.rule.publicPrefix,
+        m.rule.publicPrefix ?? 0,
       ),
     );
   }
@@ -156,7 +159,7 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
           path,
         },
         trimmed,
-        false,
+        0,
       ),
     );
   }
@@ -165,7 +168,7 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
       makeHit(
         { check: 'QA-S02', detector: 'twilio', label: 'a Twilio auth token', severity: 'high', path },
         trimmed,
-        false,
+        0,
       ),
     );
   }
@@ -186,7 +189,7 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
           weak: isWeak(trimmed) || undefined,
         },
         value,
-        false,
+        0,
       ),
     );
     return hits;
@@ -205,7 +208,7 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
           path,
         },
         e.secret,
-        false,
+        0,
       ),
     );
   }

@@ -16,8 +16,9 @@ export interface PatternRule {
   keywords: string[];
   /** Global regex with indices; capture group 1 is the secret. */
   regex: RegExp;
-  /** The first characters are a public, documented prefix (at most 3 are ever shown). */
-  publicPrefix?: boolean;
+  /** How many leading characters form a public, documented prefix (ghp, AKI, xox, sk_; Twilio SK):
+   *  at most 3 are ever shown. */
+  publicPrefix?: 1 | 2 | 3;
   /** Extra validation on the secret and the whole text. */
   validate?: (secret: string, text: string, match: RegExpExecArray) => boolean;
   /** Severity override for one secret (Stripe test keys). */
@@ -145,7 +146,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'critical',
     keywords: ['akia', 'asia', 'abia', 'acca'],
     regex: /(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])/dg,
-    publicPrefix: true,
+    publicPrefix: 3,
     validate: (s) => !s.endsWith('EXAMPLE'),
   },
   {
@@ -163,7 +164,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['ghp_', 'gho_', 'ghu_', 'ghs_', 'ghr_'],
     regex: /(?<![A-Za-z0-9_])((?:ghp|gho|ghu|ghs|ghr)_[A-Za-z0-9]{36})(?![A-Za-z0-9])/dg,
-    publicPrefix: true,
+    publicPrefix: 3,
   },
   {
     id: 'github-token',
@@ -171,7 +172,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['github_pat_'],
     regex: /(?<![A-Za-z0-9_])(github_pat_[A-Za-z0-9_]{60,255})(?![A-Za-z0-9_])/dg,
-    publicPrefix: true,
+    publicPrefix: 3,
   },
   {
     id: 'gitlab-token',
@@ -179,7 +180,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['glpat-'],
     regex: /(?<![A-Za-z0-9_-])(glpat-[A-Za-z0-9_-]{20,100})(?![A-Za-z0-9_-])/dg,
-    publicPrefix: true,
+    publicPrefix: 3,
   },
   {
     id: 'slack-token',
@@ -187,7 +188,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['xox', 'xapp-'],
     regex: /(?<![A-Za-z0-9_-])((?:xox[abposre]|xoxe\.xox[bp]|xapp)-[A-Za-z0-9-]{10,250})(?![A-Za-z0-9_-])/dg,
-    publicPrefix: true,
+    publicPrefix: 3,
     validate: (s) => /[0-9]/.test(s) && s.length >= 20,
   },
   {
@@ -203,7 +204,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['sk_live_', 'rk_live_', 'sk_test_', 'rk_test_', 'sk_prod_', 'rk_prod_'],
     regex: /(?<![A-Za-z0-9_])((?:sk|rk)_(?:live|test|prod)_[A-Za-z0-9]{10,247})(?![A-Za-z0-9])/dg,
-    publicPrefix: true,
+    publicPrefix: 3,
     severityOf: (s) => (s.includes('_test_') ? 'medium' : 'high'),
   },
   {
@@ -212,7 +213,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['aiza'],
     regex: /(?<![A-Za-z0-9_-])(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/dg,
-    publicPrefix: true,
+    publicPrefix: 3,
   },
   {
     id: 'azure-storage-key',
@@ -236,7 +237,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['sg.'],
     regex: /(?<![A-Za-z0-9_-])(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/dg,
-    publicPrefix: true,
+    publicPrefix: 3,
   },
   {
     id: 'twilio',
@@ -244,7 +245,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['sk'],
     regex: /(?<![A-Za-z0-9])(SK[0-9a-fA-F]{32})(?![A-Za-z0-9])/dg,
-    publicPrefix: true,
+    publicPrefix: 2,
     validate: (s) => /[a-fA-F]/.test(s.slice(2)) && /[0-9]/.test(s.slice(2)),
   },
   {
@@ -261,7 +262,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['npm_'],
     regex: /(?<![A-Za-z0-9_])(npm_[A-Za-z0-9]{36})(?![A-Za-z0-9])/dg,
-    publicPrefix: true,
+    publicPrefix: 3,
   },
   {
     id: 'jwt',
@@ -269,7 +270,7 @@ export const PATTERN_RULES: PatternRule[] = [
     severity: 'high',
     keywords: ['eyj'],
     regex: /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)/dg,
-    publicPrefix: true,
+    publicPrefix: 3,
     validate: (s) => validJwt(s),
   },
   {

@@ -20,8 +20,9 @@ const registered = new Set<string>();
 const variants = new Set<string>();
 /** first-three-units key → variants with that prefix, longest first. */
 let buckets: Map<number, string[]> | null = null;
-/** 1 where some variant starts with that UTF-16 unit: a cheap test before the bucket lookup. */
-let firstUnits = new Uint8Array(65536);
+/** 1 where some variant starts with that pair of units (low bytes): a cheap test before the bucket lookup. */
+let firstPairs = new Uint8Array(65536);
+const pairIndex = (s: string, i: number) => ((s.charCodeAt(i) & 0xff) << 8) | (s.charCodeAt(i + 1) & 0xff);
 
 function key3(s: string, i: number): number {
   return s.charCodeAt(i) * 4294967296 + s.charCodeAt(i + 1) * 65536 + s.charCodeAt(i + 2);
@@ -75,9 +76,9 @@ export function clearRegisteredSecrets(): void {
 function index(): Map<number, string[]> {
   if (buckets) return buckets;
   const m = new Map<number, string[]>();
-  firstUnits = new Uint8Array(65536);
+  firstPairs = new Uint8Array(65536);
   for (const v of variants) {
-    firstUnits[v.charCodeAt(0)] = 1;
+    firstPairs[pairIndex(v, 0)] = 1;
     const k = key3(v, 0);
     const list = m.get(k);
     if (list) list.push(v);
@@ -94,9 +95,9 @@ function replaceRegistered(text: string): string {
   let out = '';
   let last = 0;
   const end = text.length - MIN_LENGTH;
-  const first = firstUnits;
+  const pairs = firstPairs;
   for (let i = 0; i <= end; ) {
-    if (first[text.charCodeAt(i)] === 0) {
+    if (pairs[pairIndex(text, i)] === 0) {
       i++;
       continue;
     }

@@ -281,3 +281,17 @@ describe('properties', () => {
     );
   });
 });
+
+describe('public prefixes', () => {
+  it('Twilio API key ids show only SK, never a character of the secret part', () => {
+    const h = detectSecrets({ path: ['v'], value: `SK${'ab12'.repeat(8)}` })[0];
+    expect(h?.detector).toBe('twilio');
+    expect(h?.publicPrefix).toBe('SK');
+  });
+  it.each([
+    ['xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx', 'xox'],
+    ['SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ', 'SG.'],
+  ])('%s → %s', (v, p) => {
+    expect(detectSecrets({ path: ['v'], value: v })[0]?.publicPrefix).toBe(p);
+  });
+});
