@@ -19,6 +19,7 @@ import {
   type Flavour,
   foreignPrivileges,
   mapApplicableRoles,
+  mapAuditFilters,
   mapComponents,
   mapGlobalGrants,
   mapMariadbRoles,
@@ -370,6 +371,20 @@ export class MysqlAdapter implements Adapter {
           facts.extensions.push(...comps);
         },
         'SELECT on mysql.component',
+      );
+    }
+
+    const auditLoaded = facts.extensions.some((e) =>
+      /^(audit_log|audit_log_filter|component_audit_log_filter)$/i.test(e),
+    );
+    if (!maria && auditLoaded && o.families.has('audit')) {
+      const db = quoteIdent(facts.settings.audit_log_database || facts.settings.audit_log_filter_database || 'mysql');
+      await guarded(
+        'audit_log_filters',
+        async () => {
+          extra.auditFilters = mapAuditFilters(await this.query('audit_log_filters', [], { db }));
+        },
+        'SELECT on mysql.audit_log_user and mysql.audit_log_filter',
       );
     }
 

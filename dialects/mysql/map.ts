@@ -581,6 +581,24 @@ export function createOptionsEncrypted(createOptions: string): boolean | undefin
   return undefined;
 }
 
+export interface AuditFilter {
+  user: string;
+  host: string;
+  filter: string;
+  /** The filter's JSON definition (bounded), or null when the named filter does not exist. */
+  definition: string | null;
+}
+
+/** audit_log_user ⋈ audit_log_filter rows → assigned filters. */
+export function mapAuditFilters(rows: Row[]): AuditFilter[] {
+  return rows.map((r) => ({
+    user: str(r.USER),
+    host: str(r.HOST),
+    filter: str(r.FILTERNAME),
+    definition: r.FILTER === null || r.FILTER === undefined ? null : str(r.FILTER).slice(0, 4000),
+  }));
+}
+
 /** Roles named in a principal list (used to canonicalise I_S grantees `'r'@''`). */
 export function roleNames(principals: Principal[]): Set<string> {
   return new Set(principals.filter((p) => p.kind === 'role' && p.host === undefined).map((p) => p.name));

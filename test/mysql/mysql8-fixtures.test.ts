@@ -10,6 +10,7 @@ import {
   detectFlavour,
   foreignPrivileges,
   mapApplicableRoles,
+  mapAuditFilters,
   mapComponents,
   mapGlobalGrants,
   mapMysqlRoles,
@@ -136,7 +137,9 @@ const pluginRows: Row[] = [
 ];
 const componentRows: Row[] = [{ component_id: 1, component_urn: 'file://component_keyring_file' }];
 
-function mysql8Facts(over: { variables?: Row[]; plugins?: Row[]; components?: Row[] } = {}): Facts {
+function mysql8Facts(
+  over: { variables?: Row[]; plugins?: Row[]; components?: Row[]; auditFilters?: Row[] } = {},
+): Facts {
   const flavour = detectFlavour('8.4.3', 'MySQL Community Server - GPL');
   const settings = mapVariables(over.variables ?? variableRows);
   const roleAccounts = new Set(["'app_rw'@'%'"]);
@@ -185,6 +188,7 @@ function mysql8Facts(over: { variables?: Row[]; plugins?: Row[]; components?: Ro
     ],
     session: { tls: true, tlsVersion: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' },
     tableEncryption: mapTablespacesMysql(tablespaceRows, tables, 0),
+    extra: { mysql: over.auditFilters ? { auditFilters: mapAuditFilters(over.auditFilters) } : {} },
   });
 }
 
@@ -351,36 +355,41 @@ describe('MySQL 8 checks on the fixture facts', () => {
     expect(byCheck(old, 'QA-E02', 'fail').map((f) => `${f.object.name}:${f.severity}`)).toEqual(['tls_version:low']);
   });
 
-  it('QA-A01: Community server without audit → fail; audit_log plugin or component → pass', () => {
+  it('QA-A01: Community server without audit → fail; audit_log plugin/component judged by its filters', () => {
     expect(byCheck(findings, 'QA-A01').map((f) => `${f.status}:${f.severity}`)).toEqual(['fail:high']);
-    const withPlugin = run(
-      mysql8Facts({
-        plugins: [
-          ...pluginRows,
-          {
-            PLUGIN_NAME: 'audit_log',
-            PLUGIN_STATUS: 'ACTIVE',
-            PLUGIN_TYPE: 'AUDIT',
-            LOAD_OPTION: 'FORCE_PLUS_PERMANENT',
-          },
-        ],
-        variables: [...variableRows, { Variable_name: 'audit_log_policy', Value: 'ALL' }],
-      }),
-    );
-    expect(byCheck(withPlugin, 'QA-A01')[0]).toMatchObject({ status: 'pass' });
-    expect(byCheck(withPlugin, 'QA-A01')[0]?.evidence?.audit_log_policy).toBe('ALL');
+    const auditPlugin = {
+      PLUGIN_NAME: 'audit_log',
+      PLUGIN_STATUS: 'ACTIVE',
+      PLUGIN_TYPE: 'AUDIT',
+      LOAD_OPTION: 'FORCE_PLUS_PERMANENT',
+    };
+    const a01 = (over: Parameters<typeof mysql8Facts>[0]) => {
+      const [f] = byCheck(run(mysql8Facts({ plugins: [...pluginRows, auditPlugin], ...over })), 'QA-A01');
+      return `${f?.status}${f?.evidence?.filter ? `:${f.evidence.filter}` : ''}`;
+    };
+    // Filters not readable: unknown, never a pass.
+    expect(a01({})).toBe('not-evaluated');
+    // Legacy mode: no filters, audit_log_policy decides.
+    const legacy = [...variableRows, { Variable_name: 'audit_log_policy', Value: 'ALL' }];
+    expect(a01({ auditFilters: [], variables: legacy })).toBe('pass');
+    expect(a01({ auditFilters: [] })).toBe('fail');
+    // mysql.audit_log_user ⋈ audit_log_filter rows: the default filter of '%' logs everything.
+    const def = { USER: '%', HOST: '', FILTERNAME: 'log_all', FILTER: '{"filter": {"log": true}}' };
+    expect(a01({ auditFilters: [def] })).toBe('pass:log_all');
+    // The service account's own filter wins over the default, and this one logs nothing.
+    const none = { USER: 'quartz', HOST: '10.0.%', FILTERNAME: 'log_none', FILTER: '{"filter": {"log": false}}' };
+    expect(a01({ auditFilters: [def, none] })).toBe('fail:log_none');
+    // Filters exist but none applies to the service account.
+    const other = { USER: 'reporting', HOST: '%', FILTERNAME: 'log_all', FILTER: '{"filter": {"log": true}}' };
+    expect(a01({ auditFilters: [other] })).toBe('fail');
     const disabled = run(
-      mysql8Facts({
-        plugins: [
-          ...pluginRows,
-          { PLUGIN_NAME: 'audit_log', PLUGIN_STATUS: 'DISABLED', PLUGIN_TYPE: 'AUDIT', LOAD_OPTION: 'OFF' },
-        ],
-      }),
+      mysql8Facts({ plugins: [...pluginRows, { ...auditPlugin, PLUGIN_STATUS: 'DISABLED' }], auditFilters: [def] }),
     );
     expect(byCheck(disabled, 'QA-A01')[0]?.status).toBe('fail');
     const comp = run(
       mysql8Facts({
         components: [...componentRows, { component_id: 2, component_urn: 'file://component_audit_log_filter' }],
+        auditFilters: [def],
       }),
     );
     expect(byCheck(comp, 'QA-A01')[0]?.status).toBe('pass');

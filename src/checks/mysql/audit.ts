@@ -57,6 +57,89 @@ function mariadbServerAudit(facts: Facts): FindingDraft {
   };
 }
 
+interface AuditFilter {
+  user: string;
+  host: string;
+  filter: string;
+  definition: string | null;
+}
+
+/** Does a filter definition log anything? `{"filter":{"log":false}}` (and no class rules) logs nothing. */
+function filterLogs(definition: string | null): boolean {
+  if (!definition) return false;
+  try {
+    const f = (JSON.parse(definition) as { filter?: { log?: unknown; class?: unknown } }).filter;
+    if (!f) return false;
+    if (f.log === false && f.class === undefined) return false;
+    return true;
+  } catch {
+    return true; // unparsable here but accepted by the server: do not claim it logs nothing
+  }
+}
+
+/**
+ * MySQL Enterprise Audit / Percona audit_log_filter: rule-based filtering logs only for accounts with a filter
+ * (their own, or the default filter of USER '%'). Legacy mode (no filters) logs by audit_log_policy.
+ */
+function mysqlAuditFilters(facts: Facts, loaded: string): FindingDraft {
+  const obj = { kind: 'setting' as const, name: 'audit_log' };
+  const s = facts.settings;
+  const filters = (facts.extra.mysql as { auditFilters?: AuditFilter[] } | undefined)?.auditFilters;
+  const evidence = { audit: loaded, audit_log_policy: s.audit_log_policy ?? null };
+  if (!filters) {
+    const u = facts.unreadable.find((x) => x.what === 'audit_log_filters');
+    return {
+      status: 'not-evaluated',
+      message: `${loaded} is loaded, but its filters could not be read${u ? `: ${u.reason}` : ''} — whether the service account's statements are logged is unknown`,
+      object: obj,
+      evidence: { ...evidence, needs: u?.needs ?? 'SELECT on mysql.audit_log_user and mysql.audit_log_filter' },
+    };
+  }
+  if (!filters.length) {
+    const policy = (s.audit_log_policy ?? '').toUpperCase();
+    if (policy === 'ALL' || policy === 'QUERIES') {
+      return {
+        status: 'pass',
+        message: `${loaded} is loaded in legacy mode with audit_log_policy=${policy}`,
+        object: obj,
+        evidence,
+      };
+    }
+    return {
+      status: 'fail',
+      severity: 'high',
+      message: `${loaded} is loaded but no audit filter is defined or assigned: rule-based auditing logs nothing`,
+      object: obj,
+      evidence,
+      remediation: `SELECT audit_log_filter_set_filter('log_all', '{"filter": {"log": true}}'); SELECT audit_log_filter_set_user('%', 'log_all');`,
+    };
+  }
+  const { user, host } = splitName(facts.serviceAccount);
+  const own =
+    filters.find((f) => f.user === user && f.host === host) ??
+    filters.find((f) => f.user === user && host === undefined);
+  const chosen = own ?? filters.find((f) => f.user === '%');
+  if (!chosen) {
+    return {
+      status: 'fail',
+      severity: 'high',
+      message: `no audit filter applies to the service account ${facts.serviceAccount} (no own filter and no default filter for '%'): its writes to the JobStore are not logged`,
+      object: obj,
+      evidence: { ...evidence, filters: filters.length },
+    };
+  }
+  const logs = filterLogs(chosen.definition);
+  return {
+    status: logs ? 'pass' : 'fail',
+    ...(logs ? {} : { severity: 'high' as const }),
+    message: logs
+      ? `${loaded}: the service account is audited by filter ${chosen.filter}${own ? '' : " (the default filter of '%')"}`
+      : `${loaded}: filter ${chosen.filter} applied to the service account ${chosen.definition ? 'logs nothing' : 'does not exist'}`,
+    object: obj,
+    evidence: { ...evidence, filter: chosen.filter },
+  };
+}
+
 export const a01: Check = {
   meta: {
     id: 'QA-A01',
@@ -75,16 +158,7 @@ export const a01: Check = {
     const mysqlAudit = ['audit_log', 'audit_log_filter', 'component_audit_log_filter', 'server_audit2'].filter((n) =>
       ext.has(n),
     );
-    if (mysqlAudit.length) {
-      return [
-        {
-          status: 'pass',
-          message: `audit plugin/component loaded: ${mysqlAudit.join(', ')} (its filters on the Quartz database are not evaluated: check that they log writes by the service account)`,
-          object: obj,
-          evidence: { audit: mysqlAudit.join(','), audit_log_policy: facts.settings.audit_log_policy ?? null },
-        },
-      ];
-    }
+    if (mysqlAudit.length) return [mysqlAuditFilters(facts, mysqlAudit.join(', '))];
     if (!facts.extensions.length) {
       return [{ status: 'not-evaluated', message: 'the list of loaded plugins could not be read', object: obj }];
     }
