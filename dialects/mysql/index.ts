@@ -487,17 +487,17 @@ export class MysqlAdapter implements Adapter {
           await this.query('triggers', [this.database, facts.tables.map((t) => t.name.toUpperCase())]),
         );
       });
-      const canSee = facts.tables.filter(
+      const hidden = facts.tables.filter(
         (t) =>
           !facts.effective.some(
             (e) => e.principal === connectedAs && e.table === t.logical && e.privilege === 'TRIGGER',
           ),
       );
-      if (canSee.length > 0) {
+      if (hidden.length > 0) {
         facts.unreadable.push({
           // 'tamper' is what QA-T01 reads; when some triggers are visible, they are reported and this stays a note.
           what: facts.tamper.length ? 'triggers.partial' : 'tamper',
-          reason: `information_schema.TRIGGERS hides triggers on tables where ${connectedAs} lacks TRIGGER: ${canSee
+          reason: `information_schema.TRIGGERS hides triggers on tables where ${connectedAs} lacks TRIGGER: ${hidden
             .map((t) => t.name)
             .join(', ')}`,
           needs: `TRIGGER on ${this.database}.* (or on each Quartz table)`,
