@@ -230,3 +230,17 @@ describe('secret checks on real decoder output', () => {
     expect(JSON.stringify(res)).not.toContain(aws);
   });
 });
+
+describe('hostile key paths', () => {
+  it('escapes control and bidi characters and shortens long keys in messages and evidence', () => {
+    const key = `pass\u001b[31mword\u202e${'x'.repeat(500)}`;
+    const res = run(blob(decoded({ entries: [{ path: ['a\nb', key, 'password'], value: 'Xk9#mQ2!vLp4zz' }] })));
+    const d = res['QA-S01']?.[0];
+    expect(d).toBeDefined();
+    const text = `${d?.message} ${d?.evidence?.keyPath}`;
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
+    expect(text).not.toMatch(/[\u0000-\u001f\u202e]/);
+    expect(String(d?.evidence?.keyPath).length).toBeLessThanOrEqual(300);
+    expect(d?.evidence?.keyPath).toContain('\\u001b');
+  });
+});

@@ -289,8 +289,8 @@ describe('public prefixes', () => {
     expect(h?.publicPrefix).toBe('SK');
   });
   it.each([
-    ['xoxb-123456789012-123456789012-abcdefghijklmnopqrstuvwx', 'xox'],
-    ['SG.abcdefghijklmnopqrstuv.abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQ', 'SG.'],
+    [`xoxb-${'1'.repeat(12)}-${'2'.repeat(12)}-${'ab'.repeat(12)}`, 'xox'],
+    [`SG.${'a'.repeat(22)}.${'b'.repeat(43)}`, 'SG.'],
   ])('%s → %s', (v, p) => {
     expect(detectSecrets({ path: ['v'], value: v })[0]?.publicPrefix).toBe(p);
   });

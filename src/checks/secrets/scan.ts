@@ -65,8 +65,23 @@ export function rowKeyOf(blob: ScannedBlob): string {
 export const REMEDIATION =
   'Move the secret to a secret store (environment variable, vault, Key Vault, Secrets Manager), keep only its name in the JobDataMap and resolve it when the job runs; rotate it: it has been stored in plaintext in the database, its replicas and its backups.';
 
+/** A key path for messages and evidence: control and bidi characters escaped, long elements and
+ *  long paths shortened (keys come from the blob and may be hostile). */
+export function displayPath(path: string[]): string {
+  const parts = path.map((p) => {
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
+    const clean = p.replace(
+      /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
+      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
+    );
+    return clean.length > 80 ? `${clean.slice(0, 77)}…` : clean;
+  });
+  const joined = parts.join(' › ');
+  return joined.length > 300 ? `${joined.slice(0, 297)}…` : joined;
+}
+
 function where(blob: ScannedBlob, b: BlobHit): string {
-  const p = b.hit.path.join(' › ');
+  const p = displayPath(b.hit.path);
   if (b.source === 'column') return `column ${p}`;
   if (b.source === 'entry')
     return blob.row.column.toUpperCase() === 'JOB_DATA'
@@ -97,7 +112,7 @@ export function draftsFor(blob: ScannedBlob, check: SecretCheckId): FindingDraft
     if (group.length > 1) notes.push(`${group.length} values`);
     const evidence: Record<string, string | number | boolean | null> = {
       detector: h.detector,
-      keyPath: h.path.join(' › '),
+      keyPath: displayPath(h.path),
       length: h.length,
       fingerprint: h.fingerprint,
     };
