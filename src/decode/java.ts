@@ -142,6 +142,9 @@ class Stop extends Error {
 
 const NULL: JNull = { kind: 'null' };
 
+/** ASCII-only input (checked by the caller): windows-1252 and Latin-1 agree below 0x80. */
+const latin1 = new TextDecoder('latin1');
+
 /** Decode Java "modified UTF-8" leniently (invalid sequences become U+FFFD). */
 export function decodeModifiedUtf8(b: Uint8Array, start: number, end: number): string {
   let ascii = true;
@@ -152,7 +155,14 @@ export function decodeModifiedUtf8(b: Uint8Array, start: number, end: number): s
       break;
     }
   }
-  if (ascii) return Buffer.from(b.buffer, b.byteOffset + start, end - start).toString('latin1');
+  if (ascii) {
+    if (end - start <= 48) {
+      let out = '';
+      for (let i = start; i < end; i++) out += String.fromCharCode(b[i] as number);
+      return out;
+    }
+    return latin1.decode(b.subarray(start, end));
+  }
   const units: number[] = [];
   let out = '';
   let i = start;
