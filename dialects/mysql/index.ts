@@ -10,6 +10,7 @@ import { UserError } from '../../src/errors.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { BlobRow, BlobTable, Facts, Grant, Membership, Principal, QuartzTable } from '../../src/model.js';
 import { loadQuery } from '../../src/queries.js';
+import { readQuartzSchemaColumns, readSchedulerFacts } from '../../src/scheduler-facts.js';
 import { registerSecret } from '../../src/secrets/redact.js';
 import { accountName, principalMatches, splitAccount, tokenize } from './grants.js';
 import {
@@ -503,6 +504,20 @@ export class MysqlAdapter implements Adapter {
           needs: `TRIGGER on ${this.database}.* (or on each Quartz table)`,
         });
       }
+    }
+
+    if (o.families.has('blobs')) {
+      // Scheduler state (QA-H…) and schema columns (QA-U01) are table contents: shared reader, queries/mysql/scheduler-*.sql.
+      const run = (sql: string, params: unknown[]) => this.run(sql, params);
+      const quote = (t: QuartzTable) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+      await guarded('scheduler', async () => {
+        facts.scheduler = await readSchedulerFacts(run, facts.tables, { dialect: 'mysql', quote });
+      });
+      await guarded('schema-columns', async () => {
+        const c = await readQuartzSchemaColumns(run, facts.tables, 'mysql');
+        facts.quartzSchemaColumns = c.columns;
+        facts.unreadable.push(...c.unreadable);
+      });
     }
 
     if (o.families.has('encryption')) {

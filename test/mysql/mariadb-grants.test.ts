@@ -234,8 +234,11 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
     expect(byCheck(r.findings, 'QA-G04').map((f) => f.status)).toEqual(['not-evaluated']);
   });
 
-  it('streams blob rows with the byte bound and the real size', async () => {
+  it('streams blob rows with the byte bound and the real size; reads scheduler state and schema columns', async () => {
     const r = await scan(url(clean), { maxBlobSize: 16 }, true);
+    expect(r.facts.unreadable.filter((u) => /scheduler|schema-columns/.test(u.what))).toEqual([]);
+    expect(r.facts.scheduler?.triggerStates).toBeDefined();
+    expect(r.facts.quartzSchemaColumns).toHaveLength(80); // every column of the official MySQL schema
     const job = r.blobs.find((b) => b.table === 'JOB_DETAILS');
     expect(job?.key).toEqual({ sched: 'S1', group: 'backup', name: 'nightly' });
     expect(job?.size).toBe(300);
