@@ -274,7 +274,9 @@ export function inspectBytes(
     );
   if (entries.length > 2000) lines.push(`  … ${entries.length - 2000} more`);
   const shown = findings.filter((f) => f.status !== 'pass' && f.status !== 'not-applicable');
-  lines.push('', `findings (${shown.length}; ${findings.length - shown.length} checks passed):`);
+  const ran = allChecks.filter((c) => c.inspectBlob).length;
+  lines.push('', `findings (${shown.length}; ${ran} per-blob checks run):`);
+  if (shown.length === 0) lines.push('  none');
   for (const f of shown) {
     lines.push(`  ${f.status.toUpperCase()} ${f.severity.toUpperCase()} ${f.check} ${safe(f.title, 200)}`);
     lines.push(`    ${safe(f.message, 2000)}`);

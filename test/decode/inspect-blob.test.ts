@@ -86,7 +86,7 @@ describe('inspect-blob output', () => {
     expect(r.text).toContain('n = 5  (java.lang.Integer)');
     expect(r.text).not.toContain('Tr0ub4dor&3xyz');
     expect(r.text).not.toContain('\u001b');
-    expect(r.text).toMatch(/findings \(\d+; \d+ checks passed\):/);
+    expect(r.text).toMatch(/findings \(\d+; \d+ per-blob checks run\):/);
   });
 
   it('json: the same content, redacted, parseable', () => {
@@ -114,6 +114,7 @@ describe('inspect-blob command (commander end to end)', () => {
     expect(code).toBe(0);
     expect(text).toContain('blob: clean.ser');
     expect(text).toContain('greeting = "hello"');
+    expect(text).toMatch(/findings \(0; \d+ per-blob checks run\):\n {2}none\n$/);
   });
 
   it('hex on stdin, exit 1 for a gadget (critical finding)', async () => {
