@@ -122,7 +122,10 @@ describe('inspect-blob command (commander end to end)', () => {
     const { code, text } = await run(['-', '--hex'], `\\x${hex}\n`);
     expect(text).toContain('blob: (stdin)');
     expect(text).toContain('org.apache.commons.collections4.functors.InvokerTransformer');
-    if (text.includes('QA-B02')) expect(code).toBe(1);
+    // Exit code 1 exactly when a failing finding at/above high is printed.
+    expect(text).toMatch(/FAIL CRITICAL QA-B02/);
+    expect(code).toBe(/FAIL (CRITICAL|HIGH) /.test(text) ? 1 : 0);
+    expect(code).toBe(1);
   });
 
   it('base64 file, --format json, --max-depth', async () => {
