@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { detectSecrets } from '../src/secrets/detect.js';
 import { clearRegisteredSecrets, redact, registerSecret } from '../src/secrets/redact.js';
-import { type CorpusItem, Gen, loadCorpus } from '../test/secrets/corpus/load.js';
+import { type CorpusItem, Gen, loadCorpus, loadHeldout } from '../test/secrets/corpus/load.js';
 import { type DetectorScore, ourDetectors, scoreItems } from '../test/secrets/corpus/score.js';
 
 const asJson = process.argv.includes('--json');
@@ -219,6 +219,7 @@ function redactBench(): { secrets: number; textKB: number; MBs: number; patternO
   };
 }
 
+const heldout = scoreItems(loadHeldout());
 const sl = await runSecretlint();
 const il = itemLevel();
 const rb = redactBench();
@@ -237,6 +238,7 @@ if (asJson) {
         },
         secretlint: typeof sl === 'string' ? sl : { ...sl, perDetector: Object.fromEntries(sl.perDetector) },
         redact: rb,
+        heldout: heldout.overall,
       },
       null,
       2,
@@ -274,6 +276,9 @@ if (asJson) {
   console.log('');
   console.log(
     `redact(): ${rb.MBs.toFixed(1)} MB/s with ${rb.secrets} registered secrets on a ${rb.textKB} KiB report; ${rb.patternOnlyMBs.toFixed(1)} MB/s pattern scrubbing only (no registered secrets, corpus text)`,
+  );
+  console.log(
+    `held-out set (${heldout.overall.positives} positives, written after tuning; first measurement before any fix: recall 100%, precision 96.8% = 30/31): recall ${pct(heldout.overall.recall)}, precision ${pct(heldout.overall.precision)}`,
   );
   if (ours.misses.length) console.log(`misses: ${ours.misses.join(', ')}`);
   if (ours.falseAlarms.length)

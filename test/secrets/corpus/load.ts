@@ -162,3 +162,8 @@ function load(file: string): CorpusItem[] {
 export function loadCorpus(): { positives: CorpusItem[]; negatives: CorpusItem[] } {
   return { positives: load('positives.json'), negatives: load('negatives.json') };
 }
+
+/** Items written after the detectors were tuned on the main corpus (a check against over-fitting). */
+export function loadHeldout(): CorpusItem[] {
+  return load('heldout.json');
+}
