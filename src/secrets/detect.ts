@@ -188,7 +188,7 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
           path,
           weak: isWeak(trimmed) || undefined,
         },
-        value,
+        trimmed,
         0,
       ),
     );
