@@ -39,7 +39,7 @@ function unescapeProp(s: string, at: number): string {
     if (n === undefined) break;
     if (n === 'u') {
       const hex = s.slice(i + 1, i + 5);
-      if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new BadEscape(at + i);
+      if (!/^[0-9a-fA-F]{4}$/.test(hex)) throw new BadEscape(at + i - 1);
       out += String.fromCharCode(Number.parseInt(hex, 16));
       i += 4;
     } else if (n === 't') out += '\t';
@@ -63,7 +63,20 @@ export function parseProperties(bytes: Uint8Array, limits: Limits): FormatResult
   res.tree = { label: 'properties', type: 'java.util.Properties', offset: 0, children };
   try {
     const text = decodeText(bytes);
-    const lines = text.split(/\r\n|\r|\n/);
+    // Natural lines with their start offsets (character offsets; bytes for ISO-8859-1 text).
+    const lines: string[] = [];
+    const starts: number[] = [];
+    const sep = /\r\n|\r|\n/g;
+    let from = 0;
+    for (let m = sep.exec(text); m; m = sep.exec(text)) {
+      lines.push(text.slice(from, m.index));
+      starts.push(from);
+      from = m.index + m[0].length;
+    }
+    if (from < text.length) {
+      lines.push(text.slice(from));
+      starts.push(from);
+    }
     let offset = 0;
     let i = 0;
     let count = 0;
@@ -73,9 +86,10 @@ export function parseProperties(bytes: Uint8Array, limits: Limits): FormatResult
         res.malformed = { offset, reason: 'time budget exceeded' };
         break;
       }
-      const lineStart = offset;
+      const lineStart = starts[i] as number;
+      offset = lineStart;
       let line = (lines[i] as string).replace(/^[ \t\f]+/, '');
-      offset += (lines[i] as string).length + 1;
+      const lead = (lines[i] as string).length - line.length;
       i++;
       if (line === '') continue;
       if (line.startsWith('#') || line.startsWith('!')) {
@@ -85,7 +99,6 @@ export function parseProperties(bytes: Uint8Array, limits: Limits): FormatResult
       }
       while (endsWithOddBackslashes(line) && i < lines.length) {
         line = line.slice(0, -1) + (lines[i] as string).replace(/^[ \t\f]+/, '');
-        offset += (lines[i] as string).length + 1;
         i++;
       }
       if (endsWithOddBackslashes(line)) line = line.slice(0, -1);
@@ -102,8 +115,8 @@ export function parseProperties(bytes: Uint8Array, limits: Limits): FormatResult
       while (v < line.length && /[ \t\f]/.test(line[v] as string)) v++;
       if (v < line.length && (line[v] === '=' || line[v] === ':')) v++;
       while (v < line.length && /[ \t\f]/.test(line[v] as string)) v++;
-      const key = unescapeProp(rawKey, lineStart);
-      let value = unescapeProp(line.slice(v), lineStart + v);
+      const key = unescapeProp(rawKey, lineStart + lead);
+      let value = unescapeProp(line.slice(v), lineStart + lead + v);
       if (value.length > limits.maxStringLength) value = value.slice(0, limits.maxStringLength);
       if (res.entries.length >= MAX_ENTRIES) {
         res.limited = `entries>${MAX_ENTRIES}`;
@@ -111,7 +124,7 @@ export function parseProperties(bytes: Uint8Array, limits: Limits): FormatResult
       }
       res.entries.push({ path: [key], value, valueType: 'java.lang.String' });
       res.strings.push({ path: [key], value });
-      children.push({ label: key, type: 'string', value, offset: lineStart });
+      children.push({ label: key, type: 'string', value, offset: lineStart + lead });
     }
     res.quartzObject = 'JobDataMap';
   } catch (e) {

@@ -51,3 +51,13 @@ describe('properties text (Java useProperties=true)', () => {
     expect(decodeBlob(latin1('just some words')).format).toBe('unknown');
   });
 });
+
+describe('properties offsets', () => {
+  it('tree offsets point at each key, across CRLF and continuations', () => {
+    const text = '#c\r\n  a=1\r\nb=x\\\r\n  y\r\nc=2';
+    const r = parseProperties(latin1(text), limits());
+    const offs = Object.fromEntries((r.tree?.children ?? []).map((c) => [c.label, c.offset]));
+    expect(offs).toEqual({ a: text.indexOf('a='), b: text.indexOf('b='), c: text.indexOf('c=') });
+    expect(parseProperties(latin1('#\r\nz=\\u00zz'), limits()).malformed?.offset).toBe(5);
+  });
+});
