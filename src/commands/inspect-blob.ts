@@ -60,7 +60,13 @@ export function safe(s: string, max = 400): string {
 export function parseInput(raw: Buffer, opts: { hex?: boolean; base64?: boolean }): Uint8Array {
   if (opts.hex && opts.base64) throw new UserError('usage', '--hex and --base64 are exclusive');
   if (opts.hex) {
-    let t = raw.toString('utf8').replace(/\s+/g, '');
+    // Tolerate a pasted psql result: drop the column header above the ---- rule, the rule,
+    // "(N rows)" footers and the '+' that marks a wrapped value.
+    let lines = raw.toString('utf8').split(/\r?\n/);
+    const rule = lines.findIndex((l) => /^\s*-{3,}\s*$/.test(l));
+    if (rule >= 0) lines = [...lines.slice(0, Math.max(0, rule - 1)), ...lines.slice(rule + 1)];
+    lines = lines.filter((l) => !/^\s*\(\d+ rows?\)\s*$/.test(l)).map((l) => l.replace(/\s*\+\s*$/, ''));
+    let t = lines.join('').replace(/\s+/g, '');
     if (/^(\\x|0x)/i.test(t)) t = t.slice(2);
     if (!/^[0-9a-fA-F]*$/.test(t)) {
       const i = t.search(/[^0-9a-fA-F]/);

@@ -43,6 +43,11 @@ describe('inspect-blob input parsing', () => {
     const h = Buffer.from(bytes).toString('hex');
     expect(parseInput(Buffer.from(`\\x${h.slice(0, 20)}\n ${h.slice(20)}\n`), { hex: true })).toEqual(bytes);
     expect(parseInput(Buffer.from(`0x${h.toUpperCase()}`), { hex: true })).toEqual(bytes);
+    // A whole psql result pasted, header, rule, wrapped value and footer included
+    const psql = ` encode\n--------\n ${h.slice(0, 40)}+\n ${h.slice(40)}\n(1 row)\n`;
+    expect(parseInput(Buffer.from(psql), { hex: true })).toEqual(bytes);
+    // …but a hex-looking word is data, not a header
+    expect(parseInput(Buffer.from('cafe\nbabe'), { hex: true })).toEqual(Uint8Array.from([0xca, 0xfe, 0xba, 0xbe]));
   });
   it('base64 and base64url', () => {
     expect(
