@@ -97,11 +97,22 @@ export function parseProperties(bytes: Uint8Array, limits: Limits): FormatResult
         if (comment !== '') res.strings.push({ path: ['#comment'], value: comment });
         continue;
       }
-      while (endsWithOddBackslashes(line) && i < lines.length) {
-        line = line.slice(0, -1) + (lines[i] as string).replace(/^[ \t\f]+/, '');
-        i++;
+      // Continuations: parts joined once (repeated concatenation + slice would be quadratic on hostile input).
+      if (endsWithOddBackslashes(line)) {
+        const parts: string[] = [];
+        let part = line;
+        while (endsWithOddBackslashes(part)) {
+          parts.push(part.slice(0, -1));
+          if (i >= lines.length) {
+            part = '';
+            break;
+          }
+          part = (lines[i] as string).replace(/^[ \t\f]+/, '');
+          i++;
+        }
+        parts.push(part);
+        line = parts.join('');
       }
-      if (endsWithOddBackslashes(line)) line = line.slice(0, -1);
       // Key ends at the first unescaped '=', ':' or whitespace.
       let k = 0;
       while (k < line.length) {

@@ -61,3 +61,15 @@ describe('properties offsets', () => {
     expect(parseProperties(latin1('#\r\nz=\\u00zz'), limits()).malformed?.offset).toBe(5);
   });
 });
+
+describe('properties: hostile continuations', () => {
+  it('500,000 continued lines stay linear', () => {
+    const text = `k=${'a\\\n'.repeat(500_000)}end\n`;
+    const r = parseProperties(latin1(text), limits());
+    expect(r.malformed).toBeUndefined();
+    expect(r.entries[0]?.value).toBe(`${'a'.repeat(500_000)}end`);
+  });
+  it('a last line ending in a backslash', () => {
+    expect(parseProperties(latin1('k=v\\'), limits()).entries[0]?.value).toBe('v');
+  });
+});
