@@ -4,9 +4,15 @@ import { finalize, fingerprintOf } from '../src/engine.js';
 import { emptyFacts } from '../src/facts.js';
 import type { Check, Finding } from '../src/model.js';
 import { formatReport } from '../src/report/index.js';
-import { REPORT_SCHEMA_VERSION, buildReport } from '../src/report/report.js';
+import { buildReport, REPORT_SCHEMA_VERSION } from '../src/report/report.js';
 import { escapeControl } from '../src/report/terminal.js';
 import { registerSecret } from '../src/secrets/redact.js';
+
+/** A C0 control other than newline/tab, or DEL: must never reach a terminal or an XML file raw. */
+function isRawControl(ch: string): boolean {
+  const c = ch.codePointAt(0) as number;
+  return (c < 0x20 && c !== 0x0a && c !== 0x09) || c === 0x7f;
+}
 
 const check: Check = {
   meta: { id: 'QA-X99', title: 'Test check', family: 'grants', severity: 'high', mitigation: 'm', remediation: 'r' },
@@ -27,14 +33,44 @@ describe('report', () => {
     const fs = [finding('fail', 'medium', 'm1'), finding('pass', 'high', 'ok'), finding('not-evaluated', 'high', 'ne')];
     const high = buildReport(facts, fs, 'high', '2026-01-01T00:00:00.000Z', 5);
     expect(high.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
-    expect(Object.keys(high)).toEqual(['schemaVersion', 'tool', 'target', 'startedAt', 'durationMs', 'summary', 'findings', 'inventory', 'unreadable']);
+    expect(Object.keys(high)).toEqual([
+      'schemaVersion',
+      'tool',
+      'target',
+      'startedAt',
+      'durationMs',
+      'summary',
+      'findings',
+      'inventory',
+      'unreadable',
+    ]);
     expect(high.tool.name).toBe('qrtz-audit');
-    expect(high.target).toEqual({ dialect: 'postgres', database: 'jobs', schema: 'public', tablePrefix: 'QRTZ_', user: 'auditor', host: 'db', server: 'PostgreSQL 15.2', serviceAccount: 'app' });
+    expect(high.target).toEqual({
+      dialect: 'postgres',
+      database: 'jobs',
+      schema: 'public',
+      tablePrefix: 'QRTZ_',
+      user: 'auditor',
+      host: 'db',
+      server: 'PostgreSQL 15.2',
+      serviceAccount: 'app',
+    });
     expect(high.summary.exitCode).toBe(0);
     expect(high.summary.byStatus).toMatchObject({ fail: 1, pass: 1, 'not-evaluated': 1 });
     expect(buildReport(facts, fs, 'medium', '', 0).summary.exitCode).toBe(1);
     const json = JSON.parse(formatReport(high, 'json', { color: false })) as typeof high;
-    expect(Object.keys(json.findings[0] as object)).toEqual(['check', 'severity', 'status', 'title', 'message', 'object', 'remediation', 'mitigation', 'family', 'fingerprint']);
+    expect(Object.keys(json.findings[0] as object)).toEqual([
+      'check',
+      'severity',
+      'status',
+      'title',
+      'message',
+      'object',
+      'remediation',
+      'mitigation',
+      'family',
+      'fingerprint',
+    ]);
   });
 
   it('fingerprints depend on check, object and discriminator only', () => {
@@ -45,8 +81,12 @@ describe('report', () => {
 
   it('escapes control characters from database content in the table', () => {
     const evil = 'job\u001b]0;pwned\u0007\u001b[2J\r\u202ename';
-    const text = formatReport(buildReport(facts, [finding('fail', 'high', `bad ${evil}`, evil)], 'high', '', 0), 'table', { color: false });
-    expect(text).not.toMatch(/[\u0000-\u0008\u000b-\u001f\u007f\u202e]/);
+    const text = formatReport(
+      buildReport(facts, [finding('fail', 'high', `bad ${evil}`, evil)], 'high', '', 0),
+      'table',
+      { color: false },
+    );
+    expect([...text].filter((ch) => isRawControl(ch) || ch === '\u202e')).toEqual([]);
     expect(text).toContain('job\\x1b]0;pwned\\x07\\x1b[2J\\x0d\\u{202e}name');
     expect(escapeControl('a\nb', true)).toBe('a\nb');
   });
@@ -60,10 +100,57 @@ describe('report', () => {
   it('redacts registered secrets in every format', () => {
     registerSecret('hunter2-very-secret');
     const r = buildReport(facts, [finding('fail', 'high', 'value hunter2-very-secret leaked')], 'high', '', 0);
-    for (const f of ['json', 'table'] as const) {
+    for (const f of ['json', 'table', 'sarif', 'junit', 'html'] as const) {
       const out = formatReport(r, f, { color: false });
       expect(out).not.toContain('hunter2-very-secret');
       expect(out).toContain('[REDACTED]');
     }
+  });
+});
+
+describe('sarif, junit, html', () => {
+  const evil = 'x<y>&"\'\u0001\u001b[31m';
+  const fs = [
+    finding('fail', 'critical', `boom ${evil}`, 'public.qrtz_locks'),
+    finding('pass', 'high', 'fine'),
+    finding('not-evaluated', 'medium', 'cannot see', 'db'),
+  ];
+  const r = buildReport(facts, fs, 'high', '2026-01-01T00:00:00.000Z', 1234);
+
+  it('SARIF 2.1.0: one rule per check, a result per finding with kind, level, logical location and fingerprint', () => {
+    const s = JSON.parse(formatReport(r, 'sarif', { color: false }));
+    expect(s.version).toBe('2.1.0');
+    const run = s.runs[0];
+    expect(run.tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(['QA-X99']);
+    expect(run.results.map((x: { kind: string; level: string }) => [x.kind, x.level])).toEqual([
+      ['fail', 'error'],
+      ['pass', 'none'],
+      ['open', 'none'],
+    ]);
+    expect(run.results[0].locations[0].logicalLocations[0].name).toBe('public.qrtz_locks');
+    expect(run.results[0].partialFingerprints['qrtzAudit/v1']).toBe(fs[0]?.fingerprint);
+    expect(run.results[0].properties['security-severity']).toBe('9.5');
+  });
+
+  it('JUnit: failures and skips counted, text escaped, no raw control characters', () => {
+    const x = formatReport(r, 'junit', { color: false });
+    expect(x).toMatch(
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="qrtz-audit" tests="3" failures="1" skipped="1" time="1.234">/,
+    );
+    expect(x).toContain(
+      '<failure message="[critical] Test check" type="critical">boom x&lt;y&gt;&amp;&quot;&apos;\\x01\\x1b[31m',
+    );
+    expect(x).toContain('<skipped message="not-evaluated: cannot see"/>');
+    expect([...x].filter((ch) => isRawControl(ch))).toEqual([]);
+    expect((x.match(/<testcase /g) ?? []).length).toBe((x.match(/<\/testcase>/g) ?? []).length);
+  });
+
+  it('HTML: self-contained, escaped, no script', () => {
+    const html = formatReport(r, 'html', { color: false });
+    expect(html.startsWith('<!doctype html>')).toBe(true);
+    expect(html).toContain("default-src 'none'");
+    expect(html).not.toMatch(/<script/i);
+    expect(html).toContain('boom x&lt;y&gt;&amp;');
+    expect(html).not.toContain('x<y>');
   });
 });

@@ -21,8 +21,14 @@ export function qualified(t: QuartzTable): string {
   return `${pgIdent(t.schema)}.${pgIdent(t.name)}`;
 }
 
+/** Display name of a principal: PUBLIC, `account 'u'@'h'` (MySQL family) or `role r` (PostgreSQL). */
+export function principalLabel(name: string): string {
+  if (name === 'PUBLIC') return 'PUBLIC';
+  return name.includes("'@'") ? `account ${name}` : `role ${name}`;
+}
+
 export function principalObject(name: string): FindingObject {
-  return { kind: 'principal', name: name === 'PUBLIC' ? 'PUBLIC' : `role ${name}`, principal: name };
+  return { kind: 'principal', name: principalLabel(name), principal: name };
 }
 
 export function databaseObject(facts: Facts): FindingObject {

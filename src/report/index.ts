@@ -1,10 +1,13 @@
 /** One formatter per output format, all fed the same report. */
+import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
+import { formatJunit } from './junit.js';
 import type { Report } from './report.js';
+import { formatSarif } from './sarif.js';
 import { formatTable } from './table.js';
 
-export type OutputFormat = 'table' | 'json';
-export const FORMATS: OutputFormat[] = ['table', 'json'];
+export type OutputFormat = 'table' | 'json' | 'sarif' | 'junit' | 'html';
+export const FORMATS: OutputFormat[] = ['table', 'json', 'sarif', 'junit', 'html'];
 
 export function formatReport(
   report: Report,
@@ -14,6 +17,12 @@ export function formatReport(
   switch (format) {
     case 'json':
       return formatJson(report);
+    case 'sarif':
+      return formatSarif(report);
+    case 'junit':
+      return formatJunit(report);
+    case 'html':
+      return formatHtml(report);
     case 'table':
       return formatTable(report, opts);
   }

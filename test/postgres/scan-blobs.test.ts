@@ -174,12 +174,15 @@ describe.skipIf(!server)('PostgreSQL blobs and secrets', () => {
       await runCli(['--debug', ...base(), '--format', 'table', '--verbose']),
       await runCli(['--debug', ...base(), '--format', 'json', '--output', join(out, 'r.json')]),
       await runCli(['--debug', ...base(), '--format', 'table', '--output', join(out, 'r.txt')]),
+      await runCli(['--debug', ...base(), '--format', 'sarif', '--output', join(out, 'r.sarif')]),
+      await runCli(['--debug', ...base(), '--format', 'junit', '--output', join(out, 'r.xml')]),
+      await runCli(['--debug', ...base(), '--format', 'html', '--output', join(out, 'r.html')]),
     ];
     const text =
       runs.map((r) => r.stdout + r.stderr).join('\n') +
       readFileSync(join(out, 'r.json'), 'utf8') +
       readFileSync(join(out, 'r.txt'), 'utf8');
-    expect(runs.map((r) => r.code)).toEqual([1, 1, 1, 1]);
+    expect(runs.map((r) => r.code)).toEqual([1, 1, 1, 1, 1, 1, 1]);
     expect(text).toContain('QA-S01');
     for (const [name, secret] of Object.entries(SECRETS)) {
       expect(text.includes(secret), `${name} leaked`).toBe(false);

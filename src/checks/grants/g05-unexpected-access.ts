@@ -4,7 +4,7 @@
  * privileges. Superuser-only access is administrators' implicit access and is listed as info.
  */
 import type { Check, Facts, FindingDraft } from '../../model.js';
-import { expectedPrincipals, listSome, MITIGATION, notEvaluated, pgIdent } from '../util.js';
+import { expectedPrincipals, listSome, MITIGATION, notEvaluated, pgIdent, principalObject } from '../util.js';
 
 const WRITE = new Set(['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']);
 
@@ -75,11 +75,7 @@ export const g05: Check = {
         continue;
       }
       const who = principal === 'PUBLIC' ? 'PUBLIC' : principal;
-      const obj = {
-        kind: 'principal' as const,
-        name: principal === 'PUBLIC' ? 'PUBLIC' : `role ${principal}`,
-        principal,
-      };
+      const obj = principalObject(principal);
       const target =
         facts.dialect === 'postgres' ? (principal === 'PUBLIC' ? 'PUBLIC' : pgIdent(principal)) : principal;
       if (a.write.size) {

@@ -1,0 +1,91 @@
+/**
+ * SARIF 2.1.0 output, for code-scanning dashboards. A database audit has no source files, so results
+ * carry logical locations (the table, principal or row) and a partial fingerprint for baselines.
+ */
+import type { Finding, Severity, Status } from '../model.js';
+import { redact } from '../secrets/redact.js';
+import type { Report } from './report.js';
+
+const LEVEL: Record<Severity, 'error' | 'warning' | 'note'> = {
+  critical: 'error',
+  high: 'error',
+  medium: 'warning',
+  low: 'note',
+  info: 'note',
+};
+/** GitHub reads properties.security-severity (0–10) to rank security results. */
+const SECURITY_SEVERITY: Record<Severity, string> = {
+  critical: '9.5',
+  high: '8.0',
+  medium: '5.5',
+  low: '3.0',
+  info: '0.0',
+};
+const KIND: Record<Status, string> = {
+  fail: 'fail',
+  pass: 'pass',
+  'not-evaluated': 'open',
+  manual: 'review',
+  'not-applicable': 'notApplicable',
+  info: 'informational',
+};
+
+export function formatSarif(report: Report): string {
+  const rules = new Map<string, Finding>();
+  for (const f of report.findings) if (!rules.has(f.check)) rules.set(f.check, f);
+  const ruleIds = [...rules.keys()].sort();
+  const sarif = {
+    $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
+    version: '2.1.0',
+    runs: [
+      {
+        tool: {
+          driver: {
+            name: report.tool.name,
+            version: report.tool.version,
+            rules: ruleIds.map((id) => {
+              const f = rules.get(id) as Finding;
+              return {
+                id,
+                name: id.replace(/-/g, ''),
+                shortDescription: { text: f.title },
+                help: { text: f.remediation },
+                defaultConfiguration: { level: LEVEL[f.severity] },
+                properties: { family: f.family, mitigation: f.mitigation, tags: ['security', f.family] },
+              };
+            }),
+          },
+        },
+        invocations: [{ executionSuccessful: true, startTimeUtc: report.startedAt || undefined }],
+        properties: { target: report.target, summary: report.summary },
+        results: report.findings.map((f) => ({
+          ruleId: f.check,
+          ruleIndex: ruleIds.indexOf(f.check),
+          kind: KIND[f.status],
+          level: f.status === 'fail' ? LEVEL[f.severity] : 'none',
+          message: { text: f.message },
+          locations: [
+            {
+              logicalLocations: [
+                {
+                  name: f.object.name,
+                  fullyQualifiedName: `${report.target.dialect}://${report.target.database}/${f.object.name}`,
+                  kind: f.object.kind,
+                },
+              ],
+            },
+          ],
+          partialFingerprints: { 'qrtzAudit/v1': f.fingerprint },
+          properties: {
+            severity: f.severity,
+            status: f.status,
+            'security-severity': SECURITY_SEVERITY[f.severity],
+            remediation: f.remediation,
+            ...(f.evidence ? { evidence: f.evidence } : {}),
+          },
+        })),
+      },
+    ],
+  };
+  return `${redact(JSON.stringify(sarif, null, 2))}\n`;
+}
