@@ -171,6 +171,7 @@ const B64URL_RE = /^[A-Za-z0-9_-]+={0,2}$/;
 const HEX_RE = /^(?:0x|\\x)?([0-9a-fA-F]+)$/;
 
 function decodeText(s: string): { bytes: Uint8Array; how: 'base64' | 'hex' } | undefined {
+  if (s.length < 16) return undefined;
   const t = s.trim();
   if (t.length < 16) return undefined;
   const hex = HEX_RE.exec(t);
@@ -199,9 +200,11 @@ const XAML_MARKERS: [RegExp, string | undefined][] = [
 ];
 
 /** Marker pseudo-types and the real type names XAML / CLIXML text names. */
-function markerTypes(s: string): TypeRef[] {
+const NO_TYPES: readonly TypeRef[] = Object.freeze([]);
+
+function markerTypes(s: string): readonly TypeRef[] {
+  if (s.length < 12 || !s.includes('<')) return NO_TYPES;
   const out: TypeRef[] = [];
-  if (s.length < 12 || !s.includes('<')) return out;
   let xaml = false;
   for (const [re, name] of XAML_MARKERS) {
     if (re.test(s)) {
@@ -281,8 +284,9 @@ function searchNested(layer: Layer, ctx: Ctx, level: number): void {
   const entryPath = new Map<string, string[]>();
   for (const e of layer.entries)
     if (typeof e.value === 'string' && e.value.length >= 16) entryPath.set(e.value, e.path);
+  let n = 0;
   for (const s of strings) {
-    if (Date.now() > ctx.limits.deadline) {
+    if ((++n & 63) === 0 && Date.now() > ctx.limits.deadline) {
       layer.limited ??= 'time';
       return;
     }

@@ -114,18 +114,23 @@ export function parseProperties(bytes: Uint8Array, limits: Limits): FormatResult
         line = parts.join('');
       }
       // Key ends at the first unescaped '=', ':' or whitespace.
+      const n = line.length;
       let k = 0;
-      while (k < line.length) {
-        const c = line[k];
-        if (c === '\\') k += 2;
-        else if (c === '=' || c === ':' || c === ' ' || c === '\t' || c === '\f') break;
+      while (k < n) {
+        const c = line.charCodeAt(k);
+        if (c === 0x5c) k += 2;
+        else if (c === 0x3d || c === 0x3a || c === 0x20 || c === 0x09 || c === 0x0c) break;
         else k++;
       }
-      const rawKey = line.slice(0, Math.min(k, line.length));
+      const rawKey = line.slice(0, Math.min(k, n));
       let v = k;
-      while (v < line.length && /[ \t\f]/.test(line[v] as string)) v++;
-      if (v < line.length && (line[v] === '=' || line[v] === ':')) v++;
-      while (v < line.length && /[ \t\f]/.test(line[v] as string)) v++;
+      const blank = (i: number) => {
+        const c = line.charCodeAt(i);
+        return c === 0x20 || c === 0x09 || c === 0x0c;
+      };
+      while (v < n && blank(v)) v++;
+      if (v < n && (line.charCodeAt(v) === 0x3d || line.charCodeAt(v) === 0x3a)) v++;
+      while (v < n && blank(v)) v++;
       const key = unescapeProp(rawKey, lineStart + lead);
       let value = unescapeProp(line.slice(v), lineStart + lead + v);
       if (value.length > limits.maxStringLength) value = value.slice(0, limits.maxStringLength);
