@@ -1,9 +1,9 @@
 #!/usr/bin/env node
 /** Command-line wiring only: commands live in src/commands/. */
 import { Command, CommanderError } from 'commander';
+import { registerDemo } from './commands/demo.js';
 import { registerInspectBlob } from './commands/inspect-blob.js';
 import { type Io, processIo } from './commands/io.js';
-import { registerDemo } from './commands/demo.js';
 import { registerScan } from './commands/scan.js';
 import { EXIT_USAGE, UserError } from './errors.js';
 import { toolVersion } from './report/report.js';

@@ -241,6 +241,6 @@ describe('hostile key paths', () => {
     // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
     expect(text).not.toMatch(/[\u0000-\u001f\u202e]/);
     expect(String(d?.evidence?.keyPath).length).toBeLessThanOrEqual(300);
-    expect(d?.evidence?.keyPath).toContain('\\u001b');
+    expect(d?.evidence?.keyPath).toContain('\\x1b');
   });
 });

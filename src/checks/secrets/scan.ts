@@ -8,6 +8,7 @@
  * Every hit's raw value is registered with registerSecret() so no output path can print it.
  */
 import type { FindingDraft, ScannedBlob } from '../../model.js';
+import { escapeControl } from '../../report/terminal.js';
 import { detectSecrets, type SecretCheckId, type SecretHit, type SecretInput } from '../../secrets/detect.js';
 import { registerSecret } from '../../secrets/redact.js';
 
@@ -69,11 +70,7 @@ export const REMEDIATION =
  *  long paths shortened (keys come from the blob and may be hostile). */
 export function displayPath(path: string[]): string {
   const parts = path.map((p) => {
-    // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
-    const clean = p.replace(
-      /[\u0000-\u001f\u007f-\u009f\u200e\u200f\u202a-\u202e\u2066-\u2069]/g,
-      (c) => `\\u${c.charCodeAt(0).toString(16).padStart(4, '0')}`,
-    );
+    const clean = escapeControl(p);
     return clean.length > 80 ? `${clean.slice(0, 77)}…` : clean;
   });
   const joined = parts.join(' › ');
