@@ -19,6 +19,15 @@ describe('README', () => {
       expect(row, `${c.meta.id} missing from the README table (run npx tsx scripts/checks-doc.ts)`).toBeDefined();
     }
   });
+  it('every option the README documents exists', () => {
+    const cmd = addScanOptions(new Command('scan'));
+    const known = new Set([...cmd.options.map((o) => o.long), '--password-stdin', '--debug']);
+    const section = readme.slice(readme.indexOf('### `scan` options'), readme.indexOf('### Exit codes'));
+    const documented = [...section.matchAll(/^\| `(--[a-z-]+)|\/ `(--[a-z-]+)/gm)].map((m) => m[1] ?? m[2]);
+    expect(documented.length).toBeGreaterThan(15);
+    for (const flag of documented) expect(known, `${flag} documented but not implemented`).toContain(flag);
+  });
+
   it('documents every scan option', () => {
     const cmd = addScanOptions(new Command('scan'));
     for (const o of cmd.options) {

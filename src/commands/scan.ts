@@ -75,6 +75,24 @@ export function addScanOptions(cmd: Command): Command {
       [],
     )
     .option(
+      '--allow-job-namespace <prefix>',
+      'job class namespace that is expected (repeatable): QA-J04 then fails on the others',
+      collect,
+      [],
+    )
+    .option('--misfire-threshold <minutes>', 'QA-H02: a next fire time this far in the past is a misfire', '60')
+    .option('--long-running <minutes>', 'QA-H04: a fired trigger executing longer than this', '240')
+    .option(
+      '--checkin-stale <minutes>',
+      'QA-H03: a cluster node silent this long (when its check-in interval is unknown)',
+      '10',
+    )
+    .option(
+      '--fingerprint-key-env <VAR>',
+      'stable secret fingerprints keyed by this environment variable (for baselines)',
+    )
+    .option('--sqlcipher-key-env <VAR>', 'SQLite: environment variable holding the SQLCipher key, where supported')
+    .option(
       '--attest <claim>',
       'evidence for what SQL cannot show, e.g. at-rest="LUKS on /var/lib/postgresql" (repeatable)',
       collect,
