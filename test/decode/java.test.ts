@@ -407,6 +407,14 @@ describe('Java serialization parser: hostile input', () => {
     expect(names(half)).toEqual(expect.arrayContaining(['org.quartz.JobDataMap', 'org.quartz.utils.DirtyFlagMap']));
   });
 
+  it('a stream cut exactly between two top-level objects is a valid shorter stream', () => {
+    const first = serializeJava(priorityQueueGadget());
+    const both = serializeJava(priorityQueueGadget(), proxyGadget());
+    expect(Buffer.from(both.subarray(0, first.length)).equals(Buffer.from(first))).toBe(true);
+    expect(parseJava(both.subarray(0, first.length), limits()).malformed).toBeUndefined();
+    expect(parseJava(both.subarray(0, first.length + 1), limits()).malformed).toBeDefined();
+  });
+
   it('bad magic / version / empty stream', () => {
     expect(parseJava(u8([0xac, 0xed, 0, 6]), limits()).malformed?.reason).toMatch(/version/);
     expect(parseJava(u8([0xac, 0xed, 0, 5]), limits()).malformed?.reason).toMatch(/no content/);
