@@ -133,7 +133,13 @@ export function inspectFindings(blob: ScannedBlob): Finding[] {
 }
 
 /** Entry value as printed: secrets masked as [REDACTED len=N]. Registers what it masks. */
-function maskedEntries(d: DecodeResult): { path: string[]; value: unknown; valueType?: string; secret: boolean }[] {
+/** Entry values judged secret (the tree masks exact matches too, even those too short to register). */
+type SecretValues = Set<string>;
+
+function maskedEntries(
+  d: DecodeResult,
+  secretValues: SecretValues,
+): { path: string[]; value: unknown; valueType?: string; secret: boolean }[] {
   const flagged = new Set<string>();
   for (const e of d.entries) {
     if (typeof e.value !== 'string' || e.value === '') continue;
@@ -150,6 +156,7 @@ function maskedEntries(d: DecodeResult): { path: string[]; value: unknown; value
     }
     if (secret) {
       registerSecret(e.value);
+      secretValues.add(e.value);
       flagged.add(JSON.stringify(e.path));
     }
   }
@@ -178,16 +185,30 @@ function hex(n: number): string {
   return `0x${n.toString(16)}`;
 }
 
-function renderTree(node: TreeNode, lines: string[], indent: string, budget: { n: number }): void {
+const masked = (v: string) => `[REDACTED len=${v.length}]`;
+
+function renderTree(
+  node: TreeNode,
+  lines: string[],
+  indent: string,
+  budget: { n: number },
+  secrets: SecretValues,
+): void {
   if (budget.n <= 0) return;
   budget.n--;
   let line = `${indent}${safe(node.label, 200)}`;
   if (node.type) line += `: ${safe(node.type, 300)}`;
   if (node.value !== undefined)
-    line += ` = ${typeof node.value === 'string' ? `"${safe(node.value)}"` : safe(String(node.value))}`;
+    line += ` = ${
+      typeof node.value === 'string'
+        ? secrets.has(node.value)
+          ? masked(node.value)
+          : `"${safe(node.value)}"`
+        : safe(String(node.value))
+    }`;
   if (node.offset !== undefined) line += `  @${hex(node.offset)}`;
   lines.push(line);
-  for (const c of node.children ?? []) renderTree(c, lines, `${indent}  `, budget);
+  for (const c of node.children ?? []) renderTree(c, lines, `${indent}  `, budget, secrets);
   if (budget.n === 0) {
     lines.push(`${indent}… (tree output truncated)`);
     budget.n = -1;
@@ -226,7 +247,8 @@ export function inspectBytes(
     },
     decoded,
   };
-  const entries = maskedEntries(decoded);
+  const secretValues: SecretValues = new Set();
+  const entries = maskedEntries(decoded, secretValues);
   const findings = inspectFindings(blob);
   const high = SEVERITIES.indexOf('high' as Severity);
   const exitCode = findings.some((f) => f.status === 'fail' && SEVERITIES.indexOf(f.severity) <= high) ? 1 : 0;
@@ -244,7 +266,11 @@ export function inspectBytes(
       tree: decoded.tree ?? null,
       findings,
     };
-    const json = JSON.stringify(doc, (_k, v) => (typeof v === 'string' ? redact(v) : v), 2);
+    const json = JSON.stringify(
+      doc,
+      (k, v) => (typeof v === 'string' ? (k === 'value' && secretValues.has(v) ? masked(v) : redact(v)) : v),
+      2,
+    );
     // JSON.stringify escapes C0; escape C1 and bidi too (same data, terminal-safe).
     const text = json.replace(
       /[\u007f-\u009f\u200b-\u200f\u202a-\u202e\u2066-\u2069\ufeff]/g,
@@ -271,7 +297,7 @@ export function inspectBytes(
     );
   if (decoded.tree) {
     lines.push('', 'tree:');
-    renderTree(decoded.tree, lines, '  ', { n: 5000 });
+    renderTree(decoded.tree, lines, '  ', { n: 5000 }, secretValues);
   }
   lines.push('', `entries (${entries.length}):`);
   for (const e of entries.slice(0, 2000))

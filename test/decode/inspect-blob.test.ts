@@ -94,6 +94,15 @@ describe('inspect-blob output', () => {
     expect(r.text).toMatch(/findings \(\d+; \d+ per-blob checks run\):/);
   });
 
+  it('a secret too short to register is still masked in the tree, by exact value', () => {
+    const r = inspectBytes(writeJobDataMap({ password: 'q7', other: 'fine' }), 'short.ser');
+    expect(r.text).toContain('password = [REDACTED len=2]');
+    expect(r.text).toMatch(/@writeObject\[\d\]: java\.lang\.String = \[REDACTED len=2\]/);
+    expect(r.text).not.toMatch(/"q7"/);
+    const j = inspectBytes(writeJobDataMap({ password: 'q7' }), 'short.ser', { format: 'json' });
+    expect(j.text).not.toContain('"q7"');
+  });
+
   it('json: the same content, redacted, parseable', () => {
     const r = inspectBytes(writeJobDataMap({ api_token: 'ghp_abcdefghijklmnopqrstuvwxyz0123456789', k: 'v' }), 'j', {
       format: 'json',
