@@ -87,7 +87,7 @@ describe('report', () => {
       { color: false },
     );
     expect([...text].filter((ch) => isRawControl(ch) || ch === '\u202e')).toEqual([]);
-    expect(text).toContain('job\\x1b]0;pwned\\x07\\x1b[2J\\x0d\\u{202e}name');
+    expect(text).toContain('job\\x1b]0;pwned\\x07\\x1b[2J\\r\\u202ename');
     expect(escapeControl('a\nb', true)).toBe('a\nb');
   });
 

@@ -17,6 +17,7 @@ import { UserError } from '../errors.js';
 import { emptyFacts } from '../facts.js';
 import type { CheckOptions, DecodeResult, Finding, FindingDraft, ScannedBlob, Severity, TreeNode } from '../model.js';
 import { SEVERITIES } from '../model.js';
+import { escapeControl } from '../report/terminal.js';
 import { detectSecrets } from '../secrets/detect.js';
 import { classifyKey } from '../secrets/keyname.js';
 import { redact, registerSecret } from '../secrets/redact.js';
@@ -29,26 +30,7 @@ export interface InspectOptions {
   maxDepth?: string | number;
 }
 
-/** Escape control (C0, DEL, C1) and bidi/zero-width formatting characters for terminal safety. */
-export function escapeControl(s: string): string {
-  let out = '';
-  for (const ch of s) {
-    const c = ch.codePointAt(0) as number;
-    if (c === 0x0a) out += '\\n';
-    else if (c === 0x0d) out += '\\r';
-    else if (c === 0x09) out += '\\t';
-    else if (c < 0x20 || (c >= 0x7f && c <= 0x9f)) out += `\\x${c.toString(16).padStart(2, '0')}`;
-    else if (
-      (c >= 0x200b && c <= 0x200f) ||
-      (c >= 0x202a && c <= 0x202e) ||
-      (c >= 0x2066 && c <= 0x2069) ||
-      c === 0xfeff
-    )
-      out += `\\u${c.toString(16).padStart(4, '0')}`;
-    else out += ch;
-  }
-  return out;
-}
+export { escapeControl };
 
 /** Text safe to print: redacted, then escaped, then bounded. */
 export function safe(s: string, max = 400): string {
