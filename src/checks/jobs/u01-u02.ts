@@ -219,6 +219,17 @@ export const u01: Check = {
       if (!facts.blobInventory && !facts.quartzSchemaColumns) {
         return [{ status: 'not-evaluated', message: 'neither blobs nor schema columns were read', object }];
       }
+      const blobsUnread = facts.blobInventory?.unreadable;
+      if (blobsUnread) {
+        return [
+          {
+            status: 'not-evaluated',
+            message: `no Quartz version could be inferred: blob rows could not be read (${blobsUnread.reason})`,
+            object,
+            evidence: { needs: blobsUnread.needs ?? null },
+          },
+        ];
+      }
       return [
         {
           status: 'info',
