@@ -21,7 +21,7 @@ import type {
   TamperObject,
 } from '../src/model.js';
 import { loadQuery } from '../src/queries.js';
-import { readQuartzSchemaColumns, readSchedulerFacts } from '../src/scheduler-facts.js';
+import { addContentFacts } from '../src/scheduler-facts.js';
 import { registerSecret } from '../src/secrets/redact.js';
 
 type Row = Record<string, unknown>;
@@ -429,14 +429,7 @@ export class PostgresAdapter implements Adapter {
         return (await this.client.query(sql, params)).rows as Row[];
       };
       const quote = (t: QuartzTable) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
-      await guarded('scheduler', async () => {
-        facts.scheduler = await readSchedulerFacts(run, facts.tables, { dialect: 'postgres', quote });
-      });
-      await guarded('schema-columns', async () => {
-        const c = await readQuartzSchemaColumns(run, facts.tables, 'postgres');
-        facts.quartzSchemaColumns = c.columns;
-        facts.unreadable.push(...c.unreadable);
-      });
+      await addContentFacts(facts, run, { dialect: 'postgres', quote }, guarded);
     }
     if (facts.extensions.includes('pg_tde')) {
       facts.tableEncryption = this.tables.map((t) => ({

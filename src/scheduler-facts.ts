@@ -6,6 +6,7 @@
  */
 import type {
   BoundedRows,
+  Facts,
   QuartzInstant,
   QuartzTable,
   QuartzTableName,
@@ -233,4 +234,25 @@ export async function readQuartzSchemaColumns(
     }
   }
   return { columns: columns.sort(), unreadable };
+}
+
+/**
+ * Reads scheduler state (QA-H…) and the Quartz schema columns (QA-U01) into facts. Both are table
+ * contents, so adapters call this when the blobs family runs; `guarded` records a failed read as
+ * unreadable instead of failing the scan.
+ */
+export async function addContentFacts(
+  facts: Facts,
+  run: RunQuery,
+  opts: SchedulerReadOptions,
+  guarded: (what: string, fn: () => Promise<void>) => Promise<unknown>,
+): Promise<void> {
+  await guarded('scheduler', async () => {
+    facts.scheduler = await readSchedulerFacts(run, facts.tables, opts);
+  });
+  await guarded('schema-columns', async () => {
+    const c = await readQuartzSchemaColumns(run, facts.tables, opts.dialect);
+    facts.quartzSchemaColumns = c.columns;
+    facts.unreadable.push(...c.unreadable);
+  });
 }

@@ -10,7 +10,7 @@ import { UserError } from '../../src/errors.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { BlobRow, BlobTable, Facts, Grant, Membership, Principal, QuartzTable } from '../../src/model.js';
 import { loadQuery } from '../../src/queries.js';
-import { readQuartzSchemaColumns, readSchedulerFacts } from '../../src/scheduler-facts.js';
+import { addContentFacts } from '../../src/scheduler-facts.js';
 import { registerSecret } from '../../src/secrets/redact.js';
 import { accountName, principalMatches, splitAccount, tokenize } from './grants.js';
 import {
@@ -510,14 +510,7 @@ export class MysqlAdapter implements Adapter {
       // Scheduler state (QA-H…) and schema columns (QA-U01) are table contents: shared reader, queries/mysql/scheduler-*.sql.
       const run = (sql: string, params: unknown[]) => this.run(sql, params);
       const quote = (t: QuartzTable) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
-      await guarded('scheduler', async () => {
-        facts.scheduler = await readSchedulerFacts(run, facts.tables, { dialect: 'mysql', quote });
-      });
-      await guarded('schema-columns', async () => {
-        const c = await readQuartzSchemaColumns(run, facts.tables, 'mysql');
-        facts.quartzSchemaColumns = c.columns;
-        facts.unreadable.push(...c.unreadable);
-      });
+      await addContentFacts(facts, run, { dialect: 'mysql', quote }, guarded);
     }
 
     if (o.families.has('encryption')) {

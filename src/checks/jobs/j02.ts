@@ -1,7 +1,7 @@
 /** QA-J02: command-like JobDataMap values with shell metacharacters, download-and-run or encoded PowerShell. */
 import type { Check, FindingDraft, ScannedBlob } from '../../model.js';
 import { NATIVE_JOBS } from './j01.js';
-import { jobClassBase, keyWords, rowObject, safeText, stringValues } from './util.js';
+import { jobClassBase, keyWords, stringValues, valueFinding } from './util.js';
 
 /** Key word parts that mark a value as a command line. */
 const COMMAND_WORDS = new Set([
@@ -96,18 +96,7 @@ export const j02: Check = {
       if (!relevant) continue;
       const signals = commandSignals(v.value);
       if (!signals.length) continue;
-      out.push({
-        status: 'fail',
-        message: `JobDataMap key ${safeText(v.key, 80)}: ${signals.map((s) => s.detail).join('; ')}: ${safeText(v.value)}`,
-        object: rowObject(blob),
-        evidence: {
-          key: safeText(v.path.join('.'), 120),
-          value: safeText(v.value),
-          signals: signals.map((s) => s.kind).join(','),
-          jobClass: blob.row.jobClassName ? safeText(blob.row.jobClassName) : null,
-        },
-        discriminator: v.path.join('.'),
-      });
+      out.push(valueFinding(blob, v, signals));
     }
     return out;
   },

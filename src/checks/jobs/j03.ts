@@ -1,6 +1,6 @@
 /** QA-J03: path-like JobDataMap values with traversal, system locations, UNC shares or file: URLs. */
 import type { Check, FindingDraft, ScannedBlob } from '../../model.js';
-import { keyWords, rowObject, safeText, stringValues } from './util.js';
+import { keyWords, stringValues, valueFinding } from './util.js';
 
 /** Key word parts that mark a value as a file-system path (FileScanJob FILE_NAME, DirectoryScanJob DIRECTORY_NAME(S),
  *  NativeJob workingDirectory, and custom keys like outputPath, exportDir, logFolder). */
@@ -75,18 +75,7 @@ export const j03: Check = {
       if (!pathKey && !/^\s*(file:|\\\\)/i.test(v.value)) continue;
       const signals = pathSignals(v.value, pathKey);
       if (!signals.length) continue;
-      out.push({
-        status: 'fail',
-        message: `JobDataMap key ${safeText(v.key, 80)}: ${signals.map((s) => s.detail).join('; ')}: ${safeText(v.value)}`,
-        object: rowObject(blob),
-        evidence: {
-          key: safeText(v.path.join('.'), 120),
-          value: safeText(v.value),
-          signals: signals.map((s) => s.kind).join(','),
-          jobClass: blob.row.jobClassName ? safeText(blob.row.jobClassName) : null,
-        },
-        discriminator: v.path.join('.'),
-      });
+      out.push(valueFinding(blob, v, signals));
     }
     return out;
   },

@@ -52,6 +52,26 @@ export function stringValues(blob: ScannedBlob): StringValue[] {
   return out;
 }
 
+/** The fail draft for one JobDataMap value that shows signals (J02 commands, J03 paths). */
+export function valueFinding(
+  blob: ScannedBlob,
+  v: StringValue,
+  signals: { kind: string; detail: string }[],
+): FindingDraft {
+  return {
+    status: 'fail',
+    message: `JobDataMap key ${safeText(v.key, 80)}: ${signals.map((s) => s.detail).join('; ')}: ${safeText(v.value)}`,
+    object: rowObject(blob),
+    evidence: {
+      key: safeText(v.path.join('.'), 120),
+      value: safeText(v.value),
+      signals: signals.map((s) => s.kind).join(','),
+      jobClass: blob.row.jobClassName ? safeText(blob.row.jobClassName) : null,
+    },
+    discriminator: v.path.join('.'),
+  };
+}
+
 /** Case-insensitive lookup of one entry's string value by key name. */
 export function entryValue(blob: ScannedBlob, key: string): string | undefined {
   const k = key.toLowerCase();
