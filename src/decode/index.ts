@@ -175,12 +175,39 @@ function decodeText(s: string): { bytes: Uint8Array; how: 'base64' | 'hex' } | u
   const t = s.trim();
   if (t.length < 16) return undefined;
   const hex = HEX_RE.exec(t);
-  if (hex?.[1] && hex[1].length % 2 === 0) return { bytes: new Uint8Array(Buffer.from(hex[1], 'hex')), how: 'hex' };
+  if (hex?.[1] && hex[1].length % 2 === 0) {
+    if (!plausibleFirstByte(Number.parseInt(hex[1].slice(0, 2), 16))) return undefined;
+    return { bytes: new Uint8Array(Buffer.from(hex[1], 'hex')), how: 'hex' };
+  }
   if (B64_RE.test(t) || B64URL_RE.test(t)) {
-    const b = Buffer.from(t, B64URL_RE.test(t) && /[-_]/.test(t) ? 'base64url' : 'base64');
+    const enc = B64URL_RE.test(t) && /[-_]/.test(t) ? 'base64url' : 'base64';
+    // Most base64-looking strings are ordinary words and ids: decode 4 characters first and stop
+    // unless the first byte could start a payload nestedKind() accepts.
+    const head = Buffer.from(t.slice(0, 4), enc);
+    if (head.length && !plausibleFirstByte(head[0] as number)) return undefined;
+    const b = Buffer.from(t, enc);
     return { bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength), how: 'base64' };
   }
   return undefined;
+}
+
+/** First bytes a nested payload can start with: NRBF 00, Java AC, gzip 1F, class file CA, PE 'M',
+ *  JSON '{' '[' (after optional whitespace or a UTF-8 BOM). Anything else cannot pass nestedKind(). */
+function plausibleFirstByte(b: number): boolean {
+  return (
+    b === 0x00 ||
+    b === 0xac ||
+    b === 0x1f ||
+    b === 0xca ||
+    b === 0x4d ||
+    b === 0x7b ||
+    b === 0x5b ||
+    b === 0x20 ||
+    b === 0x09 ||
+    b === 0x0a ||
+    b === 0x0d ||
+    b === 0xef
+  );
 }
 
 /** Payload sniff for nested candidates: strong magics, or JSON text. */

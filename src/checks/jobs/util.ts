@@ -22,12 +22,21 @@ export function rowObject(blob: ScannedBlob): FindingObject {
 
 /** Lower-case word parts of a key: `workingDirectory` → working, directory; `FILE_NAME` → file, name. */
 export function keyWords(key: string): string[] {
+  const cached = keyWordCache.get(key);
+  if (cached) return cached;
   const out: string[] = [];
   for (const chunk of key.split(/[^A-Za-z0-9]+/)) {
     for (const w of chunk.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []) out.push(w.toLowerCase());
   }
+  // JobDataMap keys repeat across rows: a small cache saves re-splitting them for every check and row.
+  if (key.length <= 256) {
+    if (keyWordCache.size >= 10_000) keyWordCache.clear();
+    keyWordCache.set(key, out);
+  }
   return out;
 }
+
+const keyWordCache = new Map<string, string[]>();
 
 export interface StringValue {
   /** The map key (last non-index path element). */
@@ -38,6 +47,17 @@ export interface StringValue {
 
 /** Every string value of the JobDataMap (entries first, then other strings found in the blob), deduplicated. */
 export function stringValues(blob: ScannedBlob): StringValue[] {
+  // Several job checks read the same blob: compute its values once.
+  const cached = stringValueCache.get(blob);
+  if (cached) return cached;
+  const out = collectStringValues(blob);
+  stringValueCache.set(blob, out);
+  return out;
+}
+
+const stringValueCache = new WeakMap<ScannedBlob, StringValue[]>();
+
+function collectStringValues(blob: ScannedBlob): StringValue[] {
   const seen = new Set<string>();
   const out: StringValue[] = [];
   const add = (path: string[], value: string) => {
