@@ -56,6 +56,14 @@ const BLOB_SOURCES: { table: BlobTable; column: string; group: string | null; na
   { table: 'TRIGGERS', column: 'job_data', group: 'trigger_group', name: 'trigger_name', extra: ['description'] },
   { table: 'BLOB_TRIGGERS', column: 'blob_data', group: 'trigger_group', name: 'trigger_name', extra: [] },
   { table: 'CALENDARS', column: 'calendar', group: null, name: 'calendar_name', extra: [] },
+  // No blob here: its free-text properties are read for the secret detectors.
+  {
+    table: 'SIMPROP_TRIGGERS',
+    column: '',
+    group: 'trigger_group',
+    name: 'trigger_name',
+    extra: ['str_prop_1', 'str_prop_2', 'str_prop_3'],
+  },
 ];
 
 export function quoteIdent(name: string): string {
@@ -448,7 +456,7 @@ export class PostgresAdapter implements Adapter {
       if (!t) continue;
       const sql = loadQuery('postgres', 'blobs', {
         TABLE: `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`,
-        COLUMN: quoteIdent(src.column),
+        COLUMN: src.column ? quoteIdent(src.column) : 'NULL::bytea',
         GROUP: src.group ? `${quoteIdent(src.group)}::text` : 'NULL::text',
         NAME: quoteIdent(src.name),
         EXTRA: src.extra.length
@@ -472,6 +480,12 @@ export class PostgresAdapter implements Adapter {
           };
           if ('job_class_name' in raw) row.jobClassName = String(raw.job_class_name);
           if ('description' in raw) row.description = (raw.description as string | null) ?? null;
+          if (src.table === 'SIMPROP_TRIGGERS') {
+            row.column = 'STR_PROP';
+            row.textColumns = Object.fromEntries(
+              src.extra.map((c) => [c.toUpperCase(), (raw[c] as string | null) ?? null]),
+            );
+          }
           yield row;
         }
       } catch (err) {

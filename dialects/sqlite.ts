@@ -41,6 +41,14 @@ const BLOB_SOURCES: { table: BlobTable; column: string; group: string | null; na
   { table: 'TRIGGERS', column: 'JOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME', extra: ['DESCRIPTION'] },
   { table: 'BLOB_TRIGGERS', column: 'BLOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME', extra: [] },
   { table: 'CALENDARS', column: 'CALENDAR', group: null, name: 'CALENDAR_NAME', extra: [] },
+  // No blob: the free-text properties, for the secret detectors.
+  {
+    table: 'SIMPROP_TRIGGERS',
+    column: '',
+    group: 'TRIGGER_GROUP',
+    name: 'TRIGGER_NAME',
+    extra: ['STR_PROP_1', 'STR_PROP_2', 'STR_PROP_3'],
+  },
 ];
 
 export function quoteSqliteIdent(name: string): string {
@@ -383,7 +391,7 @@ class SqliteAdapter implements Adapter {
       if (!t) continue;
       const sql = loadQuery('sqlite', 'blobs', {
         TABLE: quoteSqliteIdent(t.name),
-        COLUMN: quoteSqliteIdent(src.column),
+        COLUMN: src.column ? quoteSqliteIdent(src.column) : 'NULL',
         GROUP: src.group ? `CAST(${quoteSqliteIdent(src.group)} AS TEXT)` : 'NULL',
         NAME: quoteSqliteIdent(src.name),
         EXTRA: src.extra.length
@@ -412,6 +420,12 @@ class SqliteAdapter implements Adapter {
         };
         if ('job_class_name' in raw) row.jobClassName = String(raw.job_class_name);
         if ('description' in raw) row.description = (raw.description as string | null) ?? null;
+        if (src.table === 'SIMPROP_TRIGGERS') {
+          row.column = 'STR_PROP';
+          row.textColumns = Object.fromEntries(
+            src.extra.map((c) => [c, (raw[c.toLowerCase()] as string | null | undefined) ?? null]),
+          );
+        }
         yield row;
       }
     }

@@ -178,7 +178,8 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
         const { bytes, ...rest } = row;
         const decoded = decodeBlob(bytes);
         const scanned: ScannedBlob = { row: rest, decoded };
-        addToInventory(inventory, scanned);
+        // Rows without a blob column (SIMPROP_TRIGGERS' text properties) are not blob inventory.
+        if (row.table !== 'SIMPROP_TRIGGERS') addToInventory(inventory, scanned);
         for (const f of inspectBlobWith(scanned, facts, blobChecks, opts.families, opts.checkOptions)) {
           const n = failures.get(f.check) ?? 0;
           failures.set(f.check, n + 1);

@@ -225,7 +225,8 @@ export interface SchedulerFacts {
 // ---------------------------------------------------------------------------------------------
 // Blobs
 
-export type BlobTable = 'JOB_DETAILS' | 'TRIGGERS' | 'BLOB_TRIGGERS' | 'CALENDARS';
+/** Tables whose rows the scan streams. SIMPROP_TRIGGERS has no blob: its rows carry only textColumns. */
+export type BlobTable = 'JOB_DETAILS' | 'TRIGGERS' | 'BLOB_TRIGGERS' | 'CALENDARS' | 'SIMPROP_TRIGGERS';
 
 export interface BlobRow {
   table: BlobTable;
@@ -241,6 +242,8 @@ export interface BlobRow {
   /** JOB_DETAILS: JOB_CLASS_NAME; TRIGGERS: JOB_NAME/JOB_GROUP; plus DESCRIPTION where the table has one. */
   jobClassName?: string;
   description?: string | null;
+  /** Other free-text columns the secret detectors read (SIMPROP_TRIGGERS.STR_PROP_1..3). */
+  textColumns?: Record<string, string | null>;
 }
 
 export type BlobFormat =

@@ -155,7 +155,15 @@ function isTimeout(err: unknown): boolean {
   );
 }
 
-const BLOB_SOURCES: { table: BlobTable; query: string; column: string; group?: string; name: string }[] = [
+const BLOB_SOURCES: {
+  table: BlobTable;
+  query: string;
+  column: string;
+  group?: string;
+  name: string;
+  /** How many times the query takes the byte bound as a parameter (default 1). */
+  bounds?: number;
+}[] = [
   { table: 'JOB_DETAILS', query: 'blob_job_details', column: 'JOB_DATA', group: 'JOB_GROUP', name: 'JOB_NAME' },
   { table: 'TRIGGERS', query: 'blob_triggers', column: 'JOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME' },
   {
@@ -166,6 +174,15 @@ const BLOB_SOURCES: { table: BlobTable; query: string; column: string; group?: s
     name: 'TRIGGER_NAME',
   },
   { table: 'CALENDARS', query: 'blob_calendars', column: 'CALENDAR', name: 'CALENDAR_NAME' },
+  // No blob: the free-text properties, for the secret detectors.
+  {
+    table: 'SIMPROP_TRIGGERS',
+    query: 'blob_simprop_triggers',
+    column: 'STR_PROP',
+    group: 'TRIGGER_GROUP',
+    name: 'TRIGGER_NAME',
+    bounds: 3,
+  },
 ];
 
 export function quoteIdent(name: string): string {
@@ -641,7 +658,9 @@ export class MysqlAdapter implements Adapter {
       const t = this.tables.find((x) => x.logical === src.table);
       if (!t) continue;
       const sql = loadQuery('mysql', src.query, { table: `${quoteIdent(t.schema)}.${quoteIdent(t.name)}` });
-      const stream = conn.query({ sql, values: [this.options.maxBlobSize] }).stream({ highWaterMark: 8 });
+      const stream = conn
+        .query({ sql, values: new Array(src.bounds ?? 1).fill(this.options.maxBlobSize) })
+        .stream({ highWaterMark: 8 });
       try {
         for await (const raw of stream as AsyncIterable<Row>) {
           const bytes = raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer);
@@ -659,6 +678,14 @@ export class MysqlAdapter implements Adapter {
           };
           if ('JOB_CLASS_NAME' in raw) row.jobClassName = str(raw.JOB_CLASS_NAME);
           if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
+          if (src.table === 'SIMPROP_TRIGGERS') {
+            row.textColumns = Object.fromEntries(
+              ['STR_PROP_1', 'STR_PROP_2', 'STR_PROP_3'].map((c) => [
+                c,
+                raw[c] === null || raw[c] === undefined ? null : str(raw[c]),
+              ]),
+            );
+          }
           yield row;
         }
       } catch (err) {

@@ -27,6 +27,7 @@ const SECRETS = {
   propsPassword: `Props-${'Ww3'.repeat(4)}$`,
   descriptionUrl: `Dsc-${'Rr5'.repeat(4)}`,
   triggerPassword: `Trig-${'Kk8'.repeat(4)}%`,
+  simpropUrl: `Smp-${'Jj4'.repeat(4)}`,
 };
 
 describe.skipIf(!server)('PostgreSQL blobs and secrets', () => {
@@ -97,6 +98,12 @@ describe.skipIf(!server)('PostgreSQL blobs and secrets', () => {
       [Buffer.from(nrbfJobDataMap({ password: SECRETS.triggerPassword }))],
     );
     await adminSql(s, DB, "INSERT INTO qrtz_calendars VALUES ('Sched', 'holidays', '\\x00')");
+    await adminSql(
+      s,
+      DB,
+      'INSERT INTO qrtz_simprop_triggers (sched_name, trigger_name, trigger_group, str_prop_1) VALUES ($1, $2, $3, $4)',
+      ['Sched', 't1', 'tg', `jdbc:postgresql://db/app?user=app&password=${SECRETS.simpropUrl}`],
+    );
   });
   afterAll(async () => {
     rmSync(out, { recursive: true, force: true });
@@ -166,6 +173,16 @@ describe.skipIf(!server)('PostgreSQL blobs and secrets', () => {
       ]),
     );
     expect(rep.findings.some((f) => f.check === 'QA-S02' && f.object.rowKey === 'Sched/grp.desc-job')).toBe(true);
+    // SIMPROP_TRIGGERS.STR_PROP_1..3 are read as text columns
+    expect(
+      rep.findings.some(
+        (f) =>
+          f.check === 'QA-S02' &&
+          f.object.rowKey === 'Sched/tg.t1' &&
+          String(f.evidence?.keyPath).includes('STR_PROP_1'),
+      ),
+    ).toBe(true);
+    expect(Object.keys(rep.inventory.blobs?.byColumn ?? {})).not.toContain('qrtz_simprop_triggers.STR_PROP');
   });
 
   it('no raw secret appears in any output format, file or error, even with --debug', async () => {

@@ -97,6 +97,23 @@ describe('SQLite adapter on a Quartz.NET store', () => {
     expect(native?.size).toBeGreaterThan(40);
   });
 
+  it('reads SIMPROP_TRIGGERS string properties as text columns (no blob, not in the inventory)', async () => {
+    const { path } = store({
+      extraSql:
+        "INSERT INTO QRTZ_SIMPROP_TRIGGERS (SCHED_NAME, TRIGGER_NAME, TRIGGER_GROUP, STR_PROP_1, STR_PROP_3) VALUES ('Sched', 'late', 'DEFAULT', 'every 5 minutes', 'x');",
+    });
+    const { rows } = await scanFacts(path);
+    const sp = rows.filter((r) => r.table === 'SIMPROP_TRIGGERS');
+    expect(sp.map((r) => [r.key, r.column, r.bytes, r.textColumns])).toEqual([
+      [
+        { sched: 'Sched', group: 'DEFAULT', name: 'late' },
+        'STR_PROP',
+        null,
+        { STR_PROP_1: 'every 5 minutes', STR_PROP_2: null, STR_PROP_3: 'x' },
+      ],
+    ]);
+  });
+
   it('reads scheduler state in .NET ticks and drives H01–H05', async () => {
     const { path } = store();
     const { facts } = await scanFacts(path);

@@ -54,6 +54,9 @@ export function scanBlob(blob: ScannedBlob): BlobHit[] {
     add({ path: ['DESCRIPTION'], key: '', value: row.description }, 'column');
   if (typeof row.jobClassName === 'string' && row.jobClassName)
     add({ path: ['JOB_CLASS_NAME'], key: '', value: row.jobClassName }, 'column');
+  for (const [col, value] of Object.entries(row.textColumns ?? {})) {
+    if (typeof value === 'string' && value) add({ path: [col], key: '', value }, 'column');
+  }
   memo.set(blob, out);
   return out;
 }
