@@ -5,13 +5,13 @@
 import { readFileSync } from 'node:fs';
 import pg from 'pg';
 import QueryStream from 'pg-query-stream';
+import { BLOB_SOURCES } from '../src/blob-sources.js';
 import type { Adapter, ConnectOptions } from '../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../src/discovery.js';
 import { UserError } from '../src/errors.js';
 import { emptyFacts } from '../src/facts.js';
 import type {
   BlobRow,
-  BlobTable,
   EffectivePrivilege,
   Facts,
   Grant,
@@ -44,27 +44,6 @@ const SETTINGS = [
 
 /** Settings PostgreSQL hides from readers without pg_read_all_settings. */
 const SUPERUSER_ONLY_SETTINGS = new Set(['shared_preload_libraries']);
-
-const BLOB_SOURCES: { table: BlobTable; column: string; group: string | null; name: string; extra: string[] }[] = [
-  {
-    table: 'JOB_DETAILS',
-    column: 'job_data',
-    group: 'job_group',
-    name: 'job_name',
-    extra: ['job_class_name', 'description'],
-  },
-  { table: 'TRIGGERS', column: 'job_data', group: 'trigger_group', name: 'trigger_name', extra: ['description'] },
-  { table: 'BLOB_TRIGGERS', column: 'blob_data', group: 'trigger_group', name: 'trigger_name', extra: [] },
-  { table: 'CALENDARS', column: 'calendar', group: null, name: 'calendar_name', extra: [] },
-  // No blob here: its free-text properties are read for the secret detectors.
-  {
-    table: 'SIMPROP_TRIGGERS',
-    column: '',
-    group: 'trigger_group',
-    name: 'trigger_name',
-    extra: ['str_prop_1', 'str_prop_2', 'str_prop_3'],
-  },
-];
 
 export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
@@ -451,7 +430,15 @@ export class PostgresAdapter implements Adapter {
 
   async *blobRows(): AsyncIterable<BlobRow> {
     if (!this.client) throw new Error('not connected');
-    for (const src of BLOB_SOURCES) {
+    for (const upper of BLOB_SOURCES) {
+      // Quartz.NET's and Java Quartz's PostgreSQL scripts create unquoted, so lower-case, columns.
+      const src = {
+        ...upper,
+        column: upper.column.toLowerCase(),
+        group: upper.group?.toLowerCase() ?? null,
+        name: upper.name.toLowerCase(),
+        extra: upper.extra.map((c) => c.toLowerCase()),
+      };
       const t = this.tables.find((x) => x.logical === src.table);
       if (!t) continue;
       const sql = loadQuery('postgres', 'blobs', {

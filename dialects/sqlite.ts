@@ -8,11 +8,12 @@ import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, t
 import { userInfo } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
+import { BLOB_SOURCES } from '../src/blob-sources.js';
 import type { Adapter, ConnectOptions } from '../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../src/discovery.js';
 import { UserError } from '../src/errors.js';
 import { emptyFacts } from '../src/facts.js';
-import type { BlobRow, BlobTable, Facts, QuartzTable, TamperObject } from '../src/model.js';
+import type { BlobRow, Facts, QuartzTable, TamperObject } from '../src/model.js';
 import { QUARTZ_TABLES } from '../src/model.js';
 import { loadQuery } from '../src/queries.js';
 import { readQuartzSchemaColumns, readSchedulerFacts } from '../src/scheduler-facts.js';
@@ -29,27 +30,6 @@ const STOCK_TRIGGERS: Record<string, string> = {
   DELETE_CRON_TRIGGER: 'CRON_TRIGGERS',
   DELETE_BLOB_TRIGGER: 'BLOB_TRIGGERS',
 };
-
-const BLOB_SOURCES: { table: BlobTable; column: string; group: string | null; name: string; extra: string[] }[] = [
-  {
-    table: 'JOB_DETAILS',
-    column: 'JOB_DATA',
-    group: 'JOB_GROUP',
-    name: 'JOB_NAME',
-    extra: ['JOB_CLASS_NAME', 'DESCRIPTION'],
-  },
-  { table: 'TRIGGERS', column: 'JOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME', extra: ['DESCRIPTION'] },
-  { table: 'BLOB_TRIGGERS', column: 'BLOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME', extra: [] },
-  { table: 'CALENDARS', column: 'CALENDAR', group: null, name: 'CALENDAR_NAME', extra: [] },
-  // No blob: the free-text properties, for the secret detectors.
-  {
-    table: 'SIMPROP_TRIGGERS',
-    column: '',
-    group: 'TRIGGER_GROUP',
-    name: 'TRIGGER_NAME',
-    extra: ['STR_PROP_1', 'STR_PROP_2', 'STR_PROP_3'],
-  },
-];
 
 export function quoteSqliteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
