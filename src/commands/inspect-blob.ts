@@ -13,10 +13,11 @@ import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { allChecks } from '../checks/index.js';
 import { type DecodeOptions, decodeBlob } from '../decode/index.js';
+import { inspectBlobWith, sortFindings } from '../engine.js';
 import { UserError } from '../errors.js';
 import { emptyFacts } from '../facts.js';
-import type { CheckOptions, DecodeResult, Finding, FindingDraft, ScannedBlob, Severity, TreeNode } from '../model.js';
-import { SEVERITIES } from '../model.js';
+import type { CheckOptions, DecodeResult, Finding, ScannedBlob, Severity, TreeNode } from '../model.js';
+import { FAMILIES, SEVERITIES } from '../model.js';
 import { escapeControl } from '../report/terminal.js';
 import { detectSecrets } from '../secrets/detect.js';
 import { classifyKey } from '../secrets/keyname.js';
@@ -68,50 +69,9 @@ export function parseInput(raw: Buffer, opts: { hex?: boolean; base64?: boolean 
 
 const CHECK_OPTIONS: CheckOptions = { allowTypes: [], maxBlobSize: Number.MAX_SAFE_INTEGER };
 
-function finalize(meta: (typeof allChecks)[number]['meta'], d: FindingDraft): Finding {
-  const f: Finding = {
-    check: meta.id,
-    severity: d.severity ?? meta.severity,
-    status: d.status,
-    title: meta.title,
-    message: d.message,
-    object: d.object,
-    remediation: d.remediation ?? meta.remediation,
-    mitigation: meta.mitigation,
-    family: meta.family,
-    fingerprint: '',
-  };
-  if (d.evidence) f.evidence = d.evidence;
-  return f;
-}
-
-/** Runs every per-blob check of the registry on one decoded blob. */
+/** Runs every per-blob check of the registry on one decoded blob (the scan engine's own path). */
 export function inspectFindings(blob: ScannedBlob): Finding[] {
-  const facts = emptyFacts('sqlite');
-  const out: Finding[] = [];
-  for (const check of allChecks) {
-    if (!check.inspectBlob) continue;
-    let drafts: FindingDraft[];
-    try {
-      drafts = check.inspectBlob(blob, facts, CHECK_OPTIONS);
-    } catch (e) {
-      drafts = [
-        {
-          status: 'not-evaluated',
-          message: `check failed internally: ${e instanceof Error ? e.message : String(e)}`,
-          object: { kind: 'file', name: blob.row.key.name },
-        },
-      ];
-    }
-    for (const d of drafts) out.push(finalize(check.meta, d));
-  }
-  const status = ['fail', 'not-evaluated', 'manual', 'info', 'pass', 'not-applicable'];
-  return out.sort(
-    (a, b) =>
-      status.indexOf(a.status) - status.indexOf(b.status) ||
-      SEVERITIES.indexOf(a.severity) - SEVERITIES.indexOf(b.severity) ||
-      a.check.localeCompare(b.check),
-  );
+  return sortFindings(inspectBlobWith(blob, emptyFacts('sqlite'), allChecks, new Set(FAMILIES), CHECK_OPTIONS));
 }
 
 /** Entry value as printed: secrets masked as [REDACTED len=N]. Registers what it masks. */
