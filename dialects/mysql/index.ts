@@ -4,6 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import mysql from 'mysql2';
+import { BLOB_SOURCES as SHARED_SOURCES } from '../../src/blob-sources.js';
 import type { Adapter, ConnectOptions } from '../../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../../src/discovery.js';
 import { UserError } from '../../src/errors.js';
@@ -154,6 +155,9 @@ function isTimeout(err: unknown): boolean {
     e?.code === 'PROTOCOL_CONNECTION_LOST'
   );
 }
+
+/** SIMPROP_TRIGGERS' text columns, from the shared source table (queries/mysql/blob_simprop_triggers.sql reads them). */
+const SIMPROP_TEXT_COLUMNS = SHARED_SOURCES.find((x) => x.table === 'SIMPROP_TRIGGERS')?.extra ?? [];
 
 const BLOB_SOURCES: {
   table: BlobTable;
@@ -680,10 +684,7 @@ export class MysqlAdapter implements Adapter {
           if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
           if (src.table === 'SIMPROP_TRIGGERS') {
             row.textColumns = Object.fromEntries(
-              ['STR_PROP_1', 'STR_PROP_2', 'STR_PROP_3'].map((c) => [
-                c,
-                raw[c] === null || raw[c] === undefined ? null : str(raw[c]),
-              ]),
+              SIMPROP_TEXT_COLUMNS.map((c) => [c, raw[c] === null || raw[c] === undefined ? null : str(raw[c])]),
             );
           }
           yield row;
