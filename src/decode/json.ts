@@ -320,7 +320,16 @@ export function toPlain(n: JNode): unknown {
   switch (n.t) {
     case 'obj': {
       const o: Record<string, unknown> = {};
-      for (const m of n.members) o[m.key] = toPlain(m.value);
+      // defineProperty, not assignment: a "__proto__" key from the blob stays an own property (as JSON.parse
+      // makes it) instead of replacing the object's prototype.
+      for (const m of n.members) {
+        Object.defineProperty(o, m.key, {
+          value: toPlain(m.value),
+          enumerable: true,
+          writable: true,
+          configurable: true,
+        });
+      }
       return o;
     }
     case 'arr':

@@ -22,6 +22,14 @@ describe('JSON parser', () => {
     );
   });
 
+  it('keeps a "__proto__" key as an own property, like JSON.parse (regression found by the property above)', () => {
+    for (const text of ['{"__proto__":{"a":1}}', '{"__proto__":1,"b":2}', '[{"__proto__":[]}]']) {
+      const plain = toPlain(parseJsonText(text, limits()).root as never);
+      expect(plain).toEqual(JSON.parse(text));
+      expect(Object.getPrototypeOf(Array.isArray(plain) ? plain[0] : plain)).toBe(Object.prototype);
+    }
+  });
+
   it('accepts what Json.NET accepts and says it was not strict', () => {
     const text = `// comment
     { 'a': 'single', b: NaN, c: Infinity, d: -Infinity, /* block */ e: new Date(1234), f: undefined, g: [1, 2,], h: 'it\\'s', }`;
