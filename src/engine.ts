@@ -126,14 +126,19 @@ export function rowName(blob: Pick<ScannedBlob, 'row'>): string {
   return `${blob.row.tableName}.${blob.row.column} ${rowKey(blob)}`;
 }
 
+/** A map keyed by names from the database or blobs: no prototype, so a key like "__proto__" is just a key. */
+function dict<T>(): Record<string, T> {
+  return Object.create(null) as Record<string, T>;
+}
+
 export function emptyInventory(): BlobInventory {
-  return { byColumn: {}, rows: 0, bytes: 0, types: {}, typesByFormat: {}, quartzVersions: {} };
+  return { byColumn: dict(), rows: 0, bytes: 0, types: dict(), typesByFormat: dict(), quartzVersions: dict() };
 }
 
 /** Adds one decoded blob to the inventory (rows and bytes per column and format, type counts). */
 export function addToInventory(inv: BlobInventory, blob: ScannedBlob): void {
   const col = `${blob.row.tableName}.${blob.row.column}`;
-  const byFormat = inv.byColumn[col] ?? {};
+  const byFormat = inv.byColumn[col] ?? dict();
   inv.byColumn[col] = byFormat;
   const f = blob.decoded.format;
   const cell = byFormat[f] ?? { rows: 0, bytes: 0 };
@@ -147,16 +152,16 @@ export function addToInventory(inv: BlobInventory, blob: ScannedBlob): void {
     if (seen.has(t.name)) continue;
     seen.add(t.name);
     inv.types[t.name] = (inv.types[t.name] ?? 0) + 1;
-    const byFormat = inv.typesByFormat[f] ?? {};
+    const byFormat = inv.typesByFormat[f] ?? dict();
     inv.typesByFormat[f] = byFormat;
     byFormat[t.name] = (byFormat[t.name] ?? 0) + 1;
   }
   if (blob.row.table === 'JOB_DETAILS' && blob.row.jobClassName) {
-    const classes = inv.jobClasses ?? {};
+    const classes = inv.jobClasses ?? dict();
     inv.jobClasses = classes;
     classes[blob.row.jobClassName] = (classes[blob.row.jobClassName] ?? 0) + 1;
   }
-  const versions = inv.quartzVersions ?? {};
+  const versions = inv.quartzVersions ?? dict();
   inv.quartzVersions = versions;
   for (const v of new Set(blob.decoded.quartzVersions ?? [])) versions[v] = (versions[v] ?? 0) + 1;
 }

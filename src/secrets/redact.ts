@@ -148,7 +148,15 @@ export function redactDeep<T>(value: T): T {
   if (Array.isArray(value)) return value.map((v) => redactDeep(v)) as T;
   if (value && typeof value === 'object' && !(value instanceof Uint8Array)) {
     const out: Record<string, unknown> = {};
-    for (const [k, v] of Object.entries(value)) out[redact(k)] = redactDeep(v);
+    // defineProperty: keys come from the database ("__proto__" included) and must stay plain keys.
+    for (const [k, v] of Object.entries(value)) {
+      Object.defineProperty(out, redact(k), {
+        value: redactDeep(v),
+        enumerable: true,
+        writable: true,
+        configurable: true,
+      });
+    }
     return out as T;
   }
   return value;

@@ -22,6 +22,7 @@ import { addToInventory, emptyInventory } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { Check, EffectivePrivilege, Facts, FindingDraft, Principal, QuartzTableName } from '../../src/model.js';
 import { QUARTZ_TABLES } from '../../src/model.js';
+import { redactDeep } from '../../src/secrets/redact.js';
 
 const opts = { allowTypes: [], maxBlobSize: 1 << 20 };
 const run = (c: Check, f: Facts): FindingDraft[] => c.evaluate?.(f, opts) ?? [];
@@ -376,5 +377,28 @@ describe('blob inventory checks', () => {
     expect(d1[0]?.message).toContain('Quartz.JobDataMap, System.Collections.Hashtable');
     expect(run(b07, f).map((x) => [x.status, x.object.name])).toEqual([['fail', 'qrtz_calendars.JOB_DATA']]);
     expect(statuses(run(b01, base({ blobInventory: emptyInventory() })))).toEqual(['pass']);
+    // type and class names come from hostile blobs: "__proto__" is counted like any other name
+    const inv2 = emptyInventory();
+    addToInventory(inv2, {
+      row: {
+        table: 'JOB_DETAILS',
+        tableName: 't',
+        column: 'JOB_DATA',
+        key: { sched: 's', name: 'n' },
+        size: 1,
+        jobClassName: '__proto__',
+      },
+      decoded: {
+        format: 'json',
+        nestedFormats: [],
+        types: [{ name: '__proto__', ecosystem: 'dotnet', via: 'json-$type' }],
+        entries: [],
+        strings: [],
+      },
+    });
+    expect(inv2.types.__proto__).toBe(1);
+    expect(inv2.jobClasses?.__proto__).toBe(1);
+    expect(JSON.parse(JSON.stringify(inv2)).types).toEqual({ ['__proto__']: 1 });
+    expect(JSON.parse(JSON.stringify(redactDeep(inv2))).types).toEqual({ ['__proto__']: 1 });
   });
 });
