@@ -396,8 +396,8 @@ describe('blob inventory checks', () => {
         strings: [],
       },
     });
-    expect(inv2.types.__proto__).toBe(1);
-    expect(inv2.jobClasses?.__proto__).toBe(1);
+    expect(Object.getOwnPropertyDescriptor(inv2.types, '__proto__')?.value).toBe(1);
+    expect(Object.getOwnPropertyDescriptor(inv2.jobClasses ?? {}, '__proto__')?.value).toBe(1);
     expect(JSON.parse(JSON.stringify(inv2)).types).toEqual({ ['__proto__']: 1 });
     expect(JSON.parse(JSON.stringify(redactDeep(inv2))).types).toEqual({ ['__proto__']: 1 });
   });
