@@ -5,11 +5,11 @@ import { registerDemo } from './commands/demo.js';
 import { registerInspectBlob } from './commands/inspect-blob.js';
 import { type Io, processIo } from './commands/io.js';
 import { registerScan } from './commands/scan.js';
-import { EXIT_USAGE, UserError } from './errors.js';
+import { EXIT_INTERNAL, EXIT_USAGE, UserError } from './errors.js';
 import { toolVersion } from './report/report.js';
 import { redact } from './secrets/redact.js';
 
-export const EXIT_INTERNAL = 3;
+export { EXIT_INTERNAL };
 
 /** Runs the CLI with argv (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {

@@ -2,6 +2,10 @@
 export const EXIT_OK = 0;
 export const EXIT_FINDINGS = 1;
 export const EXIT_USAGE = 2;
+/** An internal error (a bug, or a resource limit the tool hit): one line on stderr. */
+export const EXIT_INTERNAL = 3;
+/** The audit is incomplete: a check at or above --fail-on could not be evaluated (1 wins when both apply). */
+export const EXIT_INCOMPLETE = 4;
 
 export type UserErrorKind =
   | 'usage'

@@ -47,6 +47,10 @@ export interface Unreadable {
   reason: string;
   /** The privilege or role that would let the auditor see it. */
   needs?: string;
+  /** Real name of the Quartz table this is about, when it is about one (e.g. a lock timeout on it). */
+  table?: string;
+  /** Why it was not read: a missing privilege, a lock or statement timeout, tampering, anything else. */
+  cause?: 'privilege' | 'lock-timeout' | 'statement-timeout' | 'tamper' | 'other';
 }
 
 export interface Principal {
@@ -116,6 +120,8 @@ export interface Facts {
   target: { database: string; schema: string; tablePrefix: string; user: string; host?: string };
   /** The principal Quartz runs as (from --service-account, default: the connected login). */
   serviceAccount: string;
+  /** How serviceAccount was chosen (src/service-account.ts); absent = not applicable (e.g. SQLite file owner). */
+  serviceAccountSource?: 'option' | 'connected-login' | 'inferred';
   /** The connected login. When it is not the service account it is the auditor (an allowed reader). */
   connectedAs: string;
   /** Principals expected to have access (--allow-principal). */
