@@ -99,8 +99,30 @@ export interface EffectivePrivilege {
 }
 
 export interface TamperObject {
-  kind: 'trigger' | 'rule' | 'policy' | 'event-trigger' | 'shadow-object';
+  /**
+   * trigger/rule/policy/event-trigger: code that runs on or around the Quartz tables;
+   * shadow-object: a relation earlier on the service account's search path;
+   * shadow-function / shadow-operator: a routine or operator outside the system schema that
+   * shadows a built-in for argument types the Quartz schema uses (or a stored function named like a
+   * built-in); not-a-table: a view, materialized view, foreign table (or anything but a plain or
+   * partitioned table) under a Quartz table's name — never read; column-type: a Quartz column whose
+   * type is not the expected built-in type; security-definer: a routine running with its owner's
+   * rights that the service account or PUBLIC can call.
+   */
+  kind:
+    | 'trigger'
+    | 'rule'
+    | 'policy'
+    | 'event-trigger'
+    | 'shadow-object'
+    | 'shadow-function'
+    | 'shadow-operator'
+    | 'not-a-table'
+    | 'column-type'
+    | 'security-definer';
   name: string;
+  /** Owner of the object, where the engine says. */
+  owner?: string;
   /** Quartz table it is attached to or shadows (real name). */
   table?: string;
   detail: string;
