@@ -165,6 +165,18 @@ export interface LogFileFact extends Location {
   framework: LoggerFact['framework'];
   /** The log file path as configured (may hold layout renderers). */
   path: string;
+  /** Resolved against the configuration file's folder, when the path is literal (no layout renderers). */
+  resolved?: string;
+}
+
+/** What stat() said about a file the configuration points to (log files, XML plugin job files). */
+export interface FileStat {
+  exists: boolean;
+  mode?: number;
+  uid?: number;
+  gid?: number;
+  /** Permission bits of the containing directory. */
+  dirMode?: number;
 }
 
 /** One job-data-map entry of a job definition file: a MapEntry with its file and line. */
@@ -210,8 +222,10 @@ export interface ConfigFacts {
   endpoints: EndpointFact[];
   /** Plain-HTTP URLs the app listens on (Kestrel / Urls), for endpoint judgement. */
   listenUrls: ConfigValue[];
-  /** Top-level appsettings sections seen (lower-cased), for dashboard settings lookups. */
+  /** Dashboard/HTTP API switches seen in appsettings (boolean values only), for endpoint judgement. */
   appSettings: ConfigValue[];
+  /** stat() of the files the configuration points to (resolved log files, plugin job files), by path. */
+  stats: Record<string, FileStat>;
 }
 
 /** A configuration file that cannot be parsed: one clear line naming the file and line (exit 2). */

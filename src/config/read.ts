@@ -6,7 +6,7 @@
  * default). Overlays of other environments are not applied. Java quartz.properties files are read as a
  * separate (java) scheduler.
  */
-import { readFile } from 'node:fs/promises';
+import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { parseConnection, parseJdbcUrl } from './connection.js';
 import {
@@ -18,6 +18,7 @@ import {
   type DataSourceFact,
   type EndpointFact,
   type ExporterFact,
+  type FileStat,
   type JobDefinitionFact,
   type JobStoreFact,
   type LoggerFact,
@@ -80,6 +81,7 @@ export async function readConfig(files: ConfigFile[], options: ReadOptions = {})
     endpoints: [],
     listenUrls: [],
     appSettings: [],
+    stats: Object.create(null) as ConfigFacts['stats'],
   };
   const raw: Raw = {
     quartzConfig: [],
@@ -166,7 +168,42 @@ export async function readConfig(files: ConfigFile[], options: ReadOptions = {})
       }
     }
   }
+  // stat what the configuration points to (the checks stay pure)
+  for (const lf of facts.logFiles) {
+    if (/\$\{|%[A-Za-z_]+%|\{[A-Za-z]+\}/.test(lf.path)) continue; // layout renderers: not a literal path
+    lf.resolved = isAbsolute(lf.path) ? lf.path : resolve(dirname(lf.file), lf.path);
+  }
+  const targets = [
+    ...facts.logFiles.flatMap((l) => (l.resolved ? [l.resolved] : [])),
+    ...[facts.dotnet, facts.java].flatMap((s) => s?.plugins.flatMap((p) => p.resolvedFiles) ?? []),
+  ];
+  for (const t of targets.slice(0, 1000)) {
+    if (facts.stats[t]) continue;
+    facts.stats[t] = await statFile(t);
+  }
   return facts;
+}
+
+async function statFile(path: string): Promise<FileStat> {
+  const out: FileStat = { exists: false };
+  try {
+    const st = await stat(path);
+    out.exists = st.isFile();
+    if (process.platform !== 'win32') {
+      out.mode = st.mode & 0o7777;
+      out.uid = st.uid;
+      out.gid = st.gid;
+    }
+  } catch {
+    // missing
+  }
+  try {
+    const d = await stat(dirname(path));
+    if (process.platform !== 'win32') out.dirMode = d.mode & 0o7777;
+  } catch {
+    // missing folder
+  }
+  return out;
 }
 
 /** Merge flattened layers (later wins), keys compared case-insensitively. */

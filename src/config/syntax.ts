@@ -119,8 +119,7 @@ export function parseJsonTree(text: string, file: string): { root: Node; line: (
   const line = lineIndex(body);
   const err = errors[0];
   if (err) throw new ConfigParseError(file, line(err.offset), `malformed JSON: ${printParseErrorCode(err.error)}`);
-  if (!root || root.type !== 'object')
-    throw new ConfigParseError(file, 1, 'malformed JSON: the top level is not an object');
+  if (root?.type !== 'object') throw new ConfigParseError(file, 1, 'malformed JSON: the top level is not an object');
   return { root, line };
 }
 
