@@ -208,7 +208,7 @@ const c03: ConfigCheck = {
         out.push({
           status: 'fail',
           severity: localOnly || e.kind === 'jmx' ? 'medium' : 'high',
-          message: `${where(e)}: ${what} lets clients schedule, pause and delete jobs${localOnly ? ' (rejectRemoteRequests = true: local callers only)' : ' from the network'}; .NET Remoting and RMI deserialize what they receive`,
+          message: `${where(e)}: ${what} lets clients schedule, pause and delete jobs${localOnly ? ' (rejectRemoteRequests = true: local callers only)' : ' from the network'}${e.kind === 'jmx' ? '' : `; ${e.kind === 'java-rmi' ? 'RMI' : '.NET Remoting'} deserializes what it receives`}`,
           object: fileObject(e, e.kind),
           evidence: ev,
           discriminator: e.kind,

@@ -8,7 +8,8 @@
  */
 import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
-import { parseConnection, parseJdbcUrl } from './connection.js';
+import { REDACTED, redact, registerSecret } from '../secrets/redact.js';
+import { parseConnection, parseJdbcUrl, passwordReference } from './connection.js';
 import {
   type ConfigFacts,
   type ConfigFile,
@@ -284,7 +285,11 @@ function connection(
     return parseConnection(value, name, line !== undefined ? { file, line } : { file }, provider);
   } catch (e) {
     // never echo the connection string: it may hold the password
-    throw new ConfigParseError(file, line, `connection string "${name}" is malformed (${(e as Error).name})`);
+    throw new ConfigParseError(
+      file,
+      line,
+      `connection string "${name}" is malformed (unbalanced quotes or a part without "=")`,
+    );
   }
 }
 
@@ -671,12 +676,32 @@ function buildSettings(
     plugins.push(plugin);
   }
 
+  // facts keep no secret: data source passwords, connection strings and URLs are registered and masked
+  for (const v of [...Object.values(properties), ...shadowed]) scrub(v);
+
   const s: QuartzSettings = { platform, properties, shadowed, sources, jobStore: js, dataSources, exporters, plugins };
   if (platform === 'dotnet') {
     const ser = p('quartz.serializer.type');
     if (ser) s.serializer = ser;
   }
   return s;
+}
+
+/** Register and mask the secret part of a data source property (password, connection string, URL). */
+function scrub(v: ConfigValue): void {
+  if (/\.password$/i.test(v.key)) {
+    if (v.value && passwordReference(v.value) === undefined) {
+      registerSecret(v.value);
+      v.value = REDACTED;
+    }
+  } else if (/\.(connectionstring|url)$/i.test(v.key) && v.value) {
+    try {
+      parseConnection(v.value, v.key, v);
+    } catch {
+      // malformed: masked below by the known patterns only
+    }
+    v.value = redact(v.value);
+  }
 }
 
 /** Data sources naming a connection string (connectionStringName) lend it their provider. */

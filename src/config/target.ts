@@ -63,6 +63,12 @@ export function toScanTarget(
   const conn: ConnectionFact | undefined = ds.connection
     ? facts.connections.find((c) => c.name === ds.connection)
     : undefined;
+  const encrypted = facts.connections.find((c) => c.format === 'encrypted');
+  if (!conn && encrypted)
+    throw new UserError(
+      'input',
+      `connection strings are encrypted (${encrypted.protectedBy ?? 'protected configuration'}): give the database URL instead`,
+    );
   if (!conn) {
     const hint = ds.connectionStringName ? ` (connection string "${ds.connectionStringName}" not found)` : '';
     throw new UserError('input', `data source "${ds.name}" has no connection string in the configuration${hint}`);
