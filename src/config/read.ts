@@ -283,7 +283,7 @@ function connection(
 ): ConnectionFact {
   try {
     return parseConnection(value, name, line !== undefined ? { file, line } : { file }, provider);
-  } catch (e) {
+  } catch {
     // never echo the connection string: it may hold the password
     throw new ConfigParseError(
       file,

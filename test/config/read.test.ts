@@ -111,7 +111,7 @@ describe('readConfig: precedence, overlays, key conventions', () => {
     expect(q).toMatchObject({ line: 11, dialect: 'postgres', host: 'pg.internal', port: 5433, user: 'quartz_svc' });
     expect(q?.insecureTransport).toEqual(['ssl mode=Disable']);
     const rep = facts.connections.find((c) => c.name === 'Reporting');
-    expect(rep).toMatchObject({ password: 'reference', passwordReference: '${REPORTING_DB_PASSWORD}' });
+    expect(rep).toMatchObject({ password: 'reference', passwordReference: '$' + '{REPORTING_DB_PASSWORD}' });
     expect(facts.packages.map((p) => `${p.name}@${p.version}`)).toEqual(
       expect.arrayContaining(['Quartz@3.8.1', 'Newtonsoft.Json@12.0.3', 'Microsoft.NETCore.App@6.0.0']),
     );
