@@ -240,12 +240,13 @@ describe('job definitions as blobs for the content checks', () => {
     try {
       const blobs = jobDefinitionBlobs(await factsOf([dir]));
       expect(blobs).toHaveLength(1);
+      const blob = blobs[0] as (typeof blobs)[number];
       const opts = { allowTypes: [], maxBlobSize: 1 << 20 };
       const facts = emptyFacts('sqlite');
-      const j = j01.inspectBlob?.(blobs[0]!, facts, opts) ?? [];
+      const j = j01.inspectBlob?.(blob, facts, opts) ?? [];
       expect(j[0]?.message).toMatch(/Quartz\.Job\.NativeJob runs an OS command/);
       expect(j[0]?.object.name).toMatch(/quartz_jobs\.xml:7 \(job file\)\/billing\.nightlyExport/);
-      const s = s01.inspectBlob?.(blobs[0]!, facts, opts) ?? [];
+      const s = s01.inspectBlob?.(blob, facts, opts) ?? [];
       expect(s.map((x) => x.status)).toEqual(['fail']);
       expect(JSON.stringify(s)).not.toContain('Mailer-Pa55word-2026');
     } finally {
