@@ -56,7 +56,14 @@ export const ENDPOINT_PACKAGES: { prefix: string; name: string }[] = [
   { prefix: 'quartzmin', name: 'Quartzmin' },
   { prefix: 'quartznetwebconsole', name: 'QuartzNetWebConsole' },
   { prefix: 'quartz-manager', name: 'Quartz Manager' },
+  { prefix: 'quartz.api', name: 'Quartz.API (self-hosted admin API)' },
+  { prefix: 'quartzapicore', name: 'QuartzApiCore admin UI' },
+  { prefix: 'dot.quartzdashboard', name: 'Dot.QuartzDashboard' },
+  { prefix: 'n8.quartzdashboard', name: 'N8.QuartzDashboard' },
 ];
+
+/** Other packages whose name says they serve a Quartz UI or admin API. */
+const ENDPOINT_LIKE = /quartz.*(dashboard|admin|webconsole|webui|manager|httpapi)|(dashboard|admin).*quartz/i;
 
 interface Raw {
   quartzConfig: ConfigValue[][];
@@ -311,7 +318,7 @@ function readAppsettings(flat: ConfigValue[], facts: ConfigFacts, raw: Raw): voi
     } else if (head === 'serilog') {
       const m = /^serilog:minimumlevel(?::(default|override:(.+)))?$/i.exec(v.key);
       if (m) facts.loggers.push(logger('serilog', m[2] ?? '(default)', v.value, v));
-      if (/^serilog:writeto:[^:]+:args:(path|pathformat)$/i.test(v.key))
+      if (/^serilog:writeto:(?:[^:]+:)+args:(path|pathformat)$/i.test(v.key))
         facts.logFiles.push({ framework: 'serilog', path: v.value, file: v.file, ...lineOf(v) });
     } else if (head === 'logging') {
       const m = /^logging:(?:[^:]+:)?loglevel:(.+)$/i.exec(v.key);
@@ -746,7 +753,9 @@ function findEndpoints(facts: ConfigFacts): void {
   const http = facts.listenUrls.filter((u) => /^http:\/\//i.test(u.value)).map((u) => u.value);
   for (const pkg of facts.packages) {
     const lower = pkg.name.toLowerCase();
-    const known = ENDPOINT_PACKAGES.find((e) => lower === e.prefix || lower.startsWith(`${e.prefix}.`));
+    const known =
+      ENDPOINT_PACKAGES.find((e) => lower === e.prefix || lower.startsWith(`${e.prefix}.`)) ??
+      (ENDPOINT_LIKE.test(pkg.name) ? { prefix: lower, name: pkg.name } : undefined);
     if (!known || seen.has(known.name)) continue;
     seen.add(known.name);
     const settings = facts.appSettings.filter((v) => /auth/i.test(v.key));

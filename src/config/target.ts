@@ -97,6 +97,8 @@ export function toScanTarget(
     target.database = conn.dataFile;
   } else if (dialect === 'postgres' || dialect === 'mysql') {
     if (!conn.host) throw new UserError('input', `connection "${conn.name}" names no host`);
+    if (!/^[A-Za-z0-9._\-[\]:]+$/.test(conn.host))
+      throw new UserError('input', `connection "${conn.name}" names a host that is not a host name or address`);
     const scheme = dialect === 'postgres' ? 'postgres' : /mariadb/i.test(conn.provider ?? '') ? 'mariadb' : 'mysql';
     const port = conn.port !== undefined ? `:${conn.port}` : '';
     target.url = `${scheme}://${user}${urlHost(conn.host)}${port}/${encodeURIComponent(conn.database ?? '')}`;

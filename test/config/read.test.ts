@@ -6,7 +6,7 @@ import { ConfigParseError, discoverConfigFiles, readConfig } from '../../src/con
 import { parseProperties } from '../../src/config/syntax.js';
 import { UserError } from '../../src/errors.js';
 import { redact } from '../../src/secrets/redact.js';
-import { FIXTURE_SECRETS, FIXTURES, factsOf, stage } from './helpers.js';
+import { FIXTURE_SECRETS, FIXTURES, factsOf, stage, write } from './helpers.js';
 
 describe('discoverConfigFiles', () => {
   let dir: string;
@@ -246,5 +246,35 @@ describe('syntax and connection strings', () => {
       dataFile: '/data/quartz.sqlite',
     });
     expect(redact('pw!x')).toBe('[REDACTED]');
+  });
+});
+
+describe('ASP.NET key conventions and inline data source strings', () => {
+  it('reads `__` and `:` separated keys, inline quartz.dataSource.X.connectionString (masked in facts), nested Serilog sinks', async () => {
+    const { dir, cleanup } = await stage([]);
+    try {
+      await write(
+        join(dir, 'appsettings.json'),
+        JSON.stringify({
+          Quartz__quartz: { 'serializer.type': 'binary' },
+          'Quartz:quartz.jobStore.type': 'Quartz.Impl.AdoJobStore.JobStoreTX, Quartz',
+          Quartz: {
+            'quartz.jobStore.dataSource': 'main',
+            'quartz.dataSource.main.provider': 'MySqlConnector',
+            'quartz.dataSource.main.connectionString': 'Server=my;Database=q;Uid=qz;Pwd=Inline-My-Secret-1;SslMode=None',
+          },
+          Serilog: { WriteTo: [{ Name: 'Async', Args: { configure: [{ Name: 'File', Args: { path: '/var/log/q.log' } }] } }] },
+        }),
+      );
+      const facts = await factsOf([dir]);
+      expect(facts.dotnet?.serializer?.value).toBe('binary');
+      expect(facts.dotnet?.jobStore.kind).toBe('persistent');
+      const c = facts.connections.find((x) => x.name === 'main');
+      expect(c).toMatchObject({ dialect: 'mysql', user: 'qz', password: 'plaintext', insecureTransport: ['sslmode=None'] });
+      expect(JSON.stringify(facts)).not.toContain('Inline-My-Secret-1');
+      expect(facts.logFiles.map((l) => l.path)).toEqual(['/var/log/q.log']);
+    } finally {
+      await cleanup();
+    }
   });
 });
