@@ -115,7 +115,13 @@ export function* walkXml(el: XmlElement, max = 100_000): Generator<XmlElement> {
 export function parseJsonTree(text: string, file: string): { root: Node; line: (offset: number) => number } {
   const body = text.replace(/^\uFEFF/, '');
   const errors: ParseError[] = [];
-  const root = parseTree(body, errors, { allowTrailingComma: true, disallowComments: false });
+  let root: Node | undefined;
+  try {
+    root = parseTree(body, errors, { allowTrailingComma: true, disallowComments: false });
+  } catch (e) {
+    if (e instanceof RangeError) throw new ConfigParseError(file, undefined, 'malformed JSON: nested too deeply');
+    throw e;
+  }
   const line = lineIndex(body);
   const err = errors[0];
   if (err) throw new ConfigParseError(file, line(err.offset), `malformed JSON: ${printParseErrorCode(err.error)}`);

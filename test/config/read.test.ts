@@ -261,18 +261,60 @@ describe('ASP.NET key conventions and inline data source strings', () => {
           Quartz: {
             'quartz.jobStore.dataSource': 'main',
             'quartz.dataSource.main.provider': 'MySqlConnector',
-            'quartz.dataSource.main.connectionString': 'Server=my;Database=q;Uid=qz;Pwd=Inline-My-Secret-1;SslMode=None',
+            'quartz.dataSource.main.connectionString':
+              'Server=my;Database=q;Uid=qz;Pwd=Inline-My-Secret-1;SslMode=None',
           },
-          Serilog: { WriteTo: [{ Name: 'Async', Args: { configure: [{ Name: 'File', Args: { path: '/var/log/q.log' } }] } }] },
+          Serilog: {
+            WriteTo: [{ Name: 'Async', Args: { configure: [{ Name: 'File', Args: { path: '/var/log/q.log' } }] } }],
+          },
         }),
       );
       const facts = await factsOf([dir]);
       expect(facts.dotnet?.serializer?.value).toBe('binary');
       expect(facts.dotnet?.jobStore.kind).toBe('persistent');
       const c = facts.connections.find((x) => x.name === 'main');
-      expect(c).toMatchObject({ dialect: 'mysql', user: 'qz', password: 'plaintext', insecureTransport: ['sslmode=None'] });
+      expect(c).toMatchObject({
+        dialect: 'mysql',
+        user: 'qz',
+        password: 'plaintext',
+        insecureTransport: ['sslmode=None'],
+      });
       expect(JSON.stringify(facts)).not.toContain('Inline-My-Secret-1');
       expect(facts.logFiles.map((l) => l.path)).toEqual(['/var/log/q.log']);
+    } finally {
+      await cleanup();
+    }
+  });
+});
+
+describe('hostile shapes', () => {
+  it('deeply nested JSON and XML end in a parse error, not a crash', async () => {
+    const { dir, cleanup } = await stage([]);
+    try {
+      const j = await write(join(dir, 'appsettings.json'), `{"a":${'['.repeat(200_000)}${']'.repeat(200_000)}}`);
+      await expect(readConfig(await discoverConfigFiles([j]))).rejects.toThrow(
+        /appsettings\.json: malformed JSON: nested too deeply/,
+      );
+      const x = await write(join(dir, 'quartz_jobs.xml'), `<a>${'<b>'.repeat(100_000)}${'</b>'.repeat(100_000)}</a>`);
+      await expect(readConfig(await discoverConfigFiles([x]))).rejects.toBeInstanceOf(ConfigParseError);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('control characters and escape sequences in names reach findings escaped', async () => {
+    const { dir, cleanup } = await stage([]);
+    try {
+      // XML drops control-character references; JSON keeps \u001b: a Serilog override named with an escape sequence
+      await write(
+        join(dir, 'appsettings.json'),
+        '{"Serilog":{"MinimumLevel":{"Override":{"Quartz\\u001b[31mEVIL\\u001b[0m":"Verbose"}}}}',
+      );
+      const { evaluateConfig } = await import('../../src/config/index.js');
+      const drafts = evaluateConfig(await factsOf([dir]), { only: ['QA-C10'] });
+      expect(drafts[0]?.status).toBe('fail');
+      expect(JSON.stringify(drafts)).not.toContain('\u001b');
+      expect(drafts[0]?.message).toContain('Quartz\\x1b[31mEVIL');
     } finally {
       await cleanup();
     }
