@@ -397,6 +397,16 @@ const c07: ConfigCheck = {
       if (f.mode !== undefined) checked++;
       check(f.path, f.kind, f.mode, f.uid);
     }
+    const seen = new Set(facts.files.map((f) => f.path));
+    for (const s of settingsOf(facts))
+      for (const p of s.plugins)
+        for (const f of p.resolvedFiles) {
+          const st = facts.stats[f];
+          if (!st?.exists || seen.has(f)) continue;
+          seen.add(f);
+          checked++;
+          check(f, 'job-xml (plugin file)', st.mode, st.uid);
+        }
     for (const l of facts.logFiles) {
       const st = l.resolved ? facts.stats[l.resolved] : undefined;
       if (!st?.exists || !l.resolved) continue;

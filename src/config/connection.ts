@@ -190,6 +190,7 @@ export function parseJdbcUrl(
   if (dialect) fact.dialect = dialect;
   else if (scheme) fact.dialect = 'other';
   if (extra.driver) fact.provider = extra.driver;
+  else if (scheme) fact.provider = `jdbc:${scheme}`;
   if (user) fact.user = user;
   if (pw.ref) fact.passwordReference = pw.ref;
   if (host) fact.host = host;

@@ -4,7 +4,7 @@
  * symbolic links to directories are followed once (real paths remembered, so loops end); build output
  * and dependency folders (node_modules, bin, obj, .git) are skipped below a given directory.
  */
-import { lstat, open, readdir, realpath, stat } from 'node:fs/promises';
+import { lstat, open, readdir, readFile, realpath, stat } from 'node:fs/promises';
 import { basename, join } from 'node:path';
 import { UserError } from '../errors.js';
 import type { ConfigFile, ConfigKind } from './model.js';
@@ -180,4 +180,20 @@ export async function discoverConfigFiles(
     else throw new UserError('input', `${p}: not a regular file or directory`);
   }
   return out;
+}
+
+/** uid of a local account name (from /etc/passwd), for QA-C07's owner comparison; undefined when unknown. */
+export async function uidOfUser(name: string, passwdFile = '/etc/passwd'): Promise<number | undefined> {
+  if (/^\d+$/.test(name)) return Number(name);
+  let text: string;
+  try {
+    text = await readFile(passwdFile, 'utf8');
+  } catch {
+    return undefined;
+  }
+  for (const line of text.split('\n')) {
+    const [user, , uid] = line.split(':');
+    if (user === name && uid !== undefined && /^\d+$/.test(uid)) return Number(uid);
+  }
+  return undefined;
 }

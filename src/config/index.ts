@@ -17,7 +17,7 @@ export {
   jobDefinitionFindings,
 } from './checks.js';
 export { dialectOf, parseConnection } from './connection.js';
-export { type DiscoverOptions, type DiscoveryNotes, discoverConfigFiles } from './discover.js';
+export { type DiscoverOptions, type DiscoveryNotes, discoverConfigFiles, uidOfUser } from './discover.js';
 export { jobDefinitionBlobs } from './jobs.js';
 export * from './model.js';
 export { ENDPOINT_PACKAGES, type ReadOptions, readConfig } from './read.js';

@@ -775,4 +775,34 @@ function findEndpoints(facts: ConfigFacts): void {
     };
     facts.endpoints.push(e);
   }
+  // dashboard settings without a package in deps.json (framework apps, trimmed publish): still an endpoint
+  const sections = new Map<string, ConfigValue[]>();
+  for (const v of facts.appSettings) {
+    const head = v.key.split(':')[0] ?? '';
+    const list = sections.get(head.toLowerCase()) ?? [];
+    list.push(v);
+    sections.set(head.toLowerCase(), list);
+  }
+  for (const [head, values] of sections) {
+    if (
+      head === 'quartz' ||
+      [...seen].some((n) =>
+        n
+          .toLowerCase()
+          .replace(/[^a-z]/g, '')
+          .startsWith(head),
+      )
+    )
+      continue;
+    const auth = values.filter((v) => /auth/i.test(v.key));
+    const first = values[0] as ConfigValue;
+    facts.endpoints.push({
+      name: first.key.split(':')[0] ?? head,
+      authentication:
+        auth.length === 0 ? 'unknown' : auth.some((v) => /^false$/i.test(v.value.trim())) ? 'disabled' : 'enabled',
+      httpUrls: http,
+      file: first.file,
+      ...lineOf(first),
+    });
+  }
 }

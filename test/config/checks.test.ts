@@ -254,3 +254,51 @@ describe('job definitions as blobs for the content checks', () => {
     }
   });
 });
+
+describe('endpoints from configuration alone, plugin files outside the walked folder, owners by name', () => {
+  it('a dashboard section without a package is still an endpoint; authentication on + HTTPS only is manual, not a failure', async () => {
+    const { dir, cleanup } = await stage([]);
+    try {
+      await write(
+        join(dir, 'appsettings.json'),
+        JSON.stringify({
+          CrystalQuartz: { RequireAuthentication: true },
+          Kestrel: { Endpoints: { H: { Url: 'https://*:443' } } },
+        }),
+      );
+      const d = evaluateConfig(await factsOf([dir]), { only: ['QA-C04'] });
+      expect(d.map((x) => [x.status, x.evidence?.authentication])).toEqual([['manual', 'enabled']]);
+      await write(
+        join(dir, 'appsettings.json'),
+        JSON.stringify({ CrystalQuartz: { RequireAuthentication: false }, Urls: 'http://*:80;https://*:443' }),
+      );
+      const f = evaluateConfig(await factsOf([dir]), { only: ['QA-C04'] });
+      expect(f.map((x) => [x.status, x.evidence?.httpUrls])).toEqual([['fail', 'http://*:80']]);
+    } finally {
+      await cleanup();
+    }
+  });
+
+  it('QA-C07 judges the job file a plugin names even when it lives elsewhere; uidOfUser reads /etc/passwd', async () => {
+    const { dir, cleanup } = await stage([]);
+    try {
+      await mkdir(join(dir, 'app'));
+      await mkdir(join(dir, 'shared'));
+      await write(join(dir, 'shared', 'nightly.xml'), '<job-scheduling-data><schedule/></job-scheduling-data>', 0o646);
+      await write(
+        join(dir, 'app', 'quartz.config'),
+        'quartz.plugin.x.type = Quartz.Plugin.Xml.XMLSchedulingDataProcessorPlugin, Quartz.Plugins\nquartz.plugin.x.fileNames = ../shared/nightly.xml\n',
+      );
+      const d = evaluateConfig(await factsOf([join(dir, 'app')]), { only: ['QA-C07'] });
+      expect(
+        d.map((x) => [x.status, String(x.evidence?.file).endsWith('nightly.xml'), x.evidence?.mode]),
+      ).toContainEqual(['fail', true, '0646']);
+      const { uidOfUser } = await import('../../src/config/index.js');
+      await write(join(dir, 'passwd'), 'root:x:0:0::/root:/bin/sh\nquartz:x:1234:1234::/srv:/usr/sbin/nologin\n');
+      expect(await uidOfUser('quartz', join(dir, 'passwd'))).toBe(1234);
+      expect(await uidOfUser('nobody-here', join(dir, 'passwd'))).toBeUndefined();
+    } finally {
+      await cleanup();
+    }
+  });
+});

@@ -269,3 +269,19 @@ describe('scan straight from configuration files', () => {
     });
   });
 });
+
+describe('JDBC scheme without a driver class', () => {
+  it('jdbc:mariadb:// alone gives a mariadb:// target', async () => {
+    const { dir, cleanup } = await stage([]);
+    try {
+      await write(
+        join(dir, 'quartz.properties'),
+        'org.quartz.jobStore.class = org.quartz.impl.jdbcjobstore.JobStoreTX\norg.quartz.jobStore.dataSource = d\norg.quartz.dataSource.d.URL = jdbc:mariadb://db:3306/q?user=qz\n',
+      );
+      const t = toScanTarget(await factsOf([dir]));
+      expect([t.url, t.serviceAccount]).toEqual(['mariadb://qz@db:3306/q', 'qz']);
+    } finally {
+      await cleanup();
+    }
+  });
+});
