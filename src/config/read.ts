@@ -10,6 +10,7 @@ import { readFile, stat } from 'node:fs/promises';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import { REDACTED, redact, registerSecret } from '../secrets/redact.js';
 import { parseConnection, parseJdbcUrl, passwordReference } from './connection.js';
+import { DISCOVERY_DEFAULTS } from './discover.js';
 import {
   type ConfigFacts,
   type ConfigFile,
@@ -168,6 +169,9 @@ export async function readConfig(files: ConfigFile[], options: ReadOptions = {})
         jobFilesRead.add(jf);
         let text: string;
         try {
+          // only regular files within the discovery size cap (a configuration may name /dev/zero)
+          const st = await stat(jf);
+          if (!st.isFile() || st.size > DISCOVERY_DEFAULTS.maxFileSize) continue;
           text = await readFile(jf, 'utf8');
         } catch {
           continue; // a missing plugin file is judged by the checks, not an error here
@@ -713,28 +717,33 @@ function scrub(v: ConfigValue): void {
 
 /** Data sources naming a connection string (connectionStringName) lend it their provider. */
 function linkDataSources(facts: ConfigFacts): void {
+  // A connection string read before its provider was known is read again with it (SQLite's Data Source is a
+  // file, not a host).
+  const withProvider = (c: ConnectionFact, provider: string): void => {
+    const i = facts.connections.indexOf(c);
+    if (c.format === 'ado' && c.raw !== undefined && i >= 0) {
+      facts.connections[i] = parseConnection(c.raw, c.name, { file: c.file, ...lineOf(c) }, provider);
+    } else {
+      c.provider = provider;
+      c.dialect ??= dialectFromProvider(provider);
+    }
+  };
   for (const s of [facts.dotnet, facts.java]) {
     for (const d of s?.dataSources ?? []) {
       if (!d.connectionStringName) continue;
       const c = facts.connections.find((x) => x.name.toLowerCase() === d.connectionStringName?.toLowerCase());
       if (!c) continue;
       d.connection = c.name;
-      if (!c.provider && d.provider) {
-        c.provider = d.provider;
-        const dialect = dialectFromProvider(d.provider);
-        if (dialect && !c.dialect) c.dialect = dialect;
-      }
+      if (!c.provider && d.provider) withProvider(c, d.provider);
     }
   }
-  // still unknown: a delegate names the engine
+  // still unknown: a delegate names the engine (SQLiteDelegate, PostgreSQLDelegate…)
   for (const s of [facts.dotnet, facts.java]) {
     if (!s?.jobStore.delegate || !s.jobStore.dataSource) continue;
     const d = s.dataSources.find((x) => x.name.toLowerCase() === s.jobStore.dataSource?.toLowerCase());
     const c = d?.connection ? facts.connections.find((x) => x.name === d.connection) : undefined;
-    if (c && !c.dialect) {
-      const dialect = dialectFromProvider(s.jobStore.delegate.replace(/StdAdoDelegate|StdJDBCDelegate/i, ''));
-      if (dialect) c.dialect = dialect;
-    }
+    if (c && !c.provider && dialectFromProvider(s.jobStore.delegate.replace(/StdAdoDelegate|StdJDBCDelegate/i, '')))
+      withProvider(c, s.jobStore.delegate.split(',')[0]?.split('.').pop() ?? s.jobStore.delegate);
   }
 }
 

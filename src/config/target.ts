@@ -4,6 +4,7 @@
  * connection string's user). The configured password is kept in a non-enumerable field, for runs where
  * the user asks to connect with the configured credentials.
  */
+import { dirname, isAbsolute, resolve } from 'node:path';
 import { UserError } from '../errors.js';
 import type { ConfigFacts, ConnectionFact, QuartzSettings, TargetDialect } from './model.js';
 
@@ -93,8 +94,11 @@ export function toScanTarget(
   const user = conn.user ? `${encodeURIComponent(conn.user)}@` : '';
   if (dialect === 'sqlite') {
     if (!conn.dataFile) throw new UserError('input', `SQLite connection "${conn.name}" names no data source file`);
-    target.url = `sqlite:${conn.dataFile}`;
-    target.database = conn.dataFile;
+    // relative files (and |DataDirectory|) are relative to the application folder, not the auditor's
+    const rel = conn.dataFile.replace(/^\|DataDirectory\|[\\/]?/i, '');
+    const file = rel === ':memory:' || isAbsolute(rel) ? rel : resolve(dirname(conn.file), rel);
+    target.url = `sqlite:${file}`;
+    target.database = file;
   } else if (dialect === 'postgres' || dialect === 'mysql') {
     if (!conn.host) throw new UserError('input', `connection "${conn.name}" names no host`);
     if (!/^[A-Za-z0-9._\-[\]:]+$/.test(conn.host))

@@ -285,3 +285,30 @@ describe('JDBC scheme without a driver class', () => {
     }
   });
 });
+
+describe('SQLite data files relative to the application', () => {
+  it('resolves Data Source=|DataDirectory|/x.db and relative paths against the configuration folder', async () => {
+    const { dir, cleanup } = await stage([]);
+    try {
+      const cfg = (ds: string) =>
+        [
+          '<configuration><quartz>',
+          '<add key="quartz.jobStore.type" value="Quartz.Impl.AdoJobStore.JobStoreTX, Quartz"/>',
+          '<add key="quartz.jobStore.dataSource" value="d"/>',
+          '<add key="quartz.dataSource.d.provider" value="SQLite"/>',
+          '<add key="quartz.dataSource.d.connectionStringName" value="q"/>',
+          `</quartz><connectionStrings><add name="q" connectionString="Data Source=${ds};Version=3"/></connectionStrings>`,
+          '</configuration>',
+        ].join('\n');
+      await write(join(dir, 'App.config'), cfg('|DataDirectory|\\quartz.db'));
+      expect(toScanTarget(await factsOf([dir])).url).toBe(`sqlite:${join(dir, 'quartz.db')}`);
+      await write(join(dir, 'App.config'), cfg('data/q.sqlite'));
+      expect(toScanTarget(await factsOf([dir])).url).toBe(`sqlite:${join(dir, 'data', 'q.sqlite')}`);
+      // a file name without a database extension: the provider (read after the string) makes it a file
+      await write(join(dir, 'App.config'), cfg('store/scheduler.data'));
+      expect(toScanTarget(await factsOf([dir])).url).toBe(`sqlite:${join(dir, 'store', 'scheduler.data')}`);
+    } finally {
+      await cleanup();
+    }
+  });
+});
