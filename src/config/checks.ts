@@ -362,7 +362,7 @@ const c07: ConfigCheck = {
     severity: 'medium',
     mitigation: 'Secure configuration files',
     remediation:
-      'chmod 600 (or 640 with a dedicated group) the configuration and job files, chown them to the service account (or root), and keep their folder unwritable by others; on Windows restrict the ACL to the service account and administrators.',
+      'chmod 600 the configuration, job and log files (the log shipper reads through an ACL, not group/other bits), chown them to the service account (or root), and keep their folder unwritable by others; on Windows restrict the ACL to the service account and administrators.',
   },
   evaluate(facts, options) {
     const out: FindingDraft[] = [];

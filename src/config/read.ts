@@ -182,8 +182,10 @@ export async function readConfig(files: ConfigFile[], options: ReadOptions = {})
   }
   // stat what the configuration points to (the checks stay pure)
   for (const lf of facts.logFiles) {
-    if (/\$\{|%[A-Za-z_]+%|\{[A-Za-z]+\}/.test(lf.path)) continue; // layout renderers: not a literal path
-    lf.resolved = isAbsolute(lf.path) ? lf.path : resolve(dirname(lf.file), lf.path);
+    // NLog ${basedir} is the application folder; other layout renderers make the name not a literal path
+    const path = lf.path.replace(/\$\{basedir\}/gi, dirname(lf.file));
+    if (/\$\{|%[A-Za-z_]+%|\{[A-Za-z]+\}/.test(path)) continue;
+    lf.resolved = isAbsolute(path) ? path : resolve(dirname(lf.file), path);
   }
   const targets = [
     ...facts.logFiles.flatMap((l) => (l.resolved ? [l.resolved] : [])),

@@ -45,6 +45,7 @@ describe('risky configurations: every check fires', () => {
     await chmod(join(dir, 'netfx-risky', 'quartz_jobs.xml'), 0o666);
     await mkdir(join(dir, 'aspnet-risky', 'logs'));
     await write(join(dir, 'aspnet-risky', 'logs', 'web.log'), 'job fired\n', 0o644);
+    await write(join(dir, 'aspnet-risky', 'logs', 'jobs.log'), 'job data\n', 0o604); // the NLog target (basedir/logs/jobs.log)
     await chmod(join(dir, 'java-risky', 'jobs.xml'), 0o602); // writable by others, not by the group
     await chown(join(dir, 'java-risky', 'quartz.properties'), 12345, 12345).catch(() => undefined);
     facts = await factsOf([dir]);
@@ -138,7 +139,13 @@ describe('risky configurations: every check fires', () => {
   it('QA-C10 Quartz loggers at Debug/Trace and a world-readable log file', () => {
     const f = failing(drafts, 'QA-C10');
     expect(f.map((d) => d.evidence?.logger ?? d.evidence?.logFile)).toEqual(
-      expect.arrayContaining(['(root)', 'Quartz*', 'Quartz', expect.stringMatching(/web\.log$/)]),
+      expect.arrayContaining([
+        '(root)',
+        'Quartz*',
+        'Quartz',
+        expect.stringMatching(/web\.log$/),
+        expect.stringMatching(/jobs\.log$/),
+      ]),
     );
   });
 
