@@ -1,0 +1,7 @@
+-- session-guard.sql — the hardening the audit relies on, read back after it is applied: search_path
+-- pinned to pg_catalog, row security off, this transaction read-only and REPEATABLE READ.
+-- Reads: current_setting. Needs: nothing.
+SELECT pg_catalog.current_setting('search_path') AS search_path,
+       pg_catalog.current_setting('row_security') AS row_security,
+       pg_catalog.current_setting('transaction_read_only') AS read_only,
+       pg_catalog.current_setting('transaction_isolation') AS isolation;
