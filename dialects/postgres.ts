@@ -229,6 +229,8 @@ export class PostgresAdapter implements Adapter {
   /** Tamper found while discovering: relations that are not tables, retyped columns. */
   private discoveryTamper: TamperObject[] = [];
   private savepoint = 0;
+  /** Superuser or BYPASSRLS: tables with row-level security can be read without running policies. */
+  private bypassRls = false;
 
   constructor(private readonly options: ConnectOptions) {
     this.parsed = parsePostgresUrl(options.url);
@@ -312,6 +314,7 @@ export class PostgresAdapter implements Adapter {
     ) {
       throw new UserError('connection', 'the server did not accept the read-only, pinned session settings');
     }
+    this.bypassRls = g.bypass_rls === true;
   }
 
   private async query(name: string, params: unknown[] = [], subs: Record<string, string> = {}): Promise<Row[]> {
@@ -366,6 +369,10 @@ export class PostgresAdapter implements Adapter {
         accessMethod: (r.access_method as string | null) ?? null,
       };
       this.tables.push(t);
+      if (r.row_security === true && !this.bypassRls) {
+        // With row_security off, reading it would fail; with it on, it would run policy code as the auditor.
+        this.blocked.set(logical, `${t.name} has row-level security enabled and this login does not bypass it`);
+      }
       if (r.odd_descendants) {
         this.discoveryTamper.push({
           kind: 'not-a-table',
@@ -698,9 +705,8 @@ export class PostgresAdapter implements Adapter {
       const what = `blobs.${src.table}`;
       const blockedWhy = this.blocked.get(t.logical);
       if (blockedWhy) {
-        const u: Unreadable = { what, reason: `${blockedWhy}: not read`, table: t.name, cause: 'tamper' };
-        if (!onUnreadable) throw new UserError('tables', `${u.reason} (tampered table)`);
-        onUnreadable(u);
+        // collectFacts already recorded it (tables.<LOGICAL>); say it again for this stream.
+        onUnreadable?.({ what, reason: `${blockedWhy}: not read`, table: t.name, cause: 'tamper' });
         continue;
       }
       const column = src.column ? quoteIdent(src.column) : 'NULL::pg_catalog.bytea';
