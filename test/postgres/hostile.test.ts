@@ -137,9 +137,9 @@ describe.skipIf(!server)('a hostile JobStore runs nothing as the auditor', () =>
     ]);
 
   async function assertNothingRan(): Promise<void> {
+    expect((await adminSql(s, 'postgres', ROLE_STATE)).rows).toEqual(rolesBefore);
     expect(readdirSync(markers)).toEqual([]);
     expect(s.log().match(/QRTZ_HOSTILE_RAN.*/g) ?? []).toEqual([]);
-    expect((await adminSql(s, 'postgres', ROLE_STATE)).rows).toEqual(rolesBefore);
     expect((await adminSql(s, DB, CATALOG_STATE)).rows[0]).toEqual(catalogBefore);
   }
 
