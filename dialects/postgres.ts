@@ -184,6 +184,8 @@ export function sessionOptions(o: Pick<ConnectOptions, 'statementTimeoutMs' | 'l
 export const BATCH_ROWS = 256;
 export const BATCH_BYTES = 16 * 1024 * 1024;
 export const INLINE_ROW_BYTES = Math.floor(BATCH_BYTES / BATCH_ROWS);
+/** Slice of a heavy blob per round trip (its hex text is twice that in the client, briefly). */
+export const CHUNK_BYTES = 32 * 1024 * 1024;
 
 const NEEDS_PASSWORD = 'the server requires a password (PGPASSWORD, --password-stdin or the URL)';
 
@@ -669,7 +671,7 @@ export class PostgresAdapter implements Adapter {
       if (view.scheduler) facts.scheduler = view.scheduler;
       if (view.quartzSchemaColumns) facts.quartzSchemaColumns = view.quartzSchemaColumns;
       // The shared reader records reasons only: name the table and the cause where they show.
-      for (const u of facts.unreadable.slice(before)) {
+      for (const u of [...facts.unreadable.slice(before), ...(facts.scheduler?.unreadable ?? [])]) {
         if (!u.cause && u.reason) u.cause = causeOf({ message: u.reason });
         if (!u.table && u.needs) {
           const t = this.tables.find((x) => u.needs === `SELECT on ${x.name}`);
@@ -734,16 +736,16 @@ export class PostgresAdapter implements Adapter {
       });
       const rowSql = loadQuery('postgres', 'blob-row', {
         TABLE: table,
-        COLUMN: column,
         EXTRA: src.extra.length
           ? src.extra
               .map(
                 (c) =>
-                  `pg_catalog.left(${quoteIdent(c)}::pg_catalog.text, LEAST($1::pg_catalog.int8, 1073741824)::pg_catalog.int4) AS ${quoteIdent(c)}`,
+                  `pg_catalog.left(${quoteIdent(c)}::pg_catalog.text, LEAST($1::pg_catalog.int8, 16777216)::pg_catalog.int4) AS ${quoteIdent(c)}`,
               )
               .join(', ')
           : 'NULL::pg_catalog.text AS no_extra',
       });
+      const chunkSql = loadQuery('postgres', 'blob-chunk', { TABLE: table, COLUMN: column });
       const sp = `qa_blobs_${++this.savepoint}`;
       let open = false;
       try {
@@ -757,17 +759,24 @@ export class PostgresAdapter implements Adapter {
             let data = (raw.data as Buffer | null) ?? null;
             let texts: Row = raw;
             if (Number(raw.weight) > INLINE_ROW_BYTES) {
-              // A heavy row comes alone: its bytes in binary (no hex text twice their size).
-              const bin = await client.query({
-                text: rowSql,
-                values: [max, String(raw.tid), String(raw.rel)],
-                binary: true,
-              } as pg.QueryConfig);
-              const got = bin.rows[0] as Row | undefined;
-              data = got && Buffer.isBuffer(got.data) ? (got.data as Buffer) : null;
-              texts = got ?? {};
-              for (const c of src.extra)
-                if (Buffer.isBuffer(texts[c])) texts[c] = (texts[c] as Buffer).toString('utf8');
+              // A heavy row comes alone, its bytes slice by slice (never one hex string twice their size).
+              const at = [String(raw.rel), String(raw.tid)];
+              texts = src.extra.length ? (((await client.query(rowSql, [max, ...at])).rows[0] as Row) ?? {}) : {};
+              const want = Math.min(raw.size === null ? 0 : Number(raw.size), max);
+              if (src.column && raw.size !== null) {
+                data = Buffer.allocUnsafe(want);
+                let got = 0;
+                while (got < want) {
+                  const len = Math.min(CHUNK_BYTES, want - got);
+                  const part = (await client.query(chunkSql, [got + 1, len, ...at])).rows[0]?.data as
+                    | Buffer
+                    | undefined;
+                  if (!part?.length) break;
+                  part.copy(data, got);
+                  got += part.length;
+                }
+                if (got < want) data = data.subarray(0, got);
+              }
             }
             const row: BlobRow = {
               table: src.table,

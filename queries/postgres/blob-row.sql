@@ -1,9 +1,8 @@
--- blob-row.sql — one large row of a blob table, fetched alone by its tuple id (within the same
--- REPEATABLE READ snapshot as the cursor that listed it), so a batch never holds more than one large
--- blob. {{TABLE}}, {{COLUMN}}, {{EXTRA}} as in blobs.sql; $1 = most bytes (and characters of each text
--- column) read, $2 = the tuple id, $3 = the
--- table (a partition's) oid. Reads: SELECT on the Quartz table. Needs: SELECT on it.
-SELECT pg_catalog.substr({{COLUMN}}, 1, LEAST($1::pg_catalog.int8, 1073741824)::pg_catalog.int4) AS data,
-       {{EXTRA}}
+-- blob-row.sql — the text columns of one heavy row of a blob table (one whose bytes did not travel
+-- in its batch), fetched alone by table oid and tuple id within the same REPEATABLE READ snapshot as
+-- the cursor that listed it. {{TABLE}} and {{EXTRA}} as in blobs.sql; each text column is cut at
+-- LEAST($1, 16 MiB) characters. $1 = --max-blob-size, $2 = the table's (a partition's) oid, $3 = the
+-- tuple id. Reads: SELECT on the Quartz table. Needs: SELECT on it.
+SELECT {{EXTRA}}
 FROM {{TABLE}}
-WHERE tableoid OPERATOR(pg_catalog.=) $3::pg_catalog.oid AND ctid OPERATOR(pg_catalog.=) $2::pg_catalog.tid;
+WHERE tableoid OPERATOR(pg_catalog.=) $2::pg_catalog.oid AND ctid OPERATOR(pg_catalog.=) $3::pg_catalog.tid;
