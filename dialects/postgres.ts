@@ -184,8 +184,9 @@ export function sessionOptions(o: Pick<ConnectOptions, 'statementTimeoutMs' | 'l
 export const BATCH_ROWS = 256;
 export const BATCH_BYTES = 16 * 1024 * 1024;
 export const INLINE_ROW_BYTES = Math.floor(BATCH_BYTES / BATCH_ROWS);
-/** Slice of a heavy blob per round trip (its hex text is twice that in the client, briefly). */
-export const CHUNK_BYTES = 32 * 1024 * 1024;
+/** Slice of a heavy blob per round trip (its hex text is twice that in the client, briefly). 8 MiB
+ *  measured faster than 32 MiB and with a lower peak (60 rows of 16 MiB: 302 MB vs 347 MB RSS). */
+export const CHUNK_BYTES = 8 * 1024 * 1024;
 
 const NEEDS_PASSWORD = 'the server requires a password (PGPASSWORD, --password-stdin or the URL)';
 
