@@ -673,6 +673,15 @@ export class PostgresAdapter implements Adapter {
       if (view.quartzSchemaColumns) facts.quartzSchemaColumns = view.quartzSchemaColumns;
       // The shared reader records reasons only: name the table and the cause where they show.
       for (const u of [...facts.unreadable.slice(before), ...(facts.scheduler?.unreadable ?? [])]) {
+        // A table left out for tampering is not "missing": say why it was not read.
+        const left = this.tables.find(
+          (x) => this.blocked.has(x.logical) && u.reason === `table ${x.logical} is missing`,
+        );
+        if (left) {
+          u.reason = `${this.blocked.get(left.logical)}: not read`;
+          u.table = left.name;
+          u.cause = 'tamper';
+        }
         if (!u.cause && u.reason) u.cause = causeOf({ message: u.reason });
         if (!u.table && u.needs) {
           const t = this.tables.find((x) => u.needs === `SELECT on ${x.name}`);

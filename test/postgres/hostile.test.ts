@@ -79,6 +79,10 @@ BEGIN RETURN public.qa_hit('secdef'); END $f$;
 CREATE DOMAIN public.blob AS bytea;
 ALTER TABLE qrtz_calendars ALTER COLUMN calendar TYPE public.blob;
 
+-- 8. Settings for every session of this database: its own schema first, row security on.
+ALTER DATABASE ${DB} SET search_path = public, pg_catalog;
+ALTER DATABASE ${DB} SET row_security = on;
+
 -- 7. The event trigger's function (the trigger itself is created by the superuser below).
 CREATE FUNCTION public.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $f$
 BEGIN PERFORM public.qa_hit('event-trigger'); END $f$;
