@@ -83,11 +83,10 @@ ALTER TABLE qrtz_calendars ALTER COLUMN calendar TYPE public.blob;
 ALTER DATABASE ${DB} SET search_path = public, pg_catalog;
 ALTER DATABASE ${DB} SET row_security = on;
 
--- 7. The event trigger's function (the trigger itself is created by the superuser below).
+-- 7. The event trigger's function (the trigger itself is created by the superuser, last).
 CREATE FUNCTION public.on_ddl() RETURNS event_trigger LANGUAGE plpgsql AS $f$
 BEGIN PERFORM public.qa_hit('event-trigger'); END $f$;
 RESET ROLE;
-CREATE EVENT TRIGGER qa_on_ddl ON ddl_command_start EXECUTE FUNCTION public.on_ddl();
 `;
 }
 
@@ -113,6 +112,7 @@ describe.skipIf(!server)('a hostile JobStore runs nothing as the auditor', () =>
   const s = server as PgServer;
   let rolesBefore: unknown[];
   let catalogBefore: unknown;
+  let withFdw = false;
   beforeAll(async () => {
     await adminSql(
       s,
@@ -122,6 +122,24 @@ describe.skipIf(!server)('a hostile JobStore runs nothing as the auditor', () =>
     );
     await adminSql(s, 'postgres', `CREATE DATABASE ${DB} OWNER mallory`);
     await adminSql(s, DB, attackSql(markers));
+    // 9. A foreign table (file_fdw, reading a program's output) as a child of qrtz_fired_triggers:
+    // reading the parent would run the program. Built by the superuser (file_fdw programs need
+    // pg_execute_server_program), owned by mallory. file_fdw ships with the server; skip loudly without it.
+    try {
+      await adminSql(
+        s,
+        DB,
+        `CREATE EXTENSION file_fdw; CREATE SERVER files FOREIGN DATA WRAPPER file_fdw;
+         CREATE FOREIGN TABLE public.fired_more () INHERITS (public.qrtz_fired_triggers) SERVER files
+           OPTIONS (program 'touch ${markers}/fdw', format 'csv');
+         ALTER FOREIGN TABLE public.fired_more OWNER TO mallory;`,
+      );
+      withFdw = true;
+    } catch (err) {
+      console.warn(`SKIPPED (file_fdw attack): ${(err as Error).message}`);
+    }
+    // Last: from here on, any DDL in the database runs the event trigger's function.
+    await adminSql(s, DB, 'CREATE EVENT TRIGGER qa_on_ddl ON ddl_command_start EXECUTE FUNCTION public.on_ddl()');
     rolesBefore = (await adminSql(s, 'postgres', ROLE_STATE)).rows;
     catalogBefore = (await adminSql(s, DB, CATALOG_STATE)).rows[0];
   }, 60_000);
@@ -159,8 +177,19 @@ describe.skipIf(!server)('a hostile JobStore runs nothing as the auditor', () =>
       const report = parseReport(run);
       const found = t01(report);
       const kinds = (k: string) => found.filter((f) => f.kind === k);
-      expect(kinds('not-a-table').map((f) => [f.name, f.severity])).toEqual([['public.qrtz_triggers', 'critical']]);
-      expect(kinds('not-a-table')[0]?.message).toMatch(/view .*owner mallory|owner mallory.*view/);
+      expect(kinds('not-a-table').map((f) => [f.name, f.severity])).toEqual([
+        ...(withFdw ? [['public.qrtz_fired_triggers', 'critical']] : []),
+        ['public.qrtz_triggers', 'critical'],
+      ]);
+      expect(kinds('not-a-table').find((f) => f.name === 'public.qrtz_triggers')?.message).toMatch(
+        /owner mallory.*view/,
+      );
+      if (withFdw) {
+        expect(kinds('not-a-table')[0]?.message).toContain('public.fired_more (f, owner mallory)');
+        expect(report.unreadable).toEqual(
+          expect.arrayContaining([expect.objectContaining({ what: 'tables.FIRED_TRIGGERS', cause: 'tamper' })]),
+        );
+      }
       expect(kinds('shadow-function').map((f) => [f.name, f.severity])).toEqual([['public.lower(name)', 'critical']]);
       expect(kinds('shadow-operator').map((f) => [f.name, f.severity])).toEqual([
         ['public.||(name, text)', 'critical'],
