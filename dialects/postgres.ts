@@ -135,7 +135,7 @@ export function mapPgError(err: unknown, display: string): UserError {
   const msg = String(e?.message ?? err);
   if (err instanceof UserError) return err;
   // The server asked for a password and none was given (node-pg's own words are not for users).
-  if (code === 'QRTZ_NEEDS_PASSWORD' || /client password must be a string|SCRAM-SERVER-FIRST-MESSAGE/i.test(msg)) {
+  if (code === 'QRTZ_NEEDS_PASSWORD' || /SCRAM-SERVER-FIRST-MESSAGE: client password must be a string/i.test(msg)) {
     return new UserError('auth', `${NEEDS_PASSWORD} for ${display}`, { cause: err });
   }
   switch (code) {

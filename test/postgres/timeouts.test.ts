@@ -113,6 +113,34 @@ describe.skipIf(!server)('PostgreSQL timeouts and batch sizes', () => {
     expect(BATCH_ROWS * INLINE_ROW_BYTES).toBeLessThanOrEqual(16 * 1024 * 1024);
   }, 60_000);
 
+  it('a partitioned Quartz table is read through its parent, heavy rows included (tableoid + ctid)', async () => {
+    await adminSql(
+      s,
+      DB,
+      `CREATE SCHEMA parted;
+       CREATE TABLE parted.qrtz_job_details (LIKE quartz.qrtz_job_details) PARTITION BY LIST (sched_name);
+       CREATE TABLE parted.jd_s PARTITION OF parted.qrtz_job_details FOR VALUES IN ('S');
+       CREATE TABLE parted.jd_t PARTITION OF parted.qrtz_job_details FOR VALUES IN ('T');
+       INSERT INTO parted.qrtz_job_details
+         SELECT sched, 'big', 'H', NULL, 'App.Jobs.Big', true, false, false, false,
+                decode(repeat(CASE sched WHEN 'S' THEN '01' ELSE '02' END, 200000), 'hex')
+         FROM unnest(ARRAY['S', 'T']) sched;
+       INSERT INTO parted.qrtz_job_details VALUES ('T', 'small', 'G', NULL, 'App.Jobs.J', true, false, false, false, '\\x0a0b');`,
+    );
+    const { rows, unreadable, facts } = await readAll(s, { schema: 'parted', families: new Set(['blobs']) });
+    expect(unreadable).toEqual([]);
+    expect(facts.tamper).toEqual([]);
+    expect(
+      rows
+        .map((r) => [r.key.sched, r.key.name, r.size, r.bytes?.length, r.bytes?.[r.bytes.length - 1]])
+        .sort((a, b) => String(a).localeCompare(String(b))),
+    ).toEqual([
+      ['S', 'big', 200_000, 200_000, 1],
+      ['T', 'big', 200_000, 200_000, 2],
+      ['T', 'small', 2, 2, 0x0b],
+    ]);
+  }, 60_000);
+
   for (const [cause, over] of [
     ['lock-timeout', { lockTimeoutMs: 300 }],
     ['statement-timeout', { lockTimeoutMs: 0, statementTimeoutMs: 500 }],
