@@ -2,13 +2,13 @@
 -- every table whose name ends in "locks" and that has the columns sched_name and lock_name.
 -- Reads: pg_class, pg_namespace, pg_attribute. Needs: nothing.
 SELECT n.nspname AS schema,
-       left(c.relname, length(c.relname) - 5) AS prefix
+       pg_catalog.left(c.relname::pg_catalog.text, pg_catalog.length(c.relname::pg_catalog.text) - 5) AS prefix
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
 WHERE c.relkind IN ('r', 'p')
-  AND lower(c.relname) LIKE '%locks'
+  AND pg_catalog.lower(c.relname::pg_catalog.text) LIKE '%locks'
   AND n.nspname NOT IN ('pg_catalog', 'information_schema')
-  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND lower(a.attname) = 'sched_name')
-  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND lower(a.attname) = 'lock_name')
+  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND pg_catalog.lower(a.attname::pg_catalog.text) = 'sched_name')
+  AND EXISTS (SELECT 1 FROM pg_attribute a WHERE a.attrelid = c.oid AND pg_catalog.lower(a.attname::pg_catalog.text) = 'lock_name')
 ORDER BY 1, 2
 LIMIT 50;

@@ -6,7 +6,7 @@ SELECT n.nspname::text AS schema, c.relname::text AS name, c.relkind::text AS re
        pg_get_userbyid(c.relowner)::text AS owner
 FROM pg_class c
 JOIN pg_namespace n ON n.oid = c.relnamespace
-WHERE lower(c.relname) = ANY ($1::text[])
+WHERE pg_catalog.lower(c.relname::pg_catalog.text) = ANY ($1::text[])
   AND n.nspname <> $2
   AND c.relkind IN ('r', 'p', 'v', 'm', 'f')
 ORDER BY 1, 2;

@@ -130,6 +130,43 @@ describe.skipIf(!server)('PostgreSQL grant scenarios', () => {
     expect(report.inventory.tables.present).toHaveLength(11);
   });
 
+  it('without --service-account, a login holding no DML is not taken as the scheduler: the one app login is inferred', async () => {
+    const { report } = await scan(`${P}_auditor`, `${P}_least`, ['--only', 'grants']);
+    expect(report.target).toMatchObject({ user: `${P}_auditor`, serviceAccount: `${P}_app` });
+    // The auditor's own pg_read_all_settings and missing DML are not findings, the app is not an unexpected writer.
+    expect(failing(report, 'QA-G')).toEqual([]);
+  });
+
+  it('without --service-account and no single candidate: exit 2 asking for it; a name that does not exist: exit 2 with close matches', async () => {
+    await adminSql(
+      s,
+      `${P}_least`,
+      `GRANT USAGE ON SCHEMA quartz TO ${P}_svc2; GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA quartz TO ${P}_svc2`,
+    );
+    try {
+      const run = await runCli(['scan', url(`${P}_auditor`, `${P}_least`), '--schema', 'quartz', '--only', 'grants']);
+      expect(run.code).toBe(2);
+      expect(run.stderr).toMatch(/^qrtz-audit: .*--service-account.*candidates: .*_app.*_svc2/);
+      expect(run.stderr.trim().split('\n')).toHaveLength(1);
+    } finally {
+      await adminSql(
+        s,
+        `${P}_least`,
+        `REVOKE ALL ON ALL TABLES IN SCHEMA quartz FROM ${P}_svc2; REVOKE USAGE ON SCHEMA quartz FROM ${P}_svc2`,
+      );
+    }
+    const typo = await runCli([
+      'scan',
+      url(`${P}_auditor`, `${P}_least`),
+      '--schema',
+      'quartz',
+      '--service-account',
+      `${P}_ap`,
+    ]);
+    expect(typo.code).toBe(2);
+    expect(typo.stderr).toContain(`close matches: "${P}_app"`);
+  });
+
   it('the connected auditor that can write is flagged as an unexpected writer', async () => {
     await adminSql(s, `${P}_least`, `GRANT INSERT ON quartz.qrtz_locks TO ${P}_auditor`);
     try {

@@ -28,6 +28,8 @@ export interface PgServer {
   stop(): Promise<void>;
   /** Where it came from, for skip/diagnostic messages. */
   kind: 'env' | 'throwaway' | 'container';
+  /** The server's log so far (throwaway servers only; '' otherwise). */
+  log(): string;
 }
 
 export interface ThrowawayOptions {
@@ -37,6 +39,42 @@ export interface ThrowawayOptions {
   ssl?: boolean;
   /** pg_hba.conf lines placed before the trust lines. */
   hba?: string[];
+  /** A server of its own even when QRTZ_TEST_PG_URL is set (tests that change roles or read the log). */
+  fresh?: boolean;
+}
+
+/**
+ * Where pgaudit's library is, or why there is none. QRTZ_TEST_NO_PGAUDIT=1 simulates a machine
+ * without postgresql-<v>-pgaudit (the tests that need it skip, loudly).
+ */
+export function pgauditLibrary(): string | { skip: string } {
+  if (process.env.QRTZ_TEST_NO_PGAUDIT === '1') return { skip: 'pgaudit treated as absent (QRTZ_TEST_NO_PGAUDIT=1)' };
+  const bin = pgBinDir();
+  if (!bin) return { skip: 'no PostgreSQL server binaries' };
+  const lib = join(bin, '..', 'lib', 'pgaudit.so');
+  if (!existsSync(lib))
+    return { skip: `pgaudit is not installed (no ${lib}; apt-get install postgresql-<version>-pgaudit)` };
+  return lib;
+}
+
+/** The openssl binary (self-signed certificates for TLS servers); QRTZ_TEST_NO_OPENSSL=1 simulates none. */
+export function opensslBinary(): string | { skip: string } {
+  if (process.env.QRTZ_TEST_NO_OPENSSL === '1') return { skip: 'openssl treated as absent (QRTZ_TEST_NO_OPENSSL=1)' };
+  for (const dir of (process.env.PATH ?? '/usr/bin:/bin').split(':')) {
+    if (dir && existsSync(join(dir, 'openssl'))) return join(dir, 'openssl');
+  }
+  return { skip: 'openssl is not installed (needed for TLS test servers)' };
+}
+
+/**
+ * Whether an optional piece (pgaudit, openssl…) is there; when not, says so loudly and returns false —
+ * or throws when QRTZ_REQUIRE_DB names postgres (CI installs every piece) or the piece itself.
+ */
+export function optionalPiece(found: string | { skip: string }, what: string): boolean {
+  if (typeof found === 'string') return true;
+  if (requireDb('postgres') || requireDb(what)) throw new Error(`QRTZ_REQUIRE_DB requires ${what} but ${found.skip}`);
+  console.warn(`SKIPPED (${what}): ${found.skip}`);
+  return false;
 }
 
 export function requireDb(name: string): boolean {
@@ -148,7 +186,7 @@ export async function startThrowawayPostgres(opts: ThrowawayOptions = {}): Promi
   let log = '';
   child.stderr?.on('data', (d) => {
     log += String(d);
-    if (log.length > 20000) log = log.slice(-20000);
+    if (log.length > 200000) log = log.slice(-200000);
   });
   const adminUrl = (db = 'postgres') => `postgres://postgres@127.0.0.1:${port}/${db}?sslmode=disable`;
   const deadline = Date.now() + 30_000;
@@ -172,6 +210,7 @@ export async function startThrowawayPostgres(opts: ThrowawayOptions = {}): Promi
     host: '127.0.0.1',
     port,
     adminUrl,
+    log: () => log,
     async stop() {
       if (child.exitCode === null) {
         const exited = new Promise((r) => child.once('exit', r));
@@ -187,7 +226,7 @@ export async function startThrowawayPostgres(opts: ThrowawayOptions = {}): Promi
 /** The first PostgreSQL the tests can use, or the reason there is none. */
 export async function acquirePostgres(opts: ThrowawayOptions = {}): Promise<PgServer | { skip: string }> {
   const env = process.env.QRTZ_TEST_PG_URL;
-  const special = Boolean(opts.ssl || opts.conf?.length || opts.hba?.length);
+  const special = Boolean(opts.ssl || opts.conf?.length || opts.hba?.length || opts.fresh);
   if (env && !special) {
     const u = new URL(env);
     return {
@@ -199,6 +238,7 @@ export async function acquirePostgres(opts: ThrowawayOptions = {}): Promise<PgSe
         x.pathname = `/${db}`;
         return x.toString();
       },
+      log: () => '',
       stop: async () => {},
     };
   }
@@ -223,6 +263,7 @@ export async function acquirePostgres(opts: ThrowawayOptions = {}): Promise<PgSe
         port: c.getPort(),
         adminUrl: (db = 'postgres') =>
           `postgres://postgres:postgres@${c.getHost()}:${c.getPort()}/${db}?sslmode=disable`,
+        log: () => '',
         stop: async () => {
           await c.stop();
         },

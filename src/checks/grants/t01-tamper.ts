@@ -1,6 +1,36 @@
 /** QA-T01 — triggers, rules, policies, event triggers or shadowing objects around the Quartz tables. Cross-dialect. */
-import type { Check } from '../../model.js';
+import type { Check, Severity, TamperObject } from '../../model.js';
 import { MITIGATION, notEvaluated } from '../util.js';
+
+/**
+ * Code that runs, or can be made to run, with someone else's rights — or a relation that is not what
+ * it claims — is critical; objects that rewrite or hide rows (and columns retyped under Quartz) high.
+ */
+export const TAMPER_SEVERITY: Record<TamperObject['kind'], Severity> = {
+  'not-a-table': 'critical',
+  'shadow-function': 'critical',
+  'shadow-operator': 'critical',
+  'security-definer': 'critical',
+  'event-trigger': 'critical',
+  trigger: 'high',
+  rule: 'high',
+  policy: 'high',
+  'column-type': 'high',
+  'shadow-object': 'high',
+};
+
+const WHY: Record<TamperObject['kind'], string> = {
+  'not-a-table': "a relation that is not a table under a Quartz name runs its owner's code for every reader",
+  'shadow-function': 'sessions whose search_path reaches it run its code instead of the built-in',
+  'shadow-operator': 'sessions whose search_path reaches it run its code instead of the built-in',
+  'security-definer': "whoever may call it runs code with its owner's rights",
+  'event-trigger': 'it runs its code on DDL of any role in the database',
+  trigger: 'it can rewrite or hide job rows every time Quartz writes them',
+  rule: 'it can rewrite or hide job rows every time Quartz writes them',
+  policy: 'it can hide job rows and runs its expressions for every reader',
+  'column-type': "a non-built-in type carries its owner's input, output and cast functions",
+  'shadow-object': 'the scheduler may read or write it instead of the Quartz table',
+};
 
 export const t01: Check = {
   meta: {
@@ -30,7 +60,8 @@ export const t01: Check = {
       ];
     return facts.tamper.map((t) => ({
       status: 'fail' as const,
-      message: `${t.kind} ${t.name}${t.table ? ` on ${t.table}` : ''}: ${t.detail} — it can rewrite or hide job rows every time Quartz writes them`,
+      severity: TAMPER_SEVERITY[t.kind] ?? 'high',
+      message: `${t.kind} ${t.name}${t.table ? ` on ${t.table}` : ''}${t.owner ? ` (owner ${t.owner})` : ''}: ${t.detail} — ${WHY[t.kind] ?? 'it can rewrite or hide job rows'}`,
       object: t.table
         ? {
             kind: 'table' as const,
@@ -39,7 +70,7 @@ export const t01: Check = {
             table: t.table,
           }
         : obj,
-      evidence: { kind: t.kind, name: t.name, detail: t.detail },
+      evidence: { kind: t.kind, name: t.name, owner: t.owner ?? null, detail: t.detail },
       discriminator: `${t.kind}:${t.name}`,
     }));
   },
