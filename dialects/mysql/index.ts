@@ -9,10 +9,20 @@ import type { Adapter, ConnectOptions } from '../../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../../src/discovery.js';
 import { UserError } from '../../src/errors.js';
 import { emptyFacts } from '../../src/facts.js';
-import type { BlobRow, BlobTable, Facts, Grant, Membership, Principal, QuartzTable } from '../../src/model.js';
+import type {
+  BlobRow,
+  BlobTable,
+  Facts,
+  Grant,
+  Membership,
+  Principal,
+  QuartzTable,
+  TamperObject,
+} from '../../src/model.js';
 import { loadQuery } from '../../src/queries.js';
 import { addContentFacts } from '../../src/scheduler-facts.js';
 import { registerSecret } from '../../src/secrets/redact.js';
+import { MYSQL_BUILTIN_FUNCTIONS } from './builtins.js';
 import { accountName, principalMatches, splitAccount, tokenize } from './grants.js';
 import {
   computeEffective,
@@ -28,6 +38,7 @@ import {
   mapMysqlRoles,
   mapPlugins,
   mapPrivilegeRows,
+  mapShadowRoutines,
   mapShowGrants,
   mapTablespacesMariadb,
   mapTablespacesMysql,
@@ -193,6 +204,9 @@ export function quoteIdent(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }
 
+/** information_schema.TABLES types that are plain tables (MariaDB: system-versioned tables are tables too). */
+const READABLE_TABLE_TYPES = new Set(['BASE TABLE', 'SYSTEM VERSIONED']);
+
 const str = (v: unknown): string =>
   v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString() : String(v);
 
@@ -204,6 +218,8 @@ export class MysqlAdapter implements Adapter {
   private server: Row = {};
   private database = '';
   private tables: (QuartzTable & { createOptions: string })[] = [];
+  /** Relations under Quartz table names that are not base tables (views, sequences): reported, never read. */
+  private notTables: TamperObject[] = [];
 
   constructor(private readonly options: ConnectOptions) {
     this.parsed = parseMysqlUrl(options.url, options);
@@ -299,9 +315,25 @@ export class MysqlAdapter implements Adapter {
     const expected = expectedTables(prefix).map((t) => t.lower.toUpperCase());
     const rows = await this.query('quartz_tables', [this.database, expected]);
     this.tables = [];
+    this.notTables = [];
     for (const r of rows) {
       const logical = logicalName(prefix, str(r.TABLE_NAME));
-      if (!logical || str(r.TABLE_TYPE).toUpperCase() === 'VIEW') continue;
+      if (!logical) continue;
+      const type = str(r.TABLE_TYPE).toUpperCase();
+      if (!READABLE_TABLE_TYPES.has(type)) {
+        // A view (or anything but a base table) under a Quartz name may run stored code when read: never read it.
+        const definer = r.VIEW_DEFINER === null || r.VIEW_DEFINER === undefined ? undefined : str(r.VIEW_DEFINER);
+        this.notTables.push({
+          kind: 'not-a-table',
+          name: `${str(r.TABLE_SCHEMA)}.${str(r.TABLE_NAME)}`,
+          table: str(r.TABLE_NAME),
+          ...(definer ? { owner: definer } : {}),
+          detail: `${type || 'unknown relation type'} in place of the Quartz table ${logical}${
+            definer ? ` (definer ${definer}, SQL SECURITY ${str(r.VIEW_SECURITY) || '?'})` : ''
+          }: not read`,
+        });
+        continue;
+      }
       this.tables.push({
         logical,
         name: str(r.TABLE_NAME),
@@ -309,7 +341,7 @@ export class MysqlAdapter implements Adapter {
         createOptions: str(r.CREATE_OPTIONS),
       });
     }
-    if (this.tables.length === 0) {
+    if (this.tables.length === 0 && this.notTables.length === 0) {
       const candidates = await this.query('lookalike_tables').catch(() => [] as Row[]);
       throw noTablesError(
         `database ${this.database}`,
@@ -339,6 +371,7 @@ export class MysqlAdapter implements Adapter {
       tables: this.tables.map(({ logical, name, schema }) => ({ logical, name, schema })),
       attestations: { ...o.attestations },
     });
+    facts.tamper.push(...this.notTables);
     const present = new Set(this.tables.map((t) => t.logical));
     facts.missingTables = expectedTables(o.tablePrefix)
       .map((t) => t.logical)
@@ -505,8 +538,14 @@ export class MysqlAdapter implements Adapter {
     if (o.families.has('grants')) {
       // information_schema.TRIGGERS hides triggers of tables where the reader lacks TRIGGER.
       await guarded('tamper', async () => {
-        facts.tamper = mapTriggers(
-          await this.query('triggers', [this.database, facts.tables.map((t) => t.name.toUpperCase())]),
+        if (facts.tables.length === 0) return;
+        facts.tamper.push(
+          ...mapTriggers(await this.query('triggers', [this.database, facts.tables.map((t) => t.name.toUpperCase())])),
+        );
+      });
+      await guarded('tamper.routines', async () => {
+        facts.tamper.push(
+          ...mapShadowRoutines(await this.query('shadow_routines', [this.database, [...MYSQL_BUILTIN_FUNCTIONS]])),
         );
       });
       const hidden = facts.tables.filter(
@@ -518,7 +557,7 @@ export class MysqlAdapter implements Adapter {
       if (hidden.length > 0) {
         facts.unreadable.push({
           // 'tamper' is what QA-T01 reads; when some triggers are visible, they are reported and this stays a note.
-          what: facts.tamper.length ? 'triggers.partial' : 'tamper',
+          what: facts.tamper.some((x) => x.kind === 'trigger') ? 'triggers.partial' : 'tamper',
           reason: `information_schema.TRIGGERS hides triggers on tables where ${connectedAs} lacks TRIGGER: ${hidden
             .map((t) => t.name)
             .join(', ')}`,
