@@ -18,6 +18,7 @@ import type {
   Principal,
   QuartzTable,
   TamperObject,
+  Unreadable,
 } from '../../src/model.js';
 import { loadQuery } from '../../src/queries.js';
 import { addContentFacts } from '../../src/scheduler-facts.js';
@@ -167,6 +168,46 @@ function isTimeout(err: unknown): boolean {
   );
 }
 
+/** Bytes of blob data one batch may hold (a single larger row is still read alone, up to --max-blob-size). */
+export const BLOB_BATCH_BYTES = 32 * 1024 * 1024;
+/** Rows whose keys and sizes are read ahead to cut the next batch; also the most rows one batch holds. */
+export const SIZE_BATCH_ROWS = 1000;
+
+/** How many of the next rows (bounded sizes, in key order) fit in `budget` bytes: at least one. */
+export function rowsWithin(sizes: number[], budget: number): number {
+  let total = 0;
+  let n = 0;
+  for (const sz of sizes) {
+    // Each row also costs its keys and object: count at least 256 bytes for it.
+    total += Math.max(256, sz);
+    if (n > 0 && total > budget) break;
+    n++;
+  }
+  return Math.max(1, n);
+}
+
+/** Why a read failed, when it is a failure the audit goes on after (else undefined: the error ends the scan). */
+export function failureCause(err: unknown): Unreadable['cause'] | undefined {
+  const e = err as { code?: string; errno?: number };
+  if (e?.code === 'ER_LOCK_WAIT_TIMEOUT' || e?.errno === 1205) return 'lock-timeout';
+  if (
+    e?.errno === 3024 ||
+    e?.errno === 1969 ||
+    e?.code === 'ER_QUERY_TIMEOUT' ||
+    e?.code === 'ER_STATEMENT_TIMEOUT' ||
+    e?.code === 'ER_QUERY_INTERRUPTED'
+  )
+    return 'statement-timeout';
+  if (
+    e?.code === 'ER_TABLEACCESS_DENIED_ERROR' ||
+    e?.code === 'ER_COLUMNACCESS_DENIED_ERROR' ||
+    e?.code === 'ER_DBACCESS_DENIED_ERROR' ||
+    e?.code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR'
+  )
+    return 'privilege';
+  return undefined;
+}
+
 /** SIMPROP_TRIGGERS' text columns, from the shared source table (queries/mysql/blob_simprop_triggers.sql reads them). */
 const SIMPROP_TEXT_COLUMNS = SHARED_SOURCES.find((x) => x.table === 'SIMPROP_TRIGGERS')?.extra ?? [];
 
@@ -178,17 +219,46 @@ const BLOB_SOURCES: {
   name: string;
   /** How many times the query takes the byte bound as a parameter (default 1). */
   bounds?: number;
+  /** The Quartz primary key, the keyset order of the batches. */
+  keys: string[];
+  /** SQL for a row's size (what the batch holds in memory), before the byte bound. */
+  size: string;
 }[] = [
-  { table: 'JOB_DETAILS', query: 'blob_job_details', column: 'JOB_DATA', group: 'JOB_GROUP', name: 'JOB_NAME' },
-  { table: 'TRIGGERS', query: 'blob_triggers', column: 'JOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME' },
+  {
+    table: 'JOB_DETAILS',
+    query: 'blob_job_details',
+    column: 'JOB_DATA',
+    group: 'JOB_GROUP',
+    name: 'JOB_NAME',
+    keys: ['SCHED_NAME', 'JOB_NAME', 'JOB_GROUP'],
+    size: 'LENGTH(JOB_DATA)',
+  },
+  {
+    table: 'TRIGGERS',
+    query: 'blob_triggers',
+    column: 'JOB_DATA',
+    group: 'TRIGGER_GROUP',
+    name: 'TRIGGER_NAME',
+    keys: ['SCHED_NAME', 'TRIGGER_NAME', 'TRIGGER_GROUP'],
+    size: 'LENGTH(JOB_DATA)',
+  },
   {
     table: 'BLOB_TRIGGERS',
     query: 'blob_blob_triggers',
     column: 'BLOB_DATA',
     group: 'TRIGGER_GROUP',
     name: 'TRIGGER_NAME',
+    keys: ['SCHED_NAME', 'TRIGGER_NAME', 'TRIGGER_GROUP'],
+    size: 'LENGTH(BLOB_DATA)',
   },
-  { table: 'CALENDARS', query: 'blob_calendars', column: 'CALENDAR', name: 'CALENDAR_NAME' },
+  {
+    table: 'CALENDARS',
+    query: 'blob_calendars',
+    column: 'CALENDAR',
+    name: 'CALENDAR_NAME',
+    keys: ['SCHED_NAME', 'CALENDAR_NAME'],
+    size: 'LENGTH(CALENDAR)',
+  },
   // No blob: the free-text properties, for the secret detectors.
   {
     table: 'SIMPROP_TRIGGERS',
@@ -197,6 +267,8 @@ const BLOB_SOURCES: {
     group: 'TRIGGER_GROUP',
     name: 'TRIGGER_NAME',
     bounds: 3,
+    keys: ['SCHED_NAME', 'TRIGGER_NAME', 'TRIGGER_GROUP'],
+    size: 'COALESCE(LENGTH(STR_PROP_1), 0) + COALESCE(LENGTH(STR_PROP_2), 0) + COALESCE(LENGTH(STR_PROP_3), 0)',
   },
 ];
 
@@ -351,6 +423,12 @@ export class MysqlAdapter implements Adapter {
     }
   }
 
+  /** The Quartz table a failed statement was about, when only one is named in its message or it read only one. */
+  private tableInError(message: string): string | undefined {
+    const hit = this.tables.filter((t) => message.toLowerCase().includes(t.name.toLowerCase()));
+    return hit.length === 1 ? hit[0]?.name : undefined;
+  }
+
   async collectFacts(): Promise<Facts> {
     const o = this.options;
     const flavour = this.flavour ?? detectFlavour('', '');
@@ -385,9 +463,18 @@ export class MysqlAdapter implements Adapter {
         await fn();
         return true;
       } catch (err) {
-        if (isTimeout(err)) throw mapMysqlError(err, this.parsed.display);
+        const cause = failureCause(err);
+        // A lost connection ends the audit; a lock or statement timeout (or a missing privilege) costs only this read.
+        if (!cause && isTimeout(err)) throw mapMysqlError(err, this.parsed.display);
         const e = err as { message?: string };
-        facts.unreadable.push({ what, reason: String(e?.message ?? err), ...(needs ? { needs } : {}) });
+        const table = cause && cause !== 'privilege' ? this.tableInError(String(e?.message ?? '')) : undefined;
+        facts.unreadable.push({
+          what,
+          reason: String(e?.message ?? err),
+          ...(needs ? { needs } : {}),
+          ...(cause ? { cause } : {}),
+          ...(table ? { table } : {}),
+        });
         return false;
       }
     };
@@ -568,9 +655,28 @@ export class MysqlAdapter implements Adapter {
 
     if (o.families.has('blobs')) {
       // Scheduler state (QA-H…) and schema columns (QA-U01) are table contents: shared reader, queries/mysql/scheduler-*.sql.
-      const run = (sql: string, params: unknown[]) => this.run(sql, params);
       const quote = (t: QuartzTable) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+      // The shared reader records a failed read by its message: remember which table and why, to annotate it.
+      const failures = new Map<string, { table?: string; cause: NonNullable<Unreadable['cause']> }>();
+      const run = async (sql: string, params: unknown[]) => {
+        try {
+          return await this.run(sql, params);
+        } catch (err) {
+          const cause = failureCause(err);
+          if (!cause && isTimeout(err)) throw err;
+          const table = facts.tables.find((t) => sql.includes(quote(t)))?.name;
+          failures.set(String((err as Error)?.message ?? err), {
+            cause: cause ?? 'other',
+            ...(table ? { table } : {}),
+          });
+          throw err;
+        }
+      };
       await addContentFacts(facts, run, { dialect: 'mysql', quote }, guarded);
+      for (const u of [...facts.unreadable, ...(facts.scheduler?.unreadable ?? [])]) {
+        const f = u.cause ? undefined : failures.get(u.reason);
+        if (f) Object.assign(u, f);
+      }
     }
 
     if (o.families.has('encryption')) {
@@ -694,44 +800,78 @@ export class MysqlAdapter implements Adapter {
     }
   }
 
-  async *blobRows(): AsyncIterable<BlobRow> {
-    const conn = this.conn;
-    if (!conn) throw new Error('not connected');
+  /**
+   * Blob rows in keyset batches (ORDER BY the primary key, `(pk) > (last)`), each batch its own statement so the
+   * statement timeout bounds one round trip, and each batch cut by bytes: the keys and bounded sizes of the next
+   * rows are read first, then as many rows as fit in BLOB_BATCH_BYTES (at least one). A table that cannot be read
+   * (privilege, lock or statement timeout) is reported through `onUnreadable` and the stream goes on.
+   */
+  async *blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
+    if (!this.conn) throw new Error('not connected');
+    const bound = this.options.maxBlobSize;
     for (const src of BLOB_SOURCES) {
       const t = this.tables.find((x) => x.logical === src.table);
       if (!t) continue;
-      const sql = loadQuery('mysql', src.query, { table: `${quoteIdent(t.schema)}.${quoteIdent(t.name)}` });
-      const stream = conn
-        .query({ sql, values: new Array(src.bounds ?? 1).fill(this.options.maxBlobSize) })
-        .stream({ highWaterMark: 8 });
+      const table = `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+      const keys = src.keys.join(', ');
+      const bounds = new Array(src.bounds ?? 1).fill(bound);
+      let last: unknown[] | undefined;
       try {
-        for await (const raw of stream as AsyncIterable<Row>) {
-          const bytes = raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer);
-          const row: BlobRow = {
-            table: src.table,
-            tableName: t.name,
-            column: src.column,
-            key: {
-              sched: str(raw.SCHED_NAME),
-              ...(src.group ? { group: str(raw[src.group]) } : {}),
-              name: str(raw[src.name]),
-            },
-            bytes,
-            size: raw.SIZE === null || raw.SIZE === undefined ? 0 : Number(raw.SIZE),
-          };
-          if ('JOB_CLASS_NAME' in raw) row.jobClassName = str(raw.JOB_CLASS_NAME);
-          if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
-          if (src.table === 'SIMPROP_TRIGGERS') {
-            row.textColumns = Object.fromEntries(
-              SIMPROP_TEXT_COLUMNS.map((c) => [c, raw[c] === null || raw[c] === undefined ? null : str(raw[c])]),
-            );
-          }
-          yield row;
+        for (;;) {
+          const after = last ? `(${keys}) > (${src.keys.map(() => '?').join(', ')})` : 'TRUE';
+          const sizes = await this.query('blob_sizes', [bound, ...(last ?? []), SIZE_BATCH_ROWS], {
+            table,
+            keys,
+            size: src.size,
+            after,
+          });
+          if (sizes.length === 0) break;
+          const take = rowsWithin(
+            sizes.map((r) => Number(r.SZ ?? 0)),
+            BLOB_BATCH_BYTES,
+          );
+          const rows = await this.query(src.query, [...bounds, ...(last ?? []), take], { table, after });
+          for (const raw of rows) yield this.blobRow(src, t.name, raw);
+          const end = rows[rows.length - 1];
+          if (!end || rows.length < take) break;
+          last = src.keys.map((k) => end[k]);
         }
       } catch (err) {
-        throw mapMysqlError(err, this.parsed.display);
+        const cause = failureCause(err);
+        if (!cause || !onUnreadable) throw mapMysqlError(err, this.parsed.display);
+        onUnreadable({
+          what: `blobs.${src.table}`,
+          reason: String((err as Error)?.message ?? err),
+          table: t.name,
+          cause,
+          ...(cause === 'privilege' ? { needs: `SELECT on ${t.schema}.${t.name}` } : {}),
+        });
       }
     }
+  }
+
+  private blobRow(src: (typeof BLOB_SOURCES)[number], tableName: string, raw: Row): BlobRow {
+    const bytes = raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer);
+    const row: BlobRow = {
+      table: src.table,
+      tableName,
+      column: src.column,
+      key: {
+        sched: str(raw.SCHED_NAME),
+        ...(src.group ? { group: str(raw[src.group]) } : {}),
+        name: str(raw[src.name]),
+      },
+      bytes,
+      size: raw.SIZE === null || raw.SIZE === undefined ? 0 : Number(raw.SIZE),
+    };
+    if ('JOB_CLASS_NAME' in raw) row.jobClassName = str(raw.JOB_CLASS_NAME);
+    if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
+    if (src.table === 'SIMPROP_TRIGGERS') {
+      row.textColumns = Object.fromEntries(
+        SIMPROP_TEXT_COLUMNS.map((c) => [c, raw[c] === null || raw[c] === undefined ? null : str(raw[c])]),
+      );
+    }
+    return row;
   }
 
   async close(): Promise<void> {
