@@ -173,6 +173,26 @@ export const BLOB_BATCH_BYTES = 32 * 1024 * 1024;
 /** Rows whose keys and sizes are read ahead to cut the next batch; also the most rows one batch holds. */
 export const SIZE_BATCH_ROWS = 1000;
 
+/**
+ * `WHERE` text (with its parameters) for the rows after `last` in primary-key order: `k1 >= ? AND (k1 > ? OR (k1 = ?
+ * AND (k2 > ? OR …)))`, the form the MySQL/MariaDB range optimizer turns into an index range (a row constructor
+ * `(k1, k2) > (?, ?)` is not, and would rescan the table for every batch).
+ */
+export function keysetAfter(keys: string[], last: unknown[]): { after: string; params: unknown[] } {
+  const params: unknown[] = [last[0]];
+  const cond = (i: number): string => {
+    const k = keys[i] as string;
+    if (i === keys.length - 1) {
+      params.push(last[i]);
+      return `${k} > ?`;
+    }
+    params.push(last[i], last[i]);
+    return `(${k} > ? OR (${k} = ? AND ${cond(i + 1)}))`;
+  };
+  const after = `${keys[0]} >= ? AND ${cond(0)}`;
+  return { after, params };
+}
+
 /** How many of the next rows (bounded sizes, in key order) fit in `budget` bytes: at least one. */
 export function rowsWithin(sizes: number[], budget: number): number {
   let total = 0;
@@ -818,8 +838,8 @@ export class MysqlAdapter implements Adapter {
       let last: unknown[] | undefined;
       try {
         for (;;) {
-          const after = last ? `(${keys}) > (${src.keys.map(() => '?').join(', ')})` : 'TRUE';
-          const sizes = await this.query('blob_sizes', [bound, ...(last ?? []), SIZE_BATCH_ROWS], {
+          const { after, params: afterParams } = last ? keysetAfter(src.keys, last) : { after: 'TRUE', params: [] };
+          const sizes = await this.query('blob_sizes', [bound, ...afterParams, SIZE_BATCH_ROWS], {
             table,
             keys,
             size: src.size,
@@ -830,7 +850,7 @@ export class MysqlAdapter implements Adapter {
             sizes.map((r) => Number(r.SZ ?? 0)),
             BLOB_BATCH_BYTES,
           );
-          const rows = await this.query(src.query, [...bounds, ...(last ?? []), take], { table, after });
+          const rows = await this.query(src.query, [...bounds, ...afterParams, take], { table, after });
           for (const raw of rows) yield this.blobRow(src, t.name, raw);
           const end = rows[rows.length - 1];
           if (!end || rows.length < take) break;
