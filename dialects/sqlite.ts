@@ -23,7 +23,7 @@ import type { Adapter, ConnectOptions } from '../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../src/discovery.js';
 import { UserError } from '../src/errors.js';
 import { emptyFacts } from '../src/facts.js';
-import type { BlobRow, Facts, QuartzTable, TamperObject } from '../src/model.js';
+import type { BlobRow, Facts, QuartzTable, TamperObject, Unreadable } from '../src/model.js';
 import { QUARTZ_TABLES } from '../src/model.js';
 import { loadQuery } from '../src/queries.js';
 import { readQuartzSchemaColumns, readSchedulerFacts } from '../src/scheduler-facts.js';
@@ -90,6 +90,14 @@ export interface SqliteHeaderFact {
   freelistPages: number | null;
   detail: string;
   size: number;
+}
+
+/** A busy/locked database is a lock timeout (the busy handler waited --lock-timeout); else undefined. */
+function sqliteCause(err: unknown): Unreadable['cause'] | undefined {
+  const code = String((err as { code?: string })?.code ?? '');
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'lock-timeout';
+  if (code.startsWith('SQLITE_AUTH') || code.startsWith('SQLITE_PERM')) return 'privilege';
+  return undefined;
 }
 
 function oneLine(sql: string): string {
@@ -445,7 +453,22 @@ class SqliteAdapter implements Adapter {
     facts.tamper = [...this.notTables, ...this.tamper()];
 
     if (o.families.has('blobs')) {
-      const run = async (sql: string, params: unknown[]) => this.run(sql, params);
+      // The shared readers record a failed read by its message: remember the table and cause to annotate it.
+      const failures = new Map<string, Pick<Unreadable, 'table' | 'cause'>>();
+      const run = async (sql: string, params: unknown[]) => {
+        try {
+          return this.run(sql, params);
+        } catch (err) {
+          const table =
+            this.tables.find((t) => sql.includes(quoteSqliteIdent(t.name)))?.name ??
+            this.tables.find((t) => params[0] === t.name)?.name;
+          failures.set(String((err as Error)?.message ?? err), {
+            cause: sqliteCause(err) ?? 'other',
+            ...(table ? { table } : {}),
+          });
+          throw err;
+        }
+      };
       facts.scheduler = await readSchedulerFacts(run, this.tables, {
         dialect: 'sqlite',
         quote: (t) => quoteSqliteIdent(t.name),
@@ -454,11 +477,15 @@ class SqliteAdapter implements Adapter {
       const cols = await readQuartzSchemaColumns(run, this.tables, 'sqlite');
       facts.quartzSchemaColumns = cols.columns;
       facts.unreadable.push(...cols.unreadable);
+      for (const u of [...facts.unreadable, ...facts.scheduler.unreadable]) {
+        const f = u.cause ? undefined : failures.get(u.reason);
+        if (f) Object.assign(u, f);
+      }
     }
     return facts;
   }
 
-  async *blobRows(): AsyncIterable<BlobRow> {
+  async *blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
     if (!this.header?.plaintext || !this.db) {
       throw new UserError(
         'privilege',
@@ -477,13 +504,26 @@ class SqliteAdapter implements Adapter {
           ? src.extra.map((c) => `CAST(${quoteSqliteIdent(c)} AS TEXT) AS ${c.toLowerCase()}`).join(', ')
           : 'NULL AS no_extra',
       });
+      // Rows are read one at a time (a step each, at most --max-blob-size bytes per row in memory). A table locked
+      // by a writer (busy past --lock-timeout) is reported through onUnreadable and the next table is read.
+      const busy = (err: unknown): boolean => {
+        if (!onUnreadable || sqliteCause(err) !== 'lock-timeout') return false;
+        onUnreadable({
+          what: `blobs.${src.table}`,
+          reason: String((err as Error)?.message ?? err),
+          table: t.name,
+          cause: 'lock-timeout',
+        });
+        return true;
+      };
       let rows: Iterable<Row>;
       try {
         rows = this.db.prepare(sql).iterate(this.options.maxBlobSize) as Iterable<Row>;
       } catch (err) {
+        if (busy(err)) continue;
         throw new UserError('database', `cannot read ${t.name}: ${(err as Error).message}`);
       }
-      for (const raw of guarded(rows, t.name)) {
+      for (const raw of guarded(rows, t.name, busy)) {
         const data = raw.data;
         const row: BlobRow = {
           table: src.table,
@@ -518,13 +558,14 @@ class SqliteAdapter implements Adapter {
 }
 
 /** Iterates rows, turning an SQLite error mid-read (a damaged page) into one clear line. */
-function* guarded(rows: Iterable<Row>, table: string): Generator<Row> {
+function* guarded(rows: Iterable<Row>, table: string, handled?: (err: unknown) => boolean): Generator<Row> {
   const it = rows[Symbol.iterator]();
   for (;;) {
     let next: IteratorResult<Row>;
     try {
       next = it.next();
     } catch (err) {
+      if (handled?.(err)) return;
       throw new UserError('database', `cannot read ${table}: ${(err as Error).message}`);
     }
     if (next.done) return;

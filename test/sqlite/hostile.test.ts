@@ -10,7 +10,7 @@ import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteAdapter, harden } from '../../dialects/sqlite.js';
 import { UserError } from '../../src/errors.js';
-import type { BlobRow, Facts } from '../../src/model.js';
+import type { BlobRow, Facts, Unreadable } from '../../src/model.js';
 import { connectOptions, makeStore, tempDir } from './helpers.js';
 
 const dirs: string[] = [];
@@ -133,5 +133,32 @@ describe('SQLite: hostile schemas are reported, not read', () => {
       expect.objectContaining({ kind: 'column-type', table: 'QRTZ_CALENDARS', name: 'QRTZ_CALENDARS.CALENDAR' }),
     );
     expect(rows.filter((r) => r.table === 'CALENDARS')).toEqual([]);
+  });
+});
+
+describe('SQLite: a locked database costs only what hit the lock', () => {
+  it('a writer holding an exclusive lock: reads become unreadable (table, lock-timeout), the audit completes', async () => {
+    const { path } = store();
+    const a = createSqliteAdapter(connectOptions(path, { lockTimeoutMs: 50 }));
+    await a.connect();
+    const writer = new Database(path);
+    writer.exec('BEGIN EXCLUSIVE');
+    try {
+      const facts = await a.collectFacts();
+      const unreadable: Unreadable[] = [];
+      const rows: BlobRow[] = [];
+      for await (const r of a.blobRows((u) => unreadable.push(u))) rows.push(r);
+      expect(rows).toEqual([]);
+      expect(unreadable.map((u) => u.what)).toEqual(
+        expect.arrayContaining(['blobs.JOB_DETAILS', 'blobs.TRIGGERS', 'blobs.CALENDARS']),
+      );
+      expect(unreadable.every((u) => u.cause === 'lock-timeout' && u.table)).toBe(true);
+      const sched = facts.scheduler?.unreadable ?? [];
+      expect(sched.some((u) => u.table === 'QRTZ_TRIGGERS' && u.cause === 'lock-timeout')).toBe(true);
+    } finally {
+      writer.exec('ROLLBACK');
+      writer.close();
+      await a.close();
+    }
   });
 });
