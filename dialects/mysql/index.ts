@@ -23,6 +23,7 @@ import type {
 import { loadQuery } from '../../src/queries.js';
 import { addContentFacts } from '../../src/scheduler-facts.js';
 import { registerSecret } from '../../src/secrets/redact.js';
+import { chooseServiceAccount, closeMatches } from '../../src/service-account.js';
 import { MYSQL_BUILTIN_FUNCTIONS } from './builtins.js';
 import { accountName, principalMatches, splitAccount, tokenize } from './grants.js';
 import {
@@ -65,6 +66,9 @@ export interface ParsedMysqlUrl {
   viaSocket: boolean;
 }
 
+/** The URL parameters the adapter understands (case-insensitive); any other is an error, never ignored. */
+const URL_PARAMS = ['sslmode', 'ssl-mode', 'ssl_mode', 'ssl', 'sslca', 'ssl-ca', 'ssl_ca', 'socket'];
+
 /** Parses mysql://user:pass@host:port/db?sslmode=…&socket=… (also mariadb://). Password: options > URL > MYSQL_PWD. */
 export function parseMysqlUrl(
   url: string,
@@ -96,16 +100,36 @@ export function parseMysqlUrl(
   registerSecret(password);
   const pathDb = u.pathname.replace(/^\//, '');
   const database = options.schema ?? (pathDb ? dec(pathDb) : undefined);
-  const mode = (params.get('sslmode') || params.get('ssl-mode') || params.get('ssl_mode') || 'preferred').toLowerCase();
+  const unknown = [...new Set(params.keys())].filter((k) => !URL_PARAMS.includes(k.toLowerCase()));
+  if (unknown.length) {
+    throw new UserError(
+      'url',
+      `unknown connection URL parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (supported: ${URL_PARAMS.join(', ')})`,
+    );
+  }
+  const param = (name: string) => {
+    for (const [k, v] of params) if (k.toLowerCase() === name) return v;
+    return null;
+  };
+  // ?ssl=true|false (as other MySQL clients spell it) is sslmode=required|disabled; sslmode wins when both are given.
+  const ssl = param('ssl');
+  let sslFlag: string | undefined;
+  if (ssl !== null) {
+    const v = ssl.toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v)) sslFlag = 'required';
+    else if (['false', '0', 'no', 'off'].includes(v)) sslFlag = 'disabled';
+    else throw new UserError('url', `bad ssl=${ssl} in the URL (true or false; or sslmode=…)`);
+  }
+  const mode = (param('sslmode') || param('ssl-mode') || param('ssl_mode') || sslFlag || 'preferred').toLowerCase();
   const modes = ['disabled', 'preferred', 'required', 'verify_ca', 'verify_identity'] as const;
   const sslmode = modes.find((m) => m === mode.replace(/-/g, '_'));
   if (!sslmode)
     throw new UserError('url', `unknown sslmode ${mode} (disabled, preferred, required, verify_ca, verify_identity)`);
-  const socket = params.get('socket') ?? undefined;
+  const socket = param('socket') ?? undefined;
   const config: mysql.ConnectionOptions = { user, ...(socket ? { socketPath: socket } : { host, port }) };
   if (password !== undefined) config.password = password;
   if (sslmode === 'verify_ca' || sslmode === 'verify_identity') {
-    const ca = params.get('sslca') || params.get('ssl-ca');
+    const ca = param('sslca') || param('ssl-ca') || param('ssl_ca');
     config.ssl = {
       rejectUnauthorized: true,
       ...(ca ? { ca: readFileSync(ca, 'utf8') } : {}),
@@ -119,11 +143,21 @@ export function parseMysqlUrl(
 }
 
 /** Maps a mysql2/network error to one clear line (never containing the password). */
-export function mapMysqlError(err: unknown, display: string): UserError {
+export function mapMysqlError(err: unknown, display: string, passwordGiven = true): UserError {
   if (err instanceof UserError) return err;
   const e = err as { code?: string; errno?: number; message?: string };
   const code = e?.code ?? '';
   const msg = String(e?.message ?? err);
+  if (
+    (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR') &&
+    (!passwordGiven || /using password: NO/i.test(msg))
+  ) {
+    return new UserError(
+      'auth',
+      `access denied for ${display}: the server requires a password (MYSQL_PWD, --password-stdin or the URL)`,
+      { cause: err },
+    );
+  }
   const where = display.replace(/\/[^/]*$/, '');
   switch (code) {
     case 'ECONNREFUSED':
@@ -385,10 +419,16 @@ export class MysqlAdapter implements Adapter {
       if (!this.database) {
         throw new UserError('url', 'no database in the URL (mysql://user@host/DATABASE) and no --schema given');
       }
+      if ((await this.query('database_exists', [this.database])).length === 0) {
+        throw new UserError(
+          'database',
+          `database ${JSON.stringify(this.database)} does not exist (or ${str(this.server.current_account) || 'this login'} holds no privilege on it)`,
+        );
+      }
       await this.discover();
     } catch (err) {
       await this.close();
-      throw mapMysqlError(err, display);
+      throw mapMysqlError(err, display, config.password !== undefined);
     }
   }
 
@@ -611,8 +651,6 @@ export class MysqlAdapter implements Adapter {
       if (o.families.has('grants')) await this.ownGrants(facts, idx, maria);
     }
 
-    // Service account: --service-account (user, user@host or 'user'@'host') or the connected account.
-    facts.serviceAccount = resolveAccount(o.serviceAccount, facts.principals, connectedAs, extra);
     facts.allowedPrincipals = expandAllowed(o.allowPrincipals, facts.principals);
     const knownNames = facts.principals.map((p) => p.name);
     const supers = superusers(facts.grants);
@@ -629,6 +667,38 @@ export class MysqlAdapter implements Adapter {
       this.database,
       supers,
     );
+    // Service account: --service-account (user, user@host or 'user'@'host'; must exist), else the connected
+    // account when it holds Quartz's DML, else the one other login that does (inferred), else a usage error.
+    const complete = fullView && o.families.has('grants') && facts.tables.length > 0;
+    const wanted = o.serviceAccount;
+    if (wanted !== undefined && complete && !facts.principals.some((p) => sameAccount(p.name, wanted))) {
+      // Close matches by the user part too ('svc' is near 'svx', whatever the quoting and host of the account).
+      const accounts = facts.principals.filter((p) => p.kind !== 'public').map((p) => p.name);
+      const byUser = closeMatches(
+        splitAccount(wanted).user,
+        accounts.map((n) => splitAccount(n).user),
+      );
+      const near = accounts.filter((n) => byUser.includes(splitAccount(n).user)).slice(0, 3);
+      throw new UserError(
+        'usage',
+        `--service-account: no principal named ${JSON.stringify(wanted)} exists${
+          near.length ? ` (close matches: ${near.map((n) => JSON.stringify(n)).join(', ')})` : ''
+        }`,
+      );
+    }
+    const choice = chooseServiceAccount({
+      ...(o.serviceAccount !== undefined ? { explicit: o.serviceAccount } : {}),
+      connectedAs,
+      principals: facts.principals,
+      effective: facts.effective,
+      tables: facts.tables.map((t) => t.logical),
+      owners: [],
+      complete,
+      same: sameAccount,
+    });
+    facts.serviceAccount =
+      choice.source === 'option' ? resolveAccount(o.serviceAccount, facts.principals, connectedAs, extra) : choice.name;
+    facts.serviceAccountSource = choice.source;
     if (!fullView && facts.serviceAccount !== connectedAs) {
       // The shared checks (QA-G05/G07/G08) read these keys: another account's grants are unknown.
       for (const what of ['effective-privileges', 'foreign-privileges']) {
@@ -959,6 +1029,11 @@ export function resolveAccount(
   if (candidates[0]) return candidates[0].name;
   if (principalMatches(connectedAs, user)) return connectedAs;
   return accountName(user, '%');
+}
+
+/** Account comparison for chooseServiceAccount: `user` (no host) matches the account on every host, as resolveAccount does. */
+export function sameAccount(a: string, b: string): boolean {
+  return principalMatches(a, b);
 }
 
 /** --allow-principal values as canonical names: `user` matches the account on every host (and a role). */
