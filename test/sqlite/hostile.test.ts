@@ -3,15 +3,18 @@
  * or changes files beside the database (a WAL-mode file is refused with the way out, or read as an opt-in
  * immutable snapshot), and never reads a view, virtual table or generated column under a Quartz name.
  */
-import { execFileSync } from 'node:child_process';
-import { chmodSync, readdirSync } from 'node:fs';
+import { execFileSync, spawnSync } from 'node:child_process';
+import { chmodSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createSqliteAdapter, harden } from '../../dialects/sqlite.js';
 import { UserError } from '../../src/errors.js';
 import type { BlobRow, Facts, Unreadable } from '../../src/model.js';
+import { runCli } from '../support/cli.js';
 import { connectOptions, makeStore, tempDir } from './helpers.js';
+
+const TSX = join(import.meta.dirname, '../../node_modules/.bin/tsx');
 
 const dirs: string[] = [];
 function store(extraSql?: string, wal = false): { dir: string; path: string } {
@@ -161,4 +164,44 @@ describe('SQLite: a locked database costs only what hit the lock', () => {
       await a.close();
     }
   });
+});
+
+describe('SQLite WAL refusal through the CLI', () => {
+  it('scan of a WAL-mode file: exit 2, one line with the way out; --sqlite-immutable scans it; nothing created', async () => {
+    const { dir, path } = store(undefined, true);
+    const refused = await runCli(['scan', `sqlite:${path}`, '--format', 'json']);
+    expect(refused.code).toBe(2);
+    expect(refused.stderr.trim().split('\n')).toHaveLength(1);
+    expect(refused.stderr).toContain('--sqlite-immutable');
+    const ok = await runCli(['scan', `sqlite:${path}`, '--sqlite-immutable', '--format', 'json']);
+    expect([0, 1]).toContain(ok.code);
+    expect(JSON.parse(ok.stdout).findings.length).toBeGreaterThan(0);
+    expect(readdirSync(dir)).toEqual(['quartz.db']);
+  });
+
+  const unprivileged = process.getuid?.() === 0 && existsSync('/usr/bin/setpriv') && existsSync(TSX);
+  if (!unprivileged) console.warn('[skip] SQLite read-only directory: needs root, setpriv and tsx to run as nobody');
+  it.skipIf(!unprivileged)(
+    'a WAL-mode file in a directory the auditor cannot write (as nobody): the one line, then an audit with --sqlite-immutable',
+    () => {
+      const { dir, path } = store(undefined, true);
+      chmodSync(path, 0o644);
+      chmodSync(dir, 0o755);
+      const cli = join(import.meta.dirname, '../../src/cli.ts');
+      const asNobody = (...args: string[]) =>
+        spawnSync('/usr/bin/setpriv', ['--reuid=65534', '--regid=65534', '--clear-groups', TSX, cli, ...args], {
+          encoding: 'utf8',
+          timeout: 60_000,
+          env: { ...process.env, HOME: '/tmp' },
+        });
+      const refused = asNobody('scan', `sqlite:${path}`, '--format', 'json');
+      expect(refused.status).toBe(2);
+      expect(refused.stderr).toContain('--sqlite-immutable');
+      const ok = asNobody('scan', `sqlite:${path}`, '--sqlite-immutable', '--format', 'json');
+      expect([0, 1]).toContain(ok.status);
+      expect(JSON.parse(ok.stdout).findings.length).toBeGreaterThan(0);
+      expect(readdirSync(dir)).toEqual(['quartz.db']);
+    },
+    90_000,
+  );
 });
