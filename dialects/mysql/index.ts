@@ -204,7 +204,7 @@ function isTimeout(err: unknown): boolean {
 
 /** Bytes of blob data one batch may hold (a single larger row is still read alone, up to --max-blob-size). */
 export const BLOB_BATCH_BYTES = 32 * 1024 * 1024;
-/** Rows whose keys and sizes are read ahead to cut the next batch; also the most rows one batch holds. */
+/** The most rows whose keys and sizes are read ahead to cut the next batch; also the most rows one batch holds. */
 export const SIZE_BATCH_ROWS = 1000;
 
 /**
@@ -906,10 +906,13 @@ export class MysqlAdapter implements Adapter {
       const keys = src.keys.join(', ');
       const bounds = new Array(src.bounds ?? 1).fill(bound);
       let last: unknown[] | undefined;
+      // Reading a row's size reads its blob (InnoDB has no cheaper LENGTH), so the look-ahead adapts: it grows
+      // while every row it sees fits in the budget, and shrinks to about one batch when rows are large.
+      let lookahead = 16;
       try {
         for (;;) {
           const { after, params: afterParams } = last ? keysetAfter(src.keys, last) : { after: 'TRUE', params: [] };
-          const sizes = await this.query('blob_sizes', [bound, ...afterParams, SIZE_BATCH_ROWS], {
+          const sizes = await this.query('blob_sizes', [bound, ...afterParams, lookahead], {
             table,
             keys,
             size: src.size,
@@ -920,6 +923,10 @@ export class MysqlAdapter implements Adapter {
             sizes.map((r) => Number(r.SZ ?? 0)),
             BLOB_BATCH_BYTES,
           );
+          lookahead =
+            take === sizes.length
+              ? Math.min(lookahead * 4, SIZE_BATCH_ROWS)
+              : Math.max(2, Math.min(take * 2, SIZE_BATCH_ROWS));
           const rows = await this.query(src.query, [...bounds, ...afterParams, take], { table, after });
           for (const raw of rows) yield this.blobRow(src, t.name, raw);
           const end = rows[rows.length - 1];

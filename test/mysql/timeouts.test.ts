@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMysqlAdapter, rowsWithin } from '../../dialects/mysql/index.js';
+import { BLOB_BATCH_BYTES, createMysqlAdapter, rowsWithin } from '../../dialects/mysql/index.js';
 import type { BlobRow, Unreadable } from '../../src/model.js';
 import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
 import { connectOptions, createQuartzDb, uniq } from './helpers.js';
@@ -73,6 +73,47 @@ describe.skipIf(!shared.ok)('MariaDB timeouts', () => {
     expect(jobs[0]?.bytes).toBeInstanceOf(Buffer);
     expect(jobs[0]?.bytes?.length).toBe(4096);
   }, 60_000);
+
+  it('batches are cut by bytes: 12 rows of 6 MiB never come more than 32 MiB at a time; blobs stay Buffers', async () => {
+    const big = `qa_${uniq()}_big`;
+    await createQuartzDb(root, big);
+    try {
+      await root.query(`ALTER TABLE \`${big}\`.QRTZ_JOB_DETAILS MODIFY JOB_DATA LONGBLOB NULL`);
+      await root.query(
+        `INSERT INTO \`${big}\`.QRTZ_JOB_DETAILS SELECT 'S', CONCAT('j', LPAD(seq, 3, '0')), 'G', NULL, 'C', 0, 0, 0, 0, REPEAT('x', 6291456) FROM seq_1_to_12`,
+      );
+      const a = createMysqlAdapter(
+        connectOptions(`mysql://root@${HOST}:${PORT}/${big}`, { maxBlobSize: 16 << 20, families: new Set(['blobs']) }),
+      );
+      // Record the bytes each data batch brought back.
+      const inner = a as unknown as {
+        query: (n: string, p?: unknown[], s?: Record<string, string>) => Promise<unknown[]>;
+      };
+      const original = inner.query.bind(a);
+      const batches: number[] = [];
+      inner.query = async (n, p, s) => {
+        const rows = await original(n, p, s);
+        if (n === 'blob_job_details')
+          batches.push((rows as { BYTES: Buffer | null }[]).reduce((t, r) => t + (r.BYTES?.length ?? 0), 0));
+        return rows;
+      };
+      await a.connect();
+      const rows: BlobRow[] = [];
+      try {
+        await a.collectFacts();
+        for await (const r of a.blobRows()) rows.push(r);
+      } finally {
+        await a.close();
+      }
+      const jobs = rows.filter((r) => r.table === 'JOB_DETAILS');
+      expect(jobs).toHaveLength(12);
+      expect(jobs.every((r) => Buffer.isBuffer(r.bytes) && r.bytes.length === 6291456)).toBe(true);
+      expect(batches.length).toBeGreaterThanOrEqual(3);
+      expect(Math.max(...batches)).toBeLessThanOrEqual(BLOB_BATCH_BYTES);
+    } finally {
+      await root.query(`DROP DATABASE IF EXISTS \`${big}\``);
+    }
+  }, 120_000);
 
   it('a table locked by another session is unreadable (table, cause); everything else is read', async () => {
     const locker = await mysql.createConnection({ host: HOST, port: PORT, user: 'root', database: db });
