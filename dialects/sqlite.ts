@@ -451,6 +451,15 @@ class SqliteAdapter implements Adapter {
     facts.missingTables = QUARTZ_TABLES.filter((l) => !this.tables.some((t) => t.logical === l));
     facts.tableEncryption = this.tables.map((t) => ({ table: t.name, encrypted: false, detail: header.detail }));
     facts.tamper = [...this.notTables, ...this.tamper()];
+    for (const n of this.notTables) {
+      const logical = n.table ? logicalName(o.tablePrefix, n.table) : undefined;
+      facts.unreadable.push({
+        what: `table.${logical ?? n.table}`,
+        reason: `not read: ${n.detail}`,
+        ...(n.table ? { table: n.table } : {}),
+        cause: 'tamper',
+      });
+    }
 
     if (o.families.has('blobs')) {
       // The shared readers record a failed read by its message: remember the table and cause to annotate it.

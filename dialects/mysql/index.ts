@@ -510,6 +510,15 @@ export class MysqlAdapter implements Adapter {
       attestations: { ...o.attestations },
     });
     facts.tamper.push(...this.notTables);
+    for (const n of this.notTables) {
+      const logical = n.table ? logicalName(o.tablePrefix, n.table) : undefined;
+      facts.unreadable.push({
+        what: `table.${logical ?? n.table}`,
+        reason: `not read: ${n.detail}`,
+        ...(n.table ? { table: n.table } : {}),
+        cause: 'tamper',
+      });
+    }
     const present = new Set(this.tables.map((t) => t.logical));
     facts.missingTables = expectedTables(o.tablePrefix)
       .map((t) => t.logical)

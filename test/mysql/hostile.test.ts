@@ -5,8 +5,9 @@
  */
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createMysqlAdapter } from '../../dialects/mysql/index.js';
 import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
-import { createQuartzDb, type ScanOutput, scan, uniq } from './helpers.js';
+import { connectOptions, createQuartzDb, type ScanOutput, scan, uniq } from './helpers.js';
 
 const shared = await sharedMariadb();
 if (!shared.ok) {
@@ -74,6 +75,26 @@ describe.skipIf(!shared.ok)('hostile MariaDB JobStore', () => {
     expect(out.blobs.filter((b) => b.table === 'JOB_DETAILS').map((b) => b.key.name)).toEqual(['j1']);
     expect(out.facts.quartzSchemaColumns?.some((c) => c.startsWith('TRIGGERS.'))).toBe(false);
     expect(out.facts.scheduler?.triggerStates ?? {}).toEqual({});
+  });
+
+  it('the view is also an Unreadable (cause tamper) naming the table', () => {
+    expect(out.facts.unreadable).toContainEqual(
+      expect.objectContaining({ what: 'table.TRIGGERS', table: 'QRTZ_TRIGGERS', cause: 'tamper' }),
+    );
+  });
+
+  it('the audit session is read-only: a write through it fails', async () => {
+    const a = createMysqlAdapter(connectOptions(`mysql://root@${HOST}:${PORT}/${db}`));
+    await a.connect();
+    try {
+      await a.collectFacts();
+      const run = (a as unknown as { run: (sql: string) => Promise<unknown> }).run.bind(a);
+      await expect(run(`INSERT INTO \`${db}\`.marker VALUES ('write')`)).rejects.toThrow(/read.only/i);
+    } finally {
+      await a.close();
+    }
+    const [rows] = await root.query(`SELECT what FROM \`${db}\`.marker`);
+    expect(rows).toEqual([]);
   });
 
   it('reports the stored functions named like built-ins', () => {

@@ -115,6 +115,9 @@ describe('SQLite: hostile schemas are reported, not read', () => {
       expect.objectContaining({ kind: 'not-a-table', table: 'QRTZ_TRIGGERS', detail: expect.stringMatching(/^view/) }),
     );
     expect(facts.tables.map((t) => t.name)).not.toContain('QRTZ_TRIGGERS');
+    expect(facts.unreadable).toContainEqual(
+      expect.objectContaining({ what: 'table.TRIGGERS', table: 'QRTZ_TRIGGERS', cause: 'tamper' }),
+    );
     expect(rows.filter((r) => r.table === 'TRIGGERS')).toEqual([]);
     expect(facts.scheduler?.triggerStates ?? {}).toEqual({});
   });
