@@ -778,7 +778,7 @@ export class MysqlAdapter implements Adapter {
       }
     }
 
-    if (o.families.has('encryption')) {
+    if (o.families.has('encryption') && this.tables.length > 0) {
       const names = this.tables.map((t) => innodb(t, lowerCaseNames));
       const ok = await guarded(
         'tablespaces',
