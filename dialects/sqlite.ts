@@ -4,7 +4,17 @@
  * queries/sqlite/*.sql. SQLite has no principals or grants: the grants family is the file permissions (QA-F01).
  * An encrypted file (SQLCipher/SEE/…) cannot be opened by this build: its tables are reported as unreadable.
  */
-import { closeSync, lstatSync, openSync, readFileSync, readSync, realpathSync, type Stats, statSync } from 'node:fs';
+import {
+  closeSync,
+  existsSync,
+  lstatSync,
+  openSync,
+  readFileSync,
+  readSync,
+  realpathSync,
+  type Stats,
+  statSync,
+} from 'node:fs';
 import { userInfo } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
@@ -13,7 +23,7 @@ import type { Adapter, ConnectOptions } from '../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../src/discovery.js';
 import { UserError } from '../src/errors.js';
 import { emptyFacts } from '../src/facts.js';
-import type { BlobRow, Facts, QuartzTable, TamperObject } from '../src/model.js';
+import type { BlobRow, Facts, QuartzTable, TamperObject, Unreadable } from '../src/model.js';
 import { QUARTZ_TABLES } from '../src/model.js';
 import { loadQuery } from '../src/queries.js';
 import { readQuartzSchemaColumns, readSchedulerFacts } from '../src/scheduler-facts.js';
@@ -80,6 +90,43 @@ export interface SqliteHeaderFact {
   freelistPages: number | null;
   detail: string;
   size: number;
+}
+
+/** A busy/locked database is a lock timeout (the busy handler waited --lock-timeout); else undefined. */
+function sqliteCause(err: unknown): Unreadable['cause'] | undefined {
+  const code = String((err as { code?: string })?.code ?? '');
+  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'lock-timeout';
+  if (code.startsWith('SQLITE_AUTH') || code.startsWith('SQLITE_PERM')) return 'privilege';
+  return undefined;
+}
+
+function oneLine(sql: string): string {
+  return sql.replace(/\s+/g, ' ').slice(0, 300);
+}
+
+/** The one line for a WAL-mode file that cannot be read without creating files beside it, with the way out. */
+function walRefusal(path: string, missing: string[], why?: string): string {
+  const what = missing.length ? `without its ${missing.join('/')} file${missing.length > 1 ? 's' : ''}` : '';
+  return `${path} is in WAL mode ${what}${why ? ` and cannot be opened read-only (${why})` : ''}: reading it would create or change files beside the database; rerun with --sqlite-immutable to read a private snapshot of the main file (nothing is created; commits still only in the -wal are not seen, and a concurrent writer can make the read inconsistent)`.replace(
+    / {2,}/g,
+    ' ',
+  );
+}
+
+/**
+ * SQLite's "defense against the dark arts" for a file someone else wrote: defensive mode stays on (better-sqlite3
+ * enables SQLITE_DBCONFIG_DEFENSIVE and keeps the SQL load_extension() off), no unsafe mode, schema code may call
+ * only innocuous functions (trusted_schema=OFF), cell sizes are checked, nothing is written (query_only), no mmap.
+ */
+export function harden(db: Database.Database): void {
+  db.unsafeMode(false);
+  db.pragma('trusted_schema = OFF');
+  db.pragma('query_only = ON');
+  db.pragma('cell_size_check = ON');
+  db.pragma('mmap_size = 0');
+  if (Number(db.pragma('trusted_schema', { simple: true })) !== 0) {
+    throw new UserError('database', 'this SQLite build cannot turn trusted_schema off: refusing to read the file');
+  }
 }
 
 function usersByUid(): Map<number, string> {
@@ -155,6 +202,8 @@ class SqliteAdapter implements Adapter {
   private header: SqliteHeaderFact | undefined;
   private tables: QuartzTable[] = [];
   private schemaRows: Row[] = [];
+  /** Views, virtual tables and tables with generated columns under Quartz names: reported, never read. */
+  private notTables: TamperObject[] = [];
 
   constructor(private readonly options: ConnectOptions) {
     this.path = sqlitePathFromUrl(options.url);
@@ -200,14 +249,39 @@ class SqliteAdapter implements Adapter {
         'the file does not start with the plaintext "SQLite format 3" magic: encrypted (SQLCipher, SEE, sqleet or similar)';
       return; // tables stay unreadable; file permissions and the header are still audited
     }
+    const immutable = this.options.extra?.sqliteImmutable === '1';
+    const sidecarsMissing = ['-wal', '-shm'].filter((s) => !existsSync(`${this.path}${s}`));
+    if (this.header.wal && !immutable && sidecarsMissing.length > 0) {
+      // Opening a WAL-mode file creates the missing -wal/-shm beside it (owned by the auditor), or fails in a
+      // directory the auditor cannot write: neither is acceptable for a read-only audit.
+      throw new UserError('database', walRefusal(this.path, sidecarsMissing));
+    }
     try {
-      this.db = new Database(this.path, { readonly: true, fileMustExist: true });
-      this.db.pragma('query_only = ON');
+      if (immutable) {
+        // A private in-memory copy of the main file: no lock, no -wal/-shm/-journal, nothing beside the database.
+        const copy = readFileSync(this.path);
+        if (copy.length >= 20 && copy[18] === 2 && copy[19] === 2) {
+          copy[18] = 1; // the copy reads as a rollback-journal file (the in-memory engine has no WAL)
+          copy[19] = 1;
+        }
+        this.db = new Database(copy, { readonly: true });
+      } else {
+        this.db = new Database(this.path, {
+          readonly: true,
+          fileMustExist: true,
+          timeout: Math.max(0, this.options.lockTimeoutMs),
+        });
+      }
+      harden(this.db);
       this.schemaRows = this.db.prepare(loadQuery('sqlite', 'schema')).all() as Row[];
     } catch (err) {
       const e = err as { code?: string; message?: string };
       this.db?.close();
       this.db = undefined;
+      if (err instanceof UserError) throw err;
+      if (this.header.wal && /^SQLITE_(CANTOPEN|READONLY|PERM)/.test(e.code ?? '')) {
+        throw new UserError('database', walRefusal(this.path, sidecarsMissing, e.message));
+      }
       if (e.code === 'SQLITE_NOTADB' || e.code === 'SQLITE_CORRUPT') {
         // SQLCipher's plaintext-header mode keeps the magic but reserves IV/HMAC space in every page (byte 20).
         if ((this.header.reservedBytes ?? 0) > 0) {
@@ -230,14 +304,40 @@ class SqliteAdapter implements Adapter {
     const prefix = this.options.tablePrefix;
     const expected = expectedTables(prefix);
     this.tables = [];
+    this.notTables = [];
     for (const r of this.schemaRows) {
-      if (r.type !== 'table') continue;
-      const logical = logicalName(prefix, String(r.name));
-      if (logical && expected.some((e) => e.logical === logical)) {
-        this.tables.push({ logical, name: String(r.name), schema: 'main' });
+      if (r.type !== 'table' && r.type !== 'view') continue;
+      const name = String(r.name);
+      const logical = logicalName(prefix, name);
+      if (!logical || !expected.some((e) => e.logical === logical)) continue;
+      const sql = String(r.sql ?? '');
+      const virtual = /^\s*CREATE\s+VIRTUAL\s+TABLE/i.test(sql);
+      if (r.type === 'view' || virtual) {
+        // Reading a view or a virtual table runs its definition or its module's code: reported, never read.
+        this.notTables.push({
+          kind: 'not-a-table',
+          name,
+          table: name,
+          detail: `${virtual ? 'virtual table' : 'view'} in place of the Quartz table ${logical}: not read (${oneLine(sql)})`,
+        });
+        continue;
       }
+      const generated = this.run(loadQuery('sqlite', 'generated-columns'), [name]);
+      if (generated.length > 0) {
+        // Reading a generated column evaluates its expression: the table is reported and not read.
+        this.notTables.push({
+          kind: 'column-type',
+          name: `${name}.${String(generated[0]?.column_name)}`,
+          table: name,
+          detail: `generated column${generated.length > 1 ? 's' : ''} ${generated
+            .map((g) => String(g.column_name))
+            .join(', ')} in the Quartz table ${logical} (computed when read): table not read (${oneLine(sql)})`,
+        });
+        continue;
+      }
+      this.tables.push({ logical, name, schema: 'main' });
     }
-    if (!this.tables.length) {
+    if (!this.tables.length && !this.notTables.length) {
       const candidates = this.schemaRows
         .filter((r) => r.type === 'table' && /locks$/i.test(String(r.name)))
         .map((r) => ({ schema: 'main', prefix: String(r.name).slice(0, -'LOCKS'.length) }));
@@ -252,7 +352,10 @@ class SqliteAdapter implements Adapter {
 
   /** Triggers on (or writing into) the Quartz tables other than the four stock cascade triggers. */
   private tamper(): TamperObject[] {
-    const names = new Map(this.tables.map((t) => [t.name.toLowerCase(), t]));
+    const names = new Map<string, { name: string; logical?: string }>(
+      this.tables.map((t) => [t.name.toLowerCase(), t]),
+    );
+    for (const n of this.notTables) if (n.table) names.set(n.table.toLowerCase(), { name: n.table });
     const out: TamperObject[] = [];
     for (const r of this.schemaRows) {
       if (r.type !== 'trigger') continue;
@@ -318,6 +421,10 @@ class SqliteAdapter implements Adapter {
       files,
     };
     facts.extra.sqliteHeader = header;
+    if (o.extra?.sqliteImmutable === '1') {
+      facts.extra.sqliteSnapshot =
+        '--sqlite-immutable: read from a private in-memory copy of the main file; commits still only in the -wal are not seen and a concurrent writer can make the read inconsistent';
+    }
     facts.extra.session = 'local file: no network transport (TLS does not apply)';
     facts.extra.grants = 'SQLite has no privilege system: file-system permissions are the access control (QA-F01)';
 
@@ -343,10 +450,34 @@ class SqliteAdapter implements Adapter {
     facts.tables = this.tables;
     facts.missingTables = QUARTZ_TABLES.filter((l) => !this.tables.some((t) => t.logical === l));
     facts.tableEncryption = this.tables.map((t) => ({ table: t.name, encrypted: false, detail: header.detail }));
-    facts.tamper = this.tamper();
+    facts.tamper = [...this.notTables, ...this.tamper()];
+    for (const n of this.notTables) {
+      const logical = n.table ? logicalName(o.tablePrefix, n.table) : undefined;
+      facts.unreadable.push({
+        what: `table.${logical ?? n.table}`,
+        reason: `not read: ${n.detail}`,
+        ...(n.table ? { table: n.table } : {}),
+        cause: 'tamper',
+      });
+    }
 
     if (o.families.has('blobs')) {
-      const run = async (sql: string, params: unknown[]) => this.run(sql, params);
+      // The shared readers record a failed read by its message: remember the table and cause to annotate it.
+      const failures = new Map<string, Pick<Unreadable, 'table' | 'cause'>>();
+      const run = async (sql: string, params: unknown[]) => {
+        try {
+          return this.run(sql, params);
+        } catch (err) {
+          const table =
+            this.tables.find((t) => sql.includes(quoteSqliteIdent(t.name)))?.name ??
+            this.tables.find((t) => params[0] === t.name)?.name;
+          failures.set(String((err as Error)?.message ?? err), {
+            cause: sqliteCause(err) ?? 'other',
+            ...(table ? { table } : {}),
+          });
+          throw err;
+        }
+      };
       facts.scheduler = await readSchedulerFacts(run, this.tables, {
         dialect: 'sqlite',
         quote: (t) => quoteSqliteIdent(t.name),
@@ -355,11 +486,15 @@ class SqliteAdapter implements Adapter {
       const cols = await readQuartzSchemaColumns(run, this.tables, 'sqlite');
       facts.quartzSchemaColumns = cols.columns;
       facts.unreadable.push(...cols.unreadable);
+      for (const u of [...facts.unreadable, ...facts.scheduler.unreadable]) {
+        const f = u.cause ? undefined : failures.get(u.reason);
+        if (f) Object.assign(u, f);
+      }
     }
     return facts;
   }
 
-  async *blobRows(): AsyncIterable<BlobRow> {
+  async *blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
     if (!this.header?.plaintext || !this.db) {
       throw new UserError(
         'privilege',
@@ -378,13 +513,26 @@ class SqliteAdapter implements Adapter {
           ? src.extra.map((c) => `CAST(${quoteSqliteIdent(c)} AS TEXT) AS ${c.toLowerCase()}`).join(', ')
           : 'NULL AS no_extra',
       });
+      // Rows are read one at a time (a step each, at most --max-blob-size bytes per row in memory). A table locked
+      // by a writer (busy past --lock-timeout) is reported through onUnreadable and the next table is read.
+      const busy = (err: unknown): boolean => {
+        if (!onUnreadable || sqliteCause(err) !== 'lock-timeout') return false;
+        onUnreadable({
+          what: `blobs.${src.table}`,
+          reason: String((err as Error)?.message ?? err),
+          table: t.name,
+          cause: 'lock-timeout',
+        });
+        return true;
+      };
       let rows: Iterable<Row>;
       try {
         rows = this.db.prepare(sql).iterate(this.options.maxBlobSize) as Iterable<Row>;
       } catch (err) {
+        if (busy(err)) continue;
         throw new UserError('database', `cannot read ${t.name}: ${(err as Error).message}`);
       }
-      for (const raw of guarded(rows, t.name)) {
+      for (const raw of guarded(rows, t.name, busy)) {
         const data = raw.data;
         const row: BlobRow = {
           table: src.table,
@@ -419,13 +567,14 @@ class SqliteAdapter implements Adapter {
 }
 
 /** Iterates rows, turning an SQLite error mid-read (a damaged page) into one clear line. */
-function* guarded(rows: Iterable<Row>, table: string): Generator<Row> {
+function* guarded(rows: Iterable<Row>, table: string, handled?: (err: unknown) => boolean): Generator<Row> {
   const it = rows[Symbol.iterator]();
   for (;;) {
     let next: IteratorResult<Row>;
     try {
       next = it.next();
     } catch (err) {
+      if (handled?.(err)) return;
       throw new UserError('database', `cannot read ${table}: ${(err as Error).message}`);
     }
     if (next.done) return;

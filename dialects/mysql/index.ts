@@ -9,10 +9,22 @@ import type { Adapter, ConnectOptions } from '../../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../../src/discovery.js';
 import { UserError } from '../../src/errors.js';
 import { emptyFacts } from '../../src/facts.js';
-import type { BlobRow, BlobTable, Facts, Grant, Membership, Principal, QuartzTable } from '../../src/model.js';
+import type {
+  BlobRow,
+  BlobTable,
+  Facts,
+  Grant,
+  Membership,
+  Principal,
+  QuartzTable,
+  TamperObject,
+  Unreadable,
+} from '../../src/model.js';
 import { loadQuery } from '../../src/queries.js';
 import { addContentFacts } from '../../src/scheduler-facts.js';
 import { registerSecret } from '../../src/secrets/redact.js';
+import { chooseServiceAccount, closeMatches } from '../../src/service-account.js';
+import { MYSQL_BUILTIN_FUNCTIONS } from './builtins.js';
 import { accountName, principalMatches, splitAccount, tokenize } from './grants.js';
 import {
   computeEffective,
@@ -28,6 +40,7 @@ import {
   mapMysqlRoles,
   mapPlugins,
   mapPrivilegeRows,
+  mapShadowRoutines,
   mapShowGrants,
   mapTablespacesMariadb,
   mapTablespacesMysql,
@@ -52,6 +65,9 @@ export interface ParsedMysqlUrl {
   display: string;
   viaSocket: boolean;
 }
+
+/** The URL parameters the adapter understands (case-insensitive); any other is an error, never ignored. */
+const URL_PARAMS = ['sslmode', 'ssl-mode', 'ssl_mode', 'ssl', 'sslca', 'ssl-ca', 'ssl_ca', 'socket'];
 
 /** Parses mysql://user:pass@host:port/db?sslmode=…&socket=… (also mariadb://). Password: options > URL > MYSQL_PWD. */
 export function parseMysqlUrl(
@@ -84,16 +100,36 @@ export function parseMysqlUrl(
   registerSecret(password);
   const pathDb = u.pathname.replace(/^\//, '');
   const database = options.schema ?? (pathDb ? dec(pathDb) : undefined);
-  const mode = (params.get('sslmode') || params.get('ssl-mode') || params.get('ssl_mode') || 'preferred').toLowerCase();
+  const unknown = [...new Set(params.keys())].filter((k) => !URL_PARAMS.includes(k.toLowerCase()));
+  if (unknown.length) {
+    throw new UserError(
+      'url',
+      `unknown connection URL parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (supported: ${URL_PARAMS.join(', ')})`,
+    );
+  }
+  const param = (name: string) => {
+    for (const [k, v] of params) if (k.toLowerCase() === name) return v;
+    return null;
+  };
+  // ?ssl=true|false (as other MySQL clients spell it) is sslmode=required|disabled; sslmode wins when both are given.
+  const ssl = param('ssl');
+  let sslFlag: string | undefined;
+  if (ssl !== null) {
+    const v = ssl.toLowerCase();
+    if (['true', '1', 'yes', 'on'].includes(v)) sslFlag = 'required';
+    else if (['false', '0', 'no', 'off'].includes(v)) sslFlag = 'disabled';
+    else throw new UserError('url', `bad ssl=${ssl} in the URL (true or false; or sslmode=…)`);
+  }
+  const mode = (param('sslmode') || param('ssl-mode') || param('ssl_mode') || sslFlag || 'preferred').toLowerCase();
   const modes = ['disabled', 'preferred', 'required', 'verify_ca', 'verify_identity'] as const;
   const sslmode = modes.find((m) => m === mode.replace(/-/g, '_'));
   if (!sslmode)
     throw new UserError('url', `unknown sslmode ${mode} (disabled, preferred, required, verify_ca, verify_identity)`);
-  const socket = params.get('socket') ?? undefined;
+  const socket = param('socket') ?? undefined;
   const config: mysql.ConnectionOptions = { user, ...(socket ? { socketPath: socket } : { host, port }) };
   if (password !== undefined) config.password = password;
   if (sslmode === 'verify_ca' || sslmode === 'verify_identity') {
-    const ca = params.get('sslca') || params.get('ssl-ca');
+    const ca = param('sslca') || param('ssl-ca') || param('ssl_ca');
     config.ssl = {
       rejectUnauthorized: true,
       ...(ca ? { ca: readFileSync(ca, 'utf8') } : {}),
@@ -107,11 +143,21 @@ export function parseMysqlUrl(
 }
 
 /** Maps a mysql2/network error to one clear line (never containing the password). */
-export function mapMysqlError(err: unknown, display: string): UserError {
+export function mapMysqlError(err: unknown, display: string, passwordGiven = true): UserError {
   if (err instanceof UserError) return err;
   const e = err as { code?: string; errno?: number; message?: string };
   const code = e?.code ?? '';
   const msg = String(e?.message ?? err);
+  if (
+    (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR') &&
+    (!passwordGiven || /using password: NO/i.test(msg))
+  ) {
+    return new UserError(
+      'auth',
+      `access denied for ${display}: the server requires a password (MYSQL_PWD, --password-stdin or the URL)`,
+      { cause: err },
+    );
+  }
   const where = display.replace(/\/[^/]*$/, '');
   switch (code) {
     case 'ECONNREFUSED':
@@ -156,6 +202,66 @@ function isTimeout(err: unknown): boolean {
   );
 }
 
+/** Bytes of blob data one batch may hold (a single larger row is still read alone, up to --max-blob-size). */
+export const BLOB_BATCH_BYTES = 32 * 1024 * 1024;
+/** The most rows whose keys and sizes are read ahead to cut the next batch; also the most rows one batch holds. */
+export const SIZE_BATCH_ROWS = 1000;
+
+/**
+ * `WHERE` text (with its parameters) for the rows after `last` in primary-key order: `k1 >= ? AND (k1 > ? OR (k1 = ?
+ * AND (k2 > ? OR …)))`, the form the MySQL/MariaDB range optimizer turns into an index range (a row constructor
+ * `(k1, k2) > (?, ?)` is not, and would rescan the table for every batch).
+ */
+export function keysetAfter(keys: string[], last: unknown[]): { after: string; params: unknown[] } {
+  const params: unknown[] = [last[0]];
+  const cond = (i: number): string => {
+    const k = keys[i] as string;
+    if (i === keys.length - 1) {
+      params.push(last[i]);
+      return `${k} > ?`;
+    }
+    params.push(last[i], last[i]);
+    return `(${k} > ? OR (${k} = ? AND ${cond(i + 1)}))`;
+  };
+  const after = `${keys[0]} >= ? AND ${cond(0)}`;
+  return { after, params };
+}
+
+/** How many of the next rows (bounded sizes, in key order) fit in `budget` bytes: at least one. */
+export function rowsWithin(sizes: number[], budget: number): number {
+  let total = 0;
+  let n = 0;
+  for (const sz of sizes) {
+    // Each row also costs its keys and object: count at least 256 bytes for it.
+    total += Math.max(256, sz);
+    if (n > 0 && total > budget) break;
+    n++;
+  }
+  return Math.max(1, n);
+}
+
+/** Why a read failed, when it is a failure the audit goes on after (else undefined: the error ends the scan). */
+export function failureCause(err: unknown): Unreadable['cause'] | undefined {
+  const e = err as { code?: string; errno?: number };
+  if (e?.code === 'ER_LOCK_WAIT_TIMEOUT' || e?.errno === 1205) return 'lock-timeout';
+  if (
+    e?.errno === 3024 ||
+    e?.errno === 1969 ||
+    e?.code === 'ER_QUERY_TIMEOUT' ||
+    e?.code === 'ER_STATEMENT_TIMEOUT' ||
+    e?.code === 'ER_QUERY_INTERRUPTED'
+  )
+    return 'statement-timeout';
+  if (
+    e?.code === 'ER_TABLEACCESS_DENIED_ERROR' ||
+    e?.code === 'ER_COLUMNACCESS_DENIED_ERROR' ||
+    e?.code === 'ER_DBACCESS_DENIED_ERROR' ||
+    e?.code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR'
+  )
+    return 'privilege';
+  return undefined;
+}
+
 /** SIMPROP_TRIGGERS' text columns, from the shared source table (queries/mysql/blob_simprop_triggers.sql reads them). */
 const SIMPROP_TEXT_COLUMNS = SHARED_SOURCES.find((x) => x.table === 'SIMPROP_TRIGGERS')?.extra ?? [];
 
@@ -167,17 +273,46 @@ const BLOB_SOURCES: {
   name: string;
   /** How many times the query takes the byte bound as a parameter (default 1). */
   bounds?: number;
+  /** The Quartz primary key, the keyset order of the batches. */
+  keys: string[];
+  /** SQL for a row's size (what the batch holds in memory), before the byte bound. */
+  size: string;
 }[] = [
-  { table: 'JOB_DETAILS', query: 'blob_job_details', column: 'JOB_DATA', group: 'JOB_GROUP', name: 'JOB_NAME' },
-  { table: 'TRIGGERS', query: 'blob_triggers', column: 'JOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME' },
+  {
+    table: 'JOB_DETAILS',
+    query: 'blob_job_details',
+    column: 'JOB_DATA',
+    group: 'JOB_GROUP',
+    name: 'JOB_NAME',
+    keys: ['SCHED_NAME', 'JOB_NAME', 'JOB_GROUP'],
+    size: 'LENGTH(JOB_DATA)',
+  },
+  {
+    table: 'TRIGGERS',
+    query: 'blob_triggers',
+    column: 'JOB_DATA',
+    group: 'TRIGGER_GROUP',
+    name: 'TRIGGER_NAME',
+    keys: ['SCHED_NAME', 'TRIGGER_NAME', 'TRIGGER_GROUP'],
+    size: 'LENGTH(JOB_DATA)',
+  },
   {
     table: 'BLOB_TRIGGERS',
     query: 'blob_blob_triggers',
     column: 'BLOB_DATA',
     group: 'TRIGGER_GROUP',
     name: 'TRIGGER_NAME',
+    keys: ['SCHED_NAME', 'TRIGGER_NAME', 'TRIGGER_GROUP'],
+    size: 'LENGTH(BLOB_DATA)',
   },
-  { table: 'CALENDARS', query: 'blob_calendars', column: 'CALENDAR', name: 'CALENDAR_NAME' },
+  {
+    table: 'CALENDARS',
+    query: 'blob_calendars',
+    column: 'CALENDAR',
+    name: 'CALENDAR_NAME',
+    keys: ['SCHED_NAME', 'CALENDAR_NAME'],
+    size: 'LENGTH(CALENDAR)',
+  },
   // No blob: the free-text properties, for the secret detectors.
   {
     table: 'SIMPROP_TRIGGERS',
@@ -186,12 +321,17 @@ const BLOB_SOURCES: {
     group: 'TRIGGER_GROUP',
     name: 'TRIGGER_NAME',
     bounds: 3,
+    keys: ['SCHED_NAME', 'TRIGGER_NAME', 'TRIGGER_GROUP'],
+    size: 'COALESCE(LENGTH(STR_PROP_1), 0) + COALESCE(LENGTH(STR_PROP_2), 0) + COALESCE(LENGTH(STR_PROP_3), 0)',
   },
 ];
 
 export function quoteIdent(name: string): string {
   return `\`${name.replace(/`/g, '``')}\``;
 }
+
+/** information_schema.TABLES types that are plain tables (MariaDB: system-versioned tables are tables too). */
+const READABLE_TABLE_TYPES = new Set(['BASE TABLE', 'SYSTEM VERSIONED']);
 
 const str = (v: unknown): string =>
   v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString() : String(v);
@@ -204,6 +344,8 @@ export class MysqlAdapter implements Adapter {
   private server: Row = {};
   private database = '';
   private tables: (QuartzTable & { createOptions: string })[] = [];
+  /** Relations under Quartz table names that are not base tables (views, sequences): reported, never read. */
+  private notTables: TamperObject[] = [];
 
   constructor(private readonly options: ConnectOptions) {
     this.parsed = parseMysqlUrl(options.url, options);
@@ -277,10 +419,16 @@ export class MysqlAdapter implements Adapter {
       if (!this.database) {
         throw new UserError('url', 'no database in the URL (mysql://user@host/DATABASE) and no --schema given');
       }
+      if ((await this.query('database_exists', [this.database])).length === 0) {
+        throw new UserError(
+          'database',
+          `database ${JSON.stringify(this.database)} does not exist (or ${str(this.server.current_account) || 'this login'} holds no privilege on it)`,
+        );
+      }
       await this.discover();
     } catch (err) {
       await this.close();
-      throw mapMysqlError(err, display);
+      throw mapMysqlError(err, display, config.password !== undefined);
     }
   }
 
@@ -299,9 +447,25 @@ export class MysqlAdapter implements Adapter {
     const expected = expectedTables(prefix).map((t) => t.lower.toUpperCase());
     const rows = await this.query('quartz_tables', [this.database, expected]);
     this.tables = [];
+    this.notTables = [];
     for (const r of rows) {
       const logical = logicalName(prefix, str(r.TABLE_NAME));
-      if (!logical || str(r.TABLE_TYPE).toUpperCase() === 'VIEW') continue;
+      if (!logical) continue;
+      const type = str(r.TABLE_TYPE).toUpperCase();
+      if (!READABLE_TABLE_TYPES.has(type)) {
+        // A view (or anything but a base table) under a Quartz name may run stored code when read: never read it.
+        const definer = r.VIEW_DEFINER === null || r.VIEW_DEFINER === undefined ? undefined : str(r.VIEW_DEFINER);
+        this.notTables.push({
+          kind: 'not-a-table',
+          name: `${str(r.TABLE_SCHEMA)}.${str(r.TABLE_NAME)}`,
+          table: str(r.TABLE_NAME),
+          ...(definer ? { owner: definer } : {}),
+          detail: `${type || 'unknown relation type'} in place of the Quartz table ${logical}${
+            definer ? ` (definer ${definer}, SQL SECURITY ${str(r.VIEW_SECURITY) || '?'})` : ''
+          }: not read`,
+        });
+        continue;
+      }
       this.tables.push({
         logical,
         name: str(r.TABLE_NAME),
@@ -309,7 +473,7 @@ export class MysqlAdapter implements Adapter {
         createOptions: str(r.CREATE_OPTIONS),
       });
     }
-    if (this.tables.length === 0) {
+    if (this.tables.length === 0 && this.notTables.length === 0) {
       const candidates = await this.query('lookalike_tables').catch(() => [] as Row[]);
       throw noTablesError(
         `database ${this.database}`,
@@ -317,6 +481,12 @@ export class MysqlAdapter implements Adapter {
         candidates.map((c) => ({ schema: str(c.TABLE_SCHEMA), prefix: str(c.TABLE_NAME).replace(/locks$/i, '') })),
       );
     }
+  }
+
+  /** The Quartz table a failed statement was about, when only one is named in its message or it read only one. */
+  private tableInError(message: string): string | undefined {
+    const hit = this.tables.filter((t) => message.toLowerCase().includes(t.name.toLowerCase()));
+    return hit.length === 1 ? hit[0]?.name : undefined;
   }
 
   async collectFacts(): Promise<Facts> {
@@ -339,6 +509,16 @@ export class MysqlAdapter implements Adapter {
       tables: this.tables.map(({ logical, name, schema }) => ({ logical, name, schema })),
       attestations: { ...o.attestations },
     });
+    facts.tamper.push(...this.notTables);
+    for (const n of this.notTables) {
+      const logical = n.table ? logicalName(o.tablePrefix, n.table) : undefined;
+      facts.unreadable.push({
+        what: `table.${logical ?? n.table}`,
+        reason: `not read: ${n.detail}`,
+        ...(n.table ? { table: n.table } : {}),
+        cause: 'tamper',
+      });
+    }
     const present = new Set(this.tables.map((t) => t.logical));
     facts.missingTables = expectedTables(o.tablePrefix)
       .map((t) => t.logical)
@@ -352,9 +532,18 @@ export class MysqlAdapter implements Adapter {
         await fn();
         return true;
       } catch (err) {
-        if (isTimeout(err)) throw mapMysqlError(err, this.parsed.display);
+        const cause = failureCause(err);
+        // A lost connection ends the audit; a lock or statement timeout (or a missing privilege) costs only this read.
+        if (!cause && isTimeout(err)) throw mapMysqlError(err, this.parsed.display);
         const e = err as { message?: string };
-        facts.unreadable.push({ what, reason: String(e?.message ?? err), ...(needs ? { needs } : {}) });
+        const table = cause && cause !== 'privilege' ? this.tableInError(String(e?.message ?? '')) : undefined;
+        facts.unreadable.push({
+          what,
+          reason: String(e?.message ?? err),
+          ...(needs ? { needs } : {}),
+          ...(cause ? { cause } : {}),
+          ...(table ? { table } : {}),
+        });
         return false;
       }
     };
@@ -471,8 +660,6 @@ export class MysqlAdapter implements Adapter {
       if (o.families.has('grants')) await this.ownGrants(facts, idx, maria);
     }
 
-    // Service account: --service-account (user, user@host or 'user'@'host') or the connected account.
-    facts.serviceAccount = resolveAccount(o.serviceAccount, facts.principals, connectedAs, extra);
     facts.allowedPrincipals = expandAllowed(o.allowPrincipals, facts.principals);
     const knownNames = facts.principals.map((p) => p.name);
     const supers = superusers(facts.grants);
@@ -489,6 +676,38 @@ export class MysqlAdapter implements Adapter {
       this.database,
       supers,
     );
+    // Service account: --service-account (user, user@host or 'user'@'host'; must exist), else the connected
+    // account when it holds Quartz's DML, else the one other login that does (inferred), else a usage error.
+    const complete = fullView && o.families.has('grants') && facts.tables.length > 0;
+    const wanted = o.serviceAccount;
+    if (wanted !== undefined && complete && !facts.principals.some((p) => sameAccount(p.name, wanted))) {
+      // Close matches by the user part too ('svc' is near 'svx', whatever the quoting and host of the account).
+      const accounts = facts.principals.filter((p) => p.kind !== 'public').map((p) => p.name);
+      const byUser = closeMatches(
+        splitAccount(wanted).user,
+        accounts.map((n) => splitAccount(n).user),
+      );
+      const near = accounts.filter((n) => byUser.includes(splitAccount(n).user)).slice(0, 3);
+      throw new UserError(
+        'usage',
+        `--service-account: no principal named ${JSON.stringify(wanted)} exists${
+          near.length ? ` (close matches: ${near.map((n) => JSON.stringify(n)).join(', ')})` : ''
+        }`,
+      );
+    }
+    const choice = chooseServiceAccount({
+      ...(o.serviceAccount !== undefined ? { explicit: o.serviceAccount } : {}),
+      connectedAs,
+      principals: facts.principals,
+      effective: facts.effective,
+      tables: facts.tables.map((t) => t.logical),
+      owners: [],
+      complete,
+      same: sameAccount,
+    });
+    facts.serviceAccount =
+      choice.source === 'option' ? resolveAccount(o.serviceAccount, facts.principals, connectedAs, extra) : choice.name;
+    facts.serviceAccountSource = choice.source;
     if (!fullView && facts.serviceAccount !== connectedAs) {
       // The shared checks (QA-G05/G07/G08) read these keys: another account's grants are unknown.
       for (const what of ['effective-privileges', 'foreign-privileges']) {
@@ -505,8 +724,14 @@ export class MysqlAdapter implements Adapter {
     if (o.families.has('grants')) {
       // information_schema.TRIGGERS hides triggers of tables where the reader lacks TRIGGER.
       await guarded('tamper', async () => {
-        facts.tamper = mapTriggers(
-          await this.query('triggers', [this.database, facts.tables.map((t) => t.name.toUpperCase())]),
+        if (facts.tables.length === 0) return;
+        facts.tamper.push(
+          ...mapTriggers(await this.query('triggers', [this.database, facts.tables.map((t) => t.name.toUpperCase())])),
+        );
+      });
+      await guarded('tamper.routines', async () => {
+        facts.tamper.push(
+          ...mapShadowRoutines(await this.query('shadow_routines', [this.database, [...MYSQL_BUILTIN_FUNCTIONS]])),
         );
       });
       const hidden = facts.tables.filter(
@@ -518,7 +743,7 @@ export class MysqlAdapter implements Adapter {
       if (hidden.length > 0) {
         facts.unreadable.push({
           // 'tamper' is what QA-T01 reads; when some triggers are visible, they are reported and this stays a note.
-          what: facts.tamper.length ? 'triggers.partial' : 'tamper',
+          what: facts.tamper.some((x) => x.kind === 'trigger') ? 'triggers.partial' : 'tamper',
           reason: `information_schema.TRIGGERS hides triggers on tables where ${connectedAs} lacks TRIGGER: ${hidden
             .map((t) => t.name)
             .join(', ')}`,
@@ -529,12 +754,31 @@ export class MysqlAdapter implements Adapter {
 
     if (o.families.has('blobs')) {
       // Scheduler state (QA-H…) and schema columns (QA-U01) are table contents: shared reader, queries/mysql/scheduler-*.sql.
-      const run = (sql: string, params: unknown[]) => this.run(sql, params);
       const quote = (t: QuartzTable) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+      // The shared reader records a failed read by its message: remember which table and why, to annotate it.
+      const failures = new Map<string, { table?: string; cause: NonNullable<Unreadable['cause']> }>();
+      const run = async (sql: string, params: unknown[]) => {
+        try {
+          return await this.run(sql, params);
+        } catch (err) {
+          const cause = failureCause(err);
+          if (!cause && isTimeout(err)) throw err;
+          const table = facts.tables.find((t) => sql.includes(quote(t)))?.name;
+          failures.set(String((err as Error)?.message ?? err), {
+            cause: cause ?? 'other',
+            ...(table ? { table } : {}),
+          });
+          throw err;
+        }
+      };
       await addContentFacts(facts, run, { dialect: 'mysql', quote }, guarded);
+      for (const u of [...facts.unreadable, ...(facts.scheduler?.unreadable ?? [])]) {
+        const f = u.cause ? undefined : failures.get(u.reason);
+        if (f) Object.assign(u, f);
+      }
     }
 
-    if (o.families.has('encryption')) {
+    if (o.families.has('encryption') && this.tables.length > 0) {
       const names = this.tables.map((t) => innodb(t, lowerCaseNames));
       const ok = await guarded(
         'tablespaces',
@@ -655,44 +899,85 @@ export class MysqlAdapter implements Adapter {
     }
   }
 
-  async *blobRows(): AsyncIterable<BlobRow> {
-    const conn = this.conn;
-    if (!conn) throw new Error('not connected');
+  /**
+   * Blob rows in keyset batches (ORDER BY the primary key, `(pk) > (last)`), each batch its own statement so the
+   * statement timeout bounds one round trip, and each batch cut by bytes: the keys and bounded sizes of the next
+   * rows are read first, then as many rows as fit in BLOB_BATCH_BYTES (at least one). A table that cannot be read
+   * (privilege, lock or statement timeout) is reported through `onUnreadable` and the stream goes on.
+   */
+  async *blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
+    if (!this.conn) throw new Error('not connected');
+    const bound = this.options.maxBlobSize;
     for (const src of BLOB_SOURCES) {
       const t = this.tables.find((x) => x.logical === src.table);
       if (!t) continue;
-      const sql = loadQuery('mysql', src.query, { table: `${quoteIdent(t.schema)}.${quoteIdent(t.name)}` });
-      const stream = conn
-        .query({ sql, values: new Array(src.bounds ?? 1).fill(this.options.maxBlobSize) })
-        .stream({ highWaterMark: 8 });
+      const table = `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
+      const keys = src.keys.join(', ');
+      const bounds = new Array(src.bounds ?? 1).fill(bound);
+      let last: unknown[] | undefined;
+      // Reading a row's size reads its blob (InnoDB has no cheaper LENGTH), so the look-ahead adapts: it grows
+      // while every row it sees fits in the budget, and shrinks to about one batch when rows are large.
+      let lookahead = 16;
       try {
-        for await (const raw of stream as AsyncIterable<Row>) {
-          const bytes = raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer);
-          const row: BlobRow = {
-            table: src.table,
-            tableName: t.name,
-            column: src.column,
-            key: {
-              sched: str(raw.SCHED_NAME),
-              ...(src.group ? { group: str(raw[src.group]) } : {}),
-              name: str(raw[src.name]),
-            },
-            bytes,
-            size: raw.SIZE === null || raw.SIZE === undefined ? 0 : Number(raw.SIZE),
-          };
-          if ('JOB_CLASS_NAME' in raw) row.jobClassName = str(raw.JOB_CLASS_NAME);
-          if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
-          if (src.table === 'SIMPROP_TRIGGERS') {
-            row.textColumns = Object.fromEntries(
-              SIMPROP_TEXT_COLUMNS.map((c) => [c, raw[c] === null || raw[c] === undefined ? null : str(raw[c])]),
-            );
-          }
-          yield row;
+        for (;;) {
+          const { after, params: afterParams } = last ? keysetAfter(src.keys, last) : { after: 'TRUE', params: [] };
+          const sizes = await this.query('blob_sizes', [bound, ...afterParams, lookahead], {
+            table,
+            keys,
+            size: src.size,
+            after,
+          });
+          if (sizes.length === 0) break;
+          const take = rowsWithin(
+            sizes.map((r) => Number(r.SZ ?? 0)),
+            BLOB_BATCH_BYTES,
+          );
+          lookahead =
+            take === sizes.length
+              ? Math.min(lookahead * 4, SIZE_BATCH_ROWS)
+              : Math.max(2, Math.min(take * 2, SIZE_BATCH_ROWS));
+          const rows = await this.query(src.query, [...bounds, ...afterParams, take], { table, after });
+          for (const raw of rows) yield this.blobRow(src, t.name, raw);
+          const end = rows[rows.length - 1];
+          if (!end || rows.length < take) break;
+          last = src.keys.map((k) => end[k]);
         }
       } catch (err) {
-        throw mapMysqlError(err, this.parsed.display);
+        const cause = failureCause(err);
+        if (!cause || !onUnreadable) throw mapMysqlError(err, this.parsed.display);
+        onUnreadable({
+          what: `blobs.${src.table}`,
+          reason: String((err as Error)?.message ?? err),
+          table: t.name,
+          cause,
+          ...(cause === 'privilege' ? { needs: `SELECT on ${t.schema}.${t.name}` } : {}),
+        });
       }
     }
+  }
+
+  private blobRow(src: (typeof BLOB_SOURCES)[number], tableName: string, raw: Row): BlobRow {
+    const bytes = raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer);
+    const row: BlobRow = {
+      table: src.table,
+      tableName,
+      column: src.column,
+      key: {
+        sched: str(raw.SCHED_NAME),
+        ...(src.group ? { group: str(raw[src.group]) } : {}),
+        name: str(raw[src.name]),
+      },
+      bytes,
+      size: raw.SIZE === null || raw.SIZE === undefined ? 0 : Number(raw.SIZE),
+    };
+    if ('JOB_CLASS_NAME' in raw) row.jobClassName = str(raw.JOB_CLASS_NAME);
+    if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
+    if (src.table === 'SIMPROP_TRIGGERS') {
+      row.textColumns = Object.fromEntries(
+        SIMPROP_TEXT_COLUMNS.map((c) => [c, raw[c] === null || raw[c] === undefined ? null : str(raw[c])]),
+      );
+    }
+    return row;
   }
 
   async close(): Promise<void> {
@@ -760,6 +1045,11 @@ export function resolveAccount(
   if (candidates[0]) return candidates[0].name;
   if (principalMatches(connectedAs, user)) return connectedAs;
   return accountName(user, '%');
+}
+
+/** Account comparison for chooseServiceAccount: `user` (no host) matches the account on every host, as resolveAccount does. */
+export function sameAccount(a: string, b: string): boolean {
+  return principalMatches(a, b);
 }
 
 /** --allow-principal values as canonical names: `user` matches the account on every host (and a role). */

@@ -521,7 +521,20 @@ export function mapTriggers(rows: Row[]): TamperObject[] {
     kind: 'trigger',
     name: str(r.TRIGGER_NAME),
     table: str(r.EVENT_OBJECT_TABLE),
+    ...(str(r.DEFINER) ? { owner: str(r.DEFINER) } : {}),
     detail: `${str(r.ACTION_TIMING)} ${str(r.EVENT_MANIPULATION)} trigger, definer ${str(r.DEFINER)}`,
+  }));
+}
+
+/** information_schema.ROUTINES rows named like built-ins → shadow-function tamper facts. */
+export function mapShadowRoutines(rows: Row[]): TamperObject[] {
+  return rows.map((r) => ({
+    kind: 'shadow-function',
+    name: `${str(r.ROUTINE_NAME)}`,
+    ...(str(r.DEFINER) ? { owner: str(r.DEFINER) } : {}),
+    detail: `stored ${str(r.ROUTINE_TYPE).toLowerCase() || 'routine'} named like the built-in ${str(
+      r.ROUTINE_NAME,
+    ).toUpperCase()} (definer ${str(r.DEFINER)}, SQL SECURITY ${str(r.SECURITY_TYPE)}); unqualified calls still mean the built-in, db.${str(r.ROUTINE_NAME)}(…) runs the stored code`,
   }));
 }
 

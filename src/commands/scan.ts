@@ -35,6 +35,7 @@ export interface ScanCliOptions {
   longRunning: string;
   fingerprintKeyEnv?: string;
   sqlcipherKeyEnv?: string;
+  sqliteImmutable?: boolean;
   passwordStdin?: boolean;
   verbose?: boolean;
   color?: boolean;
@@ -92,6 +93,10 @@ export function addScanOptions(cmd: Command): Command {
       'stable secret fingerprints keyed by this environment variable (for baselines)',
     )
     .option('--sqlcipher-key-env <VAR>', 'SQLite: environment variable holding the SQLCipher key, where supported')
+    .option(
+      '--sqlite-immutable',
+      'SQLite: read a private in-memory snapshot of the file (for WAL-mode files whose -wal/-shm are absent or not writable); nothing is created beside it, commits still only in the -wal are not seen, and a concurrent writer can make the read inconsistent',
+    )
     .option(
       '--attest <claim>',
       'evidence for what SQL cannot show, e.g. at-rest="LUKS on /var/lib/postgresql" (repeatable)',
@@ -151,7 +156,14 @@ export function connectOptionsFrom(url: string, o: ScanCliOptions, password?: st
     connectTimeoutMs: positiveInt('--connect-timeout', o.connectTimeout),
     maxBlobSize: positiveInt('--max-blob-size', o.maxBlobSize),
     attestations: parseAttestations(o.attest),
-    ...(o.sqlcipherKeyEnv ? { extra: { sqlcipherKeyEnv: o.sqlcipherKeyEnv } } : {}),
+    ...(o.sqlcipherKeyEnv || o.sqliteImmutable
+      ? {
+          extra: {
+            ...(o.sqlcipherKeyEnv ? { sqlcipherKeyEnv: o.sqlcipherKeyEnv } : {}),
+            ...(o.sqliteImmutable ? { sqliteImmutable: '1' } : {}),
+          },
+        }
+      : {}),
   };
 }
 

@@ -18,8 +18,20 @@ export const MARIADBD = ['/usr/sbin/mariadbd', '/usr/sbin/mysqld'].find((p) => e
 export const INSTALL_DB = ['/usr/bin/mariadb-install-db', '/usr/bin/mysql_install_db'].find((p) => existsSync(p));
 export const PLUGIN_DIR = '/usr/lib/mysql/plugin';
 
+/**
+ * Optional pieces a test run treats as absent: QRTZ_TEST_ABSENT=mariadbd,docker,sqlcipher,mariadb (comma-separated)
+ * makes the support code report them missing, so the skip paths can be exercised without uninstalling anything.
+ */
+export function simulatedAbsent(piece: 'mariadbd' | 'docker' | 'sqlcipher' | 'mariadb'): boolean {
+  return (process.env.QRTZ_TEST_ABSENT ?? '')
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .includes(piece);
+}
+
 /** Why throwaway servers cannot run here, or undefined when they can. */
 export function throwawayUnavailable(plugins: string[] = []): string | undefined {
+  if (simulatedAbsent('mariadbd')) return 'mariadbd treated as absent (QRTZ_TEST_ABSENT)';
   if (!MARIADBD || !INSTALL_DB) return 'mariadbd / mariadb-install-db not installed (apt-get install mariadb-server)';
   for (const p of plugins) {
     if (!existsSync(join(PLUGIN_DIR, `${p}.so`))) return `plugin ${p}.so missing in ${PLUGIN_DIR}`;
@@ -157,6 +169,7 @@ export async function startMariadb(options: string[] | ((dir: string) => string[
 
 /** The shared MariaDB service (127.0.0.1:3306, root, empty password), or why it is not reachable. */
 export async function sharedMariadb(): Promise<{ ok: true } | { ok: false; reason: string }> {
+  if (simulatedAbsent('mariadb')) return { ok: false, reason: 'shared MariaDB treated as absent (QRTZ_TEST_ABSENT)' };
   try {
     const c = await mysql.createConnection({
       host: process.env.QRTZ_MYSQL_HOST ?? '127.0.0.1',
