@@ -55,7 +55,14 @@ describe('report', () => {
       server: 'PostgreSQL 15.2',
       serviceAccount: 'app',
     });
-    expect(high.summary.exitCode).toBe(0);
+    // #10: a not-evaluated check at or above --fail-on makes the audit incomplete: exit 4 …
+    expect(high.summary.exitCode).toBe(4);
+    expect(high.summary.incomplete).toBe(true);
+    expect(high.summary.incompleteChecks).toEqual(['QA-X99']);
+    // … unless --allow-incomplete; below the threshold it does not count; findings (1) win over 4.
+    expect(buildReport(facts, fs, 'high', '', 0, { allowIncomplete: true }).summary.exitCode).toBe(0);
+    expect(buildReport(facts, fs, 'critical', '', 0).summary.exitCode).toBe(0);
+    expect(buildReport(facts, fs, 'critical', '', 0).summary.incomplete).toBe(false);
     expect(high.summary.byStatus).toMatchObject({ fail: 1, pass: 1, 'not-evaluated': 1 });
     expect(buildReport(facts, fs, 'medium', '', 0).summary.exitCode).toBe(1);
     const json = JSON.parse(formatReport(high, 'json', { color: false })) as typeof high;

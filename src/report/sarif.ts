@@ -56,7 +56,34 @@ export function formatSarif(report: Report): string {
             }),
           },
         },
-        invocations: [{ executionSuccessful: true, startTimeUtc: report.startedAt || undefined }],
+        invocations: [
+          {
+            // An incomplete audit (a check at or above --fail-on not evaluated) did not fully execute.
+            executionSuccessful: !report.summary.incomplete,
+            startTimeUtc: report.startedAt || undefined,
+            ...(report.summary.incomplete
+              ? {
+                  toolExecutionNotifications: [
+                    {
+                      level: 'error',
+                      descriptor: { id: 'incomplete' },
+                      message: {
+                        text: `incomplete audit: ${report.summary.incompleteChecks.join(', ')} could not be evaluated (at or above fail-on ${report.summary.failOn})`,
+                      },
+                    },
+                    ...report.unreadable
+                      .filter((u) => u.table)
+                      .map((u) => ({
+                        level: 'warning',
+                        descriptor: { id: `unreadable/${u.cause ?? 'other'}` },
+                        message: { text: `not read: ${u.table}: ${u.reason}` },
+                        properties: { table: u.table, cause: u.cause ?? 'other' },
+                      })),
+                  ],
+                }
+              : {}),
+          },
+        ],
         properties: { target: report.target, summary: report.summary },
         results: report.findings.map((f) => ({
           ruleId: f.check,
@@ -82,6 +109,9 @@ export function formatSarif(report: Report): string {
             'security-severity': SECURITY_SEVERITY[f.severity],
             remediation: f.remediation,
             ...(f.evidence ? { evidence: f.evidence } : {}),
+            // Safe display forms (control/bidi characters visible) where the exact values differ.
+            ...(f.display ? { display: f.display } : {}),
+            ...(f.object.display ? { objectDisplay: f.object.display } : {}),
           },
         })),
       },
