@@ -43,6 +43,9 @@ export function fingerprintOf(check: string, objectName: string, discriminator =
   return createHash('sha256').update(`${check}\u0000${objectName}\u0000${discriminator}`).digest('hex').slice(0, 16);
 }
 
+/** Statuses that never carry the check's generic remediation. */
+const ACTIONLESS = new Set<FindingDraft['status']>(['pass', 'info', 'not-applicable']);
+
 /** Completes a check's draft into a finding with the check's metadata. */
 export function finalize(check: Check, draft: FindingDraft): Finding {
   const m = check.meta;
@@ -54,7 +57,8 @@ export function finalize(check: Check, draft: FindingDraft): Finding {
     title: m.title,
     message: draft.message,
     object: draft.object,
-    remediation: draft.remediation ?? m.remediation,
+    // A pass, an inventory line or a not-applicable never carries an action (#10 part 3).
+    remediation: draft.remediation ?? (ACTIONLESS.has(draft.status) ? '' : m.remediation),
     mitigation: m.mitigation,
     family: m.family,
     fingerprint: fingerprintOf(m.id, draft.object.name, draft.discriminator),

@@ -80,6 +80,24 @@ describe('report', () => {
     ]);
   });
 
+  it('a pass, info or not-applicable finding never carries the generic remediation (#10 part 3)', () => {
+    expect(finding('pass', 'high', 'ok').remediation).toBe('');
+    expect(finding('info', 'info', 'inventory').remediation).toBe('');
+    expect(finding('not-applicable', 'high', 'n/a').remediation).toBe('');
+    expect(finding('fail', 'high', 'bad').remediation).toBe('r');
+    expect(finding('not-evaluated', 'high', 'ne').remediation).toBe('r');
+    const s = JSON.parse(
+      formatReport(
+        buildReport(facts, [finding('pass', 'high', 'ok'), finding('fail', 'high', 'x')], 'high', '', 0),
+        'sarif',
+        {
+          color: false,
+        },
+      ),
+    );
+    expect(s.runs[0].tool.driver.rules[0].help.text).toBe('r');
+  });
+
   it('fingerprints depend on check, object and discriminator only', () => {
     expect(finding('fail', 'high', 'a').fingerprint).toBe(finding('fail', 'low', 'b').fingerprint);
     expect(finding('fail', 'high', 'a', 'x').fingerprint).not.toBe(finding('fail', 'high', 'a', 'y').fingerprint);

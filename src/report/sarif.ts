@@ -32,7 +32,9 @@ const KIND: Record<Status, string> = {
 
 export function formatSarif(report: Report): string {
   const rules = new Map<string, Finding>();
-  for (const f of report.findings) if (!rules.has(f.check)) rules.set(f.check, f);
+  // The rule's help is the first remediation a finding of the check carries (passes carry none).
+  for (const f of report.findings)
+    if (!rules.has(f.check) || (!rules.get(f.check)?.remediation && f.remediation)) rules.set(f.check, f);
   const ruleIds = [...rules.keys()].sort();
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
