@@ -216,6 +216,8 @@ describe('sql-quote', () => {
       fc.asyncProperty(hostileName, hostileName, hostileName, async (role, schema, table) => {
         // PostgreSQL refuses to create roles named public or none (the parser reads them as keywords).
         fc.pre(role !== 'public' && role !== 'none');
+        // The model names the PUBLIC pseudo-role 'PUBLIC' (the schema doubles as a role in these facts).
+        fc.pre(schema !== 'PUBLIC' && role !== 'PUBLIC');
         const facts = pgFacts(role, schema, table);
         const unsafe = [role, schema, table].some((n) => unsafeNameReason(n) !== undefined);
         for (const c of PG_CASES) {
@@ -252,6 +254,50 @@ describe('sql-quote', () => {
       { numRuns: RUNS },
     );
   }, 120_000);
+
+  it('property: QA-G05 MySQL remediations are one REVOKE per table with quoted names', () => {
+    const ID = '`(?:[^`]|``)*`';
+    const PART = `(?:'(?:[^'\\\\]|'')*'|${ID})`;
+    const line = new RegExp(
+      `^REVOKE (?:SELECT|INSERT|UPDATE|DELETE)(?:, (?:SELECT|INSERT|UPDATE|DELETE))* ON (${ID})\\.(${ID}) FROM (${PART}@${PART}|PUBLIC);$`,
+      's',
+    );
+    const unq = (s: string) => s.slice(1, -1).replace(/``/g, '`');
+    fc.assert(
+      fc.property(hostileName, hostileName, hostileName, (user, db, table) => {
+        const account = `'${user}'@'%'`;
+        const facts = emptyFacts('mariadb', {
+          target: { database: db, schema: db, tablePrefix: 'QRTZ_', user: 'auditor' },
+          serviceAccount: "'app'@'%'",
+          connectedAs: "'auditor'@'%'",
+          tables: QUARTZ_TABLES.map((t) => ({ logical: t, name: t === 'LOCKS' ? table : `QRTZ_${t}`, schema: db })),
+          principals: [{ name: account, kind: 'user', canLogin: true, attributes: [] }],
+          effective: [
+            { principal: account, table: 'LOCKS', privilege: 'UPDATE', via: [] },
+            { principal: account, table: 'TRIGGERS', privilege: 'INSERT', via: [] },
+          ],
+        });
+        const d = run(g05, facts).filter((x) => x.status === 'fail');
+        expect(d).toHaveLength(1);
+        const rem = d[0]?.remediation ?? '';
+        if ([user, db, table].some((n) => unsafeNameReason(n) || /[\u{10000}-\u{10ffff}]/u.test(n))) {
+          expect(rem).toMatch(/^-- no SQL given: /);
+          expect(hasUnsafeText(rem)).toBe(false);
+          return;
+        }
+        const lines = rem.split('\n');
+        expect(lines).toHaveLength(2);
+        const tables = lines.map((l) => {
+          const m = line.exec(l);
+          expect(m, l).not.toBeNull();
+          expect(unq(m?.[1] ?? '')).toBe(db);
+          return unq(m?.[2] ?? '');
+        });
+        expect(tables.sort()).toEqual([table, 'QRTZ_TRIGGERS'].sort());
+      }),
+      { numRuns: RUNS },
+    );
+  });
 
   it('property: MySQL quoting is token-tight (one backtick identifier, one account literal)', () => {
     fc.assert(

@@ -43,7 +43,8 @@ export const g02: Check = {
     const out: FindingDraft[] = [];
     // Any membership counts: without INHERIT the member can still SET ROLE to it.
     for (const [role, path] of rolesOf(facts, svc, false)) {
-      const danger = DANGEROUS[role];
+      // Own keys only: a role named "constructor" or "toString" is not a predefined role.
+      const danger = Object.hasOwn(DANGEROUS, role) ? DANGEROUS[role] : undefined;
       const superRole = isSuperuser(facts, role);
       if (!danger && !superRole) continue;
       const direct = path.length === 1;
