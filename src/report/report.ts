@@ -104,7 +104,8 @@ function addDisplayForms(report: Report): void {
     if (hasUnsafeText(f.message)) d.message = escapeControl(f.message);
     if (escapeControl(f.remediation, true) !== f.remediation) d.remediation = escapeControl(f.remediation, true);
     if (f.evidence) {
-      const ev: Record<string, string> = {};
+      // No prototype: evidence keys come from the database (a job class named "__proto__" stays a key).
+      const ev: Record<string, string> = Object.create(null);
       for (const [k, v] of Object.entries(f.evidence)) {
         if (typeof v === 'string' && hasUnsafeText(v)) ev[k] = escapeControl(v);
       }

@@ -62,6 +62,20 @@ describe('escaping policy', () => {
     expect(r.target.display?.serviceAccount).toBe('svc\\u202e');
   });
 
+  it('an evidence key named __proto__ keeps its display form as a plain key', () => {
+    const evidence = JSON.parse('{"__proto__": "a\\u202eb"}') as Record<string, string>;
+    const r = buildReport(
+      facts,
+      [finalize(check, { status: 'info', message: 'm', object: { kind: 'database', name: 'd' }, evidence })],
+      'high',
+      '',
+      0,
+    );
+    const out = JSON.parse(formatReport(r, 'json', { color: false })) as Report;
+    const ev = out.findings[0]?.display?.evidence as Record<string, string>;
+    expect(Object.getOwnPropertyDescriptor(ev, '__proto__')?.value).toBe('a\\u202eb');
+  });
+
   it('a clean finding carries no display form', () => {
     const clean = buildReport(
       facts,
