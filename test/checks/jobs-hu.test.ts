@@ -203,6 +203,25 @@ describe('update hygiene', () => {
     expect(fail[0]?.evidence?.rows).toBe(7);
     expect(fail[0]?.message).toContain('7 blob row(s) were written by end-of-life Quartz.NET 1.0.3.3');
   });
+  it('U01: a supported version is not-evaluated, not a pass, when some blob rows could not be read', () => {
+    const f = emptyFacts('sqlite', {
+      blobInventory: {
+        byColumn: {},
+        rows: 1,
+        bytes: 0,
+        types: {},
+        quartzVersions: { 'Quartz, Version=3.8.0.0': 1 },
+        unreadable: {
+          what: 'blob rows',
+          reason: 'could not read the rows of QRTZ_TRIGGERS (lock-timeout): x',
+          table: 'QRTZ_TRIGGERS',
+        },
+      },
+    } as never);
+    const d = u01.evaluate?.(f, opts) ?? [];
+    expect(d.map((x) => x.status)).toEqual(['not-evaluated']);
+    expect(d[0]?.message).toContain('QRTZ_TRIGGERS');
+  });
   it('U01: Java 1.x classes fail; nothing inferable is info; nothing read is not-evaluated', () => {
     const j = emptyFacts('postgres', {
       blobInventory: { byColumn: {}, rows: 1, bytes: 0, types: { 'org.quartz.CronTrigger': 1 } },

@@ -270,9 +270,11 @@ export const u01: Check = {
         });
       } else {
         // A pass never carries an action: rows an end-of-life version wrote are their own failure.
+        // Rows that could not be read may hold an older writer: then it is no pass.
+        const unread = facts.blobInventory?.unreadable;
         out.push({
-          status: s.state === 'supported' ? 'pass' : 'info',
-          message: `${label} ${newest.version}${newest.exact ? '' : '+'} ${s.state === 'supported' ? 'is a supported line' : `: ${s.why}`}; inferred from ${inferredFrom}`,
+          status: s.state === 'supported' ? (unread ? 'not-evaluated' : 'pass') : 'info',
+          message: `${label} ${newest.version}${newest.exact ? '' : '+'} ${s.state === 'supported' ? 'is a supported line' : `: ${s.why}`}; inferred from ${inferredFrom}${unread ? `; not every row was read (${unread.reason}), so older writers cannot be ruled out` : ''}`,
           object,
           evidence,
           discriminator: eco,
