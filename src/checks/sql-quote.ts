@@ -90,6 +90,14 @@ export function mssqlQuoteIdent(name: string): string {
   return `[${name.replace(/]/g, ']]')}]`;
 }
 
+/** A POSIX shell word for remediation commands (file paths, account names): single quotes, ' as '\\''.
+ *  Quoting does not stop a word starting with - from being read as an option: put -- before operands. */
+export function shellQuote(word: string): string {
+  assertSafe(word);
+  if (/^[A-Za-z0-9_./:@%+=,-]+$/.test(word)) return word;
+  return `'${word.replace(/'/g, "'\\''")}'`;
+}
+
 /**
  * Runs a remediation builder; when a name in it cannot be pasted safely, returns one SQL comment
  * line saying so (with the name in its escaped display form) instead of SQL.

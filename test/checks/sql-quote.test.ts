@@ -19,6 +19,7 @@ import {
   mysqlAccount,
   mysqlQuoteIdent,
   pgQuoteIdent,
+  shellQuote,
   UnsafeNameError,
   unsafeNameReason,
 } from '../../src/checks/sql-quote.js';
@@ -297,6 +298,16 @@ describe('sql-quote', () => {
       }),
       { numRuns: RUNS },
     );
+  });
+
+  it('property: shell words round-trip through sh', async () => {
+    const { execFileSync } = await import('node:child_process');
+    const words = fc.sample(hostileName, { numRuns: 60, seed: 42 }).filter((w) => !unsafeNameReason(w));
+    words.push("it's", '$(touch /tmp/x)', '`id`', 'a b', '-rf', '~root', '*');
+    const script = `for w in ${words.map(shellQuote).join(' ')}; do printf '%s\\0' "$w"; done`;
+    const out = execFileSync('sh', ['-c', script]).toString('utf8').split('\u0000').slice(0, -1);
+    expect(out).toEqual(words);
+    expect(() => shellQuote('a\nb')).toThrow(UnsafeNameError);
   });
 
   it('property: MySQL quoting is token-tight (one backtick identifier, one account literal)', () => {
