@@ -256,7 +256,13 @@ export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Pr
   }
   const options = password !== undefined ? { ...validated, password } : validated;
   const adapter = await adapterFor(options);
-  await adapter.connect();
+  try {
+    await adapter.connect();
+  } catch (err) {
+    // A failed login must not keep a half-open client (and the process) alive until the server drops it.
+    await adapter.close().catch(() => {});
+    throw err;
+  }
   let result: Awaited<ReturnType<typeof runScan>>;
   try {
     result = await runScan(adapter, { families: options.families, checkOptions });

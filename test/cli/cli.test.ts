@@ -22,6 +22,7 @@ import { runCli } from '../support/cli.js';
 const hooks = vi.hoisted(() => ({
   wrap: undefined as undefined | ((a: Adapter) => Adapter),
   connectError: undefined as undefined | Error,
+  closed: 0,
 }));
 
 vi.mock('../../dialects/index.js', async (importOriginal) => {
@@ -36,7 +37,9 @@ vi.mock('../../dialects/index.js', async (importOriginal) => {
           connect: async () => {
             throw err;
           },
-          close: async () => {},
+          close: async () => {
+            hooks.closed++;
+          },
           collectFacts: async () => {
             throw err;
           },
@@ -54,6 +57,7 @@ afterAll(() => rmSync(dir, { recursive: true, force: true }));
 beforeEach(() => {
   hooks.wrap = undefined;
   hooks.connectError = undefined;
+  hooks.closed = 0;
 });
 
 /** A small, clean Quartz.NET SQLite store: one job with a harmless JSON JobDataMap, one trigger. */
@@ -174,6 +178,7 @@ describe('CLI: errors', () => {
     hooks.connectError = new UserError('auth', 'login failed (wrong user, host or password)');
     const r = await runCli(['scan', 'postgres://auditor:host@127.0.0.1:1/jobs']);
     expect(lines(r.stderr)).toEqual(['qrtz-audit: login failed (wrong user, host or password)']);
+    expect(hooks.closed).toBe(1); // the failed client is closed, never left to hang the process
   });
 });
 
