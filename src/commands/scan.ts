@@ -179,10 +179,7 @@ export function parseFamilies(only?: string, skip?: string): Set<Family> {
       .filter(Boolean)
       .map((x) => {
         if (!(FAMILIES as readonly string[]).includes(x)) {
-          throw new UserError(
-            'usage',
-            `${flag}: unknown check family ${JSON.stringify(x)} (families: ${FAMILIES.join(', ')})`,
-          );
+          throw new UserError('usage', `${flag}: unknown check family ${x} (families: ${FAMILIES.join(', ')})`);
         }
         return x as Family;
       });
