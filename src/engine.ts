@@ -216,7 +216,13 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
             ? 'SELECT on the Quartz tables'
             : 'a retry when the tables are not locked, or a higher --lock-timeout / --statement-timeout',
         cause:
-          err.kind === 'privilege' ? 'privilege' : /lock/i.test(err.message) ? 'lock-timeout' : 'statement-timeout',
+          err.kind === 'privilege'
+            ? 'privilege'
+            : /\block/i.test(err.message)
+              ? 'lock-timeout'
+              : /\bstatement/i.test(err.message)
+                ? 'statement-timeout'
+                : 'other',
       });
     }
     if (unreadTables.length) inventory.unreadable = summarizeUnreadable(unreadTables);

@@ -128,7 +128,9 @@ describe('engine: incomplete audits', () => {
       expect(r.findings.some((f) => f.check === 'QA-B02' && f.status === 'fail')).toBe(true);
       const ne = r.findings.find((f) => f.check === 'QA-B03' && f.status === 'not-evaluated');
       expect(ne?.message).toContain(message);
-      expect(r.facts.unreadable.some((u) => u.what === 'blobs.stream')).toBe(true);
+      expect(r.facts.unreadable.find((u) => u.what === 'blobs.stream')?.cause).toBe(
+        kind === 'privilege' ? 'privilege' : 'statement-timeout',
+      );
     });
   }
 
