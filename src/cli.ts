@@ -7,9 +7,18 @@ import { type Io, processIo } from './commands/io.js';
 import { registerScan } from './commands/scan.js';
 import { EXIT_INTERNAL, EXIT_USAGE, UserError } from './errors.js';
 import { toolVersion } from './report/report.js';
+import { escapeControl } from './report/terminal.js';
 import { redact } from './secrets/redact.js';
 
 export { EXIT_INTERNAL };
+
+/**
+ * Text for stderr: redacted, then every control, ESC and bidi character made visible. Every error and
+ * warning line goes through it at the print site (database names reach error messages).
+ */
+export function stderrText(text: string, keepNewlines = true): string {
+  return escapeControl(redact(text), keepNewlines);
+}
 
 /** Runs the CLI with argv (without node and script) and returns the exit code. */
 export async function main(argv: string[], io: Io = processIo()): Promise<number> {
@@ -20,7 +29,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     .version(toolVersion(), '-V, --version')
     .option('--debug', 'print stack traces of errors (secrets stay redacted)')
     .exitOverride()
-    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(redact(s)) });
+    .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(stderrText(s)) });
   const setExit = (code: number) => {
     exitCode = code;
   };
@@ -33,33 +42,38 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
     return exitCode;
   } catch (err) {
     if (err instanceof CommanderError) {
-      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version' || err.code === 'commander.help')
-        return 0;
+      // --help, --version and `help`: 0. Help shown because a command is missing: a usage error.
+      if (err.code === 'commander.helpDisplayed' || err.code === 'commander.version') return 0;
+      if (err.code === 'commander.help') return err.exitCode === 0 ? 0 : EXIT_USAGE;
       return EXIT_USAGE;
     }
     if (err instanceof UserError) {
-      io.stderr(`qrtz-audit: ${redact(err.message)}\n`);
-      if (debug) io.stderr(`${redact(String(err.stack))}\n`);
+      io.stderr(`qrtz-audit: ${stderrText(err.message, false)}\n`);
+      if (debug) io.stderr(`${stderrText(String(err.stack))}\n`);
       return err.exitCode;
     }
-    const e = err as Error;
-    io.stderr(
-      `qrtz-audit: internal error: ${redact(String(e?.message ?? err))}${debug ? '' : ' (run with --debug for details)'}\n`,
-    );
-    if (debug) io.stderr(`${redact(String(e?.stack))}\n`);
+    io.stderr(`${internalErrorLine(err, debug)}\n`);
+    if (debug) io.stderr(`${stderrText(String((err as Error)?.stack))}\n`);
     return EXIT_INTERNAL;
   }
 }
 
+/** The one line an internal error prints (exit 3): no stack unless --debug. */
+export function internalErrorLine(err: unknown, debug = false): string {
+  const e = err as Error & { code?: string };
+  const what = e?.code ? `${e.code}: ` : '';
+  return `qrtz-audit: internal error: ${stderrText(`${what}${String(e?.message ?? err)}`, false)}${debug ? '' : ' (run with --debug for details)'}`;
+}
+
 const invokedDirectly = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
 if (invokedDirectly || process.env.QRTZ_AUDIT_BIN === '1') {
-  main(process.argv.slice(2)).then(
-    (code) => {
-      process.exitCode = code;
-    },
-    (err) => {
-      process.stderr.write(`qrtz-audit: internal error: ${redact(String(err))}\n`);
-      process.exitCode = EXIT_INTERNAL;
-    },
-  );
+  const fatal = (err: unknown) => {
+    process.stderr.write(`${internalErrorLine(err, process.argv.includes('--debug'))}\n`);
+    process.exit(EXIT_INTERNAL);
+  };
+  process.on('uncaughtException', fatal);
+  process.on('unhandledRejection', fatal);
+  main(process.argv.slice(2)).then((code) => {
+    process.exitCode = code;
+  }, fatal);
 }

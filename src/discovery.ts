@@ -1,6 +1,7 @@
 /** Quartz table discovery shared by the adapters: exact, case-insensitive names (never LIKE patterns). */
 import { UserError } from './errors.js';
 import { QUARTZ_TABLES, type QuartzTableName } from './model.js';
+import { escapeControl } from './report/terminal.js';
 
 /** Lower-case real names expected for a prefix, with their logical names. */
 export function expectedTables(prefix: string): { logical: QuartzTableName; lower: string }[] {
@@ -19,7 +20,8 @@ export function noTablesError(
   prefix: string,
   candidates: { schema: string; prefix: string }[],
 ): UserError {
-  const seen = candidates.map((c) => `${c.schema}.${c.prefix}`);
+  // Names from the database: control, ESC and bidi characters made visible here too (the CLI escapes again).
+  const seen = candidates.map((c) => escapeControl(`${c.schema}.${c.prefix}`));
   const hint = seen.length
     ? ` Quartz-looking tables found at: ${seen.join(', ')} (use --schema / --table-prefix).`
     : ' No Quartz-looking tables (a *LOCKS table with SCHED_NAME and LOCK_NAME) are visible to this login.';

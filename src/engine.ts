@@ -17,6 +17,7 @@ import type {
   FindingDraft,
   ScannedBlob,
   Severity,
+  Unreadable,
 } from './model.js';
 import { SEVERITIES } from './model.js';
 
@@ -42,6 +43,9 @@ export function fingerprintOf(check: string, objectName: string, discriminator =
   return createHash('sha256').update(`${check}\u0000${objectName}\u0000${discriminator}`).digest('hex').slice(0, 16);
 }
 
+/** Statuses that never carry the check's generic remediation. */
+const ACTIONLESS = new Set<FindingDraft['status']>(['pass', 'info', 'not-applicable']);
+
 /** Completes a check's draft into a finding with the check's metadata. */
 export function finalize(check: Check, draft: FindingDraft): Finding {
   const m = check.meta;
@@ -53,7 +57,8 @@ export function finalize(check: Check, draft: FindingDraft): Finding {
     title: m.title,
     message: draft.message,
     object: draft.object,
-    remediation: draft.remediation ?? m.remediation,
+    // A pass, an inventory line or a not-applicable never carries an action (#10 part 3).
+    remediation: draft.remediation ?? (ACTIONLESS.has(draft.status) ? '' : m.remediation),
     mitigation: m.mitigation,
     family: m.family,
     fingerprint: fingerprintOf(m.id, draft.object.name, draft.discriminator),
@@ -178,8 +183,14 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
     const failures = new Map<string, number>();
     const overflow = new Map<string, number>();
     const blobChecks = checks.filter((c) => c.inspectBlob && applies(c, facts, opts.families));
+    /** Tables (or the whole stream) whose rows could not be read: the adapter's sink and mid-stream errors. */
+    const unreadTables: Unreadable[] = [];
+    const onUnreadable = (u: Unreadable) => {
+      unreadTables.push(u);
+      facts.unreadable.push(u);
+    };
     try {
-      for await (const row of adapter.blobRows()) {
+      for await (const row of adapter.blobRows(onUnreadable)) {
         const { bytes, ...rest } = row;
         const decoded = decodeBlob(bytes);
         const scanned: ScannedBlob = { row: rest, decoded };
@@ -194,19 +205,44 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
         opts.onBlob?.(inventory.rows, inventory.bytes);
       }
     } catch (err) {
-      if (!(err instanceof UserError) || err.kind !== 'privilege') throw err;
-      inventory.unreadable = { what: 'blob rows', reason: err.message, needs: 'SELECT on the Quartz tables' };
+      // A privilege error or a lock/statement timeout mid-stream ends the stream, not the audit: what was
+      // read is evaluated, the rest is not-evaluated. Anything else (a lost connection, a bug) ends the run.
+      if (!(err instanceof UserError) || (err.kind !== 'privilege' && err.kind !== 'timeout')) throw err;
+      onUnreadable({
+        what: 'blobs.stream',
+        reason: err.message,
+        needs:
+          err.kind === 'privilege'
+            ? 'SELECT on the Quartz tables'
+            : 'a retry when the tables are not locked, or a higher --lock-timeout / --statement-timeout',
+        cause:
+          err.kind === 'privilege'
+            ? 'privilege'
+            : /\block/i.test(err.message)
+              ? 'lock-timeout'
+              : /\bstatement/i.test(err.message)
+                ? 'statement-timeout'
+                : 'other',
+      });
     }
+    if (unreadTables.length) inventory.unreadable = summarizeUnreadable(unreadTables);
     facts.blobInventory = inventory;
     const dbObject = { kind: 'database' as const, name: facts.target.database || facts.dialect };
     for (const check of blobChecks) {
       if (inventory.unreadable) {
+        // A partial read still evaluates what was read: findings from other tables stay; only the
+        // pass becomes not-evaluated, naming what could not be read.
         findings.push(
           finalize(check, {
             status: 'not-evaluated',
-            message: `blob rows could not be read: ${inventory.unreadable.reason}`,
+            message: `${failures.has(check.meta.id) ? 'rows read were evaluated, but ' : ''}${inventory.unreadable.reason}`,
             object: dbObject,
-            evidence: { needs: inventory.unreadable.needs ?? null },
+            evidence: {
+              needs: inventory.unreadable.needs ?? null,
+              tables: unreadTables.map((u) => u.table ?? u.what).join(','),
+              rowsRead: inventory.rows,
+            },
+            discriminator: 'unreadable',
           }),
         );
       } else if (!failures.has(check.meta.id)) {
@@ -239,6 +275,22 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   };
+}
+
+/** One Unreadable for the blob inventory naming every table (or stream) that could not be read. */
+export function summarizeUnreadable(list: Unreadable[]): Unreadable {
+  const names = [...new Set(list.map((u) => u.table ?? u.what))];
+  const causes = [...new Set(list.map((u) => u.cause ?? 'other'))];
+  const first = list[0] as Unreadable;
+  const u: Unreadable = {
+    what: 'blob rows',
+    reason: `could not read the rows of ${names.join(', ')} (${causes.join(', ')}): ${first.reason}${list.length > 1 ? ` (+${list.length - 1} more)` : ''}`,
+    cause: first.cause ?? 'other',
+  };
+  const needs = [...new Set(list.map((x) => x.needs).filter((x): x is string => Boolean(x)))];
+  if (needs.length) u.needs = needs.join('; ');
+  if (first.table) u.table = first.table;
+  return u;
 }
 
 const STATUS_ORDER = ['fail', 'not-evaluated', 'manual', 'info', 'pass', 'not-applicable'];

@@ -382,6 +382,8 @@ export interface FindingObject {
   table?: string;
   principal?: string;
   rowKey?: string;
+  /** Safe display form of `name` (control, ESC and bidi characters made visible); only when it differs (JSON/SARIF). */
+  display?: string;
 }
 
 export interface Finding {
@@ -398,6 +400,9 @@ export interface Finding {
   family: Family;
   /** Stable: same check on the same object → same fingerprint across runs. */
   fingerprint: string;
+  /** Safe display forms (control, ESC and bidi characters made visible) of the fields that differ from them;
+   *  set by the report for JSON/SARIF, which keep the exact values. */
+  display?: { message?: string; remediation?: string; evidence?: Record<string, string> };
 }
 
 export interface CheckMeta {

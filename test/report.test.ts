@@ -55,7 +55,14 @@ describe('report', () => {
       server: 'PostgreSQL 15.2',
       serviceAccount: 'app',
     });
-    expect(high.summary.exitCode).toBe(0);
+    // #10: a not-evaluated check at or above --fail-on makes the audit incomplete: exit 4 …
+    expect(high.summary.exitCode).toBe(4);
+    expect(high.summary.incomplete).toBe(true);
+    expect(high.summary.incompleteChecks).toEqual(['QA-X99']);
+    // … unless --allow-incomplete; below the threshold it does not count; findings (1) win over 4.
+    expect(buildReport(facts, fs, 'high', '', 0, { allowIncomplete: true }).summary.exitCode).toBe(0);
+    expect(buildReport(facts, fs, 'critical', '', 0).summary.exitCode).toBe(0);
+    expect(buildReport(facts, fs, 'critical', '', 0).summary.incomplete).toBe(false);
     expect(high.summary.byStatus).toMatchObject({ fail: 1, pass: 1, 'not-evaluated': 1 });
     expect(buildReport(facts, fs, 'medium', '', 0).summary.exitCode).toBe(1);
     const json = JSON.parse(formatReport(high, 'json', { color: false })) as typeof high;
@@ -71,6 +78,24 @@ describe('report', () => {
       'family',
       'fingerprint',
     ]);
+  });
+
+  it('a pass, info or not-applicable finding never carries the generic remediation (#10 part 3)', () => {
+    expect(finding('pass', 'high', 'ok').remediation).toBe('');
+    expect(finding('info', 'info', 'inventory').remediation).toBe('');
+    expect(finding('not-applicable', 'high', 'n/a').remediation).toBe('');
+    expect(finding('fail', 'high', 'bad').remediation).toBe('r');
+    expect(finding('not-evaluated', 'high', 'ne').remediation).toBe('r');
+    const s = JSON.parse(
+      formatReport(
+        buildReport(facts, [finding('pass', 'high', 'ok'), finding('fail', 'high', 'x')], 'high', '', 0),
+        'sarif',
+        {
+          color: false,
+        },
+      ),
+    );
+    expect(s.runs[0].tool.driver.rules[0].help.text).toBe('r');
   });
 
   it('fingerprints depend on check, object and discriminator only', () => {

@@ -1,6 +1,7 @@
 /** Small helpers shared by check modules (pure). */
 import { unreadable } from '../facts.js';
 import type { Facts, FindingDraft, FindingObject, QuartzTable } from '../model.js';
+import { mysqlQuoteIdent, pgQuoteIdent } from './sql-quote.js';
 
 export const MITIGATION = {
   leastPrivilege: 'Least privilege for the Quartz service account and the JobStore tables',
@@ -12,13 +13,17 @@ export const MITIGATION = {
   hygiene: 'Keep the scheduler, its jobs and its dependencies healthy and updated',
 } as const;
 
-/** Quotes an identifier for the SQL in remediation text. */
-export function pgIdent(name: string): string {
-  return /^[a-z_][a-z0-9_$]*$/.test(name) ? name : `"${name.replace(/"/g, '""')}"`;
+/** Quotes a PostgreSQL identifier for remediation SQL (src/checks/sql-quote.ts; throws on unsafe names). */
+export const pgIdent = pgQuoteIdent;
+
+/** Schema-qualified PostgreSQL table name for remediation SQL. */
+export function qualified(t: Pick<QuartzTable, 'schema' | 'name'>): string {
+  return `${pgQuoteIdent(t.schema)}.${pgQuoteIdent(t.name)}`;
 }
 
-export function qualified(t: QuartzTable): string {
-  return `${pgIdent(t.schema)}.${pgIdent(t.name)}`;
+/** Schema-qualified MySQL/MariaDB table name for remediation SQL. */
+export function mysqlQualified(t: Pick<QuartzTable, 'schema' | 'name'>): string {
+  return `${mysqlQuoteIdent(t.schema)}.${mysqlQuoteIdent(t.name)}`;
 }
 
 /** Display name of a principal: PUBLIC, `account 'u'@'h'` (MySQL family) or `role r` (PostgreSQL). */

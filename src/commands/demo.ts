@@ -5,6 +5,7 @@ import { join, resolve } from 'node:path';
 import type { Command } from 'commander';
 import { seedDemoStore } from '../demo/seed.js';
 import { UserError } from '../errors.js';
+import { escapeControl } from '../report/terminal.js';
 import type { Io } from './io.js';
 import { addScanOptions, runScanCommand, type ScanCliOptions } from './scan.js';
 
@@ -33,10 +34,13 @@ export async function runDemoCommand(o: DemoCliOptions, io: Io): Promise<number>
     // World-readable, as a default umask leaves it: QA-F01 shows what that means for a JobStore.
     chmodSync(path, 0o644);
     io.stderr(
-      `qrtz-audit demo: seeded a Quartz.NET SQLite JobStore at ${path}${o.keep ? '' : ' (removed afterwards; --keep PATH keeps it)'}\n`,
+      `qrtz-audit demo: seeded a Quartz.NET SQLite JobStore at ${escapeControl(path)}${o.keep ? '' : ' (removed afterwards; --keep PATH keeps it)'}\n`,
     );
     const code = await runScanCommand(path, o, io);
-    if (o.keep) io.stderr(`qrtz-audit demo: kept ${path}; scan it again with: qrtz-audit scan sqlite:${path}\n`);
+    if (o.keep)
+      io.stderr(
+        `qrtz-audit demo: kept ${escapeControl(path)}; scan it again with: qrtz-audit scan sqlite:${escapeControl(path)}\n`,
+      );
     return code;
   } finally {
     if (dir) rmSync(dir, { recursive: true, force: true });

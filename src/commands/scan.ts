@@ -1,6 +1,6 @@
 /** `qrtz-audit scan <url>`: connect, collect facts, stream blobs, run checks, print the report. */
 import { writeFileSync } from 'node:fs';
-import { type Command, Option } from 'commander';
+import { type Command, InvalidArgumentError, Option } from 'commander';
 import { adapterFor } from '../../dialects/index.js';
 import type { ConnectOptions } from '../dialect.js';
 import { runScan } from '../engine.js';
@@ -10,6 +10,7 @@ import { FAMILIES, SEVERITIES } from '../model.js';
 import { FORMATS, formatReport, type OutputFormat } from '../report/index.js';
 import { buildReport } from '../report/report.js';
 import { summaryLine } from '../report/table.js';
+import { escapeControl } from '../report/terminal.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
 import { type Io, readStdin } from './io.js';
 
@@ -37,6 +38,7 @@ export interface ScanCliOptions {
   sqlcipherKeyEnv?: string;
   sqliteImmutable?: boolean;
   passwordStdin?: boolean;
+  allowIncomplete?: boolean;
   verbose?: boolean;
   color?: boolean;
 }
@@ -57,16 +59,27 @@ export function addScanOptions(cmd: Command): Command {
     )
     .option('--output <file>', 'write the report to a file (a summary line still goes to stderr)')
     .addOption(
-      new Option('--fail-on <severity>', 'exit 1 when a failing finding is at or above this severity')
-        .choices(SEVERITIES.filter((s) => s !== 'info'))
+      new Option(
+        '--fail-on <severity>',
+        `exit 1 when a failing finding is at or above this severity (${FAIL_ON.join(', ')}; any case)`,
+      )
+        .argParser(parseSeverity)
         .default('high'),
     )
-    .option('--statement-timeout <ms>', 'server-side statement timeout in milliseconds', '30000')
-    .option('--lock-timeout <ms>', 'lock wait timeout in milliseconds', '2000')
-    .option('--connect-timeout <ms>', 'connection timeout in milliseconds', '10000')
+    .option(
+      '--allow-incomplete',
+      'exit 0 instead of 4 when a check at or above --fail-on could not be evaluated (findings still exit 1)',
+    )
+    .option(
+      '--statement-timeout <duration>',
+      'server-side timeout of each round trip: milliseconds, or with a unit (ms, s, min, h)',
+      '30000',
+    )
+    .option('--lock-timeout <duration>', 'lock wait timeout: milliseconds, or with a unit (ms, s, min, h)', '2000')
+    .option('--connect-timeout <duration>', 'connection timeout: milliseconds, or with a unit (ms, s, min, h)', '10000')
     .option(
       '--max-blob-size <bytes>',
-      'read at most this many bytes of each blob (QA-B05 flags larger ones)',
+      `read at most this many bytes of each blob (QA-B05 flags larger ones; at most ${MAX_BLOB_SIZE_LIMIT} = 1 GiB)`,
       String(16 * 1024 * 1024),
     )
     .option(
@@ -107,16 +120,65 @@ export function addScanOptions(cmd: Command): Command {
     .option('--no-color', 'no colors (NO_COLOR is respected too)');
 }
 
+/** --fail-on values: every severity but info. */
+export const FAIL_ON = SEVERITIES.filter((s) => s !== 'info');
+
+/** --fail-on in any case (High, HIGH, high). */
+export function parseSeverity(value: string): Severity {
+  const v = value.trim().toLowerCase();
+  if (!(FAIL_ON as string[]).includes(v)) {
+    throw new InvalidArgumentError(`Allowed choices are ${FAIL_ON.join(', ')} (any case).`);
+  }
+  return v as Severity;
+}
+
+/** The one documented maximum of --max-blob-size: 1 GiB (a Buffer, never a string, holds each blob). */
+export const MAX_BLOB_SIZE_LIMIT = 1024 * 1024 * 1024;
+
+/** Largest timeout every engine accepts (PostgreSQL's statement_timeout is a 32-bit integer of ms). */
+export const MAX_TIMEOUT_MS = 2147483647;
+
+const DURATION_UNITS: Record<string, number> = { ms: 1, s: 1000, min: 60_000, h: 3_600_000 };
+
+/** A timeout as PostgreSQL writes it: a plain number is milliseconds; units ms, s, min, h (e.g. 1s, 1.5min). */
+export function parseDuration(name: string, value: string): number {
+  const m = /^\s*(\d+(?:\.\d+)?)\s*(ms|s|min|h)?\s*$/i.exec(value);
+  const unit = (m?.[2] ?? 'ms').toLowerCase();
+  const ms = m ? Number(m[1]) * (DURATION_UNITS[unit] as number) : Number.NaN;
+  if (!Number.isFinite(ms) || ms < 1 || !Number.isInteger(Math.round(ms))) {
+    throw new UserError(
+      'usage',
+      `${name} must be a positive duration: milliseconds (2000) or with a unit (ms, s, min, h, e.g. 2s), got ${JSON.stringify(value)}`,
+    );
+  }
+  if (ms > MAX_TIMEOUT_MS) {
+    throw new UserError(
+      'usage',
+      `${name} must be at most ${MAX_TIMEOUT_MS} ms (about 24 days), got ${JSON.stringify(value)}`,
+    );
+  }
+  return Math.round(ms);
+}
+
+/** --max-blob-size: a positive whole number of bytes up to 1 GiB, checked before connecting. */
+export function parseMaxBlobSize(value: string): number {
+  const n = positiveInt('--max-blob-size', value);
+  if (n > MAX_BLOB_SIZE_LIMIT) {
+    throw new UserError('usage', `--max-blob-size must be at most ${MAX_BLOB_SIZE_LIMIT} (1 GiB), got ${value}`);
+  }
+  return n;
+}
+
 function positiveInt(name: string, value: string): number {
   const n = Number(value);
   if (!Number.isInteger(n) || n <= 0)
-    throw new UserError('usage', `${name} must be a positive whole number, got ${value}`);
+    throw new UserError('usage', `${name} must be a positive whole number, got ${JSON.stringify(value)}`);
   return n;
 }
 
 export function parseFamilies(only?: string, skip?: string): Set<Family> {
-  const parse = (s: string, flag: string) =>
-    s
+  const parse = (s: string, flag: string) => {
+    const list = s
       .split(',')
       .map((x) => x.trim().toLowerCase())
       .filter(Boolean)
@@ -126,8 +188,12 @@ export function parseFamilies(only?: string, skip?: string): Set<Family> {
         }
         return x as Family;
       });
-  const set = new Set<Family>(only ? parse(only, '--only') : FAMILIES);
-  if (skip) for (const f of parse(skip, '--skip')) set.delete(f);
+    // An empty list is a mistake (an unset shell variable), never "everything".
+    if (!list.length) throw new UserError('usage', `${flag}: no check family given (families: ${FAMILIES.join(', ')})`);
+    return list;
+  };
+  const set = new Set<Family>(only !== undefined ? parse(only, '--only') : FAMILIES);
+  if (skip !== undefined) for (const f of parse(skip, '--skip')) set.delete(f);
   if (!set.size) throw new UserError('usage', '--only/--skip leave no check family to run');
   return set;
 }
@@ -151,10 +217,10 @@ export function connectOptionsFrom(url: string, o: ScanCliOptions, password?: st
     ...(o.serviceAccount !== undefined ? { serviceAccount: o.serviceAccount } : {}),
     allowPrincipals: o.allowPrincipal,
     families: parseFamilies(o.only, o.skip),
-    statementTimeoutMs: positiveInt('--statement-timeout', o.statementTimeout),
-    lockTimeoutMs: positiveInt('--lock-timeout', o.lockTimeout),
-    connectTimeoutMs: positiveInt('--connect-timeout', o.connectTimeout),
-    maxBlobSize: positiveInt('--max-blob-size', o.maxBlobSize),
+    statementTimeoutMs: parseDuration('--statement-timeout', o.statementTimeout),
+    lockTimeoutMs: parseDuration('--lock-timeout', o.lockTimeout),
+    connectTimeoutMs: parseDuration('--connect-timeout', o.connectTimeout),
+    maxBlobSize: parseMaxBlobSize(o.maxBlobSize),
     attestations: parseAttestations(o.attest),
     ...(o.sqlcipherKeyEnv || o.sqliteImmutable
       ? {
@@ -181,6 +247,9 @@ export function checkOptionsFrom(o: ScanCliOptions, maxBlobSize: number): CheckO
 /** Runs a scan and writes the report; returns the exit code. */
 export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Promise<number> {
   registerUrlPassword(url);
+  // Every option is validated before anything is read or connected.
+  const checkOptions = checkOptionsFrom(o, parseMaxBlobSize(o.maxBlobSize));
+  const validated = connectOptionsFrom(url, o);
   let password: string | undefined;
   if (o.passwordStdin) {
     password = (await readStdin(io)).replace(/\r?\n$/, '');
@@ -194,19 +263,24 @@ export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Pr
     registerSecret(key);
     setFingerprintKey(key);
   }
-  const options = connectOptionsFrom(url, o, password);
+  const options = password !== undefined ? { ...validated, password } : validated;
   const adapter = await adapterFor(options);
-  await adapter.connect();
+  try {
+    await adapter.connect();
+  } catch (err) {
+    // A failed login must not keep a half-open client (and the process) alive until the server drops it.
+    await adapter.close().catch(() => {});
+    throw err;
+  }
   let result: Awaited<ReturnType<typeof runScan>>;
   try {
-    result = await runScan(adapter, {
-      families: options.families,
-      checkOptions: checkOptionsFrom(o, options.maxBlobSize),
-    });
+    result = await runScan(adapter, { families: options.families, checkOptions });
   } finally {
     await adapter.close();
   }
-  const report = buildReport(result.facts, result.findings, o.failOn, result.startedAt, result.durationMs);
+  const report = buildReport(result.facts, result.findings, o.failOn, result.startedAt, result.durationMs, {
+    allowIncomplete: o.allowIncomplete ?? false,
+  });
   const format: OutputFormat = o.format ?? (io.stdoutIsTTY ? 'table' : 'json');
   const color = o.color !== false && io.colorAllowed;
   const text = formatReport(report, format, { color: o.output ? false : color, verbose: o.verbose ?? false });
@@ -216,7 +290,7 @@ export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Pr
     } catch (err) {
       throw new UserError('input', `cannot write ${o.output}: ${(err as Error).message}`);
     }
-    io.stderr(`${summaryLine(report, io.stderrColor)} — report written to ${o.output}\n`);
+    io.stderr(`${summaryLine(report, io.stderrColor)} — report written to ${escapeControl(o.output)}\n`);
   } else {
     io.stdout(text);
   }

@@ -2,11 +2,13 @@
 import type { Finding } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
-import type { Report } from './report.js';
+import { type Report, serviceAccountText } from './report.js';
 import { summaryLine } from './table.js';
+import { escapeControl } from './terminal.js';
 import { escapeXml } from './xml.js';
 
-const h = (s: string) => escapeXml(redact(s));
+/** Redacted, control/bidi characters made visible (newlines kept where the text is preformatted), XML-escaped. */
+const h = (s: string, keepNewlines = false) => escapeXml(escapeControl(redact(s), keepNewlines));
 
 const CSS = `body{font:14px/1.45 system-ui,sans-serif;margin:2rem;color:#1b1f24}h1{font-size:1.4rem}
 table{border-collapse:collapse;width:100%;margin:.5rem 0 1.5rem}th,td{border:1px solid #d0d7de;padding:.35rem .5rem;vertical-align:top;text-align:left}
@@ -26,7 +28,7 @@ function rows(list: Finding[]): string {
               .map(([k, v]) => `${h(k)}=${h(String(v))}`)
               .join(' ')}</span>`
           : ''
-      }</td><td><pre>${h(f.remediation)}</pre></td></tr>`,
+      }</td><td><pre>${h(f.remediation, true)}</pre></td></tr>`,
     )
     .join('\n');
 }
@@ -44,8 +46,11 @@ export function formatHtml(report: Report): string {
   const fails = SEVERITIES.flatMap((s) => report.findings.filter((f) => f.status === 'fail' && f.severity === s));
   const body = [
     `<h1>qrtz-audit ${h(report.tool.version)}: ${h(t.server)} ${h(t.database)}${t.schema ? `.${h(t.schema)}` : ''}</h1>`,
-    `<p>prefix <code>${h(t.tablePrefix)}</code>, connected as <code>${h(t.user)}</code>, service account <code>${h(t.serviceAccount)}</code>, started ${h(report.startedAt)}</p>`,
+    `<p>prefix <code>${h(t.tablePrefix)}</code>, connected as <code>${h(t.user)}</code>, ${h(serviceAccountText(t))}, started ${h(report.startedAt)}</p>`,
     `<p><strong>${h(summaryLine(report, false))}</strong></p>`,
+    report.summary.incomplete
+      ? `<p><strong>Incomplete audit:</strong> ${h(report.summary.incompleteChecks.join(', '))} could not be evaluated (at or above fail-on ${h(report.summary.failOn)}).</p>`
+      : '',
     section('Failed', fails),
     section(
       'Not evaluated',

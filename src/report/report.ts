@@ -5,10 +5,12 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { failsAt } from '../engine.js';
+import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK } from '../errors.js';
 import type { BlobInventory, Facts, Finding, Severity, Status, Unreadable } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import { packageRoot } from '../queries.js';
 import { redactDeep } from '../secrets/redact.js';
+import { escapeControl, hasUnsafeText } from './terminal.js';
 
 /** Bumped on any incompatible change of the JSON shape. */
 export const REPORT_SCHEMA_VERSION = 1;
@@ -25,6 +27,10 @@ export interface Report {
     host?: string;
     server: string;
     serviceAccount: string;
+    /** How the service account was chosen: --service-account, the connected login, or inferred. */
+    serviceAccountSource?: 'option' | 'connected-login' | 'inferred';
+    /** Safe display forms of the target fields that differ from them (control/bidi characters visible). */
+    display?: Record<string, string>;
   };
   startedAt: string;
   durationMs: number;
@@ -34,6 +40,12 @@ export interface Report {
     total: number;
     byStatus: Record<Status, number>;
     failedBySeverity: Record<Severity, number>;
+    /** True when a check at or above failOn could not be evaluated (exit 4 unless --allow-incomplete). */
+    incomplete: boolean;
+    /** The checks at or above failOn that could not be evaluated. */
+    incompleteChecks: string[];
+    /** --allow-incomplete: an incomplete audit does not change the exit code. */
+    allowIncomplete: boolean;
   };
   findings: Finding[];
   inventory: {
@@ -54,12 +66,62 @@ export function toolVersion(): string {
   return cachedVersion;
 }
 
+export interface ReportOptions {
+  /** --allow-incomplete: exit 0 instead of 4 when checks at or above failOn could not be evaluated. */
+  allowIncomplete?: boolean;
+}
+
+/** True when a not-evaluated finding is at or above the threshold (the audit is incomplete there). */
+export function incompleteAt(f: Finding, threshold: Severity): boolean {
+  return f.status === 'not-evaluated' && SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(threshold);
+}
+
+/** Exit code: 1 findings at/above failOn; else 4 when incomplete at/above failOn (unless allowed); else 0. */
+export function exitCodeOf(findings: Finding[], failOn: Severity, allowIncomplete = false): number {
+  if (findings.some((f) => failsAt(f, failOn))) return EXIT_FINDINGS;
+  if (!allowIncomplete && findings.some((f) => incompleteAt(f, failOn))) return EXIT_INCOMPLETE;
+  return EXIT_OK;
+}
+
+/** "service account NAME" with how it was chosen when it was inferred (summary line, report target). */
+export function serviceAccountText(target: Report['target']): string {
+  const name = target.display?.serviceAccount ?? target.serviceAccount;
+  return target.serviceAccountSource === 'inferred'
+    ? `service account ${name} (inferred: the only login holding Quartz DML)`
+    : `service account ${name}`;
+}
+
+/** Adds safe display forms where a value holds control, ESC or bidi characters; exact values stay. */
+function addDisplayForms(report: Report): void {
+  const display: Record<string, string> = {};
+  for (const [k, v] of Object.entries(report.target)) {
+    if (typeof v === 'string' && hasUnsafeText(v)) display[k] = escapeControl(v);
+  }
+  if (Object.keys(display).length) report.target.display = display;
+  for (const f of report.findings) {
+    if (hasUnsafeText(f.object.name)) f.object.display = escapeControl(f.object.name);
+    const d: NonNullable<Finding['display']> = {};
+    if (hasUnsafeText(f.message)) d.message = escapeControl(f.message);
+    if (escapeControl(f.remediation, true) !== f.remediation) d.remediation = escapeControl(f.remediation, true);
+    if (f.evidence) {
+      // No prototype: evidence keys come from the database (a job class named "__proto__" stays a key).
+      const ev: Record<string, string> = Object.create(null);
+      for (const [k, v] of Object.entries(f.evidence)) {
+        if (typeof v === 'string' && hasUnsafeText(v)) ev[k] = escapeControl(v);
+      }
+      if (Object.keys(ev).length) d.evidence = ev;
+    }
+    if (Object.keys(d).length) f.display = d;
+  }
+}
+
 export function buildReport(
   facts: Facts,
   findings: Finding[],
   failOn: Severity,
   startedAt: string,
   durationMs: number,
+  options: ReportOptions = {},
 ): Report {
   const byStatus = { fail: 0, pass: 0, 'not-evaluated': 0, manual: 0, 'not-applicable': 0, info: 0 } as Record<
     Status,
@@ -70,7 +132,9 @@ export function buildReport(
     byStatus[f.status]++;
     if (f.status === 'fail') failedBySeverity[f.severity]++;
   }
-  const exitCode = findings.some((f) => failsAt(f, failOn)) ? 1 : 0;
+  const allowIncomplete = options.allowIncomplete ?? false;
+  const exitCode = exitCodeOf(findings, failOn, allowIncomplete);
+  const incompleteChecks = [...new Set(findings.filter((f) => incompleteAt(f, failOn)).map((f) => f.check))].sort();
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'qrtz-audit', version: toolVersion() },
@@ -83,10 +147,20 @@ export function buildReport(
       ...(facts.target.host ? { host: facts.target.host } : {}),
       server: `${facts.server.product} ${facts.server.version}`,
       serviceAccount: facts.serviceAccount,
+      ...(facts.serviceAccountSource ? { serviceAccountSource: facts.serviceAccountSource } : {}),
     },
     startedAt,
     durationMs,
-    summary: { failOn, exitCode, total: findings.length, byStatus, failedBySeverity },
+    summary: {
+      failOn,
+      exitCode,
+      total: findings.length,
+      byStatus,
+      failedBySeverity,
+      incomplete: incompleteChecks.length > 0,
+      incompleteChecks,
+      allowIncomplete,
+    },
     findings,
     inventory: {
       tables: { present: facts.tables.map((t) => t.name), missing: facts.missingTables },
@@ -94,5 +168,7 @@ export function buildReport(
     },
     unreadable: facts.unreadable,
   };
-  return redactDeep(report);
+  const redacted = redactDeep(report);
+  addDisplayForms(redacted);
+  return redacted;
 }

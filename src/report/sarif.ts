@@ -32,7 +32,9 @@ const KIND: Record<Status, string> = {
 
 export function formatSarif(report: Report): string {
   const rules = new Map<string, Finding>();
-  for (const f of report.findings) if (!rules.has(f.check)) rules.set(f.check, f);
+  // The rule's help is the first remediation a finding of the check carries (passes carry none).
+  for (const f of report.findings)
+    if (!rules.has(f.check) || (!rules.get(f.check)?.remediation && f.remediation)) rules.set(f.check, f);
   const ruleIds = [...rules.keys()].sort();
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
@@ -56,7 +58,34 @@ export function formatSarif(report: Report): string {
             }),
           },
         },
-        invocations: [{ executionSuccessful: true, startTimeUtc: report.startedAt || undefined }],
+        invocations: [
+          {
+            // An incomplete audit (a check at or above --fail-on not evaluated) did not fully execute.
+            executionSuccessful: !report.summary.incomplete,
+            startTimeUtc: report.startedAt || undefined,
+            ...(report.summary.incomplete
+              ? {
+                  toolExecutionNotifications: [
+                    {
+                      level: 'error',
+                      descriptor: { id: 'incomplete' },
+                      message: {
+                        text: `incomplete audit: ${report.summary.incompleteChecks.join(', ')} could not be evaluated (at or above fail-on ${report.summary.failOn})`,
+                      },
+                    },
+                    ...report.unreadable
+                      .filter((u) => u.table)
+                      .map((u) => ({
+                        level: 'warning',
+                        descriptor: { id: `unreadable/${u.cause ?? 'other'}` },
+                        message: { text: `not read: ${u.table}: ${u.reason}` },
+                        properties: { table: u.table, cause: u.cause ?? 'other' },
+                      })),
+                  ],
+                }
+              : {}),
+          },
+        ],
         properties: { target: report.target, summary: report.summary },
         results: report.findings.map((f) => ({
           ruleId: f.check,
@@ -82,6 +111,9 @@ export function formatSarif(report: Report): string {
             'security-severity': SECURITY_SEVERITY[f.severity],
             remediation: f.remediation,
             ...(f.evidence ? { evidence: f.evidence } : {}),
+            // Safe display forms (control/bidi characters visible) where the exact values differ.
+            ...(f.display ? { display: f.display } : {}),
+            ...(f.object.display ? { objectDisplay: f.object.display } : {}),
           },
         })),
       },

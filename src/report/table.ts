@@ -3,7 +3,7 @@ import pc from 'picocolors';
 import type { Finding, Severity } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
-import type { Report } from './report.js';
+import { type Report, serviceAccountText } from './report.js';
 import { escapeControl } from './terminal.js';
 
 export interface TableOptions {
@@ -28,7 +28,7 @@ export function formatTable(report: Report, opts: TableOptions): string {
   lines.push(
     c.bold(`qrtz-audit ${report.tool.version}`) +
       ` — ${safe(t.server)} ${safe(t.database)}${t.schema ? `.${safe(t.schema)}` : ''} prefix ${safe(t.tablePrefix)}` +
-      ` as ${safe(t.user)} (service account ${safe(t.serviceAccount)})`,
+      ` as ${safe(t.user)} (${safe(serviceAccountText(t))})`,
   );
   const tables = report.inventory.tables;
   lines.push(
@@ -63,6 +63,19 @@ export function formatTable(report: Report, opts: TableOptions): string {
     'INFO',
     report.findings.filter((f) => f.status === 'info'),
   );
+  if (report.summary.incomplete) {
+    lines.push(
+      '',
+      c.bold(
+        c.magenta(
+          `INCOMPLETE: ${report.summary.incompleteChecks.join(', ')} could not be evaluated (at or above fail-on ${report.summary.failOn})`,
+        ),
+      ),
+    );
+    for (const u of report.unreadable.filter((x) => x.table)) {
+      lines.push(c.dim(`  not read: ${safe(u.table ?? '')} (${safe(u.cause ?? 'other')}): ${safe(u.reason)}`));
+    }
+  }
   if (opts.verbose) {
     section(
       'PASSED',
@@ -107,9 +120,16 @@ export function summaryLine(report: Report, color = false): string {
   const sev = SEVERITIES.filter((x) => s.failedBySeverity[x] > 0)
     .map((x) => `${s.failedBySeverity[x]} ${x}`)
     .join(', ');
+  const incomplete = s.incomplete
+    ? `; INCOMPLETE: ${s.incompleteChecks.length} check(s) at or above ${s.failOn} not evaluated${s.allowIncomplete ? ' (allowed)' : ''}`
+    : '';
+  const inferred =
+    report.target.serviceAccountSource === 'inferred'
+      ? `; ${escapeControl(redact(serviceAccountText(report.target)))}`
+      : '';
   const text =
     `${s.byStatus.fail} failed${sev ? ` (${sev})` : ''}, ${s.byStatus['not-evaluated']} not evaluated, ` +
-    `${s.byStatus.manual} manual, ${s.byStatus.pass} passed, ${s.byStatus.info} info — ` +
+    `${s.byStatus.manual} manual, ${s.byStatus.pass} passed, ${s.byStatus.info} info${incomplete}${inferred} — ` +
     `exit ${s.exitCode} (fail-on ${s.failOn})`;
   return s.exitCode ? c.red(c.bold(text)) : c.green(text);
 }

@@ -12,8 +12,25 @@ import { matchPatterns } from './patterns.js';
 
 export const REDACTED = '[REDACTED]';
 
-/** Shortest value that is registered (shorter ones would redact ordinary text). */
+/** Shortest form the index matches (every registered value is longer: see scrubbable). */
 const MIN_LENGTH = 3;
+
+/** Shortest value the scrub replaces: shorter ones are ordinary text ("host", "app", "1234"). */
+export const MIN_SCRUB_LENGTH = 6;
+/** Letters-only values shorter than this are word-like ("postgres", "password", "quartz"): not scrubbed. */
+export const MIN_WORD_LENGTH = 10;
+
+/**
+ * Whether the second-net scrub may replace a value everywhere. Short values and word-like values
+ * (letters only, shorter than MIN_WORD_LENGTH) are not scrubbed: replacing "host" would turn
+ * "(wrong user, host or password)" into nonsense and reveal the password by its absence. Messages
+ * are built without passwords in the first place; the scrub only catches what slips through.
+ */
+export function scrubbable(value: string): boolean {
+  if (value.length < MIN_SCRUB_LENGTH) return false;
+  if (/^\p{L}+$/u.test(value) && value.length < MIN_WORD_LENGTH) return false;
+  return true;
+}
 
 const registered = new Set<string>();
 /** Every form that is replaced: raw, URL-encoded, JSON-escaped, HTML-escaped. */
@@ -37,7 +54,7 @@ function addVariant(v: string): void {
 
 /** Remember a value that must never be printed (a password, a detected secret). */
 export function registerSecret(value: string | undefined | null): void {
-  if (!value || value.length < MIN_LENGTH || registered.has(value)) return;
+  if (!value || !scrubbable(value) || registered.has(value)) return;
   registered.add(value);
   addVariant(value);
   addVariant(encodeURIComponent(value));

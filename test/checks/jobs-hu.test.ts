@@ -179,8 +179,48 @@ describe('update hygiene', () => {
     } as never);
     expect(inferQuartzVersions(f).map((i) => i.version)).toEqual(['2.6.2.0', '3.18']);
     const d = u01.evaluate?.(f, opts) ?? [];
-    expect(d[0]?.status).toBe('pass');
-    expect(d[0]?.message).toContain('some rows were written by 2.6.2.0');
+    // #10 part 3: a pass never carries an action; rows written by an end-of-life version are a low failure.
+    expect(d.map((x) => [x.status, x.severity])).toEqual([
+      ['pass', undefined],
+      ['fail', 'low'],
+    ]);
+    expect(d[0]?.message).not.toMatch(/re-save|written by 2\.6/);
+    expect(d[1]?.message).toContain('1 blob row(s) were written by end-of-life Quartz.NET 2.6.2.0');
+    expect(d[1]?.evidence?.rows).toBe(1);
+    expect(d[1]?.remediation).toContain('Re-save');
+  });
+  it('U01: a current schema with rows written by Quartz.NET 1.0.3.3 is a low failure with a row count, not a pass with an action', () => {
+    const f = emptyFacts('sqlite', {
+      quartzSchemaColumns: ['TRIGGERS.MISFIRE_ORIG_FIRE_TIME', 'TRIGGERS.EXECUTION_GROUP', 'TRIGGERS.PREFERRED_NODE'],
+      blobInventory: { byColumn: {}, rows: 7, bytes: 0, types: {}, quartzVersions: { 'Quartz, Version=1.0.3.3': 7 } },
+    } as never);
+    const d = u01.evaluate?.(f, opts) ?? [];
+    const pass = d.filter((x) => x.status === 'pass');
+    expect(pass.map((x) => x.message).join(' ')).not.toMatch(/re-save/i);
+    const fail = d.filter((x) => x.status === 'fail');
+    expect(fail).toHaveLength(1);
+    expect(fail[0]?.severity).toBe('low');
+    expect(fail[0]?.evidence?.rows).toBe(7);
+    expect(fail[0]?.message).toContain('7 blob row(s) were written by end-of-life Quartz.NET 1.0.3.3');
+  });
+  it('U01: a supported version is not-evaluated, not a pass, when some blob rows could not be read', () => {
+    const f = emptyFacts('sqlite', {
+      blobInventory: {
+        byColumn: {},
+        rows: 1,
+        bytes: 0,
+        types: {},
+        quartzVersions: { 'Quartz, Version=3.8.0.0': 1 },
+        unreadable: {
+          what: 'blob rows',
+          reason: 'could not read the rows of QRTZ_TRIGGERS (lock-timeout): x',
+          table: 'QRTZ_TRIGGERS',
+        },
+      },
+    } as never);
+    const d = u01.evaluate?.(f, opts) ?? [];
+    expect(d.map((x) => x.status)).toEqual(['not-evaluated']);
+    expect(d[0]?.message).toContain('QRTZ_TRIGGERS');
   });
   it('U01: Java 1.x classes fail; nothing inferable is info; nothing read is not-evaluated', () => {
     const j = emptyFacts('postgres', {

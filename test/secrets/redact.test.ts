@@ -8,6 +8,7 @@ import {
   registeredCount,
   registerSecret,
   resetFingerprintKey,
+  scrubbable,
   secretFingerprint,
   setFingerprintKey,
 } from '../../src/secrets/redact.js';
@@ -44,6 +45,15 @@ describe('redact: registered values', () => {
     registerSecret('pa%40ss%21word');
     expect(redact('user typed pa@ss!word')).toBe(`user typed ${REDACTED}`);
   });
+  it('never scrubs short or word-like values (#10: password "host" must not hide the word host)', () => {
+    for (const pw of ['host', 'user', 'admin', 'postgres', 'password', 'Passw0', '12345']) registerSecret(pw);
+    expect(registeredCount()).toBe(1); // only Passw0 (6 characters, not letters only)
+    expect(redact('(wrong user, host or password)')).toBe('(wrong user, host or password)');
+    expect(redact('user postgres as admin')).toBe('user postgres as admin');
+    expect(redact('pw Passw0!')).toBe(`pw ${REDACTED}!`);
+    expect(scrubbable('correcthorse')).toBe(true);
+    expect(scrubbable('hunter')).toBe(false);
+  });
   it('ignores values shorter than 3 characters and empty input', () => {
     registerSecret('ab');
     registerSecret('');
@@ -71,8 +81,8 @@ describe('redact: registered values', () => {
   it('never leaves a secret that shares a prefix with another', () => {
     registerSecret('abcdef1');
     registerSecret('abcxyz2');
-    registerSecret('abc');
-    expect(redact('abcxyz2 abcdef1 abc abq')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} abq`);
+    registerSecret('abc-99');
+    expect(redact('abcxyz2 abcdef1 abc-99 abq')).toBe(`${REDACTED} ${REDACTED} ${REDACTED} abq`);
   });
 });
 

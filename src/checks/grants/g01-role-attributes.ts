@@ -1,5 +1,6 @@
 /** QA-G01 — the service account is superuser or holds role-administration attributes (PostgreSQL). */
 import type { Check, FindingDraft } from '../../model.js';
+import { safeRemediation } from '../sql-quote.js';
 import { MITIGATION, notEvaluated, pgIdent, principalObject } from '../util.js';
 
 const ATTRS: Record<string, { severity: 'critical' | 'high'; why: string; undo: string }> = {
@@ -43,7 +44,7 @@ export const g01: Check = {
         message: `service account ${p.name} has ${attr.toUpperCase()}: ${info.why}`,
         object: obj,
         evidence: { attribute: attr.toUpperCase() },
-        remediation: `ALTER ROLE ${pgIdent(p.name)} ${info.undo};`,
+        remediation: safeRemediation(() => `ALTER ROLE ${pgIdent(p.name)} ${info.undo};`),
         discriminator: attr,
       });
     }

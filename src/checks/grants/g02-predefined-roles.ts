@@ -1,5 +1,6 @@
 /** QA-G02 — the service account is (transitively) a member of dangerous predefined or admin roles (PostgreSQL). */
 import type { Check, FindingDraft, Severity } from '../../model.js';
+import { safeRemediation } from '../sql-quote.js';
 import { isSuperuser, MITIGATION, notEvaluated, pgIdent, principalObject, rolesOf } from '../util.js';
 
 const DANGEROUS: Record<string, { severity: Severity; why: string }> = {
@@ -42,7 +43,8 @@ export const g02: Check = {
     const out: FindingDraft[] = [];
     // Any membership counts: without INHERIT the member can still SET ROLE to it.
     for (const [role, path] of rolesOf(facts, svc, false)) {
-      const danger = DANGEROUS[role];
+      // Own keys only: a role named "constructor" or "toString" is not a predefined role.
+      const danger = Object.hasOwn(DANGEROUS, role) ? DANGEROUS[role] : undefined;
       const superRole = isSuperuser(facts, role);
       if (!danger && !superRole) continue;
       const direct = path.length === 1;
@@ -53,9 +55,11 @@ export const g02: Check = {
         message: `service account ${svc} is a member of ${role}${direct ? '' : ` through ${path.slice(0, -1).join(' → ')}`}: ${superRole ? 'a superuser role (SET ROLE gives superuser)' : danger?.why}`,
         object: obj,
         evidence: { role, path: path.join(' → ') },
-        remediation: direct
-          ? `REVOKE ${pgIdent(role)} FROM ${pgIdent(svc)};`
-          : `REVOKE ${pgIdent(first)} FROM ${pgIdent(svc)}; -- or remove ${role} from the chain ${path.join(' → ')}`,
+        remediation: safeRemediation(() =>
+          direct
+            ? `REVOKE ${pgIdent(role)} FROM ${pgIdent(svc)};`
+            : `REVOKE ${pgIdent(first)} FROM ${pgIdent(svc)}; -- or remove ${pgIdent(role)} from the chain ${[svc, ...path].map(pgIdent).join(' → ')}`,
+        ),
         discriminator: role,
       });
     }

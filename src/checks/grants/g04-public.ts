@@ -1,6 +1,7 @@
 /** QA-G04 — PUBLIC holds privileges on Quartz tables, or CREATE on their schema (PostgreSQL). */
-import type { Check, FindingDraft } from '../../model.js';
-import { listSome, MITIGATION, notEvaluated, pgIdent } from '../util.js';
+import type { Check, FindingDraft, QuartzTable, QuartzTableName } from '../../model.js';
+import { safeRemediation } from '../sql-quote.js';
+import { listSome, MITIGATION, notEvaluated, pgIdent, qualified } from '../util.js';
 
 const WRITE = ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'];
 
@@ -22,7 +23,16 @@ export const g04: Check = {
     const pub = facts.grants.filter((g) => g.grantee === 'PUBLIC' && g.quartzTable);
     if (pub.length) {
       const privs = [...new Set(pub.map((g) => g.privilege))].sort();
-      const tables = [...new Set(pub.map((g) => g.object.split('.').slice(0, 2).join('.')))].sort();
+      const byLogical = new Map(facts.tables.map((t) => [t.logical, t]));
+      const quartz = [
+        ...new Map(
+          pub.map((g) => {
+            const t = byLogical.get(g.quartzTable as QuartzTableName);
+            return [t ? `${t.schema}.${t.name}` : g.object, t] as const;
+          }),
+        ),
+      ].sort((a, b) => a[0].localeCompare(b[0]));
+      const tables = quartz.map(([display]) => display);
       const writes = privs.filter((p) => WRITE.includes(p));
       out.push({
         status: 'fail',
@@ -30,7 +40,13 @@ export const g04: Check = {
         message: `PUBLIC (every role, present and future) holds ${privs.join(', ')} on ${listSome(tables, 4)}${writes.length ? ': anyone who can log in can inject or alter jobs' : ': anyone who can log in can read job data'}`,
         object: obj,
         evidence: { privileges: privs.join(','), tables: tables.length },
-        remediation: `REVOKE ALL ON ${tables.join(', ')} FROM PUBLIC;`,
+        remediation: safeRemediation(
+          () =>
+            `REVOKE ALL ON ${quartz
+              .filter(([, t]) => t)
+              .map(([, t]) => qualified(t as QuartzTable))
+              .join(', ')} FROM PUBLIC;`,
+        ),
         discriminator: 'tables',
       });
     }
@@ -42,7 +58,7 @@ export const g04: Check = {
         message: `PUBLIC can CREATE in schema ${facts.target.schema}: any role can create objects that shadow or hijack Quartz's unqualified names`,
         object: { kind: 'schema', name: facts.target.schema, schema: facts.target.schema },
         evidence: { privilege: 'CREATE' },
-        remediation: `REVOKE CREATE ON SCHEMA ${pgIdent(facts.target.schema)} FROM PUBLIC;`,
+        remediation: safeRemediation(() => `REVOKE CREATE ON SCHEMA ${pgIdent(facts.target.schema)} FROM PUBLIC;`),
         discriminator: 'schema-create',
       });
     }

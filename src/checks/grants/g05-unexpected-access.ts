@@ -4,7 +4,17 @@
  * privileges. Superuser-only access is administrators' implicit access and is listed as info.
  */
 import type { Check, Facts, FindingDraft } from '../../model.js';
-import { expectedPrincipals, listSome, MITIGATION, notEvaluated, pgIdent, principalObject } from '../util.js';
+import { mysqlAccount, mysqlQuoteIdent, pgRole, safeRemediation } from '../sql-quote.js';
+import {
+  expectedPrincipals,
+  listSome,
+  MITIGATION,
+  mysqlQualified,
+  notEvaluated,
+  pgIdent,
+  principalObject,
+  qualified,
+} from '../util.js';
 
 const WRITE = new Set(['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']);
 
@@ -76,8 +86,6 @@ export const g05: Check = {
       }
       const who = principal === 'PUBLIC' ? 'PUBLIC' : principal;
       const obj = principalObject(principal);
-      const target =
-        facts.dialect === 'postgres' ? (principal === 'PUBLIC' ? 'PUBLIC' : pgIdent(principal)) : principal;
       if (a.write.size) {
         const viaText = listSome([...a.writeVia].sort(), 4);
         const privs = [...a.write.keys()].sort();
@@ -88,7 +96,7 @@ export const g05: Check = {
           message: `${who}${principal === auditor ? ' (the auditing login)' : ''} can ${privs.join('/')} ${listSome(tables, 3)} (via ${viaText}): it can inject or alter jobs that the scheduler runs`,
           object: obj,
           evidence: { privileges: privs.join(','), tables: tables.length, via: viaText },
-          remediation: viaRemediation(facts, target, privs, tables, a.writeVia),
+          remediation: viaRemediation(facts, principal, privs, tables, a.writeVia),
           discriminator: 'write',
         });
       }
@@ -101,7 +109,7 @@ export const g05: Check = {
           message: `${who} can read ${listSome(tables, 3)} (via ${viaText}): JOB_DATA may hold secrets`,
           object: obj,
           evidence: { privileges: 'SELECT', tables: tables.length, via: viaText },
-          remediation: viaRemediation(facts, target, ['SELECT'], tables, a.readVia),
+          remediation: viaRemediation(facts, principal, ['SELECT'], tables, a.readVia),
           discriminator: 'read',
         });
       }
@@ -126,24 +134,41 @@ export const g05: Check = {
   },
 };
 
-function viaRemediation(facts: Facts, target: string, privs: string[], tables: string[], via: Set<string>): string {
-  const lines: string[] = [];
-  const roles = new Set<string>();
-  let direct = false;
-  for (const v of via) {
-    if (v === 'direct grant' || v === '(column)') direct = true;
-    else if (v === 'PUBLIC') roles.add('PUBLIC');
-    else {
-      const first = v.split(' → ')[0];
-      if (first && !first.startsWith('(')) roles.add(first);
-      else direct = true;
+/** The REVOKE statements for one principal, every name quoted by the dialect's one quoting function. */
+function viaRemediation(facts: Facts, principal: string, privs: string[], tables: string[], via: Set<string>): string {
+  return safeRemediation(() => {
+    const pg = facts.dialect === 'postgres';
+    const byDisplay = new Map(facts.tables.map((t) => [`${t.schema}.${t.name}`, t]));
+    const quote = (display: string) => {
+      const t = byDisplay.get(display);
+      if (!t) return pg ? pgIdent(display) : mysqlQuoteIdent(display);
+      return pg ? qualified(t) : mysqlQualified(t);
+    };
+    const target = pg ? pgRole(principal) : mysqlAccount(principal);
+    const role = (r: string) => (pg ? pgRole(r) : mysqlAccount(r));
+    const on = tables.map(quote).join(', ');
+    const lines: string[] = [];
+    const roles = new Set<string>();
+    let direct = false;
+    for (const v of via) {
+      if (v === 'direct grant' || v === '(column)') direct = true;
+      else if (v === 'PUBLIC') roles.add('PUBLIC');
+      else {
+        const first = v.split(' → ')[0];
+        if (first && !first.startsWith('(')) roles.add(first);
+        else direct = true;
+      }
     }
-  }
-  if (facts.dialect !== 'postgres') return `REVOKE ${privs.join(', ')} ON the Quartz tables FROM ${target};`;
-  if (direct) lines.push(`REVOKE ${privs.join(', ')} ON ${tables.join(', ')} FROM ${target};`);
-  for (const r of roles) {
-    if (r === 'PUBLIC') lines.push(`REVOKE ${privs.join(', ')} ON ${tables.join(', ')} FROM PUBLIC;`);
-    else lines.push(`REVOKE ${pgIdent(r)} FROM ${target}; -- or revoke the privileges from role ${r}`);
-  }
-  return lines.join('\n') || `REVOKE ${privs.join(', ')} ON ${tables.join(', ')} FROM ${target};`;
+    const revoke = (who: string) =>
+      pg
+        ? [`REVOKE ${privs.join(', ')} ON ${on} FROM ${who};`]
+        : // MySQL REVOKE names one table per statement.
+          tables.map((t) => `REVOKE ${privs.join(', ')} ON ${quote(t)} FROM ${who};`);
+    if (direct) lines.push(...revoke(target));
+    for (const r of roles) {
+      if (r === 'PUBLIC') lines.push(...revoke('PUBLIC'));
+      else lines.push(`REVOKE ${role(r)} FROM ${target}; -- or revoke the privileges from role ${role(r)}`);
+    }
+    return (lines.length ? lines : revoke(target)).join('\n');
+  });
 }

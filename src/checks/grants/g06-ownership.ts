@@ -1,5 +1,6 @@
 /** QA-G06 — the service account owns Quartz tables, their schema or the database (PostgreSQL). */
 import type { Check, FindingDraft } from '../../model.js';
+import { safeRemediation } from '../sql-quote.js';
 import { listSome, MITIGATION, pgIdent, principalObject, qualified, rolesOf } from '../util.js';
 
 export const g06: Check = {
@@ -24,10 +25,15 @@ export const g06: Check = {
     if (tables.length) {
       out.push({
         status: 'fail',
-        message: `service account ${svc} owns ${listSome(tables.map(qualified), 4)}: it can ALTER, DROP, disable triggers and re-grant them`,
+        message: `service account ${svc} owns ${listSome(
+          tables.map((t) => `${t.schema}.${t.name}`),
+          4,
+        )}: it can ALTER, DROP, disable triggers and re-grant them`,
         object: obj,
         evidence: { tables: tables.length, owner: tables[0]?.owner ?? null },
-        remediation: tables.map((t) => `ALTER TABLE ${qualified(t)} OWNER TO quartz_owner;`).join('\n'),
+        remediation: safeRemediation(() =>
+          tables.map((t) => `ALTER TABLE ${qualified(t)} OWNER TO quartz_owner;`).join('\n'),
+        ),
         discriminator: 'tables',
       });
     }
@@ -37,7 +43,7 @@ export const g06: Check = {
         message: `service account ${svc} owns schema ${facts.target.schema}`,
         object: obj,
         evidence: { schema: facts.target.schema },
-        remediation: `ALTER SCHEMA ${pgIdent(facts.target.schema)} OWNER TO quartz_owner;`,
+        remediation: safeRemediation(() => `ALTER SCHEMA ${pgIdent(facts.target.schema)} OWNER TO quartz_owner;`),
         discriminator: 'schema',
       });
     }
@@ -47,7 +53,7 @@ export const g06: Check = {
         message: `service account ${svc} owns database ${facts.target.database}`,
         object: obj,
         evidence: { database: facts.target.database },
-        remediation: `ALTER DATABASE ${pgIdent(facts.target.database)} OWNER TO quartz_owner;`,
+        remediation: safeRemediation(() => `ALTER DATABASE ${pgIdent(facts.target.database)} OWNER TO quartz_owner;`),
         discriminator: 'database',
       });
     }

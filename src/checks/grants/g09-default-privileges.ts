@@ -1,5 +1,6 @@
 /** QA-G09 — default privileges would grant future tables in the Quartz schema broadly (PostgreSQL). */
 import type { Check } from '../../model.js';
+import { pgRole, safeRemediation } from '../sql-quote.js';
 import { expectedPrincipals, listSome, MITIGATION, notEvaluated, pgIdent } from '../util.js';
 
 export const g09: Check = {
@@ -41,7 +42,10 @@ export const g09: Check = {
       message: `tables that ${g.owner} creates ${g.schema ? `in schema ${g.schema}` : 'in any schema'} are granted ${g.privs.sort().join(', ')} to ${g.grantee}: re-created QRTZ_ tables would inherit it`,
       object: obj,
       evidence: { owner: g.owner, grantee: g.grantee, privileges: listSome(g.privs.sort()) },
-      remediation: `ALTER DEFAULT PRIVILEGES FOR ROLE ${pgIdent(g.owner)}${g.schema ? ` IN SCHEMA ${pgIdent(g.schema)}` : ''} REVOKE ${g.privs.sort().join(', ')} ON TABLES FROM ${g.grantee === 'PUBLIC' ? 'PUBLIC' : pgIdent(g.grantee)};`,
+      remediation: safeRemediation(
+        () =>
+          `ALTER DEFAULT PRIVILEGES FOR ROLE ${pgIdent(g.owner)}${g.schema ? ` IN SCHEMA ${pgIdent(g.schema)}` : ''} REVOKE ${g.privs.sort().join(', ')} ON TABLES FROM ${pgRole(g.grantee)};`,
+      ),
       discriminator: `${g.owner}|${g.schema}|${g.grantee}`,
     }));
   },

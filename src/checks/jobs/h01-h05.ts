@@ -71,7 +71,7 @@ export const h02: Check = {
     severity: 'low',
     mitigation: 'Monitor the scheduler: failed and stuck jobs',
     remediation:
-      'Check that a scheduler instance is running against this store and is not starved (thread pool, DB locks); review the misfire instruction of the listed triggers. Threshold: --misfire-threshold-minutes (default 60).',
+      'Check that a scheduler instance is running against this store and is not starved (thread pool, DB locks); review the misfire instruction of the listed triggers. Threshold: --misfire-threshold MINUTES (default 60).',
   },
   evaluate(facts: Facts, options: CheckOptions): FindingDraft[] {
     const missing = schedulerNotRead(facts, 'earliestNextFire') ?? unitUnknown(facts);
@@ -182,7 +182,7 @@ export const h04: Check = {
     severity: 'low',
     mitigation: 'Monitor the scheduler: failed and stuck jobs',
     remediation:
-      'Check whether the job is hung or its node died without recovery; long runs of non-concurrent jobs block their triggers. Threshold: --long-running-minutes (default 240).',
+      'Check whether the job is hung or its node died without recovery; long runs of non-concurrent jobs block their triggers. Threshold: --long-running MINUTES (default 240).',
   },
   evaluate(facts: Facts, options: CheckOptions): FindingDraft[] {
     const missing = schedulerNotRead(facts, 'executing') ?? unitUnknown(facts);

@@ -56,7 +56,8 @@ export const j01: Check = {
         },
       ];
     }
-    const invoker = INVOKER_JOBS[cls];
+    // Own keys only: a job class named "constructor" is not an invoker job.
+    const invoker = Object.hasOwn(INVOKER_JOBS, cls) ? INVOKER_JOBS[cls] : undefined;
     if (invoker) {
       const url = entryValue(blob, 'java.naming.provider.url');
       const factory = entryValue(blob, 'jms.message.factory.class.name');

@@ -120,9 +120,7 @@ export const u02: Check = {
       ];
     }
     if (s.state === 'unknown') {
-      return [
-        { status: 'info', message: `${name} ${version}: ${s.why}; check the vendor support policy`, object, evidence },
-      ];
+      return [{ status: 'info', message: `${name} ${version}: support not known (${s.why})`, object, evidence }];
     }
     return [
       {
@@ -141,6 +139,8 @@ interface Inference {
   /** true: exact (assembly version); false: lower bound (schema column) or line marker. */
   exact: boolean;
   from: string;
+  /** Blob rows this inference comes from (assembly names, serialized classes); absent for schema columns. */
+  rows?: number;
 }
 
 /** What the blobs and the schema say about the Quartz version (pure; exported for tests). */
@@ -155,6 +155,7 @@ export function inferQuartzVersions(facts: Facts): Inference[] {
         version: m[1],
         exact: true,
         from: `assembly name '${safeText(name, 120)}' in ${rows} NRBF blobs`,
+        rows,
       });
     }
   }
@@ -174,6 +175,7 @@ export function inferQuartzVersions(facts: Facts): Inference[] {
       version: '1',
       exact: false,
       from: `serialized class ${java1} (a concrete class only in Java Quartz 1.x)`,
+      rows: types[java1] ?? 0,
     });
   }
   const java2 = Object.keys(types).find((t) => t.startsWith('org.quartz.impl.triggers.'));
@@ -267,14 +269,34 @@ export const u01: Check = {
           discriminator: eco,
         });
       } else {
-        const old = supportOf(product, oldest.version, nowOf(options), table.asOf);
+        // A pass never carries an action: rows an end-of-life version wrote are their own failure.
+        // Rows that could not be read may hold an older writer: then it is no pass.
+        const unread = facts.blobInventory?.unreadable;
         out.push({
-          status: s.state === 'supported' ? 'pass' : 'info',
-          message: `${label} ${newest.version}${newest.exact ? '' : '+'} ${s.state === 'supported' ? 'is a supported line' : `: ${s.why}`}; inferred from ${inferredFrom}${old.state === 'eol' ? `; some rows were written by ${oldest.version} (${old.why}): re-save them` : ''}`,
+          status: s.state === 'supported' ? (unread ? 'not-evaluated' : 'pass') : 'info',
+          message: `${label} ${newest.version}${newest.exact ? '' : '+'} ${s.state === 'supported' ? 'is a supported line' : `: ${s.why}`}; inferred from ${inferredFrom}${unread ? `; not every row was read (${unread.reason}), so older writers cannot be ruled out` : ''}`,
           object,
           evidence,
           discriminator: eco,
         });
+        const old = list.filter(
+          (i) => i.rows !== undefined && supportOf(product, i.version, nowOf(options), table.asOf).state === 'eol',
+        );
+        const rows = old.reduce((n, i) => n + (i.rows ?? 0), 0);
+        if (old.length) {
+          const versions = [...new Set(old.map((i) => i.version))].sort(compareVersions);
+          const why = supportOf(product, versions[0] as string, nowOf(options), table.asOf);
+          out.push({
+            status: 'fail',
+            // Lower than an end-of-life running version: the scheduler is current, old rows remain.
+            severity: 'low',
+            message: `${rows} blob row(s) were written by end-of-life ${label} ${versions.join(', ')} (${why.state === 'eol' ? why.why : 'end of life'}); the running version is ${newest.version}${newest.exact ? '' : '+'}, but these rows still carry the old version's serialized types`,
+            object,
+            evidence: { ecosystem: label, rows, versions: versions.join(','), table: `data/eol.json (${table.asOf})` },
+            remediation: `Re-save (or delete and re-schedule) the jobs and triggers whose blobs were written by ${label} ${versions.join(', ')}, so that no row written by an end-of-life version remains.`,
+            discriminator: `${eco}-eol-rows`,
+          });
+        }
       }
     }
     return out;

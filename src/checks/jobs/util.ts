@@ -1,5 +1,6 @@
 /** Shared helpers of the job-hygiene (J), scheduler-health (H) and update-hygiene (U) checks. */
 import type { Facts, FindingDraft, FindingObject, QuartzInstant, ScannedBlob } from '../../model.js';
+import { escapeControl } from '../../report/terminal.js';
 import { redact } from '../../secrets/redact.js';
 
 /** `Quartz.Job.NativeJob, Quartz.Jobs` → `Quartz.Job.NativeJob` (assembly part and generic args dropped). */
@@ -122,10 +123,16 @@ const INLINE_SECRETS: RegExp[] = [
 /** Text safe to print: registered secrets and inline credentials masked, control characters escaped, bounded. */
 export function safeText(text: string, max = 200): string {
   let out = redact(text);
-  for (const re of INLINE_SECRETS)
-    out = out.replace(re, (_m, pre: string, _secret: string, post = '') => `${pre}[REDACTED]${post}`);
-  // biome-ignore lint/suspicious/noControlCharactersInRegex: escaping control characters is the point
-  out = out.replace(/[\u0000-\u001f\u007f]/g, (c) => `\\x${c.charCodeAt(0).toString(16).padStart(2, '0')}`);
+  for (const re of INLINE_SECRETS) {
+    // Groups: prefix, secret and (URL form only) the '@' after it. The arguments after the groups are
+    // the match offset and the whole string: never take them for a group.
+    out = out.replace(re, (...args: unknown[]) => {
+      const pre = String(args[1] ?? '');
+      const post = re.source.endsWith('(@)') ? String(args[3] ?? '') : '';
+      return `${pre}[REDACTED]${post}`;
+    });
+  }
+  out = escapeControl(out);
   return out.length > max ? `${out.slice(0, max)}…(${out.length} chars)` : out;
 }
 

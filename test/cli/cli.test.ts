@@ -1,0 +1,293 @@
+/**
+ * CLI behaviour users meet first (#10 parts 2, 4, 5) and the escaping of every stderr line (#9 part 6).
+ * In-process runs of main(); the adapter factory is wrapped so a test can make a real SQLite adapter
+ * report an unreadable table, or an adapter fail in a given way, without a server.
+ */
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { Command } from 'commander';
+import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { allChecks } from '../../src/checks/index.js';
+import { addScanOptions } from '../../src/commands/scan.js';
+import { quartzSqliteSchema } from '../../src/demo/schema.js';
+import type { Adapter } from '../../src/dialect.js';
+import { noTablesError } from '../../src/discovery.js';
+import { UserError } from '../../src/errors.js';
+import type { Unreadable } from '../../src/model.js';
+import type { Report } from '../../src/report/report.js';
+import { runCli } from '../support/cli.js';
+
+const hooks = vi.hoisted(() => ({
+  wrap: undefined as undefined | ((a: Adapter) => Adapter),
+  connectError: undefined as undefined | Error,
+  closed: 0,
+}));
+
+vi.mock('../../dialects/index.js', async (importOriginal) => {
+  const orig = await importOriginal<typeof import('../../dialects/index.js')>();
+  return {
+    ...orig,
+    adapterFor: async (o: Parameters<typeof orig.adapterFor>[0]) => {
+      if (hooks.connectError) {
+        const err = hooks.connectError;
+        return {
+          dialect: 'postgres',
+          connect: async () => {
+            throw err;
+          },
+          close: async () => {
+            hooks.closed++;
+          },
+          collectFacts: async () => {
+            throw err;
+          },
+          blobRows: async function* () {},
+        } satisfies Adapter;
+      }
+      const a = await orig.adapterFor(o);
+      return hooks.wrap ? hooks.wrap(a) : a;
+    },
+  };
+});
+
+const dir = mkdtempSync(join(tmpdir(), 'qrtz-cli-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+beforeEach(() => {
+  hooks.wrap = undefined;
+  hooks.connectError = undefined;
+  hooks.closed = 0;
+});
+
+/** A small, clean Quartz.NET SQLite store: one job with a harmless JSON JobDataMap, one trigger. */
+function cleanStore(name: string): string {
+  const path = join(dir, name);
+  const db = new Database(path);
+  db.exec(quartzSqliteSchema());
+  db.prepare("INSERT INTO QRTZ_JOB_DETAILS VALUES ('S','job','G',NULL,'Contoso.Jobs.Report, Contoso',1,0,0,0,?)").run(
+    Buffer.from(JSON.stringify({ report: 'daily' })),
+  );
+  db.close();
+  return path;
+}
+
+const lines = (s: string) => s.split('\n').filter(Boolean);
+/** No raw ESC, BEL, C1 or bidi control in text. */
+// biome-ignore lint/suspicious/noControlCharactersInRegex: the point of the test
+const RAW = /[\u0000-\u0009\u000b-\u001f\u007f-\u009f\u061c\u200e\u200f\u202a-\u202e\u2066-\u2069]/;
+
+describe('CLI: usage', () => {
+  it('no arguments: help on stderr, exit 2; --help: stdout, exit 0', async () => {
+    const none = await runCli([]);
+    expect(none.code).toBe(2);
+    expect(none.stderr).toContain('Usage: qrtz-audit');
+    expect(none.stdout).toBe('');
+    const help = await runCli(['--help']);
+    expect(help.code).toBe(0);
+    expect(help.stdout).toContain('Usage: qrtz-audit');
+    expect((await runCli(['nosuchcommand'])).code).toBe(2);
+  });
+
+  it('--only "" is a usage error, never "run everything"', async () => {
+    const r = await runCli(['scan', cleanStore('only.db'), '--only', '']);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual([
+      'qrtz-audit: --only: no check family given (families: grants, encryption, audit, blobs)',
+    ]);
+    expect((await runCli(['scan', cleanStore('skip.db'), '--skip', ' , '])).code).toBe(2);
+  });
+
+  it('--max-blob-size above 1 GiB: exit 2, one line, before connecting', async () => {
+    const r = await runCli(['scan', 'sqlite:/nonexistent/never.db', '--max-blob-size', '2147483648']);
+    expect(r.code).toBe(2);
+    expect(lines(r.stderr)).toEqual(['qrtz-audit: --max-blob-size must be at most 1073741824 (1 GiB), got 2147483648']);
+    const ok = await runCli(['scan', 'sqlite:/nonexistent/never.db', '--max-blob-size', '1073741824']);
+    expect(ok.stderr).toContain('no such SQLite file'); // accepted, then the file is missing
+  });
+
+  it('--fail-on in any case and timeouts with units are accepted; bad durations are usage errors', async () => {
+    const path = cleanStore('units.db');
+    const r = await runCli([
+      'scan',
+      path,
+      '--format',
+      'json',
+      '--fail-on',
+      'High',
+      '--lock-timeout',
+      '1s',
+      '--statement-timeout',
+      '1.5min',
+      '--connect-timeout',
+      '2000',
+    ]);
+    expect(r.stderr).toBe('');
+    expect((JSON.parse(r.stdout) as Report).summary.failOn).toBe('high');
+    for (const bad of ['1x', '-1', '0', '1 day', '99999999999']) {
+      const b = await runCli(['scan', path, '--lock-timeout', bad]);
+      expect(b.code, bad).toBe(2);
+      expect(lines(b.stderr), bad).toHaveLength(1);
+      expect(b.stderr).toContain('--lock-timeout');
+    }
+    expect((await runCli(['scan', path, '--fail-on', 'severe'])).code).toBe(2);
+  });
+});
+
+describe('CLI: errors', () => {
+  it('an internal error exits 3 with one line, the stack only with --debug', async () => {
+    const path = cleanStore('internal.db');
+    hooks.wrap = (a) => ({
+      ...a,
+      dialect: a.dialect,
+      connect: () => a.connect(),
+      close: () => a.close(),
+      blobRows: (cb) => a.blobRows(cb),
+      collectFacts: async () => {
+        const e = new RangeError('Invalid string length') as RangeError & { code?: string };
+        e.code = 'ERR_STRING_TOO_LONG';
+        throw e;
+      },
+    });
+    const r = await runCli(['scan', path]);
+    expect(r.code).toBe(3);
+    expect(lines(r.stderr)).toEqual([
+      'qrtz-audit: internal error: ERR_STRING_TOO_LONG: Invalid string length (run with --debug for details)',
+    ]);
+    const d = await runCli(['scan', path, '--debug']);
+    expect(d.code).toBe(3);
+    expect(d.stderr).toMatch(/\n\s+at /);
+  });
+
+  it('names from the database reach stderr with ESC and bidi controls made visible', async () => {
+    hooks.connectError = noTablesError('database "jobs"', 'QRTZ_', [
+      { schema: 'evil\u001b]0;owned\u0007\u001b[2J', prefix: 'qrtz\u202e_' },
+    ]);
+    const r = await runCli(['scan', 'postgres://auditor@127.0.0.1:1/jobs']);
+    expect(r.code).toBe(2);
+    expect(r.stderr).not.toMatch(RAW);
+    expect(r.stderr).toContain('Quartz-looking tables found at: evil\\x1b]0;owned\\x07\\x1b[2J.qrtz\\u202e_');
+    expect(lines(r.stderr)).toHaveLength(1);
+    hooks.connectError = new UserError('auth', 'password authentication failed for user "a\u001b[31m\u2066b"');
+    const a = await runCli(['scan', 'postgres://auditor@127.0.0.1:1/jobs']);
+    expect(a.stderr).not.toMatch(RAW);
+    expect(a.stderr).toContain('a\\x1b[31m\\u2066b');
+  });
+
+  it('a password that is a common word does not blank that word in errors', async () => {
+    hooks.connectError = new UserError('auth', 'login failed (wrong user, host or password)');
+    const r = await runCli(['scan', 'postgres://auditor:host@127.0.0.1:1/jobs']);
+    expect(lines(r.stderr)).toEqual(['qrtz-audit: login failed (wrong user, host or password)']);
+    expect(hooks.closed).toBe(1); // the failed client is closed, never left to hang the process
+  });
+});
+
+describe('CLI: incomplete audit end to end (SQLite)', () => {
+  /** The real SQLite adapter, except that QRTZ_TRIGGERS is reported unreadable (as on a lock timeout). */
+  const lockTriggers = (a: Adapter): Adapter => ({
+    dialect: a.dialect,
+    connect: () => a.connect(),
+    close: () => a.close(),
+    collectFacts: () => a.collectFacts(),
+    async *blobRows(onUnreadable?: (u: Unreadable) => void) {
+      let told = false;
+      for await (const row of a.blobRows(onUnreadable)) {
+        if (row.table === 'TRIGGERS') {
+          if (!told)
+            onUnreadable?.({
+              what: 'blobs.TRIGGERS',
+              reason: 'database is locked',
+              table: row.tableName,
+              cause: 'lock-timeout',
+            });
+          told = true;
+          continue;
+        }
+        yield row;
+      }
+      if (!told)
+        onUnreadable?.({
+          what: 'blobs.TRIGGERS',
+          reason: 'database is locked',
+          table: 'QRTZ_TRIGGERS',
+          cause: 'lock-timeout',
+        });
+    },
+  });
+
+  it('exits 4, writes the report in every format saying it is incomplete; --allow-incomplete exits 0', async () => {
+    const path = cleanStore('incomplete.db');
+    hooks.wrap = lockTriggers;
+    const out = join(dir, 'r.json');
+    const r = await runCli([
+      'scan',
+      path,
+      '--only',
+      'blobs',
+      '--fail-on',
+      'critical',
+      '--format',
+      'json',
+      '--output',
+      out,
+    ]);
+    expect(r.code).toBe(4);
+    expect(r.stderr).toContain('INCOMPLETE');
+    const report = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(report.summary.exitCode).toBe(4);
+    expect(report.summary.incomplete).toBe(true);
+    expect(report.summary.incompleteChecks).toContain('QA-B02');
+    expect(report.unreadable.map((u) => u.table)).toContain('QRTZ_TRIGGERS');
+    const b02 = report.findings.find((f) => f.check === 'QA-B02');
+    expect(b02?.status).toBe('not-evaluated');
+    expect(b02?.message).toContain('QRTZ_TRIGGERS');
+    expect(report.inventory.blobs?.rows).toBe(1); // the job row was still read and evaluated
+    for (const format of ['sarif', 'junit', 'html', 'table']) {
+      const f = await runCli(['scan', path, '--only', 'blobs', '--fail-on', 'critical', '--format', format]);
+      expect(f.code, format).toBe(4);
+      expect(f.stdout, format).toMatch(/incomplete/i);
+    }
+    const allowed = await runCli(['scan', path, '--only', 'blobs', '--fail-on', 'critical', '--allow-incomplete']);
+    expect(allowed.code).toBe(0);
+    expect((JSON.parse(allowed.stdout) as Report).summary.incomplete).toBe(true);
+  });
+});
+
+describe('every --option named in a check text, a remediation or the README exists', () => {
+  it('no text names an option the CLI does not have', () => {
+    const cmd = addScanOptions(new Command('scan'));
+    const known = new Set([
+      ...cmd.options.map((o) => o.long as string),
+      '--password-stdin',
+      '--debug',
+      '--help',
+      '--version',
+      '--keep',
+      '--hex',
+      '--base64',
+      '--max-depth',
+      '--no-color',
+    ]);
+    const texts: [string, string][] = [];
+    for (const c of allChecks) {
+      texts.push([`${c.meta.id} title`, c.meta.title], [`${c.meta.id} remediation`, c.meta.remediation]);
+    }
+    // Every source file: finding messages and remediations are built there.
+    const root = new URL('../../', import.meta.url);
+    for (const top of ['src', 'dialects']) {
+      for (const f of readdirSync(new URL(top, root), { recursive: true }) as string[]) {
+        if (f.endsWith('.ts')) texts.push([`${top}/${f}`, readFileSync(new URL(`${top}/${f}`, root), 'utf8')]);
+      }
+    }
+    const readme = readFileSync(new URL('README.md', root), 'utf8');
+    // Options of other tools the texts mention (the mysql client).
+    const foreign = new Set(['--ssl-mode']);
+    for (const [where, text] of [...texts, ['README', readme] as [string, string]]) {
+      for (const m of text.matchAll(/(?<![\w-])(--[a-z][a-z0-9-]+)/g)) {
+        const flag = m[1] as string;
+        if (foreign.has(flag)) continue;
+        expect(known, `${where} names ${flag}`).toContain(flag);
+      }
+    }
+  });
+});

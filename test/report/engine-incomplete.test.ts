@@ -1,0 +1,141 @@
+/**
+ * #10 part 2 (engine side): an audit that cannot see everything still reports. A fake Adapter (no
+ * database) reports unreadable tables through blobRows' onUnreadable sink, or throws a timeout or
+ * privilege UserError mid-stream; what was read is evaluated, the rest is not-evaluated naming the
+ * table, and the exit code says incomplete (4) unless findings (1) win or --allow-incomplete.
+ */
+import { describe, expect, it } from 'vitest';
+import type { Adapter } from '../../src/dialect.js';
+import { runScan } from '../../src/engine.js';
+import { UserError } from '../../src/errors.js';
+import { emptyFacts } from '../../src/facts.js';
+import type { BlobRow, Family, Unreadable } from '../../src/model.js';
+import { QUARTZ_TABLES } from '../../src/model.js';
+import { formatReport } from '../../src/report/index.js';
+import { buildReport } from '../../src/report/report.js';
+
+const GADGET = Buffer.from(
+  JSON.stringify({
+    $type: 'System.Windows.Data.ObjectDataProvider, PresentationFramework',
+    MethodName: 'Start',
+    ObjectInstance: { $type: 'System.Diagnostics.Process, System' },
+  }),
+);
+const CLEAN = Buffer.from(JSON.stringify({ reportName: 'daily', retries: 3 }));
+
+function row(table: BlobRow['table'], name: string, bytes: Buffer): BlobRow {
+  return {
+    table,
+    tableName: `qrtz_${table.toLowerCase()}`,
+    column: table === 'CALENDARS' ? 'CALENDAR' : table === 'BLOB_TRIGGERS' ? 'BLOB_DATA' : 'JOB_DATA',
+    key: { sched: 'S', group: 'G', name },
+    bytes,
+    size: bytes.length,
+  };
+}
+
+type Step = { row: BlobRow } | { unreadable: Unreadable } | { throw: UserError | Error };
+
+function fakeAdapter(steps: Step[]): Adapter {
+  return {
+    dialect: 'postgres',
+    async connect() {},
+    async close() {},
+    async collectFacts() {
+      return emptyFacts('postgres', {
+        server: { product: 'PostgreSQL', version: '15' },
+        target: { database: 'jobs', schema: 'quartz', tablePrefix: 'QRTZ_', user: 'auditor' },
+        serviceAccount: 'app',
+        connectedAs: 'auditor',
+        tables: QUARTZ_TABLES.map((t) => ({ logical: t, name: `qrtz_${t.toLowerCase()}`, schema: 'quartz' })),
+      });
+    },
+    async *blobRows(onUnreadable?: (u: Unreadable) => void) {
+      for (const s of steps) {
+        if ('row' in s) yield s.row;
+        else if ('unreadable' in s) onUnreadable?.(s.unreadable);
+        else throw s.throw;
+      }
+    },
+  };
+}
+
+const blobsOnly = new Set<Family>(['blobs']);
+const scan = (steps: Step[]) =>
+  runScan(fakeAdapter(steps), { families: blobsOnly, checkOptions: { allowTypes: [], maxBlobSize: 1 << 20 } });
+
+const lockedTriggers: Unreadable = {
+  what: 'blobs.TRIGGERS',
+  reason: 'lock timeout: canceling statement due to lock timeout',
+  table: 'qrtz_triggers',
+  cause: 'lock-timeout',
+};
+
+describe('engine: incomplete audits', () => {
+  it('a clean full read passes and exits 0', async () => {
+    const r = await scan([{ row: row('JOB_DETAILS', 'a', CLEAN) }]);
+    const b02 = r.findings.filter((f) => f.check === 'QA-B02');
+    expect(b02.map((f) => f.status)).toEqual(['pass']);
+    expect(buildReport(r.facts, r.findings, 'critical', '', 0).summary.exitCode).toBe(0);
+  });
+
+  it('a table reported unreadable turns passes into not-evaluated naming it; exit 4, or 0 with --allow-incomplete', async () => {
+    const r = await scan([{ row: row('JOB_DETAILS', 'a', CLEAN) }, { unreadable: lockedTriggers }]);
+    const b02 = r.findings.filter((f) => f.check === 'QA-B02');
+    expect(b02.map((f) => f.status)).toEqual(['not-evaluated']);
+    expect(b02[0]?.message).toContain('qrtz_triggers');
+    expect(b02[0]?.evidence?.tables).toBe('qrtz_triggers');
+    expect(r.findings.some((f) => f.status === 'pass' && f.family === 'blobs' && f.check !== 'QA-B00')).toBe(false);
+    expect(r.facts.unreadable).toContainEqual(lockedTriggers);
+    const report = buildReport(r.facts, r.findings, 'critical', '', 0);
+    expect(report.summary.exitCode).toBe(4);
+    expect(report.summary.incomplete).toBe(true);
+    expect(report.summary.incompleteChecks).toContain('QA-B02');
+    expect(report.unreadable).toContainEqual(lockedTriggers);
+    expect(buildReport(r.facts, r.findings, 'critical', '', 0, { allowIncomplete: true }).summary.exitCode).toBe(0);
+    // Every format says it is incomplete.
+    const sarif = JSON.parse(formatReport(report, 'sarif', { color: false }));
+    expect(sarif.runs[0].invocations[0].executionSuccessful).toBe(false);
+    expect(sarif.runs[0].invocations[0].toolExecutionNotifications[0].message.text).toContain('QA-B02');
+    expect(JSON.parse(formatReport(report, 'json', { color: false })).summary.incomplete).toBe(true);
+    expect(formatReport(report, 'table', { color: false })).toContain('INCOMPLETE: ');
+    expect(formatReport(report, 'table', { color: false })).toContain('not read: qrtz_triggers (lock-timeout)');
+    expect(formatReport(report, 'html', { color: false })).toContain('Incomplete audit');
+    expect(formatReport(report, 'junit', { color: false })).toContain('type="incomplete"');
+  });
+
+  it('a finding in a table that was read stays, and exit 1 wins over 4', async () => {
+    const r = await scan([
+      { row: row('JOB_DETAILS', 'evil', GADGET) },
+      { unreadable: { ...lockedTriggers, cause: 'privilege', reason: 'permission denied for table qrtz_triggers' } },
+    ]);
+    const b02 = r.findings.filter((f) => f.check === 'QA-B02');
+    expect(new Set(b02.map((f) => f.status))).toEqual(new Set(['fail', 'not-evaluated']));
+    expect(buildReport(r.facts, r.findings, 'critical', '', 0).summary.exitCode).toBe(1);
+  });
+
+  for (const [kind, message] of [
+    ['timeout', 'statement timeout: canceling statement due to statement timeout'],
+    ['privilege', 'permission denied for table qrtz_calendars'],
+  ] as const) {
+    it(`a ${kind} UserError mid-stream keeps what was read and reports the rest`, async () => {
+      const r = await scan([
+        { row: row('JOB_DETAILS', 'evil', GADGET) },
+        { row: row('JOB_DETAILS', 'ok', CLEAN) },
+        { throw: new UserError(kind, message) },
+      ]);
+      expect(r.facts.blobInventory?.rows).toBe(2);
+      expect(r.findings.some((f) => f.check === 'QA-B02' && f.status === 'fail')).toBe(true);
+      const ne = r.findings.find((f) => f.check === 'QA-B03' && f.status === 'not-evaluated');
+      expect(ne?.message).toContain(message);
+      expect(r.facts.unreadable.find((u) => u.what === 'blobs.stream')?.cause).toBe(
+        kind === 'privilege' ? 'privilege' : 'statement-timeout',
+      );
+    });
+  }
+
+  it('any other error mid-stream (a lost connection, a bug) still ends the scan', async () => {
+    await expect(scan([{ throw: new UserError('connection', 'connection lost') }])).rejects.toThrow('connection lost');
+    await expect(scan([{ throw: new TypeError('bug') }])).rejects.toThrow('bug');
+  });
+});
