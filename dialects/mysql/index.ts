@@ -687,7 +687,7 @@ export class MysqlAdapter implements Adapter {
         splitAccount(wanted).user,
         accounts.map((n) => splitAccount(n).user),
       );
-      const near = accounts.filter((n) => byUser.includes(splitAccount(n).user)).slice(0, 3);
+      const near = byUser.flatMap((u) => accounts.filter((n) => splitAccount(n).user === u)).slice(0, 3);
       throw new UserError(
         'usage',
         `--service-account: no principal named ${JSON.stringify(wanted)} exists${

@@ -196,6 +196,13 @@ describe('QA-F01 file permissions on real files', () => {
     expect(g.map((x) => x.severity)).toEqual(['medium']);
     expect(g[0]?.message).toContain('group-writable');
   });
+  it('quotes a hostile file name in the shell remediation (one command, nothing injected)', async () => {
+    const { path } = store({}, "x'; touch pwned; '.db");
+    chmodSync(path, 0o666);
+    const [f] = await f01Of(path);
+    expect(f?.remediation).toContain(`'${path.replace(/'/g, "'\\''")}'`);
+    expect(f?.remediation).toMatch(/^chown -- \S+ '/);
+  });
   it('checks the sidecars and the directory', async () => {
     const { dir, path } = store();
     writeFileSync(`${path}-wal`, '');

@@ -5,16 +5,9 @@
  */
 import { unreadable } from '../../facts.js';
 import type { Check, FindingDraft, Severity } from '../../model.js';
+import { mysqlAccount, mysqlQuoteIdent, safeRemediation } from '../sql-quote.js';
 import { MITIGATION } from '../util.js';
-import {
-  accountObject,
-  grantsOf,
-  list,
-  MYSQL_FAMILY,
-  othersUnknown,
-  serviceAccountUnknown,
-  sqlAccount,
-} from './util.js';
+import { accountObject, grantsOf, list, MYSQL_FAMILY, othersUnknown, serviceAccountUnknown } from './util.js';
 
 const CRITICAL_GLOBAL = new Set([
   'ALL PRIVILEGES',
@@ -88,7 +81,10 @@ export const g01: Check = {
         message: `service account ${svc} holds ${list(privs)} (${list(vias, 4)}): a compromised application, or a job running as it, controls the server${sev === 'critical' ? ' (SUPER-level: definer spoofing, changing any setting, killing sessions)' : ''}`,
         object: obj,
         evidence: { privileges: privs.join(','), via: list(vias, 4) },
-        remediation: `REVOKE ${privs.filter((p) => p !== 'GRANT OPTION').join(', ') || 'GRANT OPTION'}${privs.includes('GRANT OPTION') && privs.length > 1 ? ', GRANT OPTION' : ''} ON *.* FROM ${sqlAccount(svc)}; -- revoke from the role instead when it comes through one`,
+        remediation: safeRemediation(
+          () =>
+            `REVOKE ${privs.filter((p) => p !== 'GRANT OPTION').join(', ') || 'GRANT OPTION'}${privs.includes('GRANT OPTION') && privs.length > 1 ? ', GRANT OPTION' : ''} ON *.* FROM ${mysqlAccount(svc)}; -- revoke from the role instead when it comes through one`,
+        ),
         discriminator: sev,
       });
     }
@@ -136,7 +132,7 @@ export const g02: Check = {
       if (grant.objectKind !== 'server') continue;
       const privs = grant.privilege === 'ALL PRIVILEGES' ? Object.keys(SERVER_PRIVS) : [grant.privilege];
       for (const p of privs) {
-        if (!SERVER_PRIVS[p]) continue;
+        if (!Object.hasOwn(SERVER_PRIVS, p)) continue;
         const s = found.get(p) ?? new Set<string>();
         s.add(via);
         found.set(p, s);
@@ -159,7 +155,7 @@ export const g02: Check = {
         message: `service account ${svc} holds ${p} (${list([...vias])}): it ${info.why}`,
         object: obj,
         evidence: { privilege: p, via: list([...vias]) },
-        remediation: `REVOKE ${p} ON *.* FROM ${sqlAccount(svc)};`,
+        remediation: safeRemediation(() => `REVOKE ${p} ON *.* FROM ${mysqlAccount(svc)};`),
         discriminator: p,
       };
     });
@@ -228,7 +224,10 @@ export const g03: Check = {
         message: `${who} can ${list(privs)} on the Quartz tables (via ${list([...a.via].sort(), 3)})${high ? ': it can drop job history, change columns or plant a trigger that rewrites every job Quartz stores' : ''}`,
         object: accountObject(principal),
         evidence: { privileges: privs.join(','), via: list([...a.via].sort(), 3) },
-        remediation: `REVOKE ${privs.join(', ')} ON ${db}.* FROM ${sqlAccount(principal)}; -- or on each QRTZ_ table / from the role it comes through`,
+        remediation: safeRemediation(
+          () =>
+            `REVOKE ${privs.join(', ')} ON ${mysqlQuoteIdent(db)}.* FROM ${mysqlAccount(principal)}; -- or on each QRTZ_ table / from the role it comes through`,
+        ),
         discriminator: principal,
       });
     }
@@ -284,9 +283,11 @@ export const g04: Check = {
         message: `${kind} ${p.name} can ${list(privs)} on ${tables.length} Quartz table(s) (${list(tables, 3)}): anyone who reaches the server${p.attributes.includes('host-any') ? ' from any host' : ` from ${p.host ?? 'its host'}`} gets that access`,
         object: accountObject(p.name),
         evidence: { account: p.name, privileges: privs.join(','), tables: tables.length },
-        remediation: p.attributes.includes('anonymous')
-          ? `DROP USER ${p.name};`
-          : `ALTER USER ${p.name} IDENTIFIED BY '<strong password>'; -- or ACCOUNT LOCK`,
+        remediation: safeRemediation(() =>
+          p.attributes.includes('anonymous')
+            ? `DROP USER ${mysqlAccount(p.name)};`
+            : `ALTER USER ${mysqlAccount(p.name)} IDENTIFIED BY '<strong password>'; -- or ACCOUNT LOCK`,
+        ),
         discriminator: p.name,
       });
     }
@@ -343,7 +344,9 @@ export const g10: Check = {
         message: `service account ${svc} accepts logins from any host: a stolen password works from anywhere the port is reachable`,
         object: obj,
         evidence: { host: p.host ?? '%' },
-        remediation: `RENAME USER ${sqlAccount(svc)} TO ${sqlAccount(svc).replace(/@'.*'$/, "@'<app subnet>'")};`,
+        remediation: safeRemediation(
+          () => `RENAME USER ${mysqlAccount(svc)} TO ${mysqlAccount(svc).replace(/@[^@]*$/, "@'<app subnet>'")};`,
+        ),
         discriminator: 'host',
       });
     }
@@ -363,7 +366,7 @@ export const g10: Check = {
         message: `service account ${svc} is not created with REQUIRE SSL or X509: nothing stops the application from connecting in plaintext`,
         object: obj,
         evidence: { requireSsl: false },
-        remediation: `ALTER USER ${sqlAccount(svc)} REQUIRE SSL; -- or REQUIRE X509`,
+        remediation: safeRemediation(() => `ALTER USER ${mysqlAccount(svc)} REQUIRE SSL; -- or REQUIRE X509`),
         discriminator: 'tls',
       });
     }

@@ -11,13 +11,6 @@ export function splitName(name: string): { user: string; host?: string } {
 }
 
 /** SQL account literal for remediation text: 'user'@'host' or 'role'. */
-export function sqlAccount(name: string): string {
-  if (name === 'PUBLIC') return 'PUBLIC';
-  const { user, host } = splitName(name);
-  const q = (s: string) => `'${s.replace(/\\/g, '\\\\').replace(/'/g, "''")}'`;
-  return host === undefined ? q(user) : `${q(user)}@${q(host)}`;
-}
-
 export function accountObject(name: string): FindingObject {
   return { kind: 'principal', name: name === 'PUBLIC' ? 'PUBLIC' : `account ${name}`, principal: name };
 }

@@ -1,6 +1,7 @@
 /** QA-F01 (SQLite): permissions and owners of the database file, its -wal/-shm/-journal sidecars and directory.
  *  SQLite has no grants: whoever can read the file reads every JobDataMap, whoever can write it injects jobs. */
 import type { Check, Facts, FindingDraft, Severity } from '../../model.js';
+import { safeRemediation, shellQuote } from '../sql-quote.js';
 
 interface FileFact {
   role: 'database' | 'wal' | 'shm' | 'journal' | 'directory';
@@ -100,10 +101,11 @@ export const f01: Check = {
           symlink: f.symlink,
           serviceAccount: ff.serviceAccount,
         },
-        remediation:
+        remediation: safeRemediation(() =>
           f.role === 'directory' && Number.parseInt(f.mode ?? '0', 8) & 0o1000
-            ? `move the database into a private directory, e.g. install -d -m 0700 -o ${ff.serviceAccount} /var/lib/<app>/quartz, and point the Quartz connection string there`
-            : `chown ${ff.serviceAccount} '${f.path}' && chmod ${target} '${f.path}'`,
+            ? `move the database into a private directory, e.g. install -d -m 0700 -o ${shellQuote(ff.serviceAccount)} -- /var/lib/<app>/quartz, and point the Quartz connection string there`
+            : `chown -- ${shellQuote(ff.serviceAccount)} ${shellQuote(f.path)} && chmod -- ${target} ${shellQuote(f.path)}`,
+        ),
         discriminator: f.role,
       });
     }
