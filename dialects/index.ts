@@ -8,6 +8,8 @@ const registry: Record<string, () => Promise<AdapterFactory>> = {
   sqlite: async () => (await import('./sqlite.js')).createSqliteAdapter,
   mysql: async () => (await import('./mysql/index.js')).createMysqlAdapter,
   mariadb: async () => (await import('./mysql/index.js')).createMysqlAdapter,
+  mssql: async () => (await import('./mssql/index.js')).createMssqlAdapter,
+  sqlserver: async () => (await import('./mssql/index.js')).createMssqlAdapter,
 };
 
 /** The URL scheme, or 'sqlite' for a bare path ending in .db/.sqlite/.sqlite3. */

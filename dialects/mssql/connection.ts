@@ -61,6 +61,8 @@ CANONICAL.set('connect retry count', 'connectretrycount');
 CANONICAL.set('connect retry interval', 'connectretryinterval');
 CANONICAL.set('multi subnet failover', 'multisubnetfailover');
 CANONICAL.set('pool blocking period', 'poolblockingperiod');
+// Spellings without spaces (IntegratedSecurity, InitialCatalog, integratedSecurity in URL queries).
+for (const [k, v] of [...CANONICAL]) if (k.includes(' ')) CANONICAL.set(k.replace(/ /g, ''), v);
 
 /** Keys the audit honours. */
 const HONOURED = new Set([
@@ -238,7 +240,7 @@ export function parseConnectionStringTarget(cs: string, o: MssqlTargetOptions = 
   const values = new Map<string, string>();
   const ignoredKeys: string[] = [];
   for (const [k, v] of raw) {
-    const key = CANONICAL.get(k.toLowerCase().trim());
+    const key = CANONICAL.get(k.toLowerCase().trim()) ?? CANONICAL.get(k.toLowerCase().replace(/[\s_-]/g, ''));
     if (!key) throw new UserError('url', `connection string: unknown keyword ${JSON.stringify(k.slice(0, 60))}`);
     if (key in REFUSED) {
       // Harmless "off" values of refused keys are fine (e.g. MultiSubnetFailover=False).
@@ -357,11 +359,13 @@ export function parseMssqlUrl(url: string, o: MssqlTargetOptions = {}): MssqlTar
       continue;
     }
     if (
-      /^(password|pwd|user id|uid|user|server|data source|initial catalog|database)$/i.test(k.replace(/[_-]/g, ' '))
+      /^(password|pwd|userid|uid|user|server|datasource|address|addr|initialcatalog|database)$/i.test(
+        k.replace(/[\s_-]/g, ''),
+      )
     ) {
       throw new UserError('url', `URL query key ${k} is not allowed: put it in the URL itself`);
     }
-    parts.push(`${k.replace(/[_-]/g, ' ')}=${quote(v)}`);
+    parts.push(`${k.replace(/[;=]/g, '')}=${quote(v)}`);
   }
   const user = u.username ? dec(u.username) : '';
   const ds = `tcp:${host}${instanceName ? `\\${instanceName}` : ''}${port !== undefined ? `,${port}` : ''}`;
@@ -429,6 +433,19 @@ export function connectionLost(err: unknown): boolean {
   return code === 'ECONNCLOSED' || code === 'ESOCKET' || code === 'ENOTOPEN' || code === 'ENOCONN';
 }
 
+/** Error codes anywhere in a driver error: the error, originalError, cause, AggregateError.errors. */
+function nestedCodes(err: unknown, seen = new Set<unknown>()): Set<string> {
+  const out = new Set<string>();
+  if (!err || typeof err !== 'object' || seen.has(err) || seen.size > 20) return out;
+  seen.add(err);
+  const e = err as { code?: unknown; originalError?: unknown; cause?: unknown; errors?: unknown };
+  if (typeof e.code === 'string') out.add(e.code);
+  for (const next of [e.originalError, e.cause, ...(Array.isArray(e.errors) ? e.errors : [])]) {
+    for (const c of nestedCodes(next, seen)) out.add(c);
+  }
+  return out;
+}
+
 /** Maps a tedious/mssql error to one clear line (never containing the password). */
 export function mapMssqlError(err: unknown, display: string): UserError {
   if (err instanceof UserError) return err;
@@ -453,11 +470,12 @@ export function mapMssqlError(err: unknown, display: string): UserError {
       cause: err,
     });
   }
+  const codes = nestedCodes(err);
   const text = `${msg} ${inner?.message ?? ''}`;
-  if (/ECONNREFUSED/.test(text) || inner?.code === 'ECONNREFUSED') {
+  if (codes.has('ECONNREFUSED')) {
     return new UserError('connection', `connection refused by ${where}`, { cause: err });
   }
-  if (/ENOTFOUND|EAI_AGAIN|getaddrinfo/.test(text)) {
+  if (codes.has('ENOTFOUND') || codes.has('EAI_AGAIN') || /getaddrinfo/.test(text)) {
     return new UserError('connection', `unknown host in ${display}`, { cause: err });
   }
   if (code === 'ETIMEOUT' || /timeout/i.test(text)) {
