@@ -256,8 +256,9 @@ export function computeEffective(input: EffectiveInput): EffectivePrivilege[] {
   const byId = new Map(input.principals.map((p) => [p.id, p]));
   const nameOf = (id: number) => byId.get(id)?.name ?? `#${id}`;
   const out: EffectivePrivilege[] = [];
+  // INFORMATION_SCHEMA (3) and sys (4) are built-in users without logins: not subjects.
   const subjects = input.principals.filter(
-    (p) => p.id === PUBLIC_ID || USER_TYPES.has(p.type) || (p.type === 'R' && !p.fixedRole) || p.type === 'A',
+    (p) => p.id === PUBLIC_ID || (USER_TYPES.has(p.type) && p.id !== 3 && p.id !== 4) || (p.type === 'R' && !p.fixedRole) || p.type === 'A',
   );
   for (const p of subjects) {
     const reach = reachable(p.id, input.graph);
@@ -667,12 +668,14 @@ export function sysadminLogins(
   const graph = new Map<string, string[]>();
   for (const m of members) graph.set(m.login, [...(graph.get(m.login) ?? []), m.role]);
   const out = new Set<string>();
+  // Server roles (ops → sysadmin) pass membership on; only logins are reported.
+  const roles = new Set((sp ?? []).filter((p) => p.type === 'R').map((p) => p.name));
   for (const login of new Set([...members.map((m) => m.login), ...(sp ?? []).map((p) => p.name)])) {
     const seen = new Set<string>([login]);
     const queue = [login];
     while (queue.length) {
       const cur = queue.shift() as string;
-      if (cur === 'sysadmin' && login !== 'sysadmin') out.add(login);
+      if (cur === 'sysadmin' && login !== 'sysadmin' && !roles.has(login)) out.add(login);
       for (const r of graph.get(cur) ?? []) {
         if (seen.has(r)) continue;
         seen.add(r);
