@@ -258,7 +258,11 @@ export function computeEffective(input: EffectiveInput): EffectivePrivilege[] {
   const out: EffectivePrivilege[] = [];
   // INFORMATION_SCHEMA (3) and sys (4) are built-in users without logins: not subjects.
   const subjects = input.principals.filter(
-    (p) => p.id === PUBLIC_ID || (USER_TYPES.has(p.type) && p.id !== 3 && p.id !== 4) || (p.type === 'R' && !p.fixedRole) || p.type === 'A',
+    (p) =>
+      p.id === PUBLIC_ID ||
+      (USER_TYPES.has(p.type) && p.id !== 3 && p.id !== 4) ||
+      (p.type === 'R' && !p.fixedRole) ||
+      p.type === 'A',
   );
   for (const p of subjects) {
     const reach = reachable(p.id, input.graph);
