@@ -59,6 +59,25 @@ const FACT_QUERIES = [
 /** Queries that take the 11 upper-case Quartz names as @t0 … @t10 (and columns.sql @schema). */
 const NAME_QUERIES = new Set(['quartz-objects', 'synonyms', 'columns']);
 
+/**
+ * The ADO.NET connection string from --connection-string or the variable --connection-string-env names
+ * (preferred: it keeps the password out of the process list and shell history).
+ */
+export function connectionStringOf(
+  extra: Record<string, string> | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const name = extra?.connectionStringEnv;
+  if (name !== undefined) {
+    const value = env[name];
+    if (value === undefined || value.trim() === '') {
+      throw new UserError('usage', `--connection-string-env: environment variable ${name} is not set`);
+    }
+    return value;
+  }
+  return extra?.connectionString;
+}
+
 export class MssqlAdapter implements Adapter {
   readonly dialect = 'mssql' as const;
   private pool: sql.ConnectionPool | undefined;
@@ -71,7 +90,7 @@ export class MssqlAdapter implements Adapter {
   private isolation: MssqlFacts['isolation'];
 
   constructor(private readonly options: ConnectOptions) {
-    this.target = mssqlTarget(options.url, options.extra?.connectionString, {
+    this.target = mssqlTarget(options.url, connectionStringOf(options.extra), {
       ...(options.password !== undefined ? { password: options.password } : {}),
       connectTimeoutMs: options.connectTimeoutMs,
       statementTimeoutMs: options.statementTimeoutMs,

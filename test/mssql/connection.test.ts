@@ -187,3 +187,15 @@ describe('connecting', () => {
     expect(mapMssqlError({ code: 'ETIMEOUT', message: 'Failed to connect in 3000ms' }, d).kind).toBe('timeout');
   });
 });
+
+describe('--connection-string / --connection-string-env', () => {
+  it('reads the variable; an unset variable is a usage error naming it', async () => {
+    const { connectionStringOf } = await import('../../dialects/mssql/index.js');
+    expect(connectionStringOf({ connectionStringEnv: 'QZ_CS' }, { QZ_CS: 'Server=h;User Id=u' })).toBe(
+      'Server=h;User Id=u',
+    );
+    expect(connectionStringOf({ connectionString: 'Server=x;User Id=u' }, {})).toBe('Server=x;User Id=u');
+    expect(() => connectionStringOf({ connectionStringEnv: 'QZ_NOPE' }, {})).toThrow(/QZ_NOPE is not set/);
+    expect(connectionStringOf(undefined, {})).toBeUndefined();
+  });
+});
