@@ -35,6 +35,8 @@ export interface ScanCliOptions {
   longRunning: string;
   fingerprintKeyEnv?: string;
   sqlcipherKeyEnv?: string;
+  connectionString?: string;
+  connectionStringEnv?: string;
   passwordStdin?: boolean;
   verbose?: boolean;
   color?: boolean;
@@ -92,6 +94,14 @@ export function addScanOptions(cmd: Command): Command {
       'stable secret fingerprints keyed by this environment variable (for baselines)',
     )
     .option('--sqlcipher-key-env <VAR>', 'SQLite: environment variable holding the SQLCipher key, where supported')
+    .option(
+      '--connection-string-env <VAR>',
+      'SQL Server: environment variable holding an ADO.NET connection string (URL: mssql:)',
+    )
+    .option(
+      '--connection-string <string>',
+      'SQL Server: ADO.NET connection string (prefer --connection-string-env: no password in ps)',
+    )
     .option(
       '--attest <claim>',
       'evidence for what SQL cannot show, e.g. at-rest="LUKS on /var/lib/postgresql" (repeatable)',
@@ -151,7 +161,17 @@ export function connectOptionsFrom(url: string, o: ScanCliOptions, password?: st
     connectTimeoutMs: positiveInt('--connect-timeout', o.connectTimeout),
     maxBlobSize: positiveInt('--max-blob-size', o.maxBlobSize),
     attestations: parseAttestations(o.attest),
-    ...(o.sqlcipherKeyEnv ? { extra: { sqlcipherKeyEnv: o.sqlcipherKeyEnv } } : {}),
+    ...(o.sqlcipherKeyEnv || o.connectionString !== undefined || o.connectionStringEnv
+      ? {
+          extra: Object.fromEntries(
+            Object.entries({
+              sqlcipherKeyEnv: o.sqlcipherKeyEnv,
+              connectionString: o.connectionString,
+              connectionStringEnv: o.connectionStringEnv,
+            }).filter((e): e is [string, string] => e[1] !== undefined),
+          ),
+        }
+      : {}),
   };
 }
 
