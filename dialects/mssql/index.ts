@@ -257,7 +257,7 @@ export class MssqlAdapter implements Adapter {
       effective: mapped.effective,
       tables: mapped.quartz.tables.map((t) => t.logical),
       owners: ['dbo', ...mapped.quartz.tables.map((t) => t.owner ?? '').filter(Boolean)],
-      complete: Boolean(rows.principals && rows['role-members'] && rows['database-permissions']),
+      complete: mapped.internal.databaseCatalogComplete,
       same: (a, b) => a.toLowerCase() === b.toLowerCase(),
     });
     const mssql = finishMssqlFacts(mapped, choice.name, connectedUser);

@@ -631,6 +631,10 @@ export interface Mapped {
     myServerPermissions: string[] | null;
     capabilities: Row | undefined;
     xpGrants: Row[] | undefined;
+    /** xp_cmdshell grants read with VIEW DEFINITION in master (absence then means none). */
+    xpGrantsComplete: boolean;
+    /** Database principals / memberships / permissions read with VIEW DEFINITION (for service-account inference). */
+    databaseCatalogComplete: boolean;
     assemblies: Row[] | undefined;
   };
   unreadable: Unreadable[];
@@ -694,22 +698,60 @@ export function sysadminLogins(
 /** Maps every query's rows (absent = not readable) into normalized facts plus SQL Server facts. */
 export function mapMssql(rows: MssqlRows, ctx: MapContext): Mapped {
   const unreadable: Unreadable[] = [];
-  const need = (q: string, what = `mssql.${q}`) => {
-    if (rows[q]) return true;
-    unreadable.push({
-      what,
-      reason: `could not read ${q}`,
-      needs: NEEDS[q] ?? 'see queries/mssql',
-      cause: 'privilege',
-    });
-    return false;
-  };
   const server = rows.server?.[0] ?? {};
+  // Catalog views never fail for a missing permission: they show fewer rows. The capability probe says
+  // which reads are complete; a partial read keeps what it found (a found grant, trigger or login is
+  // real) but absence in it proves nothing.
+  const caps = rows.capabilities?.[0];
+  const has = (col: string) => caps !== undefined && num(caps[col]) === 1;
+  const serverAdminSelf = has('is_sysadmin') || has('control_server');
+  const dbDef = has('view_database_definition') || serverAdminSelf;
+  const anyDef = has('view_any_definition') || serverAdminSelf;
+  const masterDef = has('view_master_definition') || serverAdminSelf;
+  const PARTIAL_IF: Record<string, boolean> = {
+    principals: !dbDef,
+    'role-members': !dbDef,
+    'database-permissions': !dbDef,
+    triggers: !dbDef,
+    'trigger-events': !dbDef,
+    synonyms: !dbDef,
+    assemblies: !dbDef,
+    columns: !dbDef,
+    'database-audit-specs': !dbDef,
+    'server-principals': !anyDef,
+    'server-role-members': !anyDef,
+    'server-permissions': !anyDef,
+    'sql-logins': !anyDef,
+    'server-audits': !anyDef,
+    'server-audit-specs': !anyDef,
+    'xp-cmdshell-grants': !masterDef,
+  };
+  const partial = (q: string) => rows[q] !== undefined && PARTIAL_IF[q] === true;
+  const need = (q: string, what = `mssql.${q}`) => {
+    if (!rows[q]) {
+      unreadable.push({
+        what,
+        reason: `could not read ${q}`,
+        needs: NEEDS[q] ?? 'see queries/mssql',
+        cause: 'privilege',
+      });
+      return false;
+    }
+    if (partial(q)) {
+      unreadable.push({
+        what,
+        reason: `partial view of ${q}: the catalog shows only what the login owns or holds a permission on`,
+        needs: NEEDS[q] ?? 'see queries/mssql',
+        cause: 'privilege',
+      });
+    }
+    return true;
+  };
   const productVersion = str(server.product_version);
   const major = num(productVersion.split('.')[0]);
   const minor = num(productVersion.split('.')[1]) ?? 0;
   const dbRow = rows.database?.[0] ?? {};
-  const capabilities = rows.capabilities?.[0];
+  const capabilities = caps;
 
   // Database principals and roles. Without VIEW DEFINITION these are partial: the catalog shows the
   // login's own principals and public only.
@@ -727,8 +769,13 @@ export function mapMssql(rows: MssqlRows, ctx: MapContext): Mapped {
   const serverPrincipals = need('server-principals') ? mapServerPrincipals(rows['server-principals'] ?? []) : null;
   need('server-role-members');
   need('server-permissions');
-  const serverRoleMembers = serverRoleMembership(serverPrincipals, rows['server-role-members']);
-  const serverPermissions = serverPermissionList(serverPrincipals, rows['server-permissions']);
+  // A partial server catalog would make "not a sysadmin" look like a fact: treat it as not visible.
+  const serverRoleMembers = partial('server-role-members')
+    ? null
+    : serverRoleMembership(serverPrincipals, rows['server-role-members']);
+  const serverPermissions = partial('server-permissions')
+    ? null
+    : serverPermissionList(serverPrincipals, rows['server-permissions']);
 
   const principals: Principal[] = dbPrincipals
     .filter((p) => !p.fixedRole || p.id === PUBLIC_ID)
@@ -858,6 +905,10 @@ export function mapMssql(rows: MssqlRows, ctx: MapContext): Mapped {
 
   // Settings.
   need('configurations');
+  need('xp-cmdshell-grants');
+  need('assemblies');
+  need('synonyms');
+  need('columns');
   const settings = mapConfigurations(rows.configurations ?? []);
   const cfg = (name: string): boolean | null =>
     name in settings ? (settings[name] === null ? null : Number(settings[name]) === 1) : null;
@@ -934,23 +985,26 @@ export function mapMssql(rows: MssqlRows, ctx: MapContext): Mapped {
   need('database-audit-specs');
   need('server-audit-specs');
   const status = new Map((rows['audit-status'] ?? []).map((s) => [num(s.audit_id), str(s.status_desc)]));
-  const servers = rows['server-audits']
-    ? rows['server-audits'].map((a) => ({
-        name: str(a.name),
-        target: str(a.type_desc),
-        enabled: flag(a.is_state_enabled) === true,
-        onFailure: str(a.on_failure_desc),
-        status: rows['audit-status'] ? (status.get(num(a.audit_id)) ?? 'NOT STARTED') : null,
-      }))
-    : null;
+  // A partial sys.server_audits is usually empty: "no audit" would be a false fact.
+  const servers =
+    rows['server-audits'] && !partial('server-audits')
+      ? rows['server-audits'].map((a) => ({
+          name: str(a.name),
+          target: str(a.type_desc),
+          enabled: flag(a.is_state_enabled) === true,
+          onFailure: str(a.on_failure_desc),
+          status: rows['audit-status'] ? (status.get(num(a.audit_id)) ?? 'NOT STARTED') : null,
+        }))
+      : null;
   const specifications = mapAuditSpecifications(
-    rows['database-audit-specs'],
-    rows['server-audit-specs'],
+    partial('database-audit-specs') ? undefined : rows['database-audit-specs'],
+    partial('server-audit-specs') ? undefined : rows['server-audit-specs'],
     rows['server-audits'],
   );
-  const serverSpecs = rows['server-audit-specs']
-    ? (specifications ?? []).filter((s) => s.level === 'server' && s.enabled)
-    : null;
+  const serverSpecs =
+    rows['server-audit-specs'] && !partial('server-audit-specs')
+      ? (specifications ?? []).filter((s) => s.level === 'server' && s.enabled)
+      : null;
   const audited = (group: string) =>
     serverSpecs ? serverSpecs.some((s) => s.actions.some((a) => a.action === group)) : null;
   unreadable.push({
@@ -997,15 +1051,15 @@ export function mapMssql(rows: MssqlRows, ctx: MapContext): Mapped {
       compatibilityLevel: num(dbRow.compatibility_level),
     },
     serverSecurity: { roleMembers: serverRoleMembers, permissions: serverPermissions },
-    guestEnabled: rows['database-permissions']
-      ? permissions.some(
+    guestEnabled: !rows['database-permissions']
+      ? null
+      : permissions.some(
           (x) =>
             x.grantee === GUEST_ID &&
             x.class === 0 &&
             x.permission === 'CONNECT' &&
             (x.state === 'G' || x.state === 'W'),
-        )
-      : null,
+        ) || (partial('database-permissions') ? null : false),
     logins: {
       list: logins,
       saEnabled: sa ? !sa.disabled : null,
@@ -1060,6 +1114,8 @@ export function mapMssql(rows: MssqlRows, ctx: MapContext): Mapped {
         : null,
       capabilities,
       xpGrants: rows['xp-cmdshell-grants'],
+      xpGrantsComplete: rows['xp-cmdshell-grants'] !== undefined && !partial('xp-cmdshell-grants'),
+      databaseCatalogComplete: rows.principals !== undefined && !partial('principals'),
       assemblies: rows.assemblies,
     },
     unreadable,
@@ -1135,7 +1191,7 @@ export function finishMssqlFacts(m: Mapped, serviceAccount: string, connectedUse
     (g) => str(g.grantee) === 'public' || (userSid && str(g.sid_hex).toUpperCase() === userSid),
   );
   const serviceAccountCan =
-    serverAdmin === true || viaXpGrant ? true : serverAdmin === null || !internal.xpGrants ? null : false;
+    serverAdmin === true || viaXpGrant ? true : serverAdmin === null || !internal.xpGrantsComplete ? null : false;
 
   const cfg = (name: string): boolean | null =>
     name in m.settings ? (m.settings[name] === null ? null : Number(m.settings[name]) === 1) : null;

@@ -469,3 +469,54 @@ describe('computeEffective rules', () => {
     expect(r.get(7)).toEqual([6, 7]);
   });
 });
+
+describe('catalog views without the permission show fewer rows, never an error: labelled partial', () => {
+  const low = {
+    ...ROWS.capabilities?.[0],
+    view_database_definition: 0,
+    view_any_definition: 0,
+    view_master_definition: 0,
+  };
+  // What a low-privilege login sees: its own principals, no guest CONNECT row, no audits, no other logins.
+  const rows = {
+    ...ROWS,
+    capabilities: [low],
+    'database-permissions': (ROWS['database-permissions'] ?? []).filter((r) => r.grantee_principal_id === 5),
+    'server-audits': [],
+    'server-audit-specs': [],
+    'server-role-members': [],
+    'xp-cmdshell-grants': [],
+  };
+  const m = mapMssql(rows, CTX);
+  const f = finishMssqlFacts(m, 'quartz_app', 'quartz_app');
+
+  it('absence in a partial read is null, not "no"', () => {
+    expect(f.guestEnabled).toBeNull();
+    expect(f.audit.servers).toBeNull();
+    expect(f.audit.loginAuditing.failedLoginsAudited).toBeNull();
+    expect(f.serverSecurity.roleMembers).toBeNull();
+    expect(f.capabilities.osCommand.serviceAccountCan).toBeNull();
+    expect(m.internal.databaseCatalogComplete).toBe(false);
+  });
+
+  it('each partial read is an Unreadable naming the permission', () => {
+    const partialReads = m.unreadable.filter((u) => u.reason.startsWith('partial view')).map((u) => u.what);
+    expect(partialReads).toEqual(
+      expect.arrayContaining([
+        'mssql.principals',
+        'mssql.database-permissions',
+        'mssql.server-audits',
+        'mssql.xp-cmdshell-grants',
+      ]),
+    );
+    expect(m.unreadable.find((u) => u.what === 'mssql.server-audits')?.needs).toMatch(/VIEW ANY SECURITY DEFINITION/);
+  });
+
+  it('what a partial read found still counts', () => {
+    expect(m.grants).toContainEqual(
+      expect.objectContaining({ grantee: 'quartz_app', privilege: 'ALTER', quartzTable: 'LOCKS' }),
+    );
+    const withGuest = mapMssql({ ...rows, 'database-permissions': ROWS['database-permissions'] }, CTX);
+    expect(finishMssqlFacts(withGuest, 'quartz_app', 'quartz_app').guestEnabled).toBe(true);
+  });
+});
