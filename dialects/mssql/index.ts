@@ -234,71 +234,7 @@ export class MssqlAdapter implements Adapter {
         });
       }
     }
-    const connectedUser = String(this.server.user_name ?? '');
-    const mapped = mapMssql(rows, {
-      prefix: o.tablePrefix,
-      ...(o.schema ? { schema: o.schema } : {}),
-      connectedUser,
-      connection: {
-        source: this.target.source,
-        encryptRequested: this.target.encrypt,
-        trustServerCertificate: this.target.trustServerCertificate,
-        encryptOption: null,
-        netTransport: null,
-        authScheme: null,
-        ignoredKeys: this.target.ignoredKeys,
-      },
-      isolation: this.isolation,
-    });
-    const choice = chooseServiceAccount({
-      ...(o.serviceAccount !== undefined ? { explicit: o.serviceAccount } : {}),
-      connectedAs: connectedUser,
-      principals: mapped.principals,
-      effective: mapped.effective,
-      tables: mapped.quartz.tables.map((t) => t.logical),
-      owners: ['dbo', ...mapped.quartz.tables.map((t) => t.owner ?? '').filter(Boolean)],
-      complete: mapped.internal.databaseCatalogComplete,
-      same: (a, b) => a.toLowerCase() === b.toLowerCase(),
-    });
-    const mssql = finishMssqlFacts(mapped, choice.name, connectedUser);
-    const facts = emptyFacts('mssql', {
-      server: mapped.serverVersion,
-      target: {
-        database: mapped.database,
-        schema: mapped.quartz.schema ?? 'dbo',
-        tablePrefix: o.tablePrefix,
-        user: connectedUser,
-        host: this.target.instanceName ? `${this.target.host}\\${this.target.instanceName}` : this.target.host,
-      },
-      serviceAccount: choice.name,
-      serviceAccountSource: choice.source,
-      connectedAs: connectedUser,
-      allowedPrincipals: [...o.allowPrincipals],
-      tables: this.tables,
-      missingTables: mapped.quartz.missing,
-      principals: mapped.principals,
-      memberships: mapped.memberships,
-      grants: mapped.grants,
-      effective: mapped.effective,
-      tamper: mapped.tamper,
-      foreignPrivileges: mapped.grants.filter(
-        (g) =>
-          (g.objectKind === 'table' || g.objectKind === 'column') &&
-          !g.quartzTable &&
-          (g.grantee.toLowerCase() === choice.name.toLowerCase() ||
-            mapped.memberships.some(
-              (m) => m.member.toLowerCase() === choice.name.toLowerCase() && m.role === g.grantee,
-            )),
-      ),
-      settings: mapped.settings,
-      session: mapped.session,
-      tableEncryption: mapped.tableEncryption,
-      attestations: { ...o.attestations },
-      unreadable: [...mapped.unreadable, ...failures],
-      mssql,
-    });
-    if (mapped.quartzSchemaColumns) facts.quartzSchemaColumns = mapped.quartzSchemaColumns;
-    return facts;
+    return factsFromRows(rows, failures, o, this.target, this.isolation, this.tables);
   }
 
   blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
@@ -327,6 +263,90 @@ export class MssqlAdapter implements Adapter {
     this.pool = undefined;
     if (pool) await pool.close().catch(() => {});
   }
+}
+
+/** --service-account may name the database user or its login: a login maps to the user holding its sid. */
+export function databaseUserFor(name: string, principals: Facts['principals']): string {
+  const lower = name.toLowerCase();
+  if (principals.some((p) => p.name.toLowerCase() === lower)) return name;
+  return principals.find((p) => p.attributes.some((a) => a.toLowerCase() === `login:${lower}`))?.name ?? name;
+}
+
+/**
+ * Facts from the rows of queries/mssql (absent = failed, with `failures` saying why): the pure part of
+ * collectFacts, also used by tests with rows shaped as the catalog returns them.
+ */
+export function factsFromRows(
+  rows: MssqlRows,
+  failures: Unreadable[],
+  o: ConnectOptions,
+  target: Pick<MssqlTarget, 'source' | 'encrypt' | 'trustServerCertificate' | 'ignoredKeys' | 'host' | 'instanceName'>,
+  isolation: MssqlFacts['isolation'],
+  tables: QuartzTable[],
+): Facts {
+  const connectedUser = String(rows.server?.[0]?.user_name ?? '');
+  const mapped = mapMssql(rows, {
+    prefix: o.tablePrefix,
+    ...(o.schema ? { schema: o.schema } : {}),
+    connectedUser,
+    connection: {
+      source: target.source,
+      encryptRequested: target.encrypt,
+      trustServerCertificate: target.trustServerCertificate,
+      encryptOption: null,
+      netTransport: null,
+      authScheme: null,
+      ignoredKeys: target.ignoredKeys,
+    },
+    isolation: isolation,
+  });
+  const choice = chooseServiceAccount({
+    ...(o.serviceAccount !== undefined ? { explicit: databaseUserFor(o.serviceAccount, mapped.principals) } : {}),
+    connectedAs: connectedUser,
+    principals: mapped.principals,
+    effective: mapped.effective,
+    tables: mapped.quartz.tables.map((t) => t.logical),
+    owners: ['dbo', ...mapped.quartz.tables.map((t) => t.owner ?? '').filter(Boolean)],
+    complete: mapped.internal.databaseCatalogComplete,
+    same: (a, b) => a.toLowerCase() === b.toLowerCase(),
+  });
+  const mssql = finishMssqlFacts(mapped, choice.name, connectedUser);
+  const facts = emptyFacts('mssql', {
+    server: mapped.serverVersion,
+    target: {
+      database: mapped.database,
+      schema: mapped.quartz.schema ?? 'dbo',
+      tablePrefix: o.tablePrefix,
+      user: connectedUser,
+      host: target.instanceName ? `${target.host}\\${target.instanceName}` : target.host,
+    },
+    serviceAccount: choice.name,
+    serviceAccountSource: choice.source,
+    connectedAs: connectedUser,
+    allowedPrincipals: [...o.allowPrincipals],
+    tables: tables,
+    missingTables: mapped.quartz.missing,
+    principals: mapped.principals,
+    memberships: mapped.memberships,
+    grants: mapped.grants,
+    effective: mapped.effective,
+    tamper: mapped.tamper,
+    foreignPrivileges: mapped.grants.filter(
+      (g) =>
+        (g.objectKind === 'table' || g.objectKind === 'column') &&
+        !g.quartzTable &&
+        (g.grantee.toLowerCase() === choice.name.toLowerCase() ||
+          mapped.memberships.some((m) => m.member.toLowerCase() === choice.name.toLowerCase() && m.role === g.grantee)),
+    ),
+    settings: mapped.settings,
+    session: mapped.session,
+    tableEncryption: mapped.tableEncryption,
+    attestations: { ...o.attestations },
+    unreadable: [...mapped.unreadable, ...failures],
+    mssql,
+  });
+  if (mapped.quartzSchemaColumns) facts.quartzSchemaColumns = mapped.quartzSchemaColumns;
+  return facts;
 }
 
 export function createMssqlAdapter(options: ConnectOptions): Adapter {

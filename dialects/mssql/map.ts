@@ -402,6 +402,7 @@ export function mapShadows(
   tableSchema: string | null,
   defaultSchema: string | null,
   prefix: string,
+  realNames: Map<string, string> = new Map(),
 ): { tamper: TamperObject[]; shadows: MssqlFacts['shadows'] } {
   const tamper: TamperObject[] = [];
   const shadows: MssqlFacts['shadows'] = [];
@@ -424,7 +425,8 @@ export function mapShadows(
       kind: where,
       name: key,
       ...(o.owner ? { owner: o.owner } : {}),
-      table: tableSchema ? `${tableSchema}.${prefix}${logicalName(prefix, o.name) ?? ''}` : o.name,
+      // The real name of the Quartz table it shadows (same logical name, in the Quartz schema).
+      table: realNames.get(logicalName(prefix, o.name) ?? '') ?? o.name,
       detail:
         `${o.typeDesc || o.type} named like a Quartz table in schema ${o.schema}` +
         (synonymTarget ? ` (synonym for ${synonymTarget})` : '') +
@@ -523,7 +525,7 @@ export function triggerTamper(triggers: MssqlTrigger[]): TamperObject[] {
     .map((t) => ({
       kind: 'trigger' as const,
       name: t.name,
-      ...(t.parent ? { table: t.parent } : {}),
+      ...(t.parent ? { table: t.parent.slice(t.parent.indexOf('.') + 1) } : {}),
       detail:
         t.kind === 'database-ddl'
           ? `database DDL trigger on ${t.events.join(', ') || 'unknown events'}${t.disabled ? ' (disabled)' : ''}`
@@ -897,11 +899,23 @@ export function mapMssql(rows: MssqlRows, ctx: MapContext): Mapped {
     quartz.schema,
     defaultSchema,
     ctx.prefix,
+    new Map(quartz.tables.map((t) => [t.logical as string, t.name])),
   );
   const triggers = need('triggers')
     ? mapTriggers(rows.triggers ?? [], rows['trigger-events'] ?? [], ctx.prefix, quartz.schema)
     : null;
   const tamper = [...shadowTamper, ...triggerTamper(triggers ?? [])];
+  // Checks read `tamper` as one fact: when any of its sources is partial or unread, absence proves nothing.
+  const tamperSources = ['quartz-objects', 'triggers', 'trigger-events', 'synonyms'];
+  const tamperGaps = tamperSources.filter((q) => !rows[q] || partial(q) || (q === 'quartz-objects' && !dbDef));
+  if (tamperGaps.length) {
+    unreadable.push({
+      what: 'tamper',
+      reason: `partial or unread: ${tamperGaps.join(', ')} (triggers and objects on securables the login holds no permission on are invisible)`,
+      needs: NEEDS.triggers,
+      cause: 'privilege',
+    });
+  }
 
   // Settings.
   need('configurations');

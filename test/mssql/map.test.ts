@@ -85,7 +85,7 @@ describe('mapMssql over a full catalog', () => {
       { schema: 'reports', name: 'qrtz_calendars', type: 'V', inDefaultSchema: false },
     ]);
     const shadow = m.tamper.find((t) => t.name === 'app.QRTZ_LOCKS');
-    expect(shadow).toMatchObject({ kind: 'shadow-object', owner: 'dev_user', table: 'dbo.QRTZ_LOCKS' });
+    expect(shadow).toMatchObject({ kind: 'shadow-object', owner: 'dev_user', table: 'QRTZ_LOCKS' });
     expect(shadow?.detail).toMatch(/synonym for \[dbo\]\.\[QRTZ_LOCKS_SHADOW\].*default schema/);
   });
 
