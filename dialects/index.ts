@@ -19,7 +19,7 @@ export function schemeOf(url: string): string {
   if (/\.(db|sqlite|sqlite3)$/i.test(url)) return 'sqlite';
   throw new UserError(
     'url',
-    'cannot tell the database from the URL: expected postgres://, mysql://, mariadb:// or sqlite:PATH',
+    'cannot tell the database from the URL: expected postgres://, mysql://, mariadb://, mssql://, sqlserver:// or sqlite:PATH',
   );
 }
 

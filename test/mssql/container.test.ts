@@ -109,7 +109,8 @@ describe.skipIf(Boolean(runtime))('SQL Server 2022 (testcontainers)', () => {
     insert.input('nrbf', sql.VarBinary(sql.MAX), nrbf);
     insert.input('java', sql.VarBinary(sql.MAX), java);
     insert.input('json', sql.VarBinary(sql.MAX), json);
-    await insert.batch(`USE quartz;
+    // query (sp_executesql) carries the parameters; USE applies to the rest of that batch.
+    await insert.query(`USE quartz;
       INSERT INTO dbo.QRTZ_JOB_DETAILS VALUES
         (N'S', N'mail', N'G', NULL, N'Quartz.Job.SendMailJob, Quartz.Jobs', 0, 0, 0, 0, @nrbf),
         (N'S', N'java', N'G', NULL, N'org.acme.Job', 0, 0, 0, 0, @java),
