@@ -28,7 +28,7 @@ export { parseConnectionStringTarget, parseMssqlUrl } from './connection.js';
 export type { MssqlFacts } from './facts.js';
 
 /** The facts queries, in order; each failure becomes an Unreadable (see map.ts NEEDS). */
-const FACT_QUERIES = [
+export const FACT_QUERIES = [
   'capabilities',
   'database',
   'databases-encrypted',

@@ -96,3 +96,21 @@ describe('queries/mssql', () => {
     expect(q).toMatch(/UPPER\(o\.name\) IN \(@t0/);
   });
 });
+
+describe('queries the adapter runs', () => {
+  it('every facts query exists, and each one that needs a permission names it for not-evaluated messages', async () => {
+    const { FACT_QUERIES } = await import('../../dialects/mssql/index.js');
+    const { NEEDS } = await import('../../dialects/mssql/map.js');
+    const permissionless = new Set([
+      'capabilities',
+      'database',
+      'databases-encrypted',
+      'session',
+      'my-server-permissions',
+    ]);
+    for (const q of [...FACT_QUERIES, 'tde', 'tde-2016']) {
+      expect(files, q).toContain(`${q}.sql`);
+      if (!permissionless.has(q)) expect(NEEDS[q], q).toBeTruthy();
+    }
+  });
+});
