@@ -84,7 +84,7 @@ export const NEEDS: Record<string, string> = {
   'connection-encryption': 'VIEW SERVER STATE (2022: VIEW SERVER PERFORMANCE STATE)',
   'server-audits': 'VIEW AUDIT STATE / ALTER ANY SERVER AUDIT (2022: VIEW ANY SECURITY DEFINITION)',
   'audit-status': 'VIEW SERVER STATE (2022: VIEW SERVER SECURITY AUDIT)',
-  'database-audit-specs': 'VIEW DEFINITION on the database or ALTER ANY DATABASE AUDIT',
+  'database-audit-specs': 'VIEW DEFINITION on the database, ALTER ANY DATABASE AUDIT or db_owner',
   'server-audit-specs': 'VIEW ANY DEFINITION or ALTER ANY SERVER AUDIT',
   configurations: 'none (public)',
   columns: 'VIEW DEFINITION on the database',
