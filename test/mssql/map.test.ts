@@ -520,3 +520,19 @@ describe('catalog views without the permission show fewer rows, never an error: 
     expect(finishMssqlFacts(withGuest, 'quartz_app', 'quartz_app').guestEnabled).toBe(true);
   });
 });
+
+describe('a view under a Quartz table name in the Quartz schema', () => {
+  it('is never taken for the table: the table is missing and the view is a not-a-table tamper fact', () => {
+    const objects = (ROWS['quartz-objects'] ?? []).map((r) =>
+      r.name === 'QRTZ_LOCKS' && r.schema_name === 'dbo'
+        ? { ...r, type: 'V ', type_desc: 'VIEW', object_owner: 'dev_user' }
+        : r,
+    );
+    const m = mapMssql({ ...ROWS, 'quartz-objects': objects }, CTX);
+    expect(m.quartz.missing).toEqual(['LOCKS']);
+    expect(m.quartz.tables.some((t) => t.logical === 'LOCKS')).toBe(false);
+    expect(m.tamper).toContainEqual(
+      expect.objectContaining({ kind: 'not-a-table', name: 'dbo.QRTZ_LOCKS', owner: 'dev_user', table: 'QRTZ_LOCKS' }),
+    );
+  });
+});
