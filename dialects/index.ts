@@ -8,6 +8,8 @@ const registry: Record<string, () => Promise<AdapterFactory>> = {
   sqlite: async () => (await import('./sqlite.js')).createSqliteAdapter,
   mysql: async () => (await import('./mysql/index.js')).createMysqlAdapter,
   mariadb: async () => (await import('./mysql/index.js')).createMysqlAdapter,
+  mssql: async () => (await import('./mssql/index.js')).createMssqlAdapter,
+  sqlserver: async () => (await import('./mssql/index.js')).createMssqlAdapter,
 };
 
 /** The URL scheme, or 'sqlite' for a bare path ending in .db/.sqlite/.sqlite3. */
@@ -17,7 +19,7 @@ export function schemeOf(url: string): string {
   if (/\.(db|sqlite|sqlite3)$/i.test(url)) return 'sqlite';
   throw new UserError(
     'url',
-    'cannot tell the database from the URL: expected postgres://, mysql://, mariadb:// or sqlite:PATH',
+    'cannot tell the database from the URL: expected postgres://, mysql://, mariadb://, mssql://, sqlserver:// or sqlite:PATH',
   );
 }
 

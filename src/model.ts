@@ -3,8 +3,9 @@
  * findings (what checks say). Adapters produce facts and never judge; checks are pure functions
  * from facts (or one decoded blob) to findings; reports only format findings.
  */
+import type { MssqlFacts } from '../dialects/mssql/facts.js';
 
-export type Dialect = 'postgres' | 'mysql' | 'mariadb' | 'sqlite';
+export type Dialect = 'postgres' | 'mysql' | 'mariadb' | 'sqlite' | 'mssql';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
 /** fail: a problem; pass: checked and fine; not-evaluated: could not read its inputs (never a pass);
@@ -185,6 +186,8 @@ export interface Facts {
   /** Added for QA-U01: upper-case column names of the Quartz tables as `LOGICAL.COLUMN`
    *  (e.g. 'TRIGGERS.MISFIRE_ORIG_FIRE_TIME'); absent = not read. */
   quartzSchemaColumns?: string[];
+  /** SQL Server specifics, typed (dialects/mssql/facts.ts); present only when dialect is 'mssql'. */
+  mssql?: MssqlFacts;
 }
 
 /** How a Quartz store writes instants: Quartz.NET DateTimeOffset.UtcTicks (100 ns since 0001-01-01),

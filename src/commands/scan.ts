@@ -37,6 +37,8 @@ export interface ScanCliOptions {
   fingerprintKeyEnv?: string;
   sqlcipherKeyEnv?: string;
   sqliteImmutable?: boolean;
+  connectionString?: string;
+  connectionStringEnv?: string;
   passwordStdin?: boolean;
   allowIncomplete?: boolean;
   verbose?: boolean;
@@ -109,6 +111,14 @@ export function addScanOptions(cmd: Command): Command {
     .option(
       '--sqlite-immutable',
       'SQLite: read a private in-memory snapshot of the file (for WAL-mode files whose -wal/-shm are absent or not writable); nothing is created beside it, commits still only in the -wal are not seen, and a concurrent writer can make the read inconsistent',
+    )
+    .option(
+      '--connection-string-env <VAR>',
+      'SQL Server: environment variable holding an ADO.NET connection string (URL: mssql:)',
+    )
+    .option(
+      '--connection-string <string>',
+      'SQL Server: ADO.NET connection string (prefer --connection-string-env: no password in ps)',
     )
     .option(
       '--attest <claim>',
@@ -222,12 +232,16 @@ export function connectOptionsFrom(url: string, o: ScanCliOptions, password?: st
     connectTimeoutMs: parseDuration('--connect-timeout', o.connectTimeout),
     maxBlobSize: parseMaxBlobSize(o.maxBlobSize),
     attestations: parseAttestations(o.attest),
-    ...(o.sqlcipherKeyEnv || o.sqliteImmutable
+    ...(o.sqlcipherKeyEnv || o.sqliteImmutable || o.connectionString !== undefined || o.connectionStringEnv
       ? {
-          extra: {
-            ...(o.sqlcipherKeyEnv ? { sqlcipherKeyEnv: o.sqlcipherKeyEnv } : {}),
-            ...(o.sqliteImmutable ? { sqliteImmutable: '1' } : {}),
-          },
+          extra: Object.fromEntries(
+            Object.entries({
+              sqlcipherKeyEnv: o.sqlcipherKeyEnv,
+              sqliteImmutable: o.sqliteImmutable ? '1' : undefined,
+              connectionString: o.connectionString,
+              connectionStringEnv: o.connectionStringEnv,
+            }).filter((e): e is [string, string] => e[1] !== undefined),
+          ),
         }
       : {}),
   };
