@@ -276,67 +276,79 @@ export function openConnection(target: ConnectionConfig, s: SessionSettings, poo
 }
 
 /**
- * Rewrites a statement from its file's placeholder style into knex.raw's: `?` binds a value, a
- * literal `?` is `\?`. PostgreSQL files number their parameters (`$1`, `$2`, `$1` again): each use
- * becomes one `?` and its value is repeated, so the server sees the same values in the same places.
- * MySQL and SQL Server files are passed as they are (MySQL's `?` are already knex's).
+ * Rewrites a statement from its file's placeholder style into knex.raw's, where every `?` outside
+ * `\\?` binds a value — in comments too, which knex does not skip (the drivers do). PostgreSQL files
+ * number their parameters (`$1`, `$2`, `$1` again): each use becomes one `?` and its value is
+ * repeated, so the server sees the same values in the same places. MySQL files use `?` already;
+ * a `?` in one of their comments (a substitution can put one there) is escaped. A `?` inside a
+ * MySQL string literal or quoted name is refused: its escaped form would depend on the server's
+ * sql_mode (NO_BACKSLASH_ESCAPES), which the audited server chooses.
  */
 export function toKnexRaw(
   dialect: ServerDialect,
   sql: string,
   params: readonly unknown[],
 ): { sql: string; bindings: unknown[] } {
-  if (dialect !== 'postgres') {
-    // A `??` would be read by knex as an identifier binding: the files never hold one.
-    if (sql.includes('??')) throw new Error('a query file holds "??": not supported through knex.raw');
-    return { sql, bindings: [...params] };
-  }
   // knex reads `\\?` as an escaped `?`: a backslash before a `?` in the file would change meaning.
   if (/\\\?/.test(sql)) throw new Error('a query file holds a backslash before "?": not supported through knex.raw');
+  if (dialect === 'mssql') {
+    // The SQL Server files take named inputs (@t0…), which the adapter binds itself: none here.
+    if (params.length) throw new Error('SQL Server query files take named inputs: not supported through knex.raw yet');
+    return { sql: sql.replace(/\?/g, '\\?'), bindings: [] };
+  }
+  const pgStyle = dialect === 'postgres';
   const bindings: unknown[] = [];
   let out = '';
   let i = 0;
+  let positional = 0;
   const copyUntil = (end: number) => {
     // Inside comments, literals and quoted names nothing binds: a `?` there is escaped for knex.
     out += sql.slice(i, end).replace(/\?/g, '\\?');
     i = end;
   };
+  const quoted = (q: string) => {
+    // '' (or "", ``) inside is the quote itself; MySQL also takes a backslash escape in strings.
+    let j = i + 1;
+    while (j < sql.length) {
+      const c = sql[j];
+      if (!pgStyle && c === '\\' && q !== '`') j += 2;
+      else if (c === q && sql[j + 1] === q) j += 2;
+      else if (c === q) {
+        j++;
+        break;
+      } else j++;
+    }
+    if (!pgStyle && sql.slice(i, j).includes('?')) {
+      throw new Error('a MySQL query file holds "?" inside a quoted string or name: not supported through knex.raw');
+    }
+    copyUntil(j);
+  };
   while (i < sql.length) {
     const ch = sql[i] as string;
     const next = sql[i + 1];
-    if (ch === '-' && next === '-') {
+    if (ch === '-' && next === '-' && (pgStyle || /[\s]/.test(sql[i + 2] ?? ' '))) {
+      const nl = sql.indexOf('\n', i);
+      copyUntil(nl < 0 ? sql.length : nl + 1);
+    } else if (ch === '#' && !pgStyle) {
       const nl = sql.indexOf('\n', i);
       copyUntil(nl < 0 ? sql.length : nl + 1);
     } else if (ch === '/' && next === '*') {
       const end = sql.indexOf('*/', i + 2);
       copyUntil(end < 0 ? sql.length : end + 2);
-    } else if (ch === "'" || ch === '"') {
-      // '' (or "") inside is the quote itself: the scan simply goes on to the next closing quote.
-      let j = i + 1;
-      for (;;) {
-        const k = sql.indexOf(ch, j);
-        if (k < 0) {
-          j = sql.length;
-          break;
-        }
-        if (sql[k + 1] === ch) j = k + 2;
-        else {
-          j = k + 1;
-          break;
-        }
-      }
-      copyUntil(j);
-    } else if (ch === '$' && /[A-Za-z0-9_]/.test(sql[i - 1] ?? ' ')) {
+    } else if (ch === "'" || ch === '"' || (ch === '`' && !pgStyle)) {
+      quoted(ch);
+    } else if (pgStyle && ch === '$' && /[A-Za-z0-9_]/.test(sql[i - 1] ?? ' ')) {
       // Part of an identifier (PostgreSQL allows `$` after the first character): not a parameter.
       out += ch;
       i++;
-    } else if (ch === '$') {
+    } else if (pgStyle && ch === '$') {
       const param = /^\$(\d+)/.exec(sql.slice(i, i + 12));
       const tag = /^\$([A-Za-z_][A-Za-z0-9_]*)?\$/.exec(sql.slice(i, i + 70));
       if (param?.[1]) {
         const n = Number(param[1]) - 1;
-        if (n < 0 || n >= params.length)
+        if (n < 0 || n >= params.length) {
           throw new Error(`query parameter $${param[1]} has no value (${params.length} given)`);
+        }
         bindings.push(params[n]);
         out += '?';
         i += param[0].length;
@@ -345,17 +357,26 @@ export function toKnexRaw(
         copyUntil(end < 0 ? sql.length : end + tag[0].length);
       } else copyUntil(i + 1);
     } else if (ch === '?') {
-      out += '\\?';
+      if (pgStyle) out += '\\?';
+      else {
+        if (next === '?') throw new Error('a query file holds "??": not supported through knex.raw');
+        if (positional >= params.length) throw new Error(`query placeholder ${positional + 1} has no value`);
+        bindings.push(params[positional++]);
+        out += '?';
+      }
       i++;
     } else {
       // Plain text up to the next character that may start one of the above.
-      const m = /[-/'"$?]/g;
+      const m = /[-/'"`$?#]/g;
       m.lastIndex = i + 1;
       const hit = m.exec(sql);
       const end = hit ? hit.index : sql.length;
       out += sql.slice(i, end);
       i = end;
     }
+  }
+  if (!pgStyle && positional !== params.length) {
+    throw new Error(`${params.length} values for ${positional} placeholders`);
   }
   return { sql: out, bindings };
 }

@@ -8,6 +8,7 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { keysetAfter } from '../../dialects/mysql/index.js';
 import { parsePostgresUrl } from '../../dialects/postgres.js';
 import {
   type Connection,
@@ -46,9 +47,16 @@ describe('toKnexRaw (PostgreSQL numbered parameters → knex bindings)', () => {
     expect(() => toKnexRaw('postgres', 'SELECT $3', [1, 2])).toThrow(/\$3 has no value/);
   });
 
-  it('MySQL statements pass as they are (their ? are knex bindings already)', () => {
+  it('MySQL: ? bind in order; a ? in a comment (a substitution may put one there) is escaped, not bound', () => {
     expect(toKnexRaw('mysql', 'SELECT ? AS a', [1])).toEqual({ sql: 'SELECT ? AS a', bindings: [1] });
+    expect(toKnexRaw('mysql', '-- after: A > ?\n# b ?\n/* ? */ SELECT ? AS a, `x` FROM t LIMIT ?', [1, 2])).toEqual({
+      sql: '-- after: A > \\?\n# b \\?\n/* \\? */ SELECT ? AS a, `x` FROM t LIMIT ?',
+      bindings: [1, 2],
+    });
     expect(() => toKnexRaw('mysql', 'SELECT ?? FROM t', ['x'])).toThrow(/\?\?/);
+    expect(() => toKnexRaw('mysql', "SELECT '?' AS q, ?", [1])).toThrow(/quoted/);
+    expect(() => toKnexRaw('mysql', 'SELECT ?, ?', [1])).toThrow(/no value/);
+    expect(() => toKnexRaw('mysql', 'SELECT ?', [1, 2])).toThrow(/2 values for 1 placeholders/);
   });
 });
 
@@ -282,6 +290,20 @@ describe('MariaDB through knex', () => {
     if (!conn) return ctx.skip();
     expect(await runFile(conn.knex, 'mysql', 'database_exists', [db])).toHaveLength(1);
     expect(await runFile(conn.knex, 'mysql', 'database_exists', [`${db}_none`])).toHaveLength(0);
+  });
+
+  it('blob_sizes.sql with a keyset condition substituted into its comment too runs through knex.raw', async (ctx) => {
+    if (!conn) return ctx.skip();
+    const keys = ['id'];
+    const { after, params } = keysetAfter(keys, [10]);
+    const rows = await runFile(conn.knex, 'mysql', 'blob_sizes', [1_000_000, ...params, 5], {
+      table: `\`${db}\`.\`w\``,
+      keys: 'id',
+      size: 'LENGTH(b)',
+      after,
+    });
+    expect(rows.map((r) => Number(r.id))).toEqual([11, 12, 13, 14, 15]);
+    expect(rows.every((r) => Number(r.SZ) === 100)).toBe(true);
   });
 
   it('streamRows yields every row and stops cleanly when the consumer does', async (ctx) => {
