@@ -196,6 +196,8 @@ export function knexConfig(
     acquireConnectionTimeout: poolConfig.acquireTimeoutMillis,
     // Nothing of the query builder is used; no migrations; no debug logging of bindings (secrets).
     debug: false,
+    // A failed statement's message gets the statement, never its values inlined.
+    compileSqlOnError: false,
     asyncStackTraces: false,
   };
   switch (target.dialect) {
@@ -402,7 +404,30 @@ export async function runSql(
   params: readonly unknown[] = [],
 ): Promise<Record<string, unknown>[]> {
   const q = toKnexRaw(dialect, sql, params);
-  return rowsOf(dialect, await db.raw(q.sql, q.bindings as Knex.RawBinding[]));
+  try {
+    return rowsOf(dialect, await db.raw(q.sql, q.bindings as Knex.RawBinding[]));
+  } catch (err) {
+    throw driverError(db, q.sql, err);
+  }
+}
+
+/**
+ * knex prefixes a failed statement's error message with the statement (`<sql> - <message>`). The
+ * adapters put the server's message in Unreadable reasons and match it for causes: give them the
+ * driver's error with the server's own words back.
+ */
+function driverError(db: Runner, sql: string, err: unknown): unknown {
+  const e = err as { message?: unknown };
+  if (!e || typeof e.message !== 'string') return err;
+  const client = (db as unknown as { client?: { positionBindings?(s: string): string } }).client;
+  const positioned = client?.positionBindings ? client.positionBindings(sql) : sql;
+  for (const prefix of [`${positioned} - `, `${sql} - `]) {
+    if (e.message.startsWith(prefix)) {
+      e.message = e.message.slice(prefix.length);
+      break;
+    }
+  }
+  return err;
 }
 
 /** Runs queries/<db>/<name>.sql as it is, through knex.raw. */

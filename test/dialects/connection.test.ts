@@ -168,6 +168,13 @@ describe('PostgreSQL through knex', () => {
     expect(seen[1]).toMatch(/^-- session-guard\.sql/);
   });
 
+  it("a failed statement's error is the driver's, with the server's own message (no SQL prefixed by knex)", async (ctx) => {
+    if (!conn) return ctx.skip();
+    const err = await runSql(conn.knex, 'postgres', 'SELECT 1 / $1::int AS x', [0]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(pg.DatabaseError);
+    expect(err).toMatchObject({ code: '22012', message: 'division by zero' });
+  });
+
   it('query files with numbered parameters run as they are (discover-tables.sql: $1 schema, $2 names)', async (ctx) => {
     if (!conn) return ctx.skip();
     const rows = await runFile(conn.knex, 'postgres', 'discover-tables', ['public', ['w', 'qrtz_locks']]);
@@ -284,6 +291,14 @@ describe('MariaDB through knex', () => {
     await expect(runSql(conn.knex, 'mysql', 'INSERT INTO w VALUES (1000, NULL)')).rejects.toMatchObject({
       errno: 1792,
     });
+  });
+
+  it("a failed statement's error keeps the server's message (no SQL prefixed by knex)", async (ctx) => {
+    if (!conn) return ctx.skip();
+    const err = await runSql(conn.knex, 'mysql', 'SELECT * FROM no_such_table WHERE id = ?', [1]).catch(
+      (e: unknown) => e,
+    );
+    expect(err).toMatchObject({ errno: 1146, message: `Table '${db}.no_such_table' doesn't exist` });
   });
 
   it('query files run as they are (database_exists.sql)', async (ctx) => {
