@@ -4,9 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import pg from 'pg';
+import type pg from 'pg';
 import { BLOB_SOURCES } from '../src/blob-sources.js';
 import type { Adapter, ConnectOptions } from '../src/dialect.js';
+import { openPgSession, type PgSession, type SqlClient } from '../src/dialects/postgres/session.js';
 import { expectedTables, logicalName, noTablesError } from '../src/discovery.js';
 import { UserError } from '../src/errors.js';
 import { emptyFacts } from '../src/facts.js';
@@ -222,7 +223,9 @@ interface PgTable extends QuartzTable {
 
 export class PostgresAdapter implements Adapter {
   readonly dialect = 'postgres' as const;
-  private client: pg.Client | undefined;
+  /** The audit session (knex pool of one, inside the read-only transaction); its client runs every statement. */
+  private session: PgSession | undefined;
+  private client: SqlClient | undefined;
   private readonly parsed: ReturnType<typeof parsePostgresUrl>;
   private readonly schema: string;
   /** Plain and partitioned Quartz tables (views and the like are never here). */
@@ -246,12 +249,11 @@ export class PostgresAdapter implements Adapter {
 
   private clientConfig(ssl: pg.ClientConfig['ssl']): pg.ClientConfig {
     const o = this.options;
+    // application_name, the startup options and the session SETs come from the connection layer.
     const config: pg.ClientConfig = {
       ...this.parsed.config,
       ssl,
-      application_name: 'qrtz-audit',
       connectionTimeoutMillis: o.connectTimeoutMs,
-      options: sessionOptions(o),
     };
     if (config.password === undefined) {
       // Asked only when the server wants a password: ~/.pgpass (as libpq), else one clear error.
@@ -269,27 +271,15 @@ export class PostgresAdapter implements Adapter {
 
   async connect(): Promise<void> {
     const { sslmode, display } = this.parsed;
-    const tryConnect = async (ssl: pg.ClientConfig['ssl']) => {
-      const client = new pg.Client(this.clientConfig(ssl));
-      client.on('error', () => {});
-      try {
-        await client.connect();
-      } catch (err) {
-        // A half-open login (e.g. the server waits for a password) must not keep the process alive.
-        await endClient(client);
-        throw err;
-      }
-      return client;
-    };
+    const o = this.options;
     try {
-      try {
-        this.client = await tryConnect(this.parsed.config.ssl);
-      } catch (err) {
-        // libpq's prefer/allow: fall back to a plain connection when the server does not offer TLS.
-        const noSsl = /does not support SSL/i.test(String((err as Error)?.message));
-        if ((sslmode === 'prefer' || sslmode === 'allow') && noSsl) this.client = await tryConnect(false);
-        else throw err;
-      }
+      // libpq's prefer/allow fall back to a plain connection when the server does not offer TLS.
+      this.session = await openPgSession(this.clientConfig(this.parsed.config.ssl), sslmode, {
+        statementTimeoutMs: o.statementTimeoutMs,
+        lockTimeoutMs: o.lockTimeoutMs,
+        applicationName: 'qrtz-audit',
+      });
+      this.client = this.session.client;
       await this.harden();
       await this.discover();
     } catch (err) {
@@ -299,15 +289,12 @@ export class PostgresAdapter implements Adapter {
   }
 
   /**
-   * Pins the session (also given as startup options, which a pooler may drop) and opens the one
-   * read-only REPEATABLE READ transaction every later read runs in: once a query has run in it, no
-   * function can make it read-write. Then asserts the settings took.
+   * The connection layer pinned the session (startup options, and SETs in the pool's afterCreate,
+   * as a pooler may drop startup options) and opened the one read-only REPEATABLE READ transaction
+   * every later read runs in: once a query has run in it, no function can make it read-write. This
+   * asserts the settings took.
    */
   private async harden(): Promise<void> {
-    const c = this.client as pg.Client;
-    await c.query('SET search_path = pg_catalog, pg_temp');
-    await c.query('SET row_security = off');
-    await c.query('BEGIN ISOLATION LEVEL REPEATABLE READ READ ONLY');
     const [g] = await this.query('session-guard');
     if (
       g?.search_path !== 'pg_catalog, pg_temp' ||
@@ -839,20 +826,12 @@ export class PostgresAdapter implements Adapter {
   }
 
   async close(): Promise<void> {
-    const c = this.client;
+    const s = this.session;
+    this.session = undefined;
     this.client = undefined;
-    if (c) {
-      await c.query('ROLLBACK').catch(() => {});
-      await endClient(c);
-    }
+    // Rolls the transaction back (nothing is ever committed) and closes the pool.
+    await s?.close();
   }
-}
-
-/** Ends a client, even one whose login never finished; never waits more than a moment. */
-async function endClient(client: pg.Client): Promise<void> {
-  const stream = (client as unknown as { connection?: { stream?: { destroy?: () => void } } }).connection?.stream;
-  await Promise.race([client.end().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
-  stream?.destroy?.();
 }
 
 /** ~/.pgpass (or PGPASSFILE), as libpq reads it; undefined when absent or unreadable. */
