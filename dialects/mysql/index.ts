@@ -6,6 +6,12 @@ import { readFileSync } from 'node:fs';
 import mysql from 'mysql2';
 import { BLOB_SOURCES as SHARED_SOURCES } from '../../src/blob-sources.js';
 import type { Adapter, ConnectOptions } from '../../src/dialect.js';
+import {
+  type Connection,
+  openConnection,
+  type PinnedConnection,
+  pinConnection,
+} from '../../src/dialects/connection.js';
 import { expectedTables, logicalName, noTablesError } from '../../src/discovery.js';
 import { UserError } from '../../src/errors.js';
 import { emptyFacts } from '../../src/facts.js';
@@ -338,7 +344,8 @@ const str = (v: unknown): string =>
 
 export class MysqlAdapter implements Adapter {
   private readonly schemeDialect: 'mysql' | 'mariadb';
-  private conn: mysql.Connection | undefined;
+  /** The audit session: a knex pool of one, its connection held for the session (settings, read-only transaction). */
+  private session: { connection: Connection; pinned: PinnedConnection } | undefined;
   private readonly parsed: ParsedMysqlUrl;
   private flavour: Flavour | undefined;
   private server: Row = {};
@@ -363,58 +370,53 @@ export class MysqlAdapter implements Adapter {
   }
 
   private run(sql: string, params: unknown[] = []): Promise<Row[]> {
-    const conn = this.conn;
-    if (!conn) return Promise.reject(new Error('not connected'));
-    return new Promise((resolve, reject) => {
-      conn.query({ sql, values: params, rowsAsArray: false }, (err, rows) => {
-        if (err) reject(err);
-        else resolve(Array.isArray(rows) ? (rows as Row[]) : []);
-      });
-    });
+    const s = this.session;
+    if (!s) return Promise.reject(new Error('not connected'));
+    return s.pinned.run(sql, params);
   }
 
   private query(name: string, params: unknown[] = [], subs: Record<string, string> = {}): Promise<Row[]> {
     return this.run(loadQuery('mysql', name, subs), params);
   }
 
-  private open(config: mysql.ConnectionOptions): Promise<mysql.Connection> {
-    return new Promise((resolve, reject) => {
-      const c = mysql.createConnection({
-        ...config,
-        connectTimeout: this.options.connectTimeoutMs,
-        supportBigNumbers: true,
-        bigNumberStrings: true,
-        dateStrings: true,
-        multipleStatements: false,
-        charset: 'utf8mb4_general_ci',
-      });
-      c.on('error', () => {});
-      c.connect((err) => {
-        if (err) {
-          c.destroy();
-          reject(err);
-        } else resolve(c);
-      });
-    });
+  /**
+   * Opens the session through the connection layer: the pool's afterCreate reads the server's
+   * flavour and sets the session read-only with its statement and lock timeouts (session_mariadb.sql
+   * or session_mysql.sql) before the first audit statement; the one connection is then held.
+   */
+  private async open(config: mysql.ConnectionOptions): Promise<{ connection: Connection; pinned: PinnedConnection }> {
+    const o = this.options;
+    const connection = openConnection(
+      { dialect: 'mysql', driver: { ...config, connectTimeout: o.connectTimeoutMs } },
+      { statementTimeoutMs: o.statementTimeoutMs, lockTimeoutMs: o.lockTimeoutMs },
+      // One connection, kept while the audit runs (its read-only transaction lives on it).
+      { max: 1, idleTimeoutMs: 24 * 3600_000 },
+    );
+    try {
+      return { connection, pinned: await pinConnection(connection) };
+    } catch (err) {
+      await connection.destroy().catch(() => {});
+      throw err;
+    }
   }
 
   async connect(): Promise<void> {
     const { sslmode, display, config } = this.parsed;
     try {
       try {
-        this.conn = await this.open(config);
+        this.session = await this.open(config);
       } catch (err) {
         // Like the mysql client's --ssl-mode=PREFERRED: fall back to a plain connection when TLS is not offered.
         const noSsl = /does not support secure connection|ssl|tls/i.test(String((err as Error)?.message));
         if (sslmode === 'preferred' && noSsl && !/access denied/i.test(String((err as Error)?.message))) {
           const { ssl: _ssl, ...plain } = config;
-          this.conn = await this.open(plain);
+          this.session = await this.open(plain);
         } else throw err;
       }
       const [server] = await this.query('server');
       this.server = server ?? {};
       this.flavour = detectFlavour(str(this.server.version), str(this.server.version_comment));
-      await this.setupSession();
+      // The session limits were set by the connection layer (afterCreate) for the flavour it read.
       this.database = this.parsed.database ?? str(this.server.current_db);
       if (!this.database) {
         throw new UserError('url', 'no database in the URL (mysql://user@host/DATABASE) and no --schema given');
@@ -429,16 +431,6 @@ export class MysqlAdapter implements Adapter {
     } catch (err) {
       await this.close();
       throw mapMysqlError(err, display, config.password !== undefined);
-    }
-  }
-
-  private async setupSession(): Promise<void> {
-    const o = this.options;
-    const lockS = Math.max(1, Math.ceil(o.lockTimeoutMs / 1000));
-    if (this.flavour?.dialect === 'mariadb') {
-      await this.query('session_mariadb', [o.statementTimeoutMs / 1000, lockS, lockS]);
-    } else {
-      await this.query('session_mysql', [Math.max(1, Math.round(o.statementTimeoutMs)), lockS, lockS]);
     }
   }
 
@@ -906,7 +898,7 @@ export class MysqlAdapter implements Adapter {
    * (privilege, lock or statement timeout) is reported through `onUnreadable` and the stream goes on.
    */
   async *blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
-    if (!this.conn) throw new Error('not connected');
+    if (!this.session) throw new Error('not connected');
     const bound = this.options.maxBlobSize;
     for (const src of BLOB_SOURCES) {
       const t = this.tables.find((x) => x.logical === src.table);
@@ -981,13 +973,11 @@ export class MysqlAdapter implements Adapter {
   }
 
   async close(): Promise<void> {
-    const c = this.conn;
-    this.conn = undefined;
-    if (!c) return;
-    await new Promise<void>((resolve) => {
-      c.end(() => resolve());
-    }).catch(() => {});
-    c.destroy();
+    const s = this.session;
+    this.session = undefined;
+    if (!s) return;
+    await s.pinned.release().catch(() => {});
+    await s.connection.destroy().catch(() => {});
   }
 }
 
