@@ -5,7 +5,7 @@
  * and prints rows/s, MB/s and peak RSS. Memory must stay flat whatever the row count (cursor).
  */
 
-import { createPostgresAdapter } from '../dialects/postgres.js';
+import { createPostgresAdapter } from '../src/dialects/postgres/index.js';
 import { runScan } from '../src/engine.js';
 import { writeJobDataMap as javaJobDataMap } from '../src/fixtures/java-writer.js';
 import { writeJobDataMap as nrbfJobDataMap } from '../src/fixtures/nrbf-writer.js';

@@ -3,7 +3,7 @@
  * findings (what checks say). Adapters produce facts and never judge; checks are pure functions
  * from facts (or one decoded blob) to findings; reports only format findings.
  */
-import type { MssqlFacts } from '../dialects/mssql/facts.js';
+import type { MssqlFacts } from './dialects/mssql/facts.js';
 
 export type Dialect = 'postgres' | 'mysql' | 'mariadb' | 'sqlite' | 'mssql';
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
@@ -186,7 +186,7 @@ export interface Facts {
   /** Added for QA-U01: upper-case column names of the Quartz tables as `LOGICAL.COLUMN`
    *  (e.g. 'TRIGGERS.MISFIRE_ORIG_FIRE_TIME'); absent = not read. */
   quartzSchemaColumns?: string[];
-  /** SQL Server specifics, typed (dialects/mssql/facts.ts); present only when dialect is 'mssql'. */
+  /** SQL Server specifics, typed (src/dialects/mssql/facts.ts); present only when dialect is 'mssql'. */
   mssql?: MssqlFacts;
 }
 

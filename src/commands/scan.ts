@@ -1,8 +1,8 @@
 /** `qrtz-audit scan <url>`: connect, collect facts, stream blobs, run checks, print the report. */
 import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { adapterFor } from '../../dialects/index.js';
 import type { ConnectOptions } from '../dialect.js';
+import { adapterFor } from '../dialects/index.js';
 import { runScan } from '../engine.js';
 import { UserError } from '../errors.js';
 import type { CheckOptions, Family, Severity } from '../model.js';

@@ -6,10 +6,10 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMysqlAdapter } from '../../dialects/mysql/index.js';
-import { createPostgresAdapter } from '../../dialects/postgres.js';
 import { h01, h02, h03, h04, h05 } from '../../src/checks/jobs/h01-h05.js';
 import { u01 } from '../../src/checks/jobs/u01-u02.js';
+import { createMysqlAdapter } from '../../src/dialects/mysql/index.js';
+import { createPostgresAdapter } from '../../src/dialects/postgres/index.js';
 import { runScan } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { CheckOptions, Dialect, Facts, Family, QuartzTable } from '../../src/model.js';

@@ -8,8 +8,6 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keysetAfter } from '../../dialects/mysql/index.js';
-import { parsePostgresUrl } from '../../dialects/postgres.js';
 import {
   type Connection,
   cursorBatches,
@@ -20,6 +18,8 @@ import {
   streamRows,
   toKnexRaw,
 } from '../../src/dialects/connection.js';
+import { keysetAfter } from '../../src/dialects/mysql/index.js';
+import { parsePostgresUrl } from '../../src/dialects/postgres/index.js';
 import { sharedMariadb } from '../support/mariadb-server.js';
 import { acquirePostgres, type PgServer } from '../support/pg-server.js';
 

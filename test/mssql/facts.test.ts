@@ -1,8 +1,8 @@
 /** The adapter's facts assembly over fixture rows, and the existing checks run over SQL Server facts. */
 import { describe, expect, it } from 'vitest';
-import { databaseUserFor, factsFromRows } from '../../dialects/mssql/index.js';
 import { allChecks } from '../../src/checks/index.js';
 import type { ConnectOptions } from '../../src/dialect.js';
+import { databaseUserFor, factsFromRows } from '../../src/dialects/mssql/index.js';
 import { evaluateFacts } from '../../src/engine.js';
 import { FAMILIES, type QuartzTable } from '../../src/model.js';
 import { ROWS } from '../fixtures/mssql/catalog-rows.js';

@@ -1,9 +1,9 @@
 /** Test helpers: build a Quartz database, scan it with the MySQL adapter and the registered checks. */
 import { randomBytes } from 'node:crypto';
 import type mysql from 'mysql2/promise';
-import { createMysqlAdapter } from '../../dialects/mysql/index.js';
 import { allChecks } from '../../src/checks/index.js';
 import type { ConnectOptions } from '../../src/dialect.js';
+import { createMysqlAdapter } from '../../src/dialects/mysql/index.js';
 import { evaluateFacts } from '../../src/engine.js';
 import type { BlobRow, Facts, Family, Finding } from '../../src/model.js';
 import { QUARTZ_MYSQL_SCHEMA } from './schema.js';

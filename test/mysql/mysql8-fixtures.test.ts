@@ -5,6 +5,7 @@
  * same row→facts functions the adapter uses, then judged by the registered checks.
  */
 import { describe, expect, it } from 'vitest';
+import { allChecks } from '../../src/checks/index.js';
 import {
   computeEffective,
   detectFlavour,
@@ -23,8 +24,7 @@ import {
   type Row,
   superusers,
   tableIndex,
-} from '../../dialects/mysql/map.js';
-import { allChecks } from '../../src/checks/index.js';
+} from '../../src/dialects/mysql/map.js';
 import { evaluateFacts } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
 import { type Facts, QUARTZ_TABLES } from '../../src/model.js';

@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOB_BATCH_BYTES, createMysqlAdapter, rowsWithin } from '../../dialects/mysql/index.js';
+import { BLOB_BATCH_BYTES, createMysqlAdapter, rowsWithin } from '../../src/dialects/mysql/index.js';
 import type { BlobRow, Unreadable } from '../../src/model.js';
 import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
 import { connectOptions, createQuartzDb, uniq } from './helpers.js';

@@ -6,8 +6,8 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_ROWS, createPostgresAdapter, INLINE_ROW_BYTES } from '../../dialects/postgres.js';
 import type { ConnectOptions } from '../../src/dialect.js';
+import { BATCH_ROWS, createPostgresAdapter, INLINE_ROW_BYTES } from '../../src/dialects/postgres/index.js';
 import { type BlobRow, FAMILIES, type Unreadable } from '../../src/model.js';
 import { createQuartzDb } from '../support/pg-quartz.js';
 import { acquirePostgres, adminSql, type PgServer } from '../support/pg-server.js';

@@ -5,12 +5,10 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import type pg from 'pg';
-import { BLOB_SOURCES } from '../src/blob-sources.js';
-import type { Adapter, ConnectOptions } from '../src/dialect.js';
-import { openPgSession, type PgSession, type SqlClient } from '../src/dialects/postgres/session.js';
-import { expectedTables, logicalName, noTablesError } from '../src/discovery.js';
-import { UserError } from '../src/errors.js';
-import { emptyFacts } from '../src/facts.js';
+import { BLOB_SOURCES } from '../../blob-sources.js';
+import { expectedTables, logicalName, noTablesError } from '../../discovery.js';
+import { UserError } from '../../errors.js';
+import { emptyFacts } from '../../facts.js';
 import type {
   BlobRow,
   EffectivePrivilege,
@@ -21,11 +19,13 @@ import type {
   QuartzTable,
   TamperObject,
   Unreadable,
-} from '../src/model.js';
-import { loadQuery } from '../src/queries.js';
-import { addContentFacts } from '../src/scheduler-facts.js';
-import { registerSecret } from '../src/secrets/redact.js';
-import { chooseServiceAccount } from '../src/service-account.js';
+} from '../../model.js';
+import { loadQuery } from '../../queries.js';
+import { addContentFacts } from '../../scheduler-facts.js';
+import { registerSecret } from '../../secrets/redact.js';
+import { chooseServiceAccount } from '../../service-account.js';
+import type { Adapter, ConnectOptions } from '../adapter.js';
+import { openPgSession, type PgSession, type SqlClient } from './session.js';
 
 type Row = Record<string, unknown>;
 

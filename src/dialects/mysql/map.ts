@@ -10,7 +10,7 @@ import type {
   QuartzTable,
   QuartzTableName,
   TamperObject,
-} from '../../src/model.js';
+} from '../../model.js';
 import { accountName, dbPatternMatches, type ParsedGrant, parseGrantee, parseGrantLine, tokenize } from './grants.js';
 
 export type Row = Record<string, unknown>;

@@ -4,17 +4,10 @@
  */
 import { readFileSync } from 'node:fs';
 import mysql from 'mysql2';
-import { BLOB_SOURCES as SHARED_SOURCES } from '../../src/blob-sources.js';
-import type { Adapter, ConnectOptions } from '../../src/dialect.js';
-import {
-  type Connection,
-  openConnection,
-  type PinnedConnection,
-  pinConnection,
-} from '../../src/dialects/connection.js';
-import { expectedTables, logicalName, noTablesError } from '../../src/discovery.js';
-import { UserError } from '../../src/errors.js';
-import { emptyFacts } from '../../src/facts.js';
+import { BLOB_SOURCES as SHARED_SOURCES } from '../../blob-sources.js';
+import { expectedTables, logicalName, noTablesError } from '../../discovery.js';
+import { UserError } from '../../errors.js';
+import { emptyFacts } from '../../facts.js';
 import type {
   BlobRow,
   BlobTable,
@@ -25,11 +18,13 @@ import type {
   QuartzTable,
   TamperObject,
   Unreadable,
-} from '../../src/model.js';
-import { loadQuery } from '../../src/queries.js';
-import { addContentFacts } from '../../src/scheduler-facts.js';
-import { registerSecret } from '../../src/secrets/redact.js';
-import { chooseServiceAccount, closeMatches } from '../../src/service-account.js';
+} from '../../model.js';
+import { loadQuery } from '../../queries.js';
+import { addContentFacts } from '../../scheduler-facts.js';
+import { registerSecret } from '../../secrets/redact.js';
+import { chooseServiceAccount, closeMatches } from '../../service-account.js';
+import type { Adapter, ConnectOptions } from '../adapter.js';
+import { type Connection, openConnection, type PinnedConnection, pinConnection } from '../connection.js';
 import { MYSQL_BUILTIN_FUNCTIONS } from './builtins.js';
 import { accountName, principalMatches, splitAccount, tokenize } from './grants.js';
 import {

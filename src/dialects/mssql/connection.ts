@@ -12,8 +12,8 @@
  */
 import { MSSQL_SCHEMA, parse as parseConnectionString } from '@tediousjs/connection-string';
 import type { config as MssqlConfig } from 'mssql';
-import { UserError } from '../../src/errors.js';
-import { registerSecret } from '../../src/secrets/redact.js';
+import { UserError } from '../../errors.js';
+import { registerSecret } from '../../secrets/redact.js';
 
 export const DEFAULT_PORT = 1433;
 export const DEFAULT_SCHEMA = 'dbo';

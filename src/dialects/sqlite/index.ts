@@ -18,15 +18,15 @@ import {
 import { userInfo } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { BLOB_SOURCES } from '../src/blob-sources.js';
-import type { Adapter, ConnectOptions } from '../src/dialect.js';
-import { expectedTables, logicalName, noTablesError } from '../src/discovery.js';
-import { UserError } from '../src/errors.js';
-import { emptyFacts } from '../src/facts.js';
-import type { BlobRow, Facts, QuartzTable, TamperObject, Unreadable } from '../src/model.js';
-import { QUARTZ_TABLES } from '../src/model.js';
-import { loadQuery } from '../src/queries.js';
-import { readQuartzSchemaColumns, readSchedulerFacts } from '../src/scheduler-facts.js';
+import { BLOB_SOURCES } from '../../blob-sources.js';
+import { expectedTables, logicalName, noTablesError } from '../../discovery.js';
+import { UserError } from '../../errors.js';
+import { emptyFacts } from '../../facts.js';
+import type { BlobRow, Facts, QuartzTable, TamperObject, Unreadable } from '../../model.js';
+import { QUARTZ_TABLES } from '../../model.js';
+import { loadQuery } from '../../queries.js';
+import { readQuartzSchemaColumns, readSchedulerFacts } from '../../scheduler-facts.js';
+import type { Adapter, ConnectOptions } from '../adapter.js';
 
 type Row = Record<string, unknown>;
 
