@@ -1,11 +1,9 @@
 /**
- * PostgreSQL adapter: connects read-only, runs queries/postgres/*.sql, and turns catalog rows into
- * normalized facts plus a stream of blob rows. It knows SQL; it never judges.
+ * PostgreSQL adapter: connects read-only (connection.ts), discovers the Quartz tables, turns catalog
+ * rows from queries/postgres/*.sql into normalized facts, and streams blob rows (blobs.ts). It knows
+ * SQL; it never judges.
  */
-import { readFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type pg from 'pg';
-import { BLOB_SOURCES } from '../../blob-sources.js';
 import { expectedTables, logicalName, noTablesError } from '../../discovery.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
@@ -25,7 +23,33 @@ import { addContentFacts } from '../../scheduler-facts.js';
 import { registerSecret } from '../../secrets/redact.js';
 import { chooseServiceAccount } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
-import { openPgSession, type PgSession, type SqlClient } from './session.js';
+import { BATCH_BYTES, BATCH_ROWS, CHUNK_BYTES, INLINE_ROW_BYTES, type PgTable, streamPgBlobs } from './blobs.js';
+import {
+  causeOf,
+  isFatal,
+  mapPgError,
+  NEEDS_PASSWORD,
+  openPgSession,
+  PasswordRequired,
+  type PgSession,
+  parsePostgresUrl,
+  pgpassLookup,
+  quoteIdent,
+  type SqlClient,
+  sessionOptions,
+} from './connection.js';
+
+export {
+  BATCH_BYTES,
+  BATCH_ROWS,
+  CHUNK_BYTES,
+  causeOf,
+  INLINE_ROW_BYTES,
+  mapPgError,
+  parsePostgresUrl,
+  quoteIdent,
+  sessionOptions,
+};
 
 type Row = Record<string, unknown>;
 
@@ -47,179 +71,6 @@ const SETTINGS = [
 
 /** Settings PostgreSQL hides from readers without pg_read_all_settings. */
 const SUPERUSER_ONLY_SETTINGS = new Set(['shared_preload_libraries']);
-
-export function quoteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** Parses a postgres:// URL (plus the standard PG* environment variables) into a pg client config. */
-export function parsePostgresUrl(
-  url: string,
-  env: NodeJS.ProcessEnv = process.env,
-): { config: pg.ClientConfig; sslmode: string; display: string } {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UserError('url', 'malformed connection URL (expected postgres://user@host:port/database)');
-  }
-  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
-    throw new UserError('url', `not a PostgreSQL URL: scheme ${u.protocol.replace(/:$/, '')}`);
-  }
-  const dec = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      throw new UserError('url', 'malformed connection URL (bad percent-encoding)');
-    }
-  };
-  const params = u.searchParams;
-  if (params.has('service') || env.PGSERVICE) {
-    throw new UserError(
-      'url',
-      'connection services (?service= / PGSERVICE, pg_service.conf) are not supported yet: give host, port, user and database in the URL',
-    );
-  }
-  const host = u.hostname ? dec(u.hostname).replace(/^\[|\]$/g, '') : params.get('host') || env.PGHOST || 'localhost';
-  const port = u.port ? Number(u.port) : Number(params.get('port') || env.PGPORT || 5432);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UserError('url', 'malformed port in URL');
-  const user = u.username ? dec(u.username) : params.get('user') || env.PGUSER || env.USER || 'postgres';
-  const password = u.password ? dec(u.password) : env.PGPASSWORD;
-  const pathDb = u.pathname.replace(/^\//, '');
-  const database = pathDb ? dec(pathDb) : params.get('dbname') || env.PGDATABASE || user;
-  const sslmode = (params.get('sslmode') || env.PGSSLMODE || 'prefer').toLowerCase();
-  if (!['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(sslmode)) {
-    throw new UserError('url', `unknown sslmode ${sslmode}`);
-  }
-  registerSecret(password);
-  const config: pg.ClientConfig = { host, port, user, database };
-  if (password !== undefined) config.password = password;
-  const readPem = (what: string, file: string) => {
-    try {
-      return readFileSync(file, 'utf8');
-    } catch (err) {
-      const why = (err as { code?: string }).code ?? 'unreadable';
-      throw new UserError('url', `cannot read ${what} ${JSON.stringify(file)} (${why})`);
-    }
-  };
-  // Client certificate (libpq's sslcert/sslkey, PGSSLCERT/PGSSLKEY): node-pg's ssl.cert/ssl.key.
-  const certFile = params.get('sslcert') || env.PGSSLCERT;
-  const keyFile = params.get('sslkey') || env.PGSSLKEY;
-  if (Boolean(certFile) !== Boolean(keyFile)) {
-    throw new UserError('url', 'sslcert and sslkey (or PGSSLCERT and PGSSLKEY) must be given together');
-  }
-  const clientCert: import('node:tls').ConnectionOptions = {};
-  if (certFile && keyFile) {
-    clientCert.cert = readPem('sslcert', certFile);
-    clientCert.key = readPem('sslkey', keyFile);
-  }
-  if (sslmode === 'verify-ca' || sslmode === 'verify-full') {
-    const rootcert = params.get('sslrootcert') || env.PGSSLROOTCERT;
-    const ssl: import('node:tls').ConnectionOptions = { rejectUnauthorized: true, ...clientCert };
-    if (rootcert) ssl.ca = readPem('sslrootcert', rootcert);
-    if (sslmode === 'verify-ca') ssl.checkServerIdentity = () => undefined;
-    config.ssl = ssl;
-  } else if (sslmode === 'require' || sslmode === 'prefer' || sslmode === 'allow') {
-    config.ssl = { rejectUnauthorized: false, ...clientCert };
-  } else {
-    if (certFile) throw new UserError('url', 'sslcert/sslkey need TLS: sslmode=disable turns it off');
-    config.ssl = false;
-  }
-  const display = `postgres://${user}@${host}:${port}/${database}`;
-  return { config, sslmode, display };
-}
-
-/** Maps a pg/network error to one clear line (never containing the password). */
-export function mapPgError(err: unknown, display: string): UserError {
-  const e = err as { code?: string; message?: string };
-  const code = e?.code ?? '';
-  const msg = String(e?.message ?? err);
-  if (err instanceof UserError) return err;
-  // The server asked for a password and none was given (node-pg's own words are not for users).
-  if (code === 'QRTZ_NEEDS_PASSWORD' || /SCRAM-SERVER-FIRST-MESSAGE: client password must be a string/i.test(msg)) {
-    return new UserError('auth', `${NEEDS_PASSWORD} for ${display}`, { cause: err });
-  }
-  switch (code) {
-    case 'ECONNREFUSED':
-      return new UserError('connection', `connection refused by ${display.replace(/\/[^/]*$/, '')}`, { cause: err });
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new UserError('connection', `unknown host in ${display}`, { cause: err });
-    case 'ETIMEDOUT':
-      return new UserError('timeout', `connection to ${display} timed out`, { cause: err });
-    case '28P01':
-      return new UserError('auth', `password authentication failed for ${display}`, { cause: err });
-    case '28000':
-      return new UserError('auth', `authentication rejected for ${display}: ${msg}`, { cause: err });
-    case '3D000':
-      return new UserError('database', `database does not exist: ${display}`, { cause: err });
-    case '42501':
-      return new UserError('privilege', `permission denied: ${msg}`, { cause: err });
-    case '57014':
-      return new UserError('timeout', `statement timeout: ${msg} (raise --statement-timeout)`, { cause: err });
-    case '55P03':
-      return new UserError('timeout', `lock timeout: ${msg} (raise --lock-timeout)`, { cause: err });
-  }
-  if (/timeout/i.test(msg)) return new UserError('timeout', `connection to ${display} timed out`, { cause: err });
-  return new UserError('connection', `cannot use ${display}: ${msg}`, { cause: err });
-}
-
-/** What the server gets at startup: the session is hardened before the first query runs. */
-export function sessionOptions(o: Pick<ConnectOptions, 'statementTimeoutMs' | 'lockTimeoutMs'>): string {
-  return [
-    // Only built-ins resolve: no function, operator or type of the audited database wins a lookup.
-    'search_path=pg_catalog,pg_temp',
-    // A table with row-level security then errors instead of running policy code as the auditor.
-    'row_security=off',
-    'default_transaction_read_only=on',
-    `statement_timeout=${o.statementTimeoutMs}`,
-    `lock_timeout=${o.lockTimeoutMs}`,
-    // The catalog read and the blob cursor share one transaction: leave room for slow consumers.
-    `idle_in_transaction_session_timeout=${Math.max(300_000, o.statementTimeoutMs * 4)}`,
-  ]
-    .map((kv) => `-c ${kv}`)
-    .join(' ');
-}
-
-/** Rows of a batch travel together when each weighs at most this; heavier rows are fetched alone. */
-export const BATCH_ROWS = 256;
-export const BATCH_BYTES = 16 * 1024 * 1024;
-export const INLINE_ROW_BYTES = Math.floor(BATCH_BYTES / BATCH_ROWS);
-/** Slice of a heavy blob per round trip (its hex text is twice that in the client, briefly). 8 MiB
- *  measured faster than 32 MiB and with a lower peak (60 rows of 16 MiB: 302 MB vs 347 MB RSS). */
-export const CHUNK_BYTES = 8 * 1024 * 1024;
-
-const NEEDS_PASSWORD = 'the server requires a password (PGPASSWORD, --password-stdin or the URL)';
-
-/** Raised by the password callback when the server asks for a password and none was given. */
-class PasswordRequired extends Error {
-  readonly code = 'QRTZ_NEEDS_PASSWORD';
-}
-
-type Cause = NonNullable<Unreadable['cause']>;
-
-/** Why a statement failed, for Unreadable.cause. */
-export function causeOf(err: unknown): Cause {
-  const e = err as { code?: string; message?: string };
-  const msg = String(e?.message ?? err);
-  if (e?.code === '55P03' || /lock timeout/i.test(msg)) return 'lock-timeout';
-  if (e?.code === '57014' || /statement timeout/i.test(msg)) return 'statement-timeout';
-  if (/row-level security/i.test(msg)) return 'tamper';
-  if (e?.code === '42501' || /permission denied/i.test(msg)) return 'privilege';
-  return 'other';
-}
-
-/** Errors after which the session cannot go on: connection lost, server shutting down, bugs. */
-function isFatal(err: unknown): boolean {
-  const code = (err as { code?: string })?.code ?? '';
-  if (!/^[0-9A-Z]{5}$/.test(code)) return true;
-  return /^(08|57P|XX|58)/.test(code);
-}
-
-interface PgTable extends QuartzTable {
-  oid: string;
-  accessMethod: string | null;
-}
 
 export class PostgresAdapter implements Adapter {
   readonly dialect = 'postgres' as const;
@@ -686,143 +537,19 @@ export class PostgresAdapter implements Adapter {
     return facts;
   }
 
-  async *blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
+  blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
     if (!this.client) throw new Error('not connected');
-    const client = this.client;
-    const max = this.options.maxBlobSize;
-    for (const upper of BLOB_SOURCES) {
-      // Quartz.NET's and Java Quartz's PostgreSQL scripts create unquoted, so lower-case, columns.
-      const src = {
-        ...upper,
-        column: upper.column.toLowerCase(),
-        group: upper.group?.toLowerCase() ?? null,
-        name: upper.name.toLowerCase(),
-        extra: upper.extra.map((c) => c.toLowerCase()),
-      };
-      const t = this.tables.find((x) => x.logical === src.table);
-      if (!t) continue;
-      const what = `blobs.${src.table}`;
-      const blockedWhy = this.blocked.get(t.logical);
-      if (blockedWhy) {
-        // collectFacts already recorded it (tables.<LOGICAL>); say it again for this stream.
-        onUnreadable?.({ what, reason: `${blockedWhy}: not read`, table: t.name, cause: 'tamper' });
-        continue;
-      }
-      const column = src.column ? quoteIdent(src.column) : 'NULL::pg_catalog.bytea';
-      const weightParts = [src.column ? quoteIdent(src.column) : null, ...src.extra.map(quoteIdent)].filter(
-        (x): x is string => x !== null,
-      );
-      const weight = weightParts.length
-        ? `(${weightParts
-            .map((c) => `COALESCE(pg_catalog.octet_length(${c})::pg_catalog.int8, 0)`)
-            .join(' OPERATOR(pg_catalog.+) ')})`
-        : '0::pg_catalog.int8';
-      const light = `${weight} OPERATOR(pg_catalog.<=) $2::pg_catalog.int8`;
-      const table = `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
-      const sql = loadQuery('postgres', 'blobs', {
-        TABLE: table,
-        COLUMN: column,
-        GROUP: src.group ? `${quoteIdent(src.group)}::pg_catalog.text` : 'NULL::pg_catalog.text',
-        NAME: quoteIdent(src.name),
-        WEIGHT: weight,
-        EXTRA: src.extra.length
-          ? src.extra
-              .map((c) => `CASE WHEN ${light} THEN ${quoteIdent(c)}::pg_catalog.text END AS ${quoteIdent(c)}`)
-              .join(', ')
-          : 'NULL::pg_catalog.text AS no_extra',
-      });
-      const rowSql = loadQuery('postgres', 'blob-row', {
-        TABLE: table,
-        EXTRA: src.extra.length
-          ? src.extra
-              .map(
-                (c) =>
-                  `pg_catalog.left(${quoteIdent(c)}::pg_catalog.text, LEAST($1::pg_catalog.int8, 16777216)::pg_catalog.int4) AS ${quoteIdent(c)}`,
-              )
-              .join(', ')
-          : 'NULL::pg_catalog.text AS no_extra',
-      });
-      const chunkSql = loadQuery('postgres', 'blob-chunk', { TABLE: table, COLUMN: column });
-      const sp = `qa_blobs_${++this.savepoint}`;
-      let open = false;
-      try {
-        await client.query(`SAVEPOINT ${sp}`);
-        await client.query(`DECLARE qrtz_blobs NO SCROLL CURSOR FOR ${sql}`, [max, INLINE_ROW_BYTES]);
-        open = true;
-        for (;;) {
-          // Each FETCH is its own statement: the statement timeout bounds one batch, not the stream.
-          const res = await client.query(`FETCH FORWARD ${BATCH_ROWS} FROM qrtz_blobs`);
-          for (const raw of res.rows as Row[]) {
-            let data = (raw.data as Buffer | null) ?? null;
-            let texts: Row = raw;
-            if (Number(raw.weight) > INLINE_ROW_BYTES) {
-              // A heavy row comes alone, its bytes slice by slice (never one hex string twice their size).
-              const at = [String(raw.rel), String(raw.tid)];
-              texts = src.extra.length ? (((await client.query(rowSql, [max, ...at])).rows[0] as Row) ?? {}) : {};
-              const want = Math.min(raw.size === null ? 0 : Number(raw.size), max);
-              if (src.column && raw.size !== null) {
-                data = Buffer.allocUnsafe(want);
-                let got = 0;
-                while (got < want) {
-                  const len = Math.min(CHUNK_BYTES, want - got);
-                  const part = (await client.query(chunkSql, [got + 1, len, ...at])).rows[0]?.data as
-                    | Buffer
-                    | undefined;
-                  if (!part?.length) break;
-                  part.copy(data, got);
-                  got += part.length;
-                }
-                if (got < want) data = data.subarray(0, got);
-              }
-            }
-            const row: BlobRow = {
-              table: src.table,
-              tableName: t.name,
-              column: src.column.toUpperCase(),
-              key: {
-                sched: String(raw.sched),
-                ...(raw.grp !== null ? { group: String(raw.grp) } : {}),
-                name: String(raw.name),
-              },
-              bytes: src.column ? data : null,
-              size: raw.size === null ? 0 : Number(raw.size),
-            };
-            if (src.extra.includes('job_class_name')) row.jobClassName = String(texts.job_class_name ?? '');
-            if (src.extra.includes('description')) row.description = (texts.description as string | null) ?? null;
-            if (src.table === 'SIMPROP_TRIGGERS') {
-              row.column = 'STR_PROP';
-              row.textColumns = Object.fromEntries(
-                src.extra.map((c) => [c.toUpperCase(), (texts[c] as string | null) ?? null]),
-              );
-            }
-            yield row;
-          }
-          if (res.rows.length < BATCH_ROWS) break;
-        }
-        await client.query('CLOSE qrtz_blobs');
-        open = false;
-        await client.query(`RELEASE SAVEPOINT ${sp}`);
-      } catch (err) {
-        if (isFatal(err)) throw mapPgError(err, this.parsed.display);
-        open = false;
-        await client.query(`ROLLBACK TO SAVEPOINT ${sp}`).catch(() => {});
-        const u: Unreadable = {
-          what,
-          reason: String((err as Error)?.message ?? err),
-          table: t.name,
-          cause: causeOf(err),
-          needs: `SELECT on ${t.name}`,
-        };
-        if (!onUnreadable) throw mapPgError(err, this.parsed.display);
-        onUnreadable(u);
-      } finally {
-        // The consumer stopped early: leave the transaction clean for the next reader.
-        if (open) {
-          await client.query('CLOSE qrtz_blobs').catch(() => {});
-          await client.query(`RELEASE SAVEPOINT ${sp}`).catch(() => {});
-        }
-      }
-    }
+    return streamPgBlobs(
+      {
+        client: this.client,
+        tables: this.tables,
+        blocked: this.blocked,
+        maxBlobSize: this.options.maxBlobSize,
+        display: this.parsed.display,
+        nextSavepoint: () => ++this.savepoint,
+      },
+      onUnreadable,
+    );
   }
 
   async close(): Promise<void> {
@@ -831,18 +558,6 @@ export class PostgresAdapter implements Adapter {
     this.client = undefined;
     // Rolls the transaction back (nothing is ever committed) and closes the pool.
     await s?.close();
-  }
-}
-
-/** ~/.pgpass (or PGPASSFILE), as libpq reads it; undefined when absent or unreadable. */
-async function pgpassLookup(config: pg.ClientConfig): Promise<string | undefined> {
-  try {
-    const lookup = createRequire(import.meta.url)('pgpass') as (c: object, cb: (p: string | undefined) => void) => void;
-    return await new Promise((resolve) =>
-      lookup({ host: config.host, port: config.port, user: config.user, database: config.database }, (p) => resolve(p)),
-    );
-  } catch {
-    return undefined;
   }
 }
 
