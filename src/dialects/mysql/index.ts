@@ -1,16 +1,14 @@
 /**
- * MySQL 8 / MariaDB adapter: connects read-only, runs queries/mysql/*.sql, and turns the rows into facts
- * through the pure functions of map.ts, plus a stream of blob rows. It knows SQL; it never judges.
+ * MySQL 8 / MariaDB adapter: connects read-only (connection.ts), discovers the Quartz tables, runs
+ * queries/mysql/*.sql and turns the rows into facts through the pure functions of map.ts, and
+ * streams blob rows (blobs.ts). It knows SQL; it never judges.
  */
-import { readFileSync } from 'node:fs';
 import mysql from 'mysql2';
-import { BLOB_SOURCES as SHARED_SOURCES } from '../../blob-sources.js';
 import { expectedTables, logicalName, noTablesError } from '../../discovery.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
 import type {
   BlobRow,
-  BlobTable,
   Facts,
   Grant,
   Membership,
@@ -21,10 +19,32 @@ import type {
 } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { addContentFacts } from '../../scheduler-facts.js';
-import { registerSecret } from '../../secrets/redact.js';
 import { chooseServiceAccount, closeMatches } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
-import { type Connection, openConnection, type PinnedConnection, pinConnection } from '../connection.js';
+import { BLOB_BATCH_BYTES, keysetAfter, rowsWithin, SIZE_BATCH_ROWS, streamMysqlBlobs } from './blobs.js';
+import {
+  failureCause,
+  isTimeout,
+  type MysqlSession,
+  mapMysqlError,
+  openMysqlSession,
+  type ParsedMysqlUrl,
+  parseMysqlUrl,
+  quoteIdent,
+} from './connection.js';
+
+export {
+  BLOB_BATCH_BYTES,
+  failureCause,
+  keysetAfter,
+  mapMysqlError,
+  type ParsedMysqlUrl,
+  parseMysqlUrl,
+  quoteIdent,
+  rowsWithin,
+  SIZE_BATCH_ROWS,
+};
+
 import { MYSQL_BUILTIN_FUNCTIONS } from './builtins.js';
 import { accountName, principalMatches, splitAccount, tokenize } from './grants.js';
 import {
@@ -59,278 +79,6 @@ import {
 export const GRANT_TABLES_NEED =
   'SELECT on the mysql grant tables (MariaDB: mysql.global_priv, db, tables_priv, columns_priv, roles_mapping; MySQL: mysql.user, db, tables_priv, columns_priv, role_edges, default_roles, global_grants)';
 
-export interface ParsedMysqlUrl {
-  config: mysql.ConnectionOptions;
-  sslmode: 'disabled' | 'preferred' | 'required' | 'verify_ca' | 'verify_identity';
-  database: string | undefined;
-  display: string;
-  viaSocket: boolean;
-}
-
-/** The URL parameters the adapter understands (case-insensitive); any other is an error, never ignored. */
-const URL_PARAMS = ['sslmode', 'ssl-mode', 'ssl_mode', 'ssl', 'sslca', 'ssl-ca', 'ssl_ca', 'socket'];
-
-/** Parses mysql://user:pass@host:port/db?sslmode=…&socket=… (also mariadb://). Password: options > URL > MYSQL_PWD. */
-export function parseMysqlUrl(
-  url: string,
-  options: { password?: string; schema?: string } = {},
-  env: NodeJS.ProcessEnv = process.env,
-): ParsedMysqlUrl {
-  let u: URL;
-  try {
-    u = new URL(url);
-  } catch {
-    throw new UserError('url', 'malformed connection URL (expected mysql://user@host:port/database)');
-  }
-  const scheme = u.protocol.replace(/:$/, '').toLowerCase();
-  if (scheme !== 'mysql' && scheme !== 'mariadb')
-    throw new UserError('url', `not a MySQL/MariaDB URL: scheme ${scheme}`);
-  const dec = (s: string) => {
-    try {
-      return decodeURIComponent(s);
-    } catch {
-      throw new UserError('url', 'malformed connection URL (bad percent-encoding)');
-    }
-  };
-  const params = u.searchParams;
-  const host = u.hostname ? dec(u.hostname).replace(/^\[|\]$/g, '') : 'localhost';
-  const port = u.port ? Number(u.port) : 3306;
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UserError('url', 'malformed port in URL');
-  const user = u.username ? dec(u.username) : env.USER || 'root';
-  const password = options.password ?? (u.password ? dec(u.password) : env.MYSQL_PWD);
-  registerSecret(password);
-  const pathDb = u.pathname.replace(/^\//, '');
-  const database = options.schema ?? (pathDb ? dec(pathDb) : undefined);
-  const unknown = [...new Set(params.keys())].filter((k) => !URL_PARAMS.includes(k.toLowerCase()));
-  if (unknown.length) {
-    throw new UserError(
-      'url',
-      `unknown connection URL parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (supported: ${URL_PARAMS.join(', ')})`,
-    );
-  }
-  const param = (name: string) => {
-    for (const [k, v] of params) if (k.toLowerCase() === name) return v;
-    return null;
-  };
-  // ?ssl=true|false (as other MySQL clients spell it) is sslmode=required|disabled; sslmode wins when both are given.
-  const ssl = param('ssl');
-  let sslFlag: string | undefined;
-  if (ssl !== null) {
-    const v = ssl.toLowerCase();
-    if (['true', '1', 'yes', 'on'].includes(v)) sslFlag = 'required';
-    else if (['false', '0', 'no', 'off'].includes(v)) sslFlag = 'disabled';
-    else throw new UserError('url', `bad ssl=${ssl} in the URL (true or false; or sslmode=…)`);
-  }
-  const mode = (param('sslmode') || param('ssl-mode') || param('ssl_mode') || sslFlag || 'preferred').toLowerCase();
-  const modes = ['disabled', 'preferred', 'required', 'verify_ca', 'verify_identity'] as const;
-  const sslmode = modes.find((m) => m === mode.replace(/-/g, '_'));
-  if (!sslmode)
-    throw new UserError('url', `unknown sslmode ${mode} (disabled, preferred, required, verify_ca, verify_identity)`);
-  const socket = param('socket') ?? undefined;
-  const config: mysql.ConnectionOptions = { user, ...(socket ? { socketPath: socket } : { host, port }) };
-  if (password !== undefined) config.password = password;
-  if (sslmode === 'verify_ca' || sslmode === 'verify_identity') {
-    const ca = param('sslca') || param('ssl-ca') || param('ssl_ca');
-    config.ssl = {
-      rejectUnauthorized: true,
-      ...(ca ? { ca: readFileSync(ca, 'utf8') } : {}),
-      ...(sslmode === 'verify_ca' ? { checkServerIdentity: () => undefined } : {}),
-    } as mysql.SslOptions;
-  } else if (sslmode === 'required' || sslmode === 'preferred') {
-    config.ssl = { rejectUnauthorized: false };
-  }
-  const display = `${scheme}://${user}@${socket ? `localhost?socket=${socket}` : `${host}:${port}`}/${database ?? ''}`;
-  return { config, sslmode, database, display, viaSocket: Boolean(socket) };
-}
-
-/** Maps a mysql2/network error to one clear line (never containing the password). */
-export function mapMysqlError(err: unknown, display: string, passwordGiven = true): UserError {
-  if (err instanceof UserError) return err;
-  const e = err as { code?: string; errno?: number; message?: string };
-  const code = e?.code ?? '';
-  const msg = String(e?.message ?? err);
-  if (
-    (code === 'ER_ACCESS_DENIED_ERROR' || code === 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR') &&
-    (!passwordGiven || /using password: NO/i.test(msg))
-  ) {
-    return new UserError(
-      'auth',
-      `access denied for ${display}: the server requires a password (MYSQL_PWD, --password-stdin or the URL)`,
-      { cause: err },
-    );
-  }
-  const where = display.replace(/\/[^/]*$/, '');
-  switch (code) {
-    case 'ECONNREFUSED':
-      return new UserError('connection', `connection refused by ${where}`, { cause: err });
-    case 'ENOENT':
-      return new UserError('connection', `no server socket at ${where}`, { cause: err });
-    case 'ENOTFOUND':
-    case 'EAI_AGAIN':
-      return new UserError('connection', `unknown host in ${display}`, { cause: err });
-    case 'ETIMEDOUT':
-      return new UserError('timeout', `connection to ${display} timed out`, { cause: err });
-    case 'ER_ACCESS_DENIED_ERROR':
-    case 'ER_ACCESS_DENIED_NO_PASSWORD_ERROR':
-      return new UserError('auth', `access denied for ${display} (wrong user, host or password)`, { cause: err });
-    case 'ER_BAD_DB_ERROR':
-      return new UserError('database', `database does not exist: ${display}`, { cause: err });
-    case 'ER_DBACCESS_DENIED_ERROR':
-      return new UserError('privilege', `no access to the database of ${display}`, { cause: err });
-    case 'ER_LOCK_WAIT_TIMEOUT':
-      return new UserError('timeout', `lock wait timeout: ${msg} (raise --lock-timeout)`, { cause: err });
-    case 'ER_QUERY_TIMEOUT':
-    case 'ER_STATEMENT_TIMEOUT':
-    case 'ER_QUERY_INTERRUPTED':
-      return new UserError('timeout', `statement timeout: ${msg} (raise --statement-timeout)`, { cause: err });
-  }
-  if (e?.errno === 3024 || e?.errno === 1969) {
-    return new UserError('timeout', `statement timeout: ${msg} (raise --statement-timeout)`, { cause: err });
-  }
-  if (/timeout/i.test(msg)) return new UserError('timeout', `connection to ${display} timed out`, { cause: err });
-  return new UserError('connection', `cannot use ${display}: ${msg}`, { cause: err });
-}
-
-function isTimeout(err: unknown): boolean {
-  const e = err as { code?: string; errno?: number };
-  return (
-    e?.errno === 3024 ||
-    e?.errno === 1969 ||
-    e?.code === 'ER_LOCK_WAIT_TIMEOUT' ||
-    e?.code === 'ER_QUERY_TIMEOUT' ||
-    e?.code === 'ER_STATEMENT_TIMEOUT' ||
-    e?.code === 'PROTOCOL_CONNECTION_LOST'
-  );
-}
-
-/** Bytes of blob data one batch may hold (a single larger row is still read alone, up to --max-blob-size). */
-export const BLOB_BATCH_BYTES = 32 * 1024 * 1024;
-/** The most rows whose keys and sizes are read ahead to cut the next batch; also the most rows one batch holds. */
-export const SIZE_BATCH_ROWS = 1000;
-
-/**
- * `WHERE` text (with its parameters) for the rows after `last` in primary-key order: `k1 >= ? AND (k1 > ? OR (k1 = ?
- * AND (k2 > ? OR …)))`, the form the MySQL/MariaDB range optimizer turns into an index range (a row constructor
- * `(k1, k2) > (?, ?)` is not, and would rescan the table for every batch).
- */
-export function keysetAfter(keys: string[], last: unknown[]): { after: string; params: unknown[] } {
-  const params: unknown[] = [last[0]];
-  const cond = (i: number): string => {
-    const k = keys[i] as string;
-    if (i === keys.length - 1) {
-      params.push(last[i]);
-      return `${k} > ?`;
-    }
-    params.push(last[i], last[i]);
-    return `(${k} > ? OR (${k} = ? AND ${cond(i + 1)}))`;
-  };
-  const after = `${keys[0]} >= ? AND ${cond(0)}`;
-  return { after, params };
-}
-
-/** How many of the next rows (bounded sizes, in key order) fit in `budget` bytes: at least one. */
-export function rowsWithin(sizes: number[], budget: number): number {
-  let total = 0;
-  let n = 0;
-  for (const sz of sizes) {
-    // Each row also costs its keys and object: count at least 256 bytes for it.
-    total += Math.max(256, sz);
-    if (n > 0 && total > budget) break;
-    n++;
-  }
-  return Math.max(1, n);
-}
-
-/** Why a read failed, when it is a failure the audit goes on after (else undefined: the error ends the scan). */
-export function failureCause(err: unknown): Unreadable['cause'] | undefined {
-  const e = err as { code?: string; errno?: number };
-  if (e?.code === 'ER_LOCK_WAIT_TIMEOUT' || e?.errno === 1205) return 'lock-timeout';
-  if (
-    e?.errno === 3024 ||
-    e?.errno === 1969 ||
-    e?.code === 'ER_QUERY_TIMEOUT' ||
-    e?.code === 'ER_STATEMENT_TIMEOUT' ||
-    e?.code === 'ER_QUERY_INTERRUPTED'
-  )
-    return 'statement-timeout';
-  if (
-    e?.code === 'ER_TABLEACCESS_DENIED_ERROR' ||
-    e?.code === 'ER_COLUMNACCESS_DENIED_ERROR' ||
-    e?.code === 'ER_DBACCESS_DENIED_ERROR' ||
-    e?.code === 'ER_SPECIFIC_ACCESS_DENIED_ERROR'
-  )
-    return 'privilege';
-  return undefined;
-}
-
-/** SIMPROP_TRIGGERS' text columns, from the shared source table (queries/mysql/blob_simprop_triggers.sql reads them). */
-const SIMPROP_TEXT_COLUMNS = SHARED_SOURCES.find((x) => x.table === 'SIMPROP_TRIGGERS')?.extra ?? [];
-
-const BLOB_SOURCES: {
-  table: BlobTable;
-  query: string;
-  column: string;
-  group?: string;
-  name: string;
-  /** How many times the query takes the byte bound as a parameter (default 1). */
-  bounds?: number;
-  /** The Quartz primary key, the keyset order of the batches. */
-  keys: string[];
-  /** SQL for a row's size (what the batch holds in memory), before the byte bound. */
-  size: string;
-}[] = [
-  {
-    table: 'JOB_DETAILS',
-    query: 'blob_job_details',
-    column: 'JOB_DATA',
-    group: 'JOB_GROUP',
-    name: 'JOB_NAME',
-    keys: ['SCHED_NAME', 'JOB_NAME', 'JOB_GROUP'],
-    size: 'LENGTH(JOB_DATA)',
-  },
-  {
-    table: 'TRIGGERS',
-    query: 'blob_triggers',
-    column: 'JOB_DATA',
-    group: 'TRIGGER_GROUP',
-    name: 'TRIGGER_NAME',
-    keys: ['SCHED_NAME', 'TRIGGER_NAME', 'TRIGGER_GROUP'],
-    size: 'LENGTH(JOB_DATA)',
-  },
-  {
-    table: 'BLOB_TRIGGERS',
-    query: 'blob_blob_triggers',
-    column: 'BLOB_DATA',
-    group: 'TRIGGER_GROUP',
-    name: 'TRIGGER_NAME',
-    keys: ['SCHED_NAME', 'TRIGGER_NAME', 'TRIGGER_GROUP'],
-    size: 'LENGTH(BLOB_DATA)',
-  },
-  {
-    table: 'CALENDARS',
-    query: 'blob_calendars',
-    column: 'CALENDAR',
-    name: 'CALENDAR_NAME',
-    keys: ['SCHED_NAME', 'CALENDAR_NAME'],
-    size: 'LENGTH(CALENDAR)',
-  },
-  // No blob: the free-text properties, for the secret detectors.
-  {
-    table: 'SIMPROP_TRIGGERS',
-    query: 'blob_simprop_triggers',
-    column: 'STR_PROP',
-    group: 'TRIGGER_GROUP',
-    name: 'TRIGGER_NAME',
-    bounds: 3,
-    keys: ['SCHED_NAME', 'TRIGGER_NAME', 'TRIGGER_GROUP'],
-    size: 'COALESCE(LENGTH(STR_PROP_1), 0) + COALESCE(LENGTH(STR_PROP_2), 0) + COALESCE(LENGTH(STR_PROP_3), 0)',
-  },
-];
-
-export function quoteIdent(name: string): string {
-  return `\`${name.replace(/`/g, '``')}\``;
-}
-
 /** information_schema.TABLES types that are plain tables (MariaDB: system-versioned tables are tables too). */
 const READABLE_TABLE_TYPES = new Set(['BASE TABLE', 'SYSTEM VERSIONED']);
 
@@ -340,7 +88,7 @@ const str = (v: unknown): string =>
 export class MysqlAdapter implements Adapter {
   private readonly schemeDialect: 'mysql' | 'mariadb';
   /** The audit session: a knex pool of one, its connection held for the session (settings, read-only transaction). */
-  private session: { connection: Connection; pinned: PinnedConnection } | undefined;
+  private session: MysqlSession | undefined;
   private readonly parsed: ParsedMysqlUrl;
   private flavour: Flavour | undefined;
   private server: Row = {};
@@ -374,38 +122,17 @@ export class MysqlAdapter implements Adapter {
     return this.run(loadQuery('mysql', name, subs), params);
   }
 
-  /**
-   * Opens the session through the connection layer: the pool's afterCreate reads the server's
-   * flavour and sets the session read-only with its statement and lock timeouts (session_mariadb.sql
-   * or session_mysql.sql) before the first audit statement; the one connection is then held.
-   */
-  private async open(config: mysql.ConnectionOptions): Promise<{ connection: Connection; pinned: PinnedConnection }> {
-    const o = this.options;
-    const connection = openConnection(
-      { dialect: 'mysql', driver: { ...config, connectTimeout: o.connectTimeoutMs } },
-      { statementTimeoutMs: o.statementTimeoutMs, lockTimeoutMs: o.lockTimeoutMs },
-      // One connection, kept while the audit runs (its read-only transaction lives on it).
-      { max: 1, idleTimeoutMs: 24 * 3600_000 },
-    );
-    try {
-      return { connection, pinned: await pinConnection(connection) };
-    } catch (err) {
-      await connection.destroy().catch(() => {});
-      throw err;
-    }
-  }
-
   async connect(): Promise<void> {
     const { sslmode, display, config } = this.parsed;
     try {
       try {
-        this.session = await this.open(config);
+        this.session = await openMysqlSession(config, this.options);
       } catch (err) {
         // Like the mysql client's --ssl-mode=PREFERRED: fall back to a plain connection when TLS is not offered.
         const noSsl = /does not support secure connection|ssl|tls/i.test(String((err as Error)?.message));
         if (sslmode === 'preferred' && noSsl && !/access denied/i.test(String((err as Error)?.message))) {
           const { ssl: _ssl, ...plain } = config;
-          this.session = await this.open(plain);
+          this.session = await openMysqlSession(plain, this.options);
         } else throw err;
       }
       const [server] = await this.query('server');
@@ -886,85 +613,17 @@ export class MysqlAdapter implements Adapter {
     }
   }
 
-  /**
-   * Blob rows in keyset batches (ORDER BY the primary key, `(pk) > (last)`), each batch its own statement so the
-   * statement timeout bounds one round trip, and each batch cut by bytes: the keys and bounded sizes of the next
-   * rows are read first, then as many rows as fit in BLOB_BATCH_BYTES (at least one). A table that cannot be read
-   * (privilege, lock or statement timeout) is reported through `onUnreadable` and the stream goes on.
-   */
-  async *blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
+  blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
     if (!this.session) throw new Error('not connected');
-    const bound = this.options.maxBlobSize;
-    for (const src of BLOB_SOURCES) {
-      const t = this.tables.find((x) => x.logical === src.table);
-      if (!t) continue;
-      const table = `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
-      const keys = src.keys.join(', ');
-      const bounds = new Array(src.bounds ?? 1).fill(bound);
-      let last: unknown[] | undefined;
-      // Reading a row's size reads its blob (InnoDB has no cheaper LENGTH), so the look-ahead adapts: it grows
-      // while every row it sees fits in the budget, and shrinks to about one batch when rows are large.
-      let lookahead = 16;
-      try {
-        for (;;) {
-          const { after, params: afterParams } = last ? keysetAfter(src.keys, last) : { after: 'TRUE', params: [] };
-          const sizes = await this.query('blob_sizes', [bound, ...afterParams, lookahead], {
-            table,
-            keys,
-            size: src.size,
-            after,
-          });
-          if (sizes.length === 0) break;
-          const take = rowsWithin(
-            sizes.map((r) => Number(r.SZ ?? 0)),
-            BLOB_BATCH_BYTES,
-          );
-          lookahead =
-            take === sizes.length
-              ? Math.min(lookahead * 4, SIZE_BATCH_ROWS)
-              : Math.max(2, Math.min(take * 2, SIZE_BATCH_ROWS));
-          const rows = await this.query(src.query, [...bounds, ...afterParams, take], { table, after });
-          for (const raw of rows) yield this.blobRow(src, t.name, raw);
-          const end = rows[rows.length - 1];
-          if (!end || rows.length < take) break;
-          last = src.keys.map((k) => end[k]);
-        }
-      } catch (err) {
-        const cause = failureCause(err);
-        if (!cause || !onUnreadable) throw mapMysqlError(err, this.parsed.display);
-        onUnreadable({
-          what: `blobs.${src.table}`,
-          reason: String((err as Error)?.message ?? err),
-          table: t.name,
-          cause,
-          ...(cause === 'privilege' ? { needs: `SELECT on ${t.schema}.${t.name}` } : {}),
-        });
-      }
-    }
-  }
-
-  private blobRow(src: (typeof BLOB_SOURCES)[number], tableName: string, raw: Row): BlobRow {
-    const bytes = raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer);
-    const row: BlobRow = {
-      table: src.table,
-      tableName,
-      column: src.column,
-      key: {
-        sched: str(raw.SCHED_NAME),
-        ...(src.group ? { group: str(raw[src.group]) } : {}),
-        name: str(raw[src.name]),
+    return streamMysqlBlobs(
+      {
+        tables: this.tables,
+        maxBlobSize: this.options.maxBlobSize,
+        display: this.parsed.display,
+        query: (name, params, subs) => this.query(name, params, subs),
       },
-      bytes,
-      size: raw.SIZE === null || raw.SIZE === undefined ? 0 : Number(raw.SIZE),
-    };
-    if ('JOB_CLASS_NAME' in raw) row.jobClassName = str(raw.JOB_CLASS_NAME);
-    if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
-    if (src.table === 'SIMPROP_TRIGGERS') {
-      row.textColumns = Object.fromEntries(
-        SIMPROP_TEXT_COLUMNS.map((c) => [c, raw[c] === null || raw[c] === undefined ? null : str(raw[c])]),
-      );
-    }
-    return row;
+      onUnreadable,
+    );
   }
 
   async close(): Promise<void> {
