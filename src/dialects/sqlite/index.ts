@@ -4,21 +4,10 @@
  * queries/sqlite/*.sql. SQLite has no principals or grants: the grants family is the file permissions (QA-F01).
  * An encrypted file (SQLCipher/SEE/…) cannot be opened by this build: its tables are reported as unreadable.
  */
-import {
-  closeSync,
-  existsSync,
-  lstatSync,
-  openSync,
-  readFileSync,
-  readSync,
-  realpathSync,
-  type Stats,
-  statSync,
-} from 'node:fs';
+import { existsSync, lstatSync, readFileSync, realpathSync, type Stats, statSync } from 'node:fs';
 import { userInfo } from 'node:os';
-import { basename, dirname, resolve } from 'node:path';
+import { basename, dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { BLOB_SOURCES } from '../../blob-sources.js';
 import { expectedTables, logicalName, noTablesError } from '../../discovery.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
@@ -27,11 +16,20 @@ import { QUARTZ_TABLES } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { readQuartzSchemaColumns, readSchedulerFacts } from '../../scheduler-facts.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
+import { streamSqliteBlobs } from './blobs.js';
+import {
+  harden,
+  quoteSqliteIdent,
+  readHeader,
+  SQLITE_MAGIC,
+  sqliteCause,
+  sqlitePathFromUrl,
+  walRefusal,
+} from './connection.js';
+
+export { harden, quoteSqliteIdent, SQLITE_MAGIC, sqlitePathFromUrl };
 
 type Row = Record<string, unknown>;
-
-/** The 16-byte magic of a plaintext SQLite 3 database file. */
-export const SQLITE_MAGIC = Buffer.from('SQLite format 3\u0000', 'latin1');
 
 /** The four stock triggers of Quartz.NET's tables_sqlite.sql (cascade deletes from QRTZ_TRIGGERS). */
 const STOCK_TRIGGERS: Record<string, string> = {
@@ -40,28 +38,6 @@ const STOCK_TRIGGERS: Record<string, string> = {
   DELETE_CRON_TRIGGER: 'CRON_TRIGGERS',
   DELETE_BLOB_TRIGGER: 'BLOB_TRIGGERS',
 };
-
-export function quoteSqliteIdent(name: string): string {
-  return `"${name.replace(/"/g, '""')}"`;
-}
-
-/** `sqlite:PATH`, `sqlite://PATH` (`sqlite:///abs`), or a bare path ending in .db/.sqlite/.sqlite3. */
-export function sqlitePathFromUrl(url: string): string {
-  let p = url;
-  const m = /^sqlite:(.*)$/i.exec(url);
-  if (m) {
-    p = m[1] ?? '';
-    if (p.startsWith('//')) p = p.slice(2);
-    p = p.replace(/\?.*$/, '');
-    try {
-      p = decodeURIComponent(p);
-    } catch {
-      throw new UserError('url', 'malformed sqlite URL (bad percent-encoding)');
-    }
-  }
-  if (!p) throw new UserError('url', 'sqlite URL without a path (expected sqlite:PATH)');
-  return resolve(p);
-}
 
 export interface SqliteFileFact {
   role: 'database' | 'wal' | 'shm' | 'journal' | 'directory';
@@ -92,41 +68,8 @@ export interface SqliteHeaderFact {
   size: number;
 }
 
-/** A busy/locked database is a lock timeout (the busy handler waited --lock-timeout); else undefined. */
-function sqliteCause(err: unknown): Unreadable['cause'] | undefined {
-  const code = String((err as { code?: string })?.code ?? '');
-  if (code.startsWith('SQLITE_BUSY') || code.startsWith('SQLITE_LOCKED')) return 'lock-timeout';
-  if (code.startsWith('SQLITE_AUTH') || code.startsWith('SQLITE_PERM')) return 'privilege';
-  return undefined;
-}
-
 function oneLine(sql: string): string {
   return sql.replace(/\s+/g, ' ').slice(0, 300);
-}
-
-/** The one line for a WAL-mode file that cannot be read without creating files beside it, with the way out. */
-function walRefusal(path: string, missing: string[], why?: string): string {
-  const what = missing.length ? `without its ${missing.join('/')} file${missing.length > 1 ? 's' : ''}` : '';
-  return `${path} is in WAL mode ${what}${why ? ` and cannot be opened read-only (${why})` : ''}: reading it would create or change files beside the database; rerun with --sqlite-immutable to read a private snapshot of the main file (nothing is created; commits still only in the -wal are not seen, and a concurrent writer can make the read inconsistent)`.replace(
-    / {2,}/g,
-    ' ',
-  );
-}
-
-/**
- * SQLite's "defense against the dark arts" for a file someone else wrote: defensive mode stays on (better-sqlite3
- * enables SQLITE_DBCONFIG_DEFENSIVE and keeps the SQL load_extension() off), no unsafe mode, schema code may call
- * only innocuous functions (trusted_schema=OFF), cell sizes are checked, nothing is written (query_only), no mmap.
- */
-export function harden(db: Database.Database): void {
-  db.unsafeMode(false);
-  db.pragma('trusted_schema = OFF');
-  db.pragma('query_only = ON');
-  db.pragma('cell_size_check = ON');
-  db.pragma('mmap_size = 0');
-  if (Number(db.pragma('trusted_schema', { simple: true })) !== 0) {
-    throw new UserError('database', 'this SQLite build cannot turn trusted_schema off: refusing to read the file');
-  }
 }
 
 function usersByUid(): Map<number, string> {
@@ -178,17 +121,6 @@ function statFact(role: SqliteFileFact['role'], path: string, users: Map<number,
     owner: users.get(s.uid) ?? null,
     symlink: l.isSymbolicLink(),
   };
-}
-
-function readHeader(path: string): Buffer {
-  const fd = openSync(path, 'r');
-  try {
-    const buf = Buffer.alloc(100);
-    const n = readSync(fd, buf, 0, 100, 0);
-    return buf.subarray(0, n);
-  } finally {
-    closeSync(fd);
-  }
 }
 
 export function createSqliteAdapter(options: ConnectOptions): Adapter {
@@ -494,91 +426,20 @@ class SqliteAdapter implements Adapter {
     return facts;
   }
 
-  async *blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
+  blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
     if (!this.header?.plaintext || !this.db) {
       throw new UserError(
         'privilege',
         `${this.path} is encrypted or unreadable (${this.header?.detail ?? 'not connected'}): blob rows cannot be read without the key`,
       );
     }
-    for (const src of BLOB_SOURCES) {
-      const t = this.tables.find((x) => x.logical === src.table);
-      if (!t) continue;
-      const sql = loadQuery('sqlite', 'blobs', {
-        TABLE: quoteSqliteIdent(t.name),
-        COLUMN: src.column ? quoteSqliteIdent(src.column) : 'NULL',
-        GROUP: src.group ? `CAST(${quoteSqliteIdent(src.group)} AS TEXT)` : 'NULL',
-        NAME: quoteSqliteIdent(src.name),
-        EXTRA: src.extra.length
-          ? src.extra.map((c) => `CAST(${quoteSqliteIdent(c)} AS TEXT) AS ${c.toLowerCase()}`).join(', ')
-          : 'NULL AS no_extra',
-      });
-      // Rows are read one at a time (a step each, at most --max-blob-size bytes per row in memory). A table locked
-      // by a writer (busy past --lock-timeout) is reported through onUnreadable and the next table is read.
-      const busy = (err: unknown): boolean => {
-        if (!onUnreadable || sqliteCause(err) !== 'lock-timeout') return false;
-        onUnreadable({
-          what: `blobs.${src.table}`,
-          reason: String((err as Error)?.message ?? err),
-          table: t.name,
-          cause: 'lock-timeout',
-        });
-        return true;
-      };
-      let rows: Iterable<Row>;
-      try {
-        rows = this.db.prepare(sql).iterate(this.options.maxBlobSize) as Iterable<Row>;
-      } catch (err) {
-        if (busy(err)) continue;
-        throw new UserError('database', `cannot read ${t.name}: ${(err as Error).message}`);
-      }
-      for (const raw of guarded(rows, t.name, busy)) {
-        const data = raw.data;
-        const row: BlobRow = {
-          table: src.table,
-          tableName: t.name,
-          column: src.column,
-          key: {
-            sched: String(raw.sched),
-            ...(raw.grp !== null && raw.grp !== undefined ? { group: String(raw.grp) } : {}),
-            name: String(raw.name),
-          },
-          bytes: data === null || data === undefined ? null : Buffer.isBuffer(data) ? data : Buffer.from(String(data)),
-          size: raw.size === null || raw.size === undefined ? 0 : Number(raw.size),
-        };
-        if ('job_class_name' in raw) row.jobClassName = String(raw.job_class_name);
-        if ('description' in raw) row.description = (raw.description as string | null) ?? null;
-        if (src.table === 'SIMPROP_TRIGGERS') {
-          row.column = 'STR_PROP';
-          row.textColumns = Object.fromEntries(
-            src.extra.map((c) => [c, (raw[c.toLowerCase()] as string | null | undefined) ?? null]),
-          );
-        }
-        yield row;
-      }
-    }
+    return streamSqliteBlobs({ db: this.db, tables: this.tables, maxBlobSize: this.options.maxBlobSize }, onUnreadable);
   }
 
   async close(): Promise<void> {
     const db = this.db;
     this.db = undefined;
     db?.close();
-  }
-}
-
-/** Iterates rows, turning an SQLite error mid-read (a damaged page) into one clear line. */
-function* guarded(rows: Iterable<Row>, table: string, handled?: (err: unknown) => boolean): Generator<Row> {
-  const it = rows[Symbol.iterator]();
-  for (;;) {
-    let next: IteratorResult<Row>;
-    try {
-      next = it.next();
-    } catch (err) {
-      if (handled?.(err)) return;
-      throw new UserError('database', `cannot read ${table}: ${(err as Error).message}`);
-    }
-    if (next.done) return;
-    yield next.value;
   }
 }
 
