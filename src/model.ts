@@ -180,7 +180,7 @@ export interface Facts {
   /** Filled by the scan engine after streaming blobs (for QA-B00 and friends). */
   blobInventory?: BlobInventory;
 
-  /** Added for QA-H01…H05: scheduler state read from the Quartz tables (src/scheduler-facts.ts
+  /** Added for QA-H01…H05: scheduler state read from the Quartz tables (src/dialects/shared/scheduler.ts
    *  readSchedulerFacts); absent = the adapter did not read it (the checks then say not-evaluated). */
   scheduler?: SchedulerFacts;
   /** Added for QA-U01: upper-case column names of the Quartz tables as `LOGICAL.COLUMN`

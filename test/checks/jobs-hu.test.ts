@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { h01, h02, h03, h04, h05 } from '../../src/checks/jobs/h01-h05.js';
 import { compareVersions, inferQuartzVersions, serverVersion, u01, u02 } from '../../src/checks/jobs/u01-u02.js';
+import { detectTimeUnit, toUnixMs, unixMsToTicks } from '../../src/dialects/shared/scheduler.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { CheckOptions, Facts, SchedulerFacts, SchedulerTrigger } from '../../src/model.js';
-import { detectTimeUnit, toUnixMs, unixMsToTicks } from '../../src/scheduler-facts.js';
 
 const opts: CheckOptions = { allowTypes: [], maxBlobSize: 1 << 20 };
 const NOW = Date.parse('2026-11-27T04:00:00Z');

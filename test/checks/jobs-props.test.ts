@@ -3,9 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { commandSignals, j02 } from '../../src/checks/jobs/j02.js';
 import { j03, pathSignals } from '../../src/checks/jobs/j03.js';
 import { safeText } from '../../src/checks/jobs/util.js';
+import { detectTimeUnit, toUnixMs, unixMsToTicks } from '../../src/dialects/shared/scheduler.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { ScannedBlob } from '../../src/model.js';
-import { detectTimeUnit, toUnixMs, unixMsToTicks } from '../../src/scheduler-facts.js';
 
 const RUNS = Number(process.env.QRTZ_PROP_RUNS ?? 500);
 

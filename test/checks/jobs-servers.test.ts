@@ -1,6 +1,6 @@
 /**
  * Job hygiene and scheduler health on real PostgreSQL and MariaDB JobStores: the shared scheduler queries
- * (queries/postgres|mysql/scheduler-*.sql through src/scheduler-facts.ts) and the J checks through each
+ * (queries/postgres|mysql/scheduler-*.sql through src/dialects/shared/scheduler.ts) and the J checks through each
  * dialect's adapter and the engine. Skips loudly without a server, unless QRTZ_REQUIRE_DB names it.
  */
 import mysql from 'mysql2/promise';
@@ -10,16 +10,16 @@ import { h01, h02, h03, h04, h05 } from '../../src/checks/jobs/h01-h05.js';
 import { u01 } from '../../src/checks/jobs/u01-u02.js';
 import { createMysqlAdapter } from '../../src/dialects/mysql/index.js';
 import { createPostgresAdapter } from '../../src/dialects/postgres/index.js';
-import { runScan } from '../../src/engine.js';
-import { emptyFacts } from '../../src/facts.js';
-import type { CheckOptions, Dialect, Facts, Family, QuartzTable } from '../../src/model.js';
-import { QUARTZ_TABLES } from '../../src/model.js';
 import {
   type RunQuery,
   readQuartzSchemaColumns,
   readSchedulerFacts,
   unixMsToTicks,
-} from '../../src/scheduler-facts.js';
+} from '../../src/dialects/shared/scheduler.js';
+import { runScan } from '../../src/engine.js';
+import { emptyFacts } from '../../src/facts.js';
+import type { CheckOptions, Dialect, Facts, Family, QuartzTable } from '../../src/model.js';
+import { QUARTZ_TABLES } from '../../src/model.js';
 import {
   createQuartzDb as createMysqlQuartzDb,
   connectOptions as mysqlConnectOptions,

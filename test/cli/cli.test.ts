@@ -13,7 +13,7 @@ import { allChecks } from '../../src/checks/index.js';
 import { addScanOptions } from '../../src/commands/scan.js';
 import { quartzSqliteSchema } from '../../src/demo/schema.js';
 import type { Adapter } from '../../src/dialect.js';
-import { noTablesError } from '../../src/discovery.js';
+import { noTablesError } from '../../src/dialects/shared/discovery.js';
 import { UserError } from '../../src/errors.js';
 import type { Unreadable } from '../../src/model.js';
 import type { Report } from '../../src/report/report.js';

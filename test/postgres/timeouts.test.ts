@@ -151,7 +151,7 @@ describe.skipIf(!server)('PostgreSQL timeouts and batch sizes', () => {
       try {
         await holder.query('BEGIN; LOCK TABLE quartz.qrtz_triggers IN ACCESS EXCLUSIVE MODE');
         const { rows, unreadable, facts } = await readAll(s, over);
-        // Scheduler state keeps its own list (src/scheduler-facts.ts); both name the table and the cause.
+        // Scheduler state keeps its own list (src/dialects/shared/scheduler.ts); both name the table and the cause.
         const all = [...facts.unreadable, ...(facts.scheduler?.unreadable ?? [])];
         const onTriggers = all.filter((u) => u.table === 'qrtz_triggers');
         expect(all.filter((u) => u.table !== 'qrtz_triggers')).toEqual([]);

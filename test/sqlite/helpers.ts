@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { quartzSqliteSchema } from '../../src/demo/schema.js';
+import { unixMsToTicks } from '../../src/dialects/shared/scheduler.js';
 import type { Family } from '../../src/model.js';
-import { unixMsToTicks } from '../../src/scheduler-facts.js';
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'qrtz-sqlite-'));

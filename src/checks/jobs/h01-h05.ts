@@ -1,4 +1,4 @@
-/** Scheduler health, QA-H01…H05: from Facts.scheduler (src/scheduler-facts.ts). All are 'blobs' family: they read
+/** Scheduler health, QA-H01…H05: from Facts.scheduler (src/dialects/shared/scheduler.ts). All are 'blobs' family: they read
  *  table contents, so --skip blobs turns them off with the JobDataMap checks. */
 import type { Check, CheckOptions, Facts, FindingDraft, FindingObject, SchedulerTrigger } from '../../model.js';
 import {

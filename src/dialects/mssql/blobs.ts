@@ -4,10 +4,11 @@
  * own statement bounded by `requestTimeout`, each blob read up to --max-blob-size (SUBSTRING) with its full
  * size (DATALENGTH). A batch holds at most BATCH_BYTES of blob data: rows per batch = BATCH_BYTES / bound.
  */
-import { BLOB_SOURCES } from '../../blob-sources.js';
+
 import type { BlobRow, BlobTable, QuartzTable, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { buildBlobRow, text } from '../shared/blob-row.js';
+import { BLOB_SOURCES } from '../shared/blob-sources.js';
 import { connectionLost, failureCause } from './connection.js';
 
 /** Upper bound of blob bytes fetched per batch. */

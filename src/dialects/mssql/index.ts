@@ -12,13 +12,13 @@
  * cause 'lock-timeout' and the scan goes on). The choice is recorded in MssqlFacts.isolation.
  */
 import sql from 'mssql';
-import { noTablesError } from '../../discovery.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
 import type { BlobRow, Facts, QuartzTable, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { chooseServiceAccount } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
+import { noTablesError } from '../shared/discovery.js';
 import { streamBlobs } from './blobs.js';
 import { connectionLost, failureCause, type MssqlTarget, mapMssqlError, mssqlTarget } from './connection.js';
 import type { MssqlFacts } from './facts.js';

@@ -24,7 +24,7 @@
  *     then the scope when not the table: '(schema)' or '(database)', and '(CONTROL)' when CONTROL implied it.
  *  7. Column-level grants (class 1, minor_id > 0) are not table-level: kept as grants with objectKind 'column'.
  */
-import { expectedTables, logicalName } from '../../discovery.js';
+
 import type {
   EffectivePrivilege,
   Grant,
@@ -35,6 +35,7 @@ import type {
   TamperObject,
   Unreadable,
 } from '../../model.js';
+import { expectedTables, logicalName } from '../shared/discovery.js';
 import type {
   MssqlAuditSpecification,
   MssqlFacts,

@@ -4,9 +4,10 @@
  * next rows' sizes. A table that cannot be read (privilege, lock or statement timeout) is reported
  * through onUnreadable and the stream goes on.
  */
-import { BLOB_SOURCES as SHARED_SOURCES } from '../../blob-sources.js';
+
 import type { BlobRow, BlobTable, QuartzTable, Unreadable } from '../../model.js';
 import { buildBlobRow, text } from '../shared/blob-row.js';
+import { BLOB_SOURCES as SHARED_SOURCES } from '../shared/blob-sources.js';
 import { failureCause, mapMysqlError, quoteIdent } from './connection.js';
 import type { Row } from './map.js';
 

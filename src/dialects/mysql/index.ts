@@ -4,7 +4,6 @@
  * streams blob rows (blobs.ts). It knows SQL; it never judges.
  */
 import mysql from 'mysql2';
-import { expectedTables, logicalName, noTablesError } from '../../discovery.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
 import type {
@@ -18,9 +17,10 @@ import type {
   Unreadable,
 } from '../../model.js';
 import { loadQuery } from '../../queries.js';
-import { addContentFacts } from '../../scheduler-facts.js';
 import { chooseServiceAccount, closeMatches } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
+import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
+import { addContentFacts } from '../shared/scheduler.js';
 import { BLOB_BATCH_BYTES, keysetAfter, rowsWithin, SIZE_BATCH_ROWS, streamMysqlBlobs } from './blobs.js';
 import {
   failureCause,

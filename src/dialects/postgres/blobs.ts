@@ -4,10 +4,11 @@
  * bounded by bytes, heavy rows fetched alone and slice by slice. A table that cannot be read is
  * reported through onUnreadable and the stream goes on; only a lost session ends it.
  */
-import { BLOB_SOURCES } from '../../blob-sources.js';
+
 import type { BlobRow, QuartzTable, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { buildBlobRow } from '../shared/blob-row.js';
+import { BLOB_SOURCES } from '../shared/blob-sources.js';
 import { causeOf, isFatal, mapPgError, quoteIdent, type SqlClient } from './connection.js';
 
 type Row = Record<string, unknown>;

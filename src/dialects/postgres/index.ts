@@ -4,7 +4,6 @@
  * SQL; it never judges.
  */
 import type pg from 'pg';
-import { expectedTables, logicalName, noTablesError } from '../../discovery.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
 import type {
@@ -19,10 +18,11 @@ import type {
   Unreadable,
 } from '../../model.js';
 import { loadQuery } from '../../queries.js';
-import { addContentFacts } from '../../scheduler-facts.js';
 import { registerSecret } from '../../secrets/redact.js';
 import { chooseServiceAccount } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
+import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
+import { addContentFacts } from '../shared/scheduler.js';
 import { BATCH_BYTES, BATCH_ROWS, CHUNK_BYTES, INLINE_ROW_BYTES, type PgTable, streamPgBlobs } from './blobs.js';
 import {
   causeOf,

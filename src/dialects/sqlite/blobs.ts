@@ -4,11 +4,11 @@
  * onUnreadable and the next table is read; a damaged page is one clear line.
  */
 import type Database from 'better-sqlite3';
-import { BLOB_SOURCES } from '../../blob-sources.js';
 import { UserError } from '../../errors.js';
 import type { BlobRow, QuartzTable, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { buildBlobRow } from '../shared/blob-row.js';
+import { BLOB_SOURCES } from '../shared/blob-sources.js';
 import { quoteSqliteIdent, sqliteCause } from './connection.js';
 
 type Row = Record<string, unknown>;

@@ -8,14 +8,14 @@ import { existsSync, lstatSync, readFileSync, realpathSync, type Stats, statSync
 import { userInfo } from 'node:os';
 import { basename, dirname } from 'node:path';
 import Database from 'better-sqlite3';
-import { expectedTables, logicalName, noTablesError } from '../../discovery.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
 import type { BlobRow, Facts, QuartzTable, TamperObject, Unreadable } from '../../model.js';
 import { QUARTZ_TABLES } from '../../model.js';
 import { loadQuery } from '../../queries.js';
-import { readQuartzSchemaColumns, readSchedulerFacts } from '../../scheduler-facts.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
+import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
+import { readQuartzSchemaColumns, readSchedulerFacts } from '../shared/scheduler.js';
 import { streamSqliteBlobs } from './blobs.js';
 import {
   harden,

@@ -14,8 +14,8 @@ import type {
   SchedulerFacts,
   SchedulerTrigger,
   Unreadable,
-} from './model.js';
-import { loadQuery } from './queries.js';
+} from '../../model.js';
+import { loadQuery } from '../../queries.js';
 
 /** Runs one SQL text with positional parameters and returns its rows (column aliases are lower case). */
 export type RunQuery = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;

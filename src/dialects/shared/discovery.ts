@@ -1,7 +1,7 @@
 /** Quartz table discovery shared by the adapters: exact, case-insensitive names (never LIKE patterns). */
-import { UserError } from './errors.js';
-import { QUARTZ_TABLES, type QuartzTableName } from './model.js';
-import { escapeControl } from './report/terminal.js';
+import { UserError } from '../../errors.js';
+import { QUARTZ_TABLES, type QuartzTableName } from '../../model.js';
+import { escapeControl } from '../../report/terminal.js';
 
 /** Lower-case real names expected for a prefix, with their logical names. */
 export function expectedTables(prefix: string): { logical: QuartzTableName; lower: string }[] {

@@ -1,5 +1,5 @@
 /** The Quartz columns the scan streams, per table: shared by the adapters (each quotes and cases them). */
-import type { BlobTable } from './model.js';
+import type { BlobTable } from '../../model.js';
 
 export interface BlobSource {
   table: BlobTable;
