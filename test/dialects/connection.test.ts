@@ -113,6 +113,34 @@ describe('PostgreSQL through knex', () => {
     expect(await backends()).toBe(0);
   });
 
+  it('a fresh pooled connection sends only the hardening SETs before the audit statement (no knex version probe)', async (ctx) => {
+    if (!server) return ctx.skip();
+    const sent: string[] = [];
+    const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+    const orig = proto.query;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      const q = args[0] as string | { text?: string };
+      sent.push(typeof q === 'string' ? q : String(q?.text));
+      return orig.apply(this, args);
+    };
+    const probe = openConnection(
+      { dialect: 'postgres', driver: { ...parsePostgresUrl(server.adminUrl(db), {}).config, ssl: false } },
+      { ...SESSION, applicationName: app },
+    );
+    try {
+      await runSql(probe.knex, 'postgres', 'SELECT 1 AS one');
+    } finally {
+      proto.query = orig;
+      await probe.destroy();
+    }
+    expect(sent).toEqual([
+      'SET search_path = pg_catalog, pg_temp',
+      'SET row_security = off',
+      'SET default_transaction_read_only = on',
+      'SELECT 1 AS one',
+    ]);
+  });
+
   it('every pooled connection is hardened before its first statement', async (ctx) => {
     if (!conn) return ctx.skip();
     const [s] = await runSql(
