@@ -6,10 +6,12 @@
  */
 
 import type { BlobRow, BlobTable, QuartzTable, Unreadable } from '../../model.js';
-import { buildBlobRow, text } from '../shared/blob-row.js';
 import { BLOB_SOURCES as SHARED_SOURCES } from '../shared/blob-sources.js';
 import { failureCause, mapMysqlError, quoteIdent } from './connection.js';
 import type { Row } from './map.js';
+
+const str = (v: unknown): string =>
+  v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString() : String(v);
 
 /** What the stream needs from the adapter: its tables, bounds, and a runner for queries/mysql files. */
 export interface MysqlBlobContext {
@@ -182,23 +184,25 @@ export async function* streamMysqlBlobs(
 }
 
 function blobRow(src: (typeof BLOB_SOURCES)[number], tableName: string, raw: Row): BlobRow {
-  return buildBlobRow({
+  const bytes = raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer);
+  const row: BlobRow = {
     table: src.table,
     tableName,
     column: src.column,
-    sched: raw.SCHED_NAME,
-    ...(src.group ? { group: raw[src.group] ?? '' } : {}),
-    name: raw[src.name],
-    bytes: raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer),
-    size: raw.SIZE,
-    ...('JOB_CLASS_NAME' in raw ? { jobClassName: raw.JOB_CLASS_NAME } : {}),
-    ...('DESCRIPTION' in raw ? { description: raw.DESCRIPTION } : {}),
-    ...(src.table === 'SIMPROP_TRIGGERS'
-      ? {
-          textColumns: Object.fromEntries(
-            SIMPROP_TEXT_COLUMNS.map((c) => [c, raw[c] === null || raw[c] === undefined ? null : text(raw[c])]),
-          ),
-        }
-      : {}),
-  });
+    key: {
+      sched: str(raw.SCHED_NAME),
+      ...(src.group ? { group: str(raw[src.group]) } : {}),
+      name: str(raw[src.name]),
+    },
+    bytes,
+    size: raw.SIZE === null || raw.SIZE === undefined ? 0 : Number(raw.SIZE),
+  };
+  if ('JOB_CLASS_NAME' in raw) row.jobClassName = str(raw.JOB_CLASS_NAME);
+  if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
+  if (src.table === 'SIMPROP_TRIGGERS') {
+    row.textColumns = Object.fromEntries(
+      SIMPROP_TEXT_COLUMNS.map((c) => [c, raw[c] === null || raw[c] === undefined ? null : str(raw[c])]),
+    );
+  }
+  return row;
 }

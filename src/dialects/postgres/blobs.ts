@@ -7,7 +7,6 @@
 
 import type { BlobRow, QuartzTable, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
-import { buildBlobRow } from '../shared/blob-row.js';
 import { BLOB_SOURCES } from '../shared/blob-sources.js';
 import { causeOf, isFatal, mapPgError, quoteIdent, type SqlClient } from './connection.js';
 
@@ -128,26 +127,26 @@ export async function* streamPgBlobs(
               if (got < want) data = data.subarray(0, got);
             }
           }
-          const simprop = src.table === 'SIMPROP_TRIGGERS';
-          const row = buildBlobRow({
+          const row: BlobRow = {
             table: src.table,
             tableName: t.name,
-            column: simprop ? 'STR_PROP' : src.column.toUpperCase(),
-            sched: raw.sched,
-            group: raw.grp,
-            name: raw.name,
+            column: src.column.toUpperCase(),
+            key: {
+              sched: String(raw.sched),
+              ...(raw.grp !== null ? { group: String(raw.grp) } : {}),
+              name: String(raw.name),
+            },
             bytes: src.column ? data : null,
-            size: raw.size,
-            ...(src.extra.includes('job_class_name') ? { jobClassName: texts.job_class_name ?? '' } : {}),
-            ...(src.extra.includes('description') ? { description: texts.description ?? null } : {}),
-            ...(simprop
-              ? {
-                  textColumns: Object.fromEntries(
-                    src.extra.map((c) => [c.toUpperCase(), (texts[c] as string | null) ?? null]),
-                  ),
-                }
-              : {}),
-          });
+            size: raw.size === null ? 0 : Number(raw.size),
+          };
+          if (src.extra.includes('job_class_name')) row.jobClassName = String(texts.job_class_name ?? '');
+          if (src.extra.includes('description')) row.description = (texts.description as string | null) ?? null;
+          if (src.table === 'SIMPROP_TRIGGERS') {
+            row.column = 'STR_PROP';
+            row.textColumns = Object.fromEntries(
+              src.extra.map((c) => [c.toUpperCase(), (texts[c] as string | null) ?? null]),
+            );
+          }
           yield row;
         }
         if (res.rows.length < BATCH_ROWS) break;

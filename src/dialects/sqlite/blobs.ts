@@ -7,7 +7,6 @@ import type Database from 'better-sqlite3';
 import { UserError } from '../../errors.js';
 import type { BlobRow, QuartzTable, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
-import { buildBlobRow } from '../shared/blob-row.js';
 import { BLOB_SOURCES } from '../shared/blob-sources.js';
 import { quoteSqliteIdent, sqliteCause } from './connection.js';
 
@@ -57,26 +56,26 @@ export async function* streamSqliteBlobs(
     }
     for (const raw of guarded(rows, t.name, busy)) {
       const data = raw.data;
-      const simprop = src.table === 'SIMPROP_TRIGGERS';
-      const row = buildBlobRow({
+      const row: BlobRow = {
         table: src.table,
         tableName: t.name,
-        column: simprop ? 'STR_PROP' : src.column,
-        sched: raw.sched,
-        group: raw.grp,
-        name: raw.name,
+        column: src.column,
+        key: {
+          sched: String(raw.sched),
+          ...(raw.grp !== null && raw.grp !== undefined ? { group: String(raw.grp) } : {}),
+          name: String(raw.name),
+        },
         bytes: data === null || data === undefined ? null : Buffer.isBuffer(data) ? data : Buffer.from(String(data)),
-        size: raw.size,
-        ...('job_class_name' in raw ? { jobClassName: raw.job_class_name } : {}),
-        ...('description' in raw ? { description: raw.description ?? null } : {}),
-        ...(simprop
-          ? {
-              textColumns: Object.fromEntries(
-                src.extra.map((c) => [c, (raw[c.toLowerCase()] as string | null | undefined) ?? null]),
-              ),
-            }
-          : {}),
-      });
+        size: raw.size === null || raw.size === undefined ? 0 : Number(raw.size),
+      };
+      if ('job_class_name' in raw) row.jobClassName = String(raw.job_class_name);
+      if ('description' in raw) row.description = (raw.description as string | null) ?? null;
+      if (src.table === 'SIMPROP_TRIGGERS') {
+        row.column = 'STR_PROP';
+        row.textColumns = Object.fromEntries(
+          src.extra.map((c) => [c, (raw[c.toLowerCase()] as string | null | undefined) ?? null]),
+        );
+      }
       yield row;
     }
   }
