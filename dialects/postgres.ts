@@ -16,11 +16,13 @@ import type {
   Facts,
   Grant,
   Membership,
+  PostgresFacts,
   Principal,
   QuartzTable,
   TamperObject,
   Unreadable,
 } from '../src/model.js';
+import { readsTableContents } from '../src/model.js';
 import { loadQuery } from '../src/queries.js';
 import { addContentFacts } from '../src/scheduler-facts.js';
 import { registerSecret } from '../src/secrets/redact.js';
@@ -471,11 +473,11 @@ export class PostgresAdapter implements Adapter {
     };
 
     const [caps] = await this.query('capabilities');
-    const pgExtra: Record<string, unknown> = {
-      capabilities: caps ?? {},
-      tableAccessMethods: Object.fromEntries(this.tables.map((t) => [t.name, t.accessMethod])),
+    const pgExtra: PostgresFacts = {
+      auditor: (caps ?? {}) as PostgresFacts['auditor'],
+      tableAccessMethods: Object.fromEntries(this.tables.map((t) => [t.name, t.accessMethod ?? undefined])),
     };
-    facts.extra.postgres = pgExtra;
+    facts.postgres = pgExtra;
 
     let rolesRead = false;
     let effectiveRead = false;
@@ -535,7 +537,7 @@ export class PostgresAdapter implements Adapter {
       });
       await guarded('schema-privileges', async () => {
         const rows = await this.query('schema-privileges', [this.schema]);
-        pgExtra.schemaOwner = rows[0]?.owner ?? null;
+        pgExtra.schemaOwner = rows[0]?.owner == null ? null : String(rows[0].owner);
         pgExtra.schemaCreate = rows
           .filter((r) => r.can_create)
           .map((r) => (r.principal === 'public' ? 'PUBLIC' : String(r.principal)));
@@ -551,7 +553,8 @@ export class PostgresAdapter implements Adapter {
         }
       });
       await guarded('database-owner', async () => {
-        pgExtra.databaseOwner = (await this.query('database-owner'))[0]?.owner ?? null;
+        const owner = (await this.query('database-owner'))[0]?.owner;
+        pgExtra.databaseOwner = owner == null ? null : String(owner);
       });
 
       // The service account: after principals and effective privileges, before what depends on it.
@@ -656,7 +659,7 @@ export class PostgresAdapter implements Adapter {
     await guarded('pg_extension', async () => {
       facts.extensions = (await this.query('extensions')).map((r) => String(r.name));
     });
-    if (fams.has('blobs')) {
+    if (readsTableContents(fams)) {
       // Scheduler state (health checks) and the schema columns (version inference) are table
       // contents: read only from tables that passed the checks, each statement in its own savepoint.
       const run = async (sql: string, params: unknown[]) =>

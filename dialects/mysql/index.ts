@@ -15,11 +15,13 @@ import type {
   Facts,
   Grant,
   Membership,
+  MysqlFacts,
   Principal,
   QuartzTable,
   TamperObject,
   Unreadable,
 } from '../../src/model.js';
+import { readsTableContents } from '../../src/model.js';
 import { loadQuery } from '../../src/queries.js';
 import { addContentFacts } from '../../src/scheduler-facts.js';
 import { registerSecret } from '../../src/secrets/redact.js';
@@ -524,8 +526,8 @@ export class MysqlAdapter implements Adapter {
       .map((t) => t.logical)
       .filter((l) => !present.has(l));
     const lowerCaseNames = Number(str(this.server.lower_case_table_names) || '0');
-    const extra: Record<string, unknown> = { flavour: flavour.dialect, lowerCaseTableNames: lowerCaseNames };
-    facts.extra.mysql = extra;
+    const extra: MysqlFacts = { flavour: flavour.dialect, lowerCaseTableNames: lowerCaseNames };
+    facts.mysql = extra;
 
     const guarded = async (what: string, fn: () => Promise<void>, needs?: string): Promise<boolean> => {
       try {
@@ -752,7 +754,7 @@ export class MysqlAdapter implements Adapter {
       }
     }
 
-    if (o.families.has('blobs')) {
+    if (readsTableContents(o.families)) {
       // Scheduler state (QA-H…) and schema columns (QA-U01) are table contents: shared reader, queries/mysql/scheduler-*.sql.
       const quote = (t: QuartzTable) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
       // The shared reader records a failed read by its message: remember which table and why, to annotate it.
@@ -1035,7 +1037,7 @@ export function resolveAccount(
   wanted: string | undefined,
   principals: Principal[],
   connectedAs: string,
-  extra: Record<string, unknown>,
+  extra: Pick<MysqlFacts, 'serviceAccountCandidates'>,
 ): string {
   if (!wanted) return connectedAs;
   const { user, host } = splitAccount(wanted);

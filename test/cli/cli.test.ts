@@ -93,7 +93,7 @@ describe('CLI: usage', () => {
     const r = await runCli(['scan', cleanStore('only.db'), '--only', '']);
     expect(r.code).toBe(2);
     expect(lines(r.stderr)).toEqual([
-      'qrtz-audit: --only: no check family given (families: grants, encryption, audit, blobs)',
+      'qrtz-audit: --only: no check family given (families: grants, encryption, audit, content, scheduler, updates, config; alias blobs = content+scheduler+updates)',
     ]);
     expect((await runCli(['scan', cleanStore('skip.db'), '--skip', ' , '])).code).toBe(2);
   });

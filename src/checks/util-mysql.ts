@@ -1,6 +1,6 @@
 /** Helpers shared by the MySQL-family checks (pure). */
-import { unreadable } from '../../facts.js';
-import type { Facts, FindingDraft, FindingObject, Grant } from '../../model.js';
+import { unreadable } from '../facts.js';
+import type { Facts, FindingDraft, FindingObject, Grant } from '../model.js';
 
 export const MYSQL_FAMILY: ('mysql' | 'mariadb')[] = ['mysql', 'mariadb'];
 
