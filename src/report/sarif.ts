@@ -44,7 +44,8 @@ function ruleOf(e: CatalogueEntry, dialect: Dialect | undefined) {
   };
 }
 
-/** A rule for an id the catalogue does not hold (a check outside the registry, e.g. in tests): from its finding. */
+/** A rule for an id the catalogue does not hold (a check outside the registry, e.g. in tests): from its first
+ *  finding that carries a remediation. */
 function ruleOfFinding(f: Finding) {
   return {
     id: f.check,
@@ -63,7 +64,9 @@ export function formatSarif(report: Report): string {
     ? (report.target.dialect as Dialect)
     : undefined;
   const unknown = new Map<string, Finding>();
-  for (const f of report.findings) if (!entries.has(f.check) && !unknown.has(f.check)) unknown.set(f.check, f);
+  for (const f of report.findings)
+    if (!entries.has(f.check) && (!unknown.has(f.check) || (!unknown.get(f.check)?.remediation && f.remediation)))
+      unknown.set(f.check, f);
   const ruleIds = [...new Set(report.findings.map((f) => f.check))].sort();
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',

@@ -267,6 +267,7 @@ describe('every --option named in a check text, a remediation or the README exis
       '--base64',
       '--max-depth',
       '--no-color',
+      '--dialect', // qrtz-audit checks --dialect
     ]);
     const texts: [string, string][] = [];
     for (const c of allChecks) {
