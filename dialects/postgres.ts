@@ -5,7 +5,7 @@
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pg from 'pg';
-import { BLOB_SOURCES } from '../src/blob-sources.js';
+import { BLOB_SOURCES, buildBlobRow, upperKeys } from '../src/blob-sources.js';
 import type { Adapter, ConnectOptions } from '../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../src/discovery.js';
 import { UserError } from '../src/errors.js';
@@ -24,6 +24,7 @@ import type {
 } from '../src/model.js';
 import { readsTableContents } from '../src/model.js';
 import { loadQuery } from '../src/queries.js';
+import { findRole } from '../src/role-graph.js';
 import { addContentFacts } from '../src/scheduler-facts.js';
 import { registerSecret } from '../src/secrets/redact.js';
 import { chooseServiceAccount } from '../src/service-account.js';
@@ -791,27 +792,14 @@ export class PostgresAdapter implements Adapter {
                 if (got < want) data = data.subarray(0, got);
               }
             }
-            const row: BlobRow = {
-              table: src.table,
-              tableName: t.name,
-              column: src.column.toUpperCase(),
-              key: {
-                sched: String(raw.sched),
-                ...(raw.grp !== null ? { group: String(raw.grp) } : {}),
-                name: String(raw.name),
-              },
+            yield buildBlobRow(upper, t.name, {
+              sched: raw.sched,
+              group: raw.grp,
+              name: raw.name,
               bytes: src.column ? data : null,
-              size: raw.size === null ? 0 : Number(raw.size),
-            };
-            if (src.extra.includes('job_class_name')) row.jobClassName = String(texts.job_class_name ?? '');
-            if (src.extra.includes('description')) row.description = (texts.description as string | null) ?? null;
-            if (src.table === 'SIMPROP_TRIGGERS') {
-              row.column = 'STR_PROP';
-              row.textColumns = Object.fromEntries(
-                src.extra.map((c) => [c.toUpperCase(), (texts[c] as string | null) ?? null]),
-              );
-            }
-            yield row;
+              size: raw.size,
+              texts: upperKeys(texts),
+            });
           }
           if (res.rows.length < BATCH_ROWS) break;
         }
@@ -914,23 +902,12 @@ export function explainVia(facts: Facts, principal: string, table: QuartzTable, 
   if (table.owner) holders.set(table.owner, '(owner)');
   const allData = privilege === 'SELECT' ? 'pg_read_all_data' : 'pg_write_all_data';
   if (['SELECT', 'INSERT', 'UPDATE', 'DELETE'].includes(privilege)) holders.set(allData, '');
-  // Breadth-first over memberships whose privileges are inherited.
-  const queue: { role: string; path: string[] }[] = [{ role: principal, path: [] }];
-  const seen = new Set<string>([principal]);
-  while (queue.length) {
-    const { role, path } = queue.shift() as { role: string; path: string[] };
-    if (holders.has(role)) {
-      const tag = holders.get(role);
-      if (supers.has(role)) return [...path, '(superuser)'];
-      return tag ? [...path, tag] : path;
-    }
-    if (supers.has(role)) return [...path, '(superuser)'];
-    for (const m of facts.memberships) {
-      if (m.member === role && m.inherit && !seen.has(m.role)) {
-        seen.add(m.role);
-        queue.push({ role: m.role, path: [...path, m.role] });
-      }
-    }
+  // Breadth-first over memberships whose privileges are inherited (src/role-graph.ts).
+  const hit = findRole(facts.memberships, principal, (r) => holders.has(r) || supers.has(r), { inheritOnly: true });
+  if (hit) {
+    if (supers.has(hit.role)) return [...hit.path, '(superuser)'];
+    const tag = holders.get(hit.role);
+    return tag ? [...hit.path, tag] : hit.path;
   }
   if (holders.has('PUBLIC')) return ['PUBLIC'];
   return ['(unexplained)'];

@@ -18,7 +18,7 @@ import {
 import { userInfo } from 'node:os';
 import { basename, dirname, resolve } from 'node:path';
 import Database from 'better-sqlite3';
-import { BLOB_SOURCES } from '../src/blob-sources.js';
+import { BLOB_SOURCES, buildBlobRow, upperKeys } from '../src/blob-sources.js';
 import type { Adapter, ConnectOptions } from '../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../src/discovery.js';
 import { UserError } from '../src/errors.js';
@@ -517,27 +517,14 @@ class SqliteAdapter implements Adapter {
       }
       for (const raw of guarded(rows, t.name, busy)) {
         const data = raw.data;
-        const row: BlobRow = {
-          table: src.table,
-          tableName: t.name,
-          column: src.column,
-          key: {
-            sched: String(raw.sched),
-            ...(raw.grp !== null && raw.grp !== undefined ? { group: String(raw.grp) } : {}),
-            name: String(raw.name),
-          },
+        yield buildBlobRow(src, t.name, {
+          sched: raw.sched,
+          group: raw.grp,
+          name: raw.name,
           bytes: data === null || data === undefined ? null : Buffer.isBuffer(data) ? data : Buffer.from(String(data)),
-          size: raw.size === null || raw.size === undefined ? 0 : Number(raw.size),
-        };
-        if ('job_class_name' in raw) row.jobClassName = String(raw.job_class_name);
-        if ('description' in raw) row.description = (raw.description as string | null) ?? null;
-        if (src.table === 'SIMPROP_TRIGGERS') {
-          row.column = 'STR_PROP';
-          row.textColumns = Object.fromEntries(
-            src.extra.map((c) => [c, (raw[c.toLowerCase()] as string | null | undefined) ?? null]),
-          );
-        }
-        yield row;
+          size: raw.size,
+          texts: upperKeys(raw),
+        });
       }
     }
   }

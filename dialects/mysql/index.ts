@@ -4,7 +4,7 @@
  */
 import { readFileSync } from 'node:fs';
 import mysql from 'mysql2';
-import { BLOB_SOURCES as SHARED_SOURCES } from '../../src/blob-sources.js';
+import { buildBlobRow, BLOB_SOURCES as SHARED_SOURCES } from '../../src/blob-sources.js';
 import type { Adapter, ConnectOptions } from '../../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../../src/discovery.js';
 import { UserError } from '../../src/errors.js';
@@ -263,9 +263,6 @@ export function failureCause(err: unknown): Unreadable['cause'] | undefined {
     return 'privilege';
   return undefined;
 }
-
-/** SIMPROP_TRIGGERS' text columns, from the shared source table (queries/mysql/blob_simprop_triggers.sql reads them). */
-const SIMPROP_TEXT_COLUMNS = SHARED_SOURCES.find((x) => x.table === 'SIMPROP_TRIGGERS')?.extra ?? [];
 
 const BLOB_SOURCES: {
   table: BlobTable;
@@ -959,27 +956,16 @@ export class MysqlAdapter implements Adapter {
   }
 
   private blobRow(src: (typeof BLOB_SOURCES)[number], tableName: string, raw: Row): BlobRow {
-    const bytes = raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer);
-    const row: BlobRow = {
-      table: src.table,
-      tableName,
-      column: src.column,
-      key: {
-        sched: str(raw.SCHED_NAME),
-        ...(src.group ? { group: str(raw[src.group]) } : {}),
-        name: str(raw[src.name]),
-      },
-      bytes,
-      size: raw.SIZE === null || raw.SIZE === undefined ? 0 : Number(raw.SIZE),
-    };
-    if ('JOB_CLASS_NAME' in raw) row.jobClassName = str(raw.JOB_CLASS_NAME);
-    if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
-    if (src.table === 'SIMPROP_TRIGGERS') {
-      row.textColumns = Object.fromEntries(
-        SIMPROP_TEXT_COLUMNS.map((c) => [c, raw[c] === null || raw[c] === undefined ? null : str(raw[c])]),
-      );
-    }
-    return row;
+    const shared = SHARED_SOURCES.find((x) => x.table === src.table);
+    if (!shared) throw new Error(`no blob source for ${src.table}`);
+    return buildBlobRow(shared, tableName, {
+      sched: raw.SCHED_NAME,
+      group: src.group ? raw[src.group] : null,
+      name: raw[src.name],
+      bytes: raw.BYTES as Buffer | null | undefined,
+      size: raw.SIZE,
+      texts: raw,
+    });
   }
 
   async close(): Promise<void> {
