@@ -6,6 +6,7 @@ import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import pg from 'pg';
 import { BLOB_SOURCES, buildBlobRow, upperKeys } from '../src/blob-sources.js';
+import { serviceAccountCapabilities } from '../src/capabilities.js';
 import type { Adapter, ConnectOptions } from '../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../src/discovery.js';
 import { UserError } from '../src/errors.js';
@@ -700,6 +701,8 @@ export class PostgresAdapter implements Adapter {
         detail: `access method ${t.accessMethod ?? 'unknown'}`,
       }));
     }
+    const capabilities = serviceAccountCapabilities(facts);
+    if (capabilities) facts.capabilities = capabilities;
     return facts;
   }
 

@@ -5,6 +5,7 @@
 import { readFileSync } from 'node:fs';
 import mysql from 'mysql2';
 import { buildBlobRow, BLOB_SOURCES as SHARED_SOURCES } from '../../src/blob-sources.js';
+import { serviceAccountCapabilities } from '../../src/capabilities.js';
 import type { Adapter, ConnectOptions } from '../../src/dialect.js';
 import { expectedTables, logicalName, noTablesError } from '../../src/discovery.js';
 import { UserError } from '../../src/errors.js';
@@ -799,6 +800,8 @@ export class MysqlAdapter implements Adapter {
         });
       }
     }
+    const capabilities = serviceAccountCapabilities(facts);
+    if (capabilities) facts.capabilities = capabilities;
     return facts;
   }
 

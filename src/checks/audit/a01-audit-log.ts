@@ -120,7 +120,6 @@ export const a01: Check = {
     remediation:
       'Record every write to the Quartz tables and every change of who may write them in a server-side audit log (the per-engine remediation names the facility).',
     dialects: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
     needs: {
       postgres: 'pg_read_all_settings (shared_preload_libraries, pgaudit.*)',
       mysql: 'SELECT on mysql.audit_log_user and mysql.audit_log_filter (MySQL Enterprise audit filters)',

@@ -57,7 +57,6 @@ export const e01: Check = {
     remediation:
       'Encrypt the JobStore data at rest (engine encryption, or volume/filesystem encryption recorded with --attest at-rest="…").',
     dialects: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
     needs: {
       postgres: 'nothing beyond connecting (table access methods, pg_tde)',
       mysql: 'nothing beyond connecting (information_schema.TABLES, encryption variables)',

@@ -96,7 +96,6 @@ export const e02: Check = {
     remediation:
       'Configure server certificates, require TLS 1.2 or later for the Quartz account, and connect Quartz with certificate verification.',
     dialects: ['postgres', 'mysql', 'mariadb', 'mssql'],
-    evaluatedOn: ['postgres', 'mysql', 'mariadb'],
     needs: {
       postgres:
         'pg_read_all_settings (ssl, ssl_min_protocol_version) and pg_read_all_stats (pg_stat_ssl of the session)',

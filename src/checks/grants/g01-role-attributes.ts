@@ -1,5 +1,6 @@
 /** QA-G01 — the service account is superuser or holds role-administration attributes (PostgreSQL). */
 import type { Check, EnginePart, FindingDraft } from '../../model.js';
+import { capabilityPart } from '../capability-part.js';
 import { safeRemediation } from '../sql-quote.js';
 import { MITIGATION, notEvaluated, pgIdent, principalObject } from '../util.js';
 import { g01Mysql } from './g01-role-attributes.mysql.js';
@@ -63,7 +64,6 @@ export const g01: Check = {
     remediation:
       'Take every server-level administrative privilege and role-administration right from the Quartz service account; grant it only SELECT, INSERT, UPDATE, DELETE on the Quartz tables.',
     dialects: ['postgres', 'mysql', 'mariadb', 'mssql'],
-    evaluatedOn: ['postgres', 'mysql', 'mariadb'],
     needs: {
       postgres: 'nothing beyond connecting (pg_roles)',
       mysql: 'SELECT on mysql.user, mysql.global_grants and mysql.role_edges (else only its own grants)',
@@ -71,5 +71,16 @@ export const g01: Check = {
       mssql: 'VIEW ANY DEFINITION (server role members and server permissions of other logins)',
     },
   },
-  engines: { postgres: g01Postgres, mysql: g01Mysql, mariadb: g01Mysql },
+  engines: {
+    postgres: g01Postgres,
+    mysql: g01Mysql,
+    mariadb: g01Mysql,
+    // SQL Server: judged on the capabilities the adapter normalised (sysadmin / CONTROL SERVER, ALTER ANY LOGIN…).
+    mssql: capabilityPart({
+      fails: { superuser: 'critical', 'administer-roles': 'high' },
+      passes: 'is neither sysadmin nor CONTROL SERVER and cannot administer logins or roles',
+      remediation:
+        'ALTER SERVER ROLE sysadmin DROP MEMBER [login]; REVOKE CONTROL SERVER, ALTER ANY LOGIN FROM [login]; take db_owner/db_securityadmin from the Quartz user; grant only SELECT, INSERT, UPDATE, DELETE on the Quartz tables.',
+    }),
+  },
 };

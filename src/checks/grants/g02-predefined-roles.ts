@@ -1,5 +1,6 @@
 /** QA-G02 — the service account is (transitively) a member of dangerous predefined or admin roles (PostgreSQL). */
 import type { Check, EnginePart, FindingDraft, Severity } from '../../model.js';
+import { capabilityPart } from '../capability-part.js';
 import { safeRemediation } from '../sql-quote.js';
 import { isSuperuser, MITIGATION, notEvaluated, pgIdent, principalObject, rolesOf } from '../util.js';
 import { g02Mysql } from './g02-predefined-roles.mysql.js';
@@ -77,7 +78,6 @@ export const g02: Check = {
     remediation:
       'Take the predefined roles or server privileges that reach the server host (files, programs, other sessions, reload/shutdown) from the Quartz service account.',
     dialects: ['postgres', 'mysql', 'mariadb', 'mssql'],
-    evaluatedOn: ['postgres', 'mysql', 'mariadb'],
     needs: {
       postgres: 'nothing beyond connecting (pg_auth_members)',
       mysql: 'SELECT on mysql.user, mysql.global_grants and mysql.role_edges (else only its own grants)',
@@ -85,5 +85,21 @@ export const g02: Check = {
       mssql: 'VIEW ANY DEFINITION, and VIEW DEFINITION in master (xp_cmdshell grantees)',
     },
   },
-  engines: { postgres: g02Postgres, mysql: g02Mysql, mariadb: g02Mysql },
+  engines: {
+    postgres: g02Postgres,
+    mysql: g02Mysql,
+    mariadb: g02Mysql,
+    // SQL Server: judged on the capabilities the adapter normalised (xp_cmdshell, bulk operations, server state).
+    mssql: capabilityPart({
+      fails: {
+        'run-os-commands': 'critical',
+        'read-server-files': 'high',
+        'write-server-files': 'high',
+        'administer-server': 'medium',
+      },
+      passes: 'cannot run OS commands, read or write server files or administer the server',
+      remediation:
+        "REVOKE EXECUTE ON xp_cmdshell FROM the Quartz user in master (and EXEC sp_configure 'xp_cmdshell', 0), REVOKE ADMINISTER BULK OPERATIONS, ALTER SERVER STATE FROM [login].",
+    }),
+  },
 };
