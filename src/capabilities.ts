@@ -158,13 +158,13 @@ function mssql(facts: Facts, principal: string): CapabilityFact[] | undefined {
   return out;
 }
 
-const BY_ENGINE: Record<Dialect, ((facts: Facts, principal: string) => CapabilityFact[] | undefined) | undefined> = {
+/** Engines with principals; an engine without an entry has no capability facts (its checks then say not-evaluated). */
+const BY_ENGINE: Partial<Record<Dialect, (facts: Facts, principal: string) => CapabilityFact[] | undefined>> = {
   postgres,
   mysql,
   mariadb: mysql,
   mssql,
   // SQLite has no principals: whoever can open the file can do everything (QA-F01 judges the file).
-  sqlite: undefined,
 };
 
 /** The capabilities of the service account (undefined for engines without principals, or when it is unknown). */

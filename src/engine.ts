@@ -21,7 +21,7 @@ import type {
   Severity,
   Unreadable,
 } from './model.js';
-import { checkOptions, readsTableContents, SEVERITIES } from './model.js';
+import { checkOptions, DIALECT_NAMES, readsTableContents, SEVERITIES } from './model.js';
 
 /** At most this many failing findings per check from blob rows; the rest are counted in one summary. */
 export const MAX_ROW_FINDINGS_PER_CHECK = 500;
@@ -82,15 +82,6 @@ export function evaluatedOn(check: Check, dialect: Dialect): boolean {
   if (check.engines) return Boolean(check.engines[dialect]);
   return !check.meta.evaluatedOn || check.meta.evaluatedOn.includes(dialect);
 }
-
-/** Display name of a dialect in messages. */
-const DIALECT_NAMES: Record<Dialect, string> = {
-  postgres: 'PostgreSQL',
-  mysql: 'MySQL',
-  mariadb: 'MariaDB',
-  sqlite: 'SQLite',
-  mssql: 'SQL Server',
-};
 
 /** The not-evaluated finding of a check that applies to a dialect but has no evaluator for it yet. */
 function notYetEvaluated(check: Check, facts: Facts): FindingDraft {

@@ -10,12 +10,19 @@ import type { BlobInventory } from './decoding.js';
 import type { CapabilityFact, MysqlFacts, PostgresFacts, SqliteFacts } from './engines.js';
 
 /**
- * Every database qrtz-audit knows, in one list: the `Dialect` union, the catalogue's `--dialect` choices and
- * the checks' `dialects` metadata derive from it. A new database adds one entry here (and its adapter line
- * in dialects/index.ts).
+ * Every database qrtz-audit knows, with its display name, in one list: the `Dialect` union, `DIALECTS`, the
+ * catalogue's `--dialect` choices, the checks' `dialects` metadata and the engine's messages derive from it.
+ * A new database adds one entry here (and its adapter line in dialects/index.ts).
  */
-export const DIALECTS = ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'] as const;
-export type Dialect = (typeof DIALECTS)[number];
+export const DIALECT_NAMES = {
+  postgres: 'PostgreSQL',
+  mysql: 'MySQL',
+  mariadb: 'MariaDB',
+  sqlite: 'SQLite',
+  mssql: 'SQL Server',
+} as const;
+export type Dialect = keyof typeof DIALECT_NAMES;
+export const DIALECTS = Object.keys(DIALECT_NAMES) as readonly Dialect[];
 /** The 11 standard Quartz tables (logical names, without prefix). */
 export const QUARTZ_TABLES = [
   'JOB_DETAILS',

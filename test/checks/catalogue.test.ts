@@ -7,7 +7,7 @@ import { CONFIG_CHECK_META } from '../../src/config/checks.js';
 import { evaluateFacts } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { Dialect } from '../../src/model.js';
-import { DIALECTS, FAMILIES } from '../../src/model.js';
+import { DIALECT_NAMES, DIALECTS, FAMILIES } from '../../src/model.js';
 import { formatSarif } from '../../src/report/sarif.js';
 import { runCli } from '../support/cli.js';
 
@@ -44,7 +44,7 @@ describe('check catalogue', () => {
         expect(
           fs.map((f) => [f.status, f.message]),
           `${e.id} on ${d}`,
-        ).toEqual([['not-evaluated', `not yet evaluated on ${d === 'mssql' ? 'SQL Server' : d}`]]);
+        ).toEqual([['not-evaluated', `not yet evaluated on ${DIALECT_NAMES[d]}`]]);
       }
     }
   });

@@ -84,6 +84,15 @@ export const u02: Check = {
     severity: 'medium',
     mitigation: 'Keep Quartz and its dependencies updated',
     remediation: 'Upgrade the database server to a supported major version (see the vendor support policy).',
+    // SQL Server has no line in data/eol.json yet: not-evaluated there rather than judged by another vendor's table.
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    needs: {
+      postgres: 'nothing beyond connecting (server_version)',
+      mysql: 'nothing beyond connecting (VERSION())',
+      mariadb: 'nothing beyond connecting (VERSION())',
+      sqlite: 'nothing (not applicable: a library)',
+      mssql: 'nothing beyond connecting (SERVERPROPERTY)',
+    },
   },
   evaluate(facts: Facts, options: CheckOptions): FindingDraft[] {
     const object = { kind: 'server' as const, name: `${facts.server.product} ${facts.server.version}`.trim() };
