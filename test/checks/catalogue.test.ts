@@ -4,8 +4,10 @@ import { describe, expect, it } from 'vitest';
 import { catalogue, formatCatalogue } from '../../src/checks/catalogue.js';
 import { allChecks } from '../../src/checks/index.js';
 import { CONFIG_CHECK_META } from '../../src/config/checks.js';
-import { evaluateFacts } from '../../src/engine.js';
+import { decodeBlob } from '../../src/decode/index.js';
+import { evaluateFacts, inspectBlobWith } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
+import { writeJobDataMap } from '../../src/fixtures/java-writer.js';
 import type { Dialect } from '../../src/model.js';
 import { DIALECT_NAMES, DIALECTS, FAMILIES } from '../../src/model.js';
 import { formatSarif } from '../../src/report/sarif.js';
@@ -57,6 +59,30 @@ describe('check catalogue', () => {
       expect(e(id)?.dialects).not.toContain('mysql');
       expect(e(id)?.dialects).not.toContain('mariadb');
     }
+  });
+
+  it('content checks judge a decoded blob and the options only: no facts (inspect-blob and config files have none)', () => {
+    const content = allChecks.filter((c) => c.inspectBlob);
+    expect(content.length).toBeGreaterThan(10);
+    for (const c of content) {
+      expect(['content'], c.meta.id).toContain(c.meta.family);
+      expect(c.inspectBlob?.length ?? 0, c.meta.id).toBeLessThanOrEqual(2);
+    }
+    const blob = {
+      row: {
+        table: 'JOB_DETAILS' as const,
+        tableName: 'QRTZ_JOB_DETAILS',
+        column: 'JOB_DATA',
+        key: { sched: 's', name: 'n' },
+        size: 3,
+      },
+      decoded: decodeBlob(new Uint8Array([1, 2, 3])),
+    };
+    // A truncated Java-serialized JobDataMap: malformed (QA-B04), judged without facts.
+    blob.decoded = decodeBlob(writeJobDataMap({ a: 'b', c: 1 }).subarray(0, 220));
+    const f = inspectBlobWith(blob, allChecks, new Set(FAMILIES));
+    expect(f.filter((x) => /failed internally/.test(x.message))).toEqual([]);
+    expect(f.map((x) => x.check)).toContain('QA-B04');
   });
 
   it('registers the config checks as family config', () => {
