@@ -466,7 +466,7 @@ class SqliteAdapter implements Adapter {
         quote: (t) => quoteSqliteIdent(t.name),
         needs: () => `read access to ${this.path}`,
       });
-      const cols = await readQuartzSchemaColumns(run, this.tables, 'sqlite');
+      const cols = await readQuartzSchemaColumns(run, this.tables, 'sqlite', (t) => [t.name]);
       facts.quartzSchemaColumns = cols.columns;
       facts.unreadable.push(...cols.unreadable);
       for (const u of [...facts.unreadable, ...facts.scheduler.unreadable]) {
