@@ -1,3 +1,4 @@
+/** QA-E02 on MySQL/MariaDB (require_secure_transport, TLS versions, the session cipher): the evaluation part; the metadata lives in e02-in-transit.ts. */
 import type { EnginePart, Facts, FindingDraft } from '../../model.js';
 import { isOn, serverObject } from '../util-mysql.js';
 

@@ -1,3 +1,4 @@
+/** QA-G01 on MySQL/MariaDB (SUPER, ALL PRIVILEGES, CREATE USER, GRANT OPTION, *_ADMIN on *.*): the evaluation part; the metadata lives in g01-role-attributes.ts. */
 import type { EnginePart, FindingDraft, Severity } from '../../model.js';
 import { mysqlAccount, safeRemediation } from '../sql-quote.js';
 import { accountObject, grantsOf, list, serviceAccountUnknown } from '../util-mysql.js';

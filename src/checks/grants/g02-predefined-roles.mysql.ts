@@ -1,3 +1,4 @@
+/** QA-G02 on MySQL/MariaDB (FILE, PROCESS, SHUTDOWN, RELOAD on *.*): the evaluation part; the metadata lives in g02-predefined-roles.ts. */
 import type { EnginePart, Severity } from '../../model.js';
 import { mysqlAccount, safeRemediation } from '../sql-quote.js';
 import { accountObject, grantsOf, list, serviceAccountUnknown } from '../util-mysql.js';

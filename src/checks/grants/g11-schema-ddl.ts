@@ -1,3 +1,4 @@
+/** QA-G11 (MySQL/MariaDB; QA-G03 there before 0.2): principals that can ALTER, DROP or add triggers to the Quartz tables through schema or table privileges. */
 import type { Check, FindingDraft } from '../../model.js';
 import { mysqlAccount, mysqlQuoteIdent, safeRemediation } from '../sql-quote.js';
 import { MITIGATION } from '../util.js';

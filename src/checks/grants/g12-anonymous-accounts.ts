@@ -1,3 +1,4 @@
+/** QA-G12 (MySQL/MariaDB; QA-G04 there before 0.2): anonymous or empty-password accounts that can reach the Quartz tables. */
 import type { Check, FindingDraft } from '../../model.js';
 import { mysqlAccount, safeRemediation } from '../sql-quote.js';
 import { MITIGATION } from '../util.js';
