@@ -9,7 +9,7 @@ import { createPostgresAdapter } from '../src/dialects/postgres/index.js';
 import { runScan } from '../src/engine.js';
 import { writeJobDataMap as javaJobDataMap } from '../src/fixtures/java-writer.js';
 import { writeJobDataMap as nrbfJobDataMap } from '../src/fixtures/nrbf-writer.js';
-import { FAMILIES } from '../src/model.js';
+import { checkOptions, FAMILIES } from '../src/model.js';
 import { createQuartzDb, dropAll } from '../test/support/pg-quartz.js';
 import { acquirePostgres, adminSql } from '../test/support/pg-server.js';
 
@@ -72,7 +72,7 @@ try {
   await adapter.connect();
   const result = await runScan(adapter, {
     families: new Set(FAMILIES),
-    checkOptions: { allowTypes: [], maxBlobSize: 16 << 20 },
+    checkOptions: checkOptions({ maxBlobSize: 16 << 20 }),
   });
   await adapter.close();
   const ms = Date.now() - start;

@@ -5,17 +5,6 @@ import { checks as blobs } from './blobs/index.js';
 import { checks as encryption } from './encryption/index.js';
 import { checks as grants } from './grants/index.js';
 import { checks as jobs } from './jobs/index.js';
-import { checks as mysql } from './mysql/index.js';
 import { checks as secrets } from './secrets/index.js';
-import { checks as sqlite } from './sqlite/index.js';
 
-export const allChecks: Check[] = [
-  ...grants,
-  ...mysql,
-  ...sqlite,
-  ...encryption,
-  ...audit,
-  ...blobs,
-  ...secrets,
-  ...jobs,
-];
+export const allChecks: Check[] = [...grants, ...encryption, ...audit, ...blobs, ...secrets, ...jobs];

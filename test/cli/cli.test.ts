@@ -93,7 +93,7 @@ describe('CLI: usage', () => {
     const r = await runCli(['scan', cleanStore('only.db'), '--only', '']);
     expect(r.code).toBe(2);
     expect(lines(r.stderr)).toEqual([
-      'qrtz-audit: --only: no check family given (families: grants, encryption, audit, blobs)',
+      'qrtz-audit: --only: no check family given (families: grants, encryption, audit, content, scheduler, updates, config; alias blobs = content+scheduler+updates)',
     ]);
     expect((await runCli(['scan', cleanStore('skip.db'), '--skip', ' , '])).code).toBe(2);
   });
@@ -267,6 +267,7 @@ describe('every --option named in a check text, a remediation or the README exis
       '--base64',
       '--max-depth',
       '--no-color',
+      '--dialect', // qrtz-audit checks --dialect
     ]);
     const texts: [string, string][] = [];
     for (const c of allChecks) {

@@ -49,7 +49,7 @@ describe.skipIf(Boolean(runtime))('SQL Server 2022 (testcontainers)', () => {
     tablePrefix: 'QRTZ_',
     ...(serviceAccount ? { serviceAccount } : {}),
     allowPrincipals: [],
-    families: new Set(['grants', 'encryption', 'audit', 'blobs']),
+    families: new Set(['grants', 'encryption', 'audit', 'content', 'scheduler', 'updates']),
     statementTimeoutMs: 30_000,
     lockTimeoutMs: 2_000,
     connectTimeoutMs: 30_000,

@@ -62,7 +62,7 @@ export function connectOptions(url: string, over: Record<string, unknown> = {}) 
     url,
     tablePrefix: 'QRTZ_',
     allowPrincipals: [],
-    families: new Set<Family>(['grants', 'encryption', 'audit', 'blobs']),
+    families: new Set<Family>(['grants', 'encryption', 'audit', 'content', 'scheduler', 'updates']),
     statementTimeoutMs: 30_000,
     lockTimeoutMs: 2_000,
     connectTimeoutMs: 10_000,

@@ -6,7 +6,7 @@ export const b00: Check = {
   meta: {
     id: 'QA-B00',
     title: 'Blob inventory',
-    family: 'blobs',
+    family: 'content',
     severity: 'info',
     mitigation: MITIGATION.serialization,
     remediation: 'None: inventory.',

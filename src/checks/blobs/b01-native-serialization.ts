@@ -31,7 +31,7 @@ export const b01: Check = {
   meta: {
     id: 'QA-B01',
     title: 'BinaryFormatter (MS-NRBF) payloads in the JobStore',
-    family: 'blobs',
+    family: 'content',
     severity: 'high',
     mitigation: MITIGATION.serialization,
     remediation:
@@ -44,7 +44,7 @@ export const b07: Check = {
   meta: {
     id: 'QA-B07',
     title: 'Java serialization payloads in the JobStore',
-    family: 'blobs',
+    family: 'content',
     severity: 'high',
     mitigation: MITIGATION.serialization,
     remediation:

@@ -7,7 +7,7 @@ export const b02: Check = {
   meta: {
     id: 'QA-B02',
     title: 'Known deserialization gadget type in a JobStore blob',
-    family: 'blobs',
+    family: 'content',
     severity: 'critical',
     mitigation: MITIGATION.serialization,
     remediation:

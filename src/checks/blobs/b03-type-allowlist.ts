@@ -134,13 +134,13 @@ export const b03: Check = {
   meta: {
     id: 'QA-B03',
     title: 'Type outside the allowlist in a JobStore blob',
-    family: 'blobs',
+    family: 'content',
     severity: 'medium',
     mitigation: MITIGATION.serialization,
     remediation:
       'Check that each listed type is one your jobs really store; if so, allow it with --allow-type (globs with *), otherwise remove the row. Prefer string-only JobDataMaps: every type in a blob is instantiated when the scheduler loads it.',
   },
-  inspectBlob(blob, _facts, options) {
+  inspectBlob(blob, options) {
     const allow = options.allowTypes ?? [];
     const unexpected: string[] = [];
     const seen = new Set<string>();

@@ -23,13 +23,13 @@ export const b04: Check = {
   meta: {
     id: 'QA-B04',
     title: 'Malformed or truncated blob',
-    family: 'blobs',
+    family: 'content',
     severity: 'low',
     mitigation: MITIGATION.serialization,
     remediation:
       "Inspect the row with `qrtz-audit inspect-blob` (hex from SELECT encode(job_data, 'hex')): a blob the scheduler cannot read is either corrupt or crafted (hand-made exploit chains often break a strict grammar walk); restore it from a trusted source or delete the job.",
   },
-  inspectBlob(blob, _facts, options) {
+  inspectBlob(blob, options) {
     const d = blob.decoded;
     if (!d.malformed && !d.limited) return [];
     const typeCount = d.types.length;

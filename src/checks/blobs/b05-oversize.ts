@@ -7,13 +7,13 @@ export const b05: Check = {
   meta: {
     id: 'QA-B05',
     title: 'Blob larger than the scan bound',
-    family: 'blobs',
+    family: 'content',
     severity: 'low',
     mitigation: MITIGATION.serialization,
     remediation:
       'JobDataMaps should hold small values (names, ids, settings), not documents or binaries. Find out why this row is so large; raise --max-blob-size to scan it whole.',
   },
-  inspectBlob(blob, _facts, options) {
+  inspectBlob(blob, options) {
     const max = options.maxBlobSize;
     if (!(max > 0) || blob.row.size <= max) return [];
     return [

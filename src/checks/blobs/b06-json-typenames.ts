@@ -7,7 +7,7 @@ export const b06: Check = {
   meta: {
     id: 'QA-B06',
     title: 'Json.NET $type type names in a JobStore blob',
-    family: 'blobs',
+    family: 'content',
     severity: 'medium',
     mitigation: MITIGATION.serialization,
     remediation:

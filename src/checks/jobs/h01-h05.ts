@@ -1,15 +1,8 @@
 /** Scheduler health, QA-H01…H05: from Facts.scheduler (src/dialects/shared/scheduler.ts). All are 'blobs' family: they read
  *  table contents, so --skip blobs turns them off with the JobDataMap checks. */
 import type { Check, CheckOptions, Facts, FindingDraft, FindingObject, SchedulerTrigger } from '../../model.js';
-import {
-  databaseObject,
-  instantEvidence,
-  iso,
-  numberOption,
-  safeText,
-  schedulerNotRead,
-  timeUnitLabel,
-} from './util.js';
+import { DEFAULT_CHECK_OPTIONS } from '../../model.js';
+import { databaseObject, instantEvidence, iso, safeText, schedulerNotRead, timeUnitLabel } from './util.js';
 
 const MIN = 60_000;
 
@@ -39,7 +32,9 @@ export const h01: Check = {
   meta: {
     id: 'QA-H01',
     title: 'Triggers in ERROR state',
-    family: 'blobs',
+    family: 'scheduler',
+    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
     severity: 'medium',
     mitigation: 'Monitor the scheduler: failed and stuck jobs',
     remediation:
@@ -67,18 +62,19 @@ export const h02: Check = {
   meta: {
     id: 'QA-H02',
     title: 'Triggers whose next fire time is far in the past (misfires)',
-    family: 'blobs',
+    family: 'scheduler',
+    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
     severity: 'low',
     mitigation: 'Monitor the scheduler: failed and stuck jobs',
-    remediation:
-      'Check that a scheduler instance is running against this store and is not starved (thread pool, DB locks); review the misfire instruction of the listed triggers. Threshold: --misfire-threshold MINUTES (default 60).',
+    remediation: `Check that a scheduler instance is running against this store and is not starved (thread pool, DB locks); review the misfire instruction of the listed triggers. Threshold: --misfire-threshold MINUTES (default ${DEFAULT_CHECK_OPTIONS.misfireThresholdMinutes}).`,
   },
   evaluate(facts: Facts, options: CheckOptions): FindingDraft[] {
     const missing = schedulerNotRead(facts, 'earliestNextFire') ?? unitUnknown(facts);
     if (missing) return [missing];
     const s = facts.scheduler;
     if (!s) return [];
-    const thresholdMin = numberOption(options, 'misfireThresholdMinutes', 60);
+    const thresholdMin = options.misfireThresholdMinutes;
     const limit = s.nowMs - thresholdMin * MIN;
     const late = s.earliestNextFire.rows.filter((t) => t.nextFire?.ms != null && t.nextFire.ms < limit);
     if (!late.length) {
@@ -114,7 +110,9 @@ export const h03: Check = {
   meta: {
     id: 'QA-H03',
     title: 'Cluster nodes that stopped checking in',
-    family: 'blobs',
+    family: 'scheduler',
+    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
     severity: 'medium',
     mitigation: 'Monitor the scheduler: cluster health',
     remediation:
@@ -125,7 +123,7 @@ export const h03: Check = {
     if (missing) return [missing];
     const s = facts.scheduler;
     if (!s) return [];
-    const fallbackMin = numberOption(options, 'checkinStaleMinutes', 10);
+    const fallbackMin = options.checkinStaleMinutes;
     if (!s.schedulerStates.rows.length) {
       return [
         {
@@ -178,18 +176,19 @@ export const h04: Check = {
   meta: {
     id: 'QA-H04',
     title: 'Fired triggers executing for longer than the threshold',
-    family: 'blobs',
+    family: 'scheduler',
+    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
     severity: 'low',
     mitigation: 'Monitor the scheduler: failed and stuck jobs',
-    remediation:
-      'Check whether the job is hung or its node died without recovery; long runs of non-concurrent jobs block their triggers. Threshold: --long-running MINUTES (default 240).',
+    remediation: `Check whether the job is hung or its node died without recovery; long runs of non-concurrent jobs block their triggers. Threshold: --long-running MINUTES (default ${DEFAULT_CHECK_OPTIONS.longRunningMinutes}).`,
   },
   evaluate(facts: Facts, options: CheckOptions): FindingDraft[] {
     const missing = schedulerNotRead(facts, 'executing') ?? unitUnknown(facts);
     if (missing) return [missing];
     const s = facts.scheduler;
     if (!s) return [];
-    const thresholdMin = numberOption(options, 'longRunningMinutes', 240);
+    const thresholdMin = options.longRunningMinutes;
     const long = s.executing.rows.filter((e) => e.fired.ms !== null && s.nowMs - e.fired.ms > thresholdMin * MIN);
     if (!long.length) {
       return [
@@ -225,7 +224,9 @@ export const h05: Check = {
   meta: {
     id: 'QA-H05',
     title: 'Paused and blocked trigger groups and triggers (inventory)',
-    family: 'blobs',
+    family: 'scheduler',
+    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
     severity: 'info',
     mitigation: 'Monitor the scheduler: paused work',
     remediation:

@@ -28,7 +28,7 @@ export const j01: Check = {
   meta: {
     id: 'QA-J01',
     title: 'Job executes OS commands or invokes code named in its JobDataMap',
-    family: 'blobs',
+    family: 'content',
     severity: 'high',
     mitigation: 'Restrict which job types the scheduler can run; keep commands out of JobDataMaps',
     remediation:

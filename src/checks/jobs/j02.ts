@@ -82,7 +82,7 @@ export const j02: Check = {
   meta: {
     id: 'QA-J02',
     title: 'Command-like JobDataMap value with shell metacharacters or download-and-run patterns',
-    family: 'blobs',
+    family: 'content',
     severity: 'high',
     mitigation: 'Keep commands out of JobDataMaps; detect tampering with job data',
     remediation:

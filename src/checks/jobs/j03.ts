@@ -61,7 +61,7 @@ export const j03: Check = {
   meta: {
     id: 'QA-J03',
     title: 'Path-like JobDataMap value points outside expected locations',
-    family: 'blobs',
+    family: 'content',
     severity: 'medium',
     mitigation: 'Keep file paths out of JobDataMaps; detect tampering with job data',
     remediation:

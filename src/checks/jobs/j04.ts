@@ -1,6 +1,6 @@
 /** QA-J04: job classes outside the allowed namespaces (with --allow-job-namespace), else an inventory. */
 import type { Check, CheckOptions, Facts, FindingDraft, ScannedBlob } from '../../model.js';
-import { databaseObject, jobClassBase, rowObject, safeText, stringListOption } from './util.js';
+import { databaseObject, jobClassBase, rowObject, safeText } from './util.js';
 
 /** True when a class is in one of the namespaces ('Contoso.Jobs' or 'Contoso.Jobs.*' allow Contoso.Jobs.X). */
 export function inNamespaces(cls: string, namespaces: string[]): boolean {
@@ -14,14 +14,14 @@ export const j04: Check = {
   meta: {
     id: 'QA-J04',
     title: 'Job class outside the allowed namespaces',
-    family: 'blobs',
+    family: 'content',
     severity: 'medium',
     mitigation: 'Restrict which job types the scheduler can run',
     remediation:
       'Remove or explain jobs whose class is outside the application namespaces; a job class the application never scheduled points to tampering with QRTZ_JOB_DETAILS.',
   },
-  inspectBlob(blob: ScannedBlob, _facts: Facts, options: CheckOptions): FindingDraft[] {
-    const allow = stringListOption(options, 'allowJobNamespaces');
+  inspectBlob(blob: ScannedBlob, options: CheckOptions): FindingDraft[] {
+    const allow = options.allowJobNamespaces;
     if (!allow.length || blob.row.table !== 'JOB_DETAILS') return [];
     const cls = jobClassBase(blob.row.jobClassName);
     if (inNamespaces(cls, allow)) return [];
@@ -36,7 +36,7 @@ export const j04: Check = {
   },
   /** The inventory (info): job classes and their row counts, from blobInventory.jobClasses. */
   evaluate(facts: Facts, options: CheckOptions): FindingDraft[] {
-    if (stringListOption(options, 'allowJobNamespaces').length) return [];
+    if (options.allowJobNamespaces.length) return [];
     const classes = facts.blobInventory?.jobClasses;
     if (!classes) return [];
     const list = Object.entries(classes).sort((a, b) => b[1] - a[1] || a[0].localeCompare(b[0]));

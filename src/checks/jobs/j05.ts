@@ -17,7 +17,7 @@ export const j05: Check = {
   meta: {
     id: 'QA-J05',
     title: 'Mail job with SMTP credentials in its JobDataMap',
-    family: 'blobs',
+    family: 'content',
     severity: 'medium',
     mitigation: 'Keep secrets out of JobDataMaps',
     remediation:

@@ -66,7 +66,7 @@ export function supportOf(product: EolProduct, version: string, nowMs: number, a
 }
 
 function nowOf(options: CheckOptions): number {
-  return typeof options.now === 'number' ? options.now : Date.now();
+  return options.now ?? Date.now();
 }
 
 /** 'PostgreSQL 16.4 (Debian…)' → '16.4'; MariaDB's '5.5.5-10.11.6-MariaDB' → '10.11.6'. */
@@ -80,10 +80,19 @@ export const u02: Check = {
   meta: {
     id: 'QA-U02',
     title: 'Database server version past its vendor end of support',
-    family: 'audit',
+    family: 'updates',
     severity: 'medium',
     mitigation: 'Keep Quartz and its dependencies updated',
     remediation: 'Upgrade the database server to a supported major version (see the vendor support policy).',
+    // SQL Server has no line in data/eol.json yet: not-evaluated there rather than judged by another vendor's table.
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    needs: {
+      postgres: 'nothing beyond connecting (server_version)',
+      mysql: 'nothing beyond connecting (VERSION())',
+      mariadb: 'nothing beyond connecting (VERSION())',
+      sqlite: 'nothing (not applicable: a library)',
+      mssql: 'nothing beyond connecting (SERVERPROPERTY)',
+    },
   },
   evaluate(facts: Facts, options: CheckOptions): FindingDraft[] {
     const object = { kind: 'server' as const, name: `${facts.server.product} ${facts.server.version}`.trim() };
@@ -207,7 +216,7 @@ export const u01: Check = {
   meta: {
     id: 'QA-U01',
     title: 'Quartz version that wrote the store is end of life',
-    family: 'blobs',
+    family: 'updates',
     severity: 'medium',
     mitigation: 'Keep Quartz and its dependencies updated',
     remediation:

@@ -146,24 +146,6 @@ export function instantEvidence(prefix: string, t: QuartzInstant | null): Record
   return { [`${prefix}Raw`]: t?.raw ?? null, [`${prefix}Utc`]: iso(t?.ms ?? null) };
 }
 
-/** A positive number option, or the default. */
-export function numberOption(options: Record<string, unknown>, name: string, dflt: number): number {
-  const v = options[name];
-  const n = typeof v === 'string' ? Number(v) : v;
-  return typeof n === 'number' && Number.isFinite(n) && n > 0 ? n : dflt;
-}
-
-export function stringListOption(options: Record<string, unknown>, name: string): string[] {
-  const v = options[name];
-  if (Array.isArray(v)) return v.filter((x): x is string => typeof x === 'string' && x.length > 0);
-  if (typeof v === 'string' && v)
-    return v
-      .split(',')
-      .map((s) => s.trim())
-      .filter(Boolean);
-  return [];
-}
-
 export function databaseObject(facts: Facts): FindingObject {
   return { kind: 'database', name: facts.target.database || facts.dialect };
 }

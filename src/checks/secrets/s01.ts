@@ -7,7 +7,7 @@ export const s01: Check = {
   meta: {
     id: 'QA-S01',
     title: 'Secret stored under a secret-named JobDataMap key',
-    family: 'blobs',
+    family: 'content',
     severity: 'high',
     mitigation: MITIGATION.secrets,
     remediation: REMEDIATION,

@@ -9,7 +9,7 @@ export const s02: Check = {
   meta: {
     id: 'QA-S02',
     title: 'Credential-shaped value stored in the JobStore',
-    family: 'blobs',
+    family: 'content',
     severity: 'high',
     mitigation: MITIGATION.secrets,
     remediation: REMEDIATION,

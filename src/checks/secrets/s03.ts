@@ -7,7 +7,7 @@ export const s03: Check = {
   meta: {
     id: 'QA-S03',
     title: 'High-entropy value that may be a secret',
-    family: 'blobs',
+    family: 'content',
     severity: 'medium',
     mitigation: MITIGATION.secrets,
     remediation: `${REMEDIATION} If the value is not a secret, suppress this finding by its fingerprint.`,

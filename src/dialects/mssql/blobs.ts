@@ -7,7 +7,7 @@
 
 import type { BlobRow, BlobTable, QuartzTable, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
-import { BLOB_SOURCES } from '../shared/blob-sources.js';
+import { BLOB_SOURCES, buildBlobRow } from '../shared/blob-sources.js';
 import { connectionLost, failureCause } from './connection.js';
 
 /** Upper bound of blob bytes fetched per batch. */
@@ -48,23 +48,14 @@ const str = (v: unknown): string =>
 export function toBlobRow(table: BlobTable, tableName: string, raw: Row): BlobRow {
   const src = BLOB_SOURCES.find((s) => s.table === table);
   if (!src) throw new Error(`no blob source for ${table}`);
-  const bytes = raw.bytes === null || raw.bytes === undefined ? null : Buffer.from(raw.bytes as Buffer);
-  const row: BlobRow = {
-    table,
-    tableName,
-    column: src.column || 'STR_PROP',
-    key: { sched: str(raw.SCHED_NAME), ...(src.group ? { group: str(raw[src.group]) } : {}), name: str(raw[src.name]) },
-    bytes,
-    size: raw.size === null || raw.size === undefined ? 0 : Number(raw.size),
-  };
-  if ('JOB_CLASS_NAME' in raw) row.jobClassName = str(raw.JOB_CLASS_NAME);
-  if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
-  if (table === 'SIMPROP_TRIGGERS') {
-    row.textColumns = Object.fromEntries(
-      src.extra.map((c) => [c, raw[c] === null || raw[c] === undefined ? null : str(raw[c])]),
-    );
-  }
-  return row;
+  return buildBlobRow(src, tableName, {
+    sched: raw.SCHED_NAME,
+    group: src.group ? raw[src.group] : null,
+    name: raw[src.name],
+    bytes: raw.bytes as Buffer | null | undefined,
+    size: raw.size,
+    texts: raw,
+  });
 }
 
 /**

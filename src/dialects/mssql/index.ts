@@ -11,7 +11,9 @@
  * ON, else locking reads that give up after the lock timeout (the table is then reported unreadable with
  * cause 'lock-timeout' and the scan goes on). The choice is recorded in MssqlFacts.isolation.
  */
+
 import sql from 'mssql';
+import { serviceAccountCapabilities } from '../../capabilities.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
 import type { BlobRow, Facts, QuartzTable, Unreadable } from '../../model.js';
@@ -346,6 +348,8 @@ export function factsFromRows(
     mssql,
   });
   if (mapped.quartzSchemaColumns) facts.quartzSchemaColumns = mapped.quartzSchemaColumns;
+  const capabilities = serviceAccountCapabilities(facts);
+  if (capabilities) facts.capabilities = capabilities;
   return facts;
 }
 

@@ -6,12 +6,9 @@
  */
 
 import type { BlobRow, BlobTable, QuartzTable, Unreadable } from '../../model.js';
-import { BLOB_SOURCES as SHARED_SOURCES } from '../shared/blob-sources.js';
+import { buildBlobRow, BLOB_SOURCES as SHARED_SOURCES } from '../shared/blob-sources.js';
 import { failureCause, mapMysqlError, quoteIdent } from './connection.js';
 import type { Row } from './map.js';
-
-const str = (v: unknown): string =>
-  v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString() : String(v);
 
 /** What the stream needs from the adapter: its tables, bounds, and a runner for queries/mysql files. */
 export interface MysqlBlobContext {
@@ -59,9 +56,6 @@ export function rowsWithin(sizes: number[], budget: number): number {
   }
   return Math.max(1, n);
 }
-
-/** SIMPROP_TRIGGERS' text columns, from the shared source table (queries/mysql/blob_simprop_triggers.sql reads them). */
-const SIMPROP_TEXT_COLUMNS = SHARED_SOURCES.find((x) => x.table === 'SIMPROP_TRIGGERS')?.extra ?? [];
 
 const BLOB_SOURCES: {
   table: BlobTable;
@@ -184,25 +178,14 @@ export async function* streamMysqlBlobs(
 }
 
 function blobRow(src: (typeof BLOB_SOURCES)[number], tableName: string, raw: Row): BlobRow {
-  const bytes = raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer);
-  const row: BlobRow = {
-    table: src.table,
-    tableName,
-    column: src.column,
-    key: {
-      sched: str(raw.SCHED_NAME),
-      ...(src.group ? { group: str(raw[src.group]) } : {}),
-      name: str(raw[src.name]),
-    },
-    bytes,
-    size: raw.SIZE === null || raw.SIZE === undefined ? 0 : Number(raw.SIZE),
-  };
-  if ('JOB_CLASS_NAME' in raw) row.jobClassName = str(raw.JOB_CLASS_NAME);
-  if ('DESCRIPTION' in raw) row.description = raw.DESCRIPTION === null ? null : str(raw.DESCRIPTION);
-  if (src.table === 'SIMPROP_TRIGGERS') {
-    row.textColumns = Object.fromEntries(
-      SIMPROP_TEXT_COLUMNS.map((c) => [c, raw[c] === null || raw[c] === undefined ? null : str(raw[c])]),
-    );
-  }
-  return row;
+  const shared = SHARED_SOURCES.find((x) => x.table === src.table);
+  if (!shared) throw new Error(`no blob source for ${src.table}`);
+  return buildBlobRow(shared, tableName, {
+    sched: raw.SCHED_NAME,
+    group: src.group ? raw[src.group] : null,
+    name: raw[src.name],
+    bytes: raw.BYTES as Buffer | null | undefined,
+    size: raw.SIZE,
+    texts: raw,
+  });
 }

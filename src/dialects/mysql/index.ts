@@ -4,6 +4,7 @@
  * streams blob rows (blobs.ts). It knows SQL; it never judges.
  */
 import mysql from 'mysql2';
+import { serviceAccountCapabilities } from '../../capabilities.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
 import type {
@@ -11,11 +12,13 @@ import type {
   Facts,
   Grant,
   Membership,
+  MysqlFacts,
   Principal,
   QuartzTable,
   TamperObject,
   Unreadable,
 } from '../../model.js';
+import { readsTableContents } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { chooseServiceAccount, closeMatches } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
@@ -238,8 +241,8 @@ export class MysqlAdapter implements Adapter {
       .map((t) => t.logical)
       .filter((l) => !present.has(l));
     const lowerCaseNames = Number(str(this.server.lower_case_table_names) || '0');
-    const extra: Record<string, unknown> = { flavour: flavour.dialect, lowerCaseTableNames: lowerCaseNames };
-    facts.extra.mysql = extra;
+    const extra: MysqlFacts = { flavour: flavour.dialect, lowerCaseTableNames: lowerCaseNames };
+    facts.mysql = extra;
 
     const guarded = async (what: string, fn: () => Promise<void>, needs?: string): Promise<boolean> => {
       try {
@@ -466,7 +469,7 @@ export class MysqlAdapter implements Adapter {
       }
     }
 
-    if (o.families.has('blobs')) {
+    if (readsTableContents(o.families)) {
       // Scheduler state (QA-H…) and schema columns (QA-U01) are table contents: shared reader, queries/mysql/scheduler-*.sql.
       const quote = (t: QuartzTable) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
       // The shared reader records a failed read by its message: remember which table and why, to annotate it.
@@ -514,6 +517,8 @@ export class MysqlAdapter implements Adapter {
         });
       }
     }
+    const capabilities = serviceAccountCapabilities(facts);
+    if (capabilities) facts.capabilities = capabilities;
     return facts;
   }
 
@@ -679,7 +684,7 @@ export function resolveAccount(
   wanted: string | undefined,
   principals: Principal[],
   connectedAs: string,
-  extra: Record<string, unknown>,
+  extra: Pick<MysqlFacts, 'serviceAccountCandidates'>,
 ): string {
   if (!wanted) return connectedAs;
   const { user, host } = splitAccount(wanted);

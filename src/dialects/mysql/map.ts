@@ -11,6 +11,7 @@ import type {
   QuartzTableName,
   TamperObject,
 } from '../../model.js';
+import { reachableRoles as reachFrom, roleGraph, walkRoles } from '../../role-graph.js';
 import { accountName, dbPatternMatches, type ParsedGrant, parseGrantee, parseGrantLine, tokenize } from './grants.js';
 
 export type Row = Record<string, unknown>;
@@ -421,26 +422,15 @@ export function computeEffective(
     list.push(g);
     byGrantee.set(g.grantee, list);
   }
-  const rolesOf = new Map<string, string[]>();
-  for (const m of memberships) {
-    const list = rolesOf.get(m.member) ?? [];
-    list.push(m.role);
-    rolesOf.set(m.member, list);
-  }
+  const graph = roleGraph(memberships);
   const hasPublic = byGrantee.has('PUBLIC');
   const all = new Set<string>([...principals, ...byGrantee.keys(), ...memberships.map((m) => m.member)]);
   const out: EffectivePrivilege[] = [];
   for (const principal of all) {
     const seenKey = new Set<string>();
-    // Breadth-first: shortest path first, bounded by the number of principals.
-    const queue: { role: string; path: string[] }[] = [{ role: principal, path: [] }];
-    const visited = new Set<string>([principal]);
-    if (hasPublic && principal !== 'PUBLIC') {
-      queue.push({ role: 'PUBLIC', path: ['PUBLIC'] });
-      visited.add('PUBLIC');
-    }
-    while (queue.length) {
-      const { role, path } = queue.shift() as { role: string; path: string[] };
+    // Breadth-first (src/role-graph.ts): every granted role counts, PUBLIC is reached implicitly.
+    const implicit = hasPublic && principal !== 'PUBLIC' ? ['PUBLIC'] : [];
+    for (const { role, path } of walkRoles(graph, principal, { implicit })) {
       for (const g of byGrantee.get(role) ?? []) {
         const privs = g.privilege === 'ALL PRIVILEGES' ? TABLE_PRIVILEGES : [g.privilege];
         for (const t of tables) {
@@ -455,11 +445,6 @@ export function computeEffective(
             out.push({ principal, table: t.logical, privilege, via: via ? [...path, via] : path });
           }
         }
-      }
-      for (const r of rolesOf.get(role) ?? []) {
-        if (visited.has(r) || visited.size > 10_000) continue;
-        visited.add(r);
-        queue.push({ role: r, path: [...path, r] });
       }
     }
   }
@@ -482,20 +467,7 @@ export function superusers(grants: Grant[]): Set<string> {
 
 /** Roles reachable from an account (all granted roles, transitively). */
 export function reachableRoles(account: string, memberships: Membership[]): string[] {
-  const out: string[] = [];
-  const seen = new Set([account]);
-  const queue = [account];
-  while (queue.length) {
-    const cur = queue.shift() as string;
-    for (const m of memberships) {
-      if (m.member === cur && !seen.has(m.role)) {
-        seen.add(m.role);
-        out.push(m.role);
-        queue.push(m.role);
-      }
-    }
-  }
-  return out;
+  return [...reachFrom(memberships, account).keys()];
 }
 
 /** The service account's grants (direct, through roles, through PUBLIC) on objects outside the Quartz tables. */

@@ -7,7 +7,7 @@
 
 import type { BlobRow, QuartzTable, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
-import { BLOB_SOURCES } from '../shared/blob-sources.js';
+import { BLOB_SOURCES, buildBlobRow, upperKeys } from '../shared/blob-sources.js';
 import { causeOf, isFatal, mapPgError, quoteIdent, type SqlClient } from './connection.js';
 
 type Row = Record<string, unknown>;
@@ -127,27 +127,14 @@ export async function* streamPgBlobs(
               if (got < want) data = data.subarray(0, got);
             }
           }
-          const row: BlobRow = {
-            table: src.table,
-            tableName: t.name,
-            column: src.column.toUpperCase(),
-            key: {
-              sched: String(raw.sched),
-              ...(raw.grp !== null ? { group: String(raw.grp) } : {}),
-              name: String(raw.name),
-            },
+          yield buildBlobRow(upper, t.name, {
+            sched: raw.sched,
+            group: raw.grp,
+            name: raw.name,
             bytes: src.column ? data : null,
-            size: raw.size === null ? 0 : Number(raw.size),
-          };
-          if (src.extra.includes('job_class_name')) row.jobClassName = String(texts.job_class_name ?? '');
-          if (src.extra.includes('description')) row.description = (texts.description as string | null) ?? null;
-          if (src.table === 'SIMPROP_TRIGGERS') {
-            row.column = 'STR_PROP';
-            row.textColumns = Object.fromEntries(
-              src.extra.map((c) => [c.toUpperCase(), (texts[c] as string | null) ?? null]),
-            );
-          }
-          yield row;
+            size: raw.size,
+            texts: upperKeys(texts),
+          });
         }
         if (res.rows.length < BATCH_ROWS) break;
       }

@@ -4,6 +4,7 @@
  * SQL; it never judges.
  */
 import type pg from 'pg';
+import { serviceAccountCapabilities } from '../../capabilities.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
 import type {
@@ -12,12 +13,15 @@ import type {
   Facts,
   Grant,
   Membership,
+  PostgresFacts,
   Principal,
   QuartzTable,
   TamperObject,
   Unreadable,
 } from '../../model.js';
+import { readsTableContents } from '../../model.js';
 import { loadQuery } from '../../queries.js';
+import { findRole } from '../../role-graph.js';
 import { registerSecret } from '../../secrets/redact.js';
 import { chooseServiceAccount } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
@@ -309,11 +313,11 @@ export class PostgresAdapter implements Adapter {
     };
 
     const [caps] = await this.query('capabilities');
-    const pgExtra: Record<string, unknown> = {
-      capabilities: caps ?? {},
-      tableAccessMethods: Object.fromEntries(this.tables.map((t) => [t.name, t.accessMethod])),
+    const pgExtra: PostgresFacts = {
+      auditor: (caps ?? {}) as PostgresFacts['auditor'],
+      tableAccessMethods: Object.fromEntries(this.tables.map((t) => [t.name, t.accessMethod ?? undefined])),
     };
-    facts.extra.postgres = pgExtra;
+    facts.postgres = pgExtra;
 
     let rolesRead = false;
     let effectiveRead = false;
@@ -373,7 +377,7 @@ export class PostgresAdapter implements Adapter {
       });
       await guarded('schema-privileges', async () => {
         const rows = await this.query('schema-privileges', [this.schema]);
-        pgExtra.schemaOwner = rows[0]?.owner ?? null;
+        pgExtra.schemaOwner = rows[0]?.owner == null ? null : String(rows[0].owner);
         pgExtra.schemaCreate = rows
           .filter((r) => r.can_create)
           .map((r) => (r.principal === 'public' ? 'PUBLIC' : String(r.principal)));
@@ -389,7 +393,8 @@ export class PostgresAdapter implements Adapter {
         }
       });
       await guarded('database-owner', async () => {
-        pgExtra.databaseOwner = (await this.query('database-owner'))[0]?.owner ?? null;
+        const owner = (await this.query('database-owner'))[0]?.owner;
+        pgExtra.databaseOwner = owner == null ? null : String(owner);
       });
 
       // The service account: after principals and effective privileges, before what depends on it.
@@ -494,7 +499,7 @@ export class PostgresAdapter implements Adapter {
     await guarded('pg_extension', async () => {
       facts.extensions = (await this.query('extensions')).map((r) => String(r.name));
     });
-    if (fams.has('blobs')) {
+    if (readsTableContents(fams)) {
       // Scheduler state (health checks) and the schema columns (version inference) are table
       // contents: read only from tables that passed the checks, each statement in its own savepoint.
       const run = async (sql: string, params: unknown[]) =>
@@ -534,6 +539,8 @@ export class PostgresAdapter implements Adapter {
         detail: `access method ${t.accessMethod ?? 'unknown'}`,
       }));
     }
+    const capabilities = serviceAccountCapabilities(facts);
+    if (capabilities) facts.capabilities = capabilities;
     return facts;
   }
 
@@ -605,23 +612,12 @@ export function explainVia(facts: Facts, principal: string, table: QuartzTable, 
   if (table.owner) holders.set(table.owner, '(owner)');
   const allData = privilege === 'SELECT' ? 'pg_read_all_data' : 'pg_write_all_data';
   if (['SELECT', 'INSERT', 'UPDATE', 'DELETE'].includes(privilege)) holders.set(allData, '');
-  // Breadth-first over memberships whose privileges are inherited.
-  const queue: { role: string; path: string[] }[] = [{ role: principal, path: [] }];
-  const seen = new Set<string>([principal]);
-  while (queue.length) {
-    const { role, path } = queue.shift() as { role: string; path: string[] };
-    if (holders.has(role)) {
-      const tag = holders.get(role);
-      if (supers.has(role)) return [...path, '(superuser)'];
-      return tag ? [...path, tag] : path;
-    }
-    if (supers.has(role)) return [...path, '(superuser)'];
-    for (const m of facts.memberships) {
-      if (m.member === role && m.inherit && !seen.has(m.role)) {
-        seen.add(m.role);
-        queue.push({ role: m.role, path: [...path, m.role] });
-      }
-    }
+  // Breadth-first over memberships whose privileges are inherited (src/role-graph.ts).
+  const hit = findRole(facts.memberships, principal, (r) => holders.has(r) || supers.has(r), { inheritOnly: true });
+  if (hit) {
+    if (supers.has(hit.role)) return [...hit.path, '(superuser)'];
+    const tag = holders.get(hit.role);
+    return tag ? [...hit.path, tag] : hit.path;
   }
   if (holders.has('PUBLIC')) return ['PUBLIC'];
   return ['(unexplained)'];

@@ -6,6 +6,7 @@
  */
 import type {
   BoundedRows,
+  Dialect,
   Facts,
   QuartzInstant,
   QuartzTable,
@@ -19,10 +20,12 @@ import { loadQuery } from '../../queries.js';
 
 /** Runs one SQL text with positional parameters and returns its rows (column aliases are lower case). */
 export type RunQuery = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
-export type SchedulerDialect = 'postgres' | 'mysql' | 'sqlite';
+/** The queries/ folder the shared readers load from (MySQL and MariaDB share 'mysql'): any dialect with
+ *  scheduler-*.sql and schema-columns.sql files there. */
+export type SchedulerDialect = Dialect;
 
 export interface SchedulerReadOptions {
-  /** Folder under queries/: 'postgres', 'mysql' (MySQL and MariaDB) or 'sqlite'. */
+  /** Folder under queries/: e.g. 'postgres', 'mysql' (MySQL and MariaDB) or 'sqlite'. */
   dialect: SchedulerDialect;
   /** Quotes a real table name for this engine, schema-qualified where needed, e.g. "public"."qrtz_triggers". */
   quote: (table: QuartzTable) => string;
@@ -211,19 +214,21 @@ export async function readSchedulerFacts(
 
 /**
  * Upper-case `LOGICAL.COLUMN` names of the Quartz tables (for QA-U01), from queries/<dialect>/schema-columns.sql.
- * `params(table)` gives that file's parameters: SQLite [realName], PostgreSQL/MySQL [schema, realName].
+ * `params(table)` gives that file's parameters: by default [schema, realName] (PostgreSQL, MySQL); SQLite's
+ * file takes [realName].
  */
 export async function readQuartzSchemaColumns(
   run: RunQuery,
   tables: QuartzTable[],
   dialect: SchedulerDialect,
+  params: (table: QuartzTable) => unknown[] = (t) => [t.schema, t.name],
 ): Promise<{ columns: string[]; unreadable: Unreadable[] }> {
   const columns: string[] = [];
   const unreadable: Unreadable[] = [];
   const sql = loadQuery(dialect, 'schema-columns');
   for (const t of tables) {
     try {
-      const rows = await run(sql, dialect === 'sqlite' ? [t.name] : [t.schema, t.name]);
+      const rows = await run(sql, params(t));
       for (const r of rows) columns.push(`${t.logical}.${str(r.column_name ?? r.COLUMN_NAME).toUpperCase()}`);
     } catch (err) {
       unreadable.push({

@@ -7,7 +7,7 @@ import type Database from 'better-sqlite3';
 import { UserError } from '../../errors.js';
 import type { BlobRow, QuartzTable, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
-import { BLOB_SOURCES } from '../shared/blob-sources.js';
+import { BLOB_SOURCES, buildBlobRow, upperKeys } from '../shared/blob-sources.js';
 import { quoteSqliteIdent, sqliteCause } from './connection.js';
 
 type Row = Record<string, unknown>;
@@ -56,27 +56,14 @@ export async function* streamSqliteBlobs(
     }
     for (const raw of guarded(rows, t.name, busy)) {
       const data = raw.data;
-      const row: BlobRow = {
-        table: src.table,
-        tableName: t.name,
-        column: src.column,
-        key: {
-          sched: String(raw.sched),
-          ...(raw.grp !== null && raw.grp !== undefined ? { group: String(raw.grp) } : {}),
-          name: String(raw.name),
-        },
+      yield buildBlobRow(src, t.name, {
+        sched: raw.sched,
+        group: raw.grp,
+        name: raw.name,
         bytes: data === null || data === undefined ? null : Buffer.isBuffer(data) ? data : Buffer.from(String(data)),
-        size: raw.size === null || raw.size === undefined ? 0 : Number(raw.size),
-      };
-      if ('job_class_name' in raw) row.jobClassName = String(raw.job_class_name);
-      if ('description' in raw) row.description = (raw.description as string | null) ?? null;
-      if (src.table === 'SIMPROP_TRIGGERS') {
-        row.column = 'STR_PROP';
-        row.textColumns = Object.fromEntries(
-          src.extra.map((c) => [c, (raw[c.toLowerCase()] as string | null | undefined) ?? null]),
-        );
-      }
-      yield row;
+        size: raw.size,
+        texts: upperKeys(raw),
+      });
     }
   }
 }

@@ -10,8 +10,16 @@ import { basename, dirname } from 'node:path';
 import Database from 'better-sqlite3';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
-import type { BlobRow, Facts, QuartzTable, TamperObject, Unreadable } from '../../model.js';
-import { QUARTZ_TABLES } from '../../model.js';
+import type {
+  BlobRow,
+  Facts,
+  QuartzTable,
+  SqliteFileFact,
+  SqliteHeaderFact,
+  TamperObject,
+  Unreadable,
+} from '../../model.js';
+import { QUARTZ_TABLES, readsTableContents } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
 import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
@@ -39,34 +47,7 @@ const STOCK_TRIGGERS: Record<string, string> = {
   DELETE_BLOB_TRIGGER: 'BLOB_TRIGGERS',
 };
 
-export interface SqliteFileFact {
-  role: 'database' | 'wal' | 'shm' | 'journal' | 'directory';
-  path: string;
-  exists: boolean;
-  /** Permission bits as octal text, e.g. '0644'; null when not stat-able. */
-  mode: string | null;
-  uid: number | null;
-  gid: number | null;
-  owner: string | null;
-  symlink: boolean;
-  /** Why it could not be stat-ed (other than not existing). */
-  error?: string;
-}
-
-export interface SqliteHeaderFact {
-  /** First 16 bytes are the plaintext magic. */
-  magic: boolean;
-  /** Opened and read as SQLite (false for encrypted files, including SQLCipher plaintext-header mode). */
-  plaintext: boolean;
-  /** Header byte 20 (reserved bytes per page; SQLCipher reserves IV+HMAC space). */
-  reservedBytes: number | null;
-  /** Header bytes 18/19 = 2: WAL mode. */
-  wal: boolean | null;
-  /** Header offset 36: pages on the freelist (may keep deleted rows). */
-  freelistPages: number | null;
-  detail: string;
-  size: number;
-}
+export type { SqliteFileFact, SqliteHeaderFact } from '../../model.js';
 
 function oneLine(sql: string): string {
   return sql.replace(/\s+/g, ' ').slice(0, 300);
@@ -345,20 +326,22 @@ class SqliteAdapter implements Adapter {
       attestations: o.attestations,
       session: { tls: null, viaSocket: false },
     });
-    facts.extra.sqliteFiles = {
-      processUid: me.uid,
-      processUser: me.username,
-      serviceAccount,
-      serviceUid,
-      files,
+    facts.sqlite = {
+      files: {
+        processUid: me.uid,
+        processUser: me.username,
+        serviceAccount,
+        serviceUid,
+        files,
+      },
+      header,
+      session: 'local file: no network transport (TLS does not apply)',
+      grants: 'SQLite has no privilege system: file-system permissions are the access control (QA-F01)',
     };
-    facts.extra.sqliteHeader = header;
     if (o.extra?.sqliteImmutable === '1') {
-      facts.extra.sqliteSnapshot =
+      facts.sqlite.snapshot =
         '--sqlite-immutable: read from a private in-memory copy of the main file; commits still only in the -wal are not seen and a concurrent writer can make the read inconsistent';
     }
-    facts.extra.session = 'local file: no network transport (TLS does not apply)';
-    facts.extra.grants = 'SQLite has no privilege system: file-system permissions are the access control (QA-F01)';
 
     const keyEnv = o.extra?.sqlcipherKeyEnv;
     if (!header.plaintext) {
@@ -393,7 +376,7 @@ class SqliteAdapter implements Adapter {
       });
     }
 
-    if (o.families.has('blobs')) {
+    if (readsTableContents(o.families)) {
       // The shared readers record a failed read by its message: remember the table and cause to annotate it.
       const failures = new Map<string, Pick<Unreadable, 'table' | 'cause'>>();
       const run = async (sql: string, params: unknown[]) => {
@@ -415,7 +398,7 @@ class SqliteAdapter implements Adapter {
         quote: (t) => quoteSqliteIdent(t.name),
         needs: () => `read access to ${this.path}`,
       });
-      const cols = await readQuartzSchemaColumns(run, this.tables, 'sqlite');
+      const cols = await readQuartzSchemaColumns(run, this.tables, 'sqlite', (t) => [t.name]);
       facts.quartzSchemaColumns = cols.columns;
       facts.unreadable.push(...cols.unreadable);
       for (const u of [...facts.unreadable, ...facts.scheduler.unreadable]) {

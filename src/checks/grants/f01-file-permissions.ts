@@ -1,25 +1,7 @@
 /** QA-F01 (SQLite): permissions and owners of the database file, its -wal/-shm/-journal sidecars and directory.
  *  SQLite has no grants: whoever can read the file reads every JobDataMap, whoever can write it injects jobs. */
-import type { Check, Facts, FindingDraft, Severity } from '../../model.js';
+import type { Check, Facts, FindingDraft, Severity, SqliteFileFact } from '../../model.js';
 import { safeRemediation, shellQuote } from '../sql-quote.js';
-
-interface FileFact {
-  role: 'database' | 'wal' | 'shm' | 'journal' | 'directory';
-  path: string;
-  exists: boolean;
-  mode: string | null;
-  uid: number | null;
-  owner: string | null;
-  symlink: boolean;
-  error?: string;
-}
-interface FilesFact {
-  processUid: number;
-  processUser: string;
-  serviceAccount: string;
-  serviceUid: number | null;
-  files: FileFact[];
-}
 
 interface Problem {
   severity: Severity;
@@ -27,7 +9,7 @@ interface Problem {
 }
 
 /** The problems of one file's mode bits and owner (pure; exported for tests). */
-export function fileProblems(f: FileFact, okUids: Set<number>): Problem[] {
+export function fileProblems(f: SqliteFileFact, okUids: Set<number>): Problem[] {
   if (!f.exists || f.mode === null) return [];
   const m = Number.parseInt(f.mode, 8);
   const out: Problem[] = [];
@@ -66,9 +48,12 @@ export const f01: Check = {
     remediation:
       'chown the database, its -wal/-shm/-journal files and the directory to the service account; chmod 0600 the files and 0700 the directory.',
     dialects: ['sqlite'],
+    needs: {
+      sqlite: 'stat access to the database file, its sidecars and directory',
+    },
   },
   evaluate(facts: Facts): FindingDraft[] {
-    const ff = facts.extra.sqliteFiles as FilesFact | undefined;
+    const ff = facts.sqlite?.files;
     const dbObj = { kind: 'file' as const, name: facts.target.database || 'sqlite' };
     if (!ff) return [{ status: 'not-evaluated', message: 'file metadata was not read', object: dbObj }];
     const ok = new Set<number>([ff.processUid]);

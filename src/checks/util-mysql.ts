@@ -1,6 +1,7 @@
 /** Helpers shared by the MySQL-family checks (pure). */
-import { unreadable } from '../../facts.js';
-import type { Facts, FindingDraft, FindingObject, Grant } from '../../model.js';
+import { unreadable } from '../facts.js';
+import type { Facts, FindingDraft, FindingObject, Grant } from '../model.js';
+import { reachableRoles } from '../role-graph.js';
 
 export const MYSQL_FAMILY: ('mysql' | 'mariadb')[] = ['mysql', 'mariadb'];
 
@@ -21,20 +22,7 @@ export function serverObject(facts: Facts): FindingObject {
 
 /** Roles an account holds, transitively (every granted role: the account can SET ROLE it). */
 export function rolesHeld(facts: Facts, account: string): string[] {
-  const out: string[] = [];
-  const seen = new Set([account]);
-  const queue = [account];
-  while (queue.length) {
-    const cur = queue.shift() as string;
-    for (const m of facts.memberships) {
-      if (m.member === cur && !seen.has(m.role)) {
-        seen.add(m.role);
-        out.push(m.role);
-        queue.push(m.role);
-      }
-    }
-  }
-  return out;
+  return [...reachableRoles(facts.memberships, account).keys()];
 }
 
 /** Grants that apply to an account: its own, its roles' (with the role as path) and PUBLIC's. */

@@ -1,7 +1,6 @@
-/** MySQL/MariaDB audit checks: QA-A01 (audit plugin covers JobStore writes), QA-A03 (general query log). */
-import type { Check, Facts, FindingDraft } from '../../model.js';
-import { MITIGATION } from '../util.js';
-import { isOn, MYSQL_FAMILY, serverObject, splitName } from './util.js';
+/** QA-A01 on MySQL/MariaDB (server_audit, audit_log filters): the evaluation part; the metadata lives in a01-audit-log.ts. */
+import type { EnginePart, Facts, FindingDraft } from '../../model.js';
+import { isOn, serverObject, splitName } from '../util-mysql.js';
 
 /** server_audit_events values that record writes to tables (empty = every event). */
 const WRITE_EVENTS = ['QUERY', 'QUERY_DML', 'QUERY_DML_NO_SELECT', 'QUERY_DDL', 'TABLE'];
@@ -57,13 +56,6 @@ function mariadbServerAudit(facts: Facts): FindingDraft {
   };
 }
 
-interface AuditFilter {
-  user: string;
-  host: string;
-  filter: string;
-  definition: string | null;
-}
-
 /** Does a filter definition log anything? `{"filter":{"log":false}}` (and no class rules) logs nothing. */
 function filterLogs(definition: string | null): boolean {
   if (!definition) return false;
@@ -84,7 +76,7 @@ function filterLogs(definition: string | null): boolean {
 function mysqlAuditFilters(facts: Facts, loaded: string): FindingDraft {
   const obj = { kind: 'setting' as const, name: 'audit_log' };
   const s = facts.settings;
-  const filters = (facts.extra.mysql as { auditFilters?: AuditFilter[] } | undefined)?.auditFilters;
+  const filters = facts.mysql?.auditFilters;
   const evidence = { audit: loaded, audit_log_policy: s.audit_log_policy ?? null };
   if (!filters) {
     const u = facts.unreadable.find((x) => x.what === 'audit_log_filters');
@@ -140,17 +132,9 @@ function mysqlAuditFilters(facts: Facts, loaded: string): FindingDraft {
   };
 }
 
-export const a01: Check = {
-  meta: {
-    id: 'QA-A01',
-    title: 'No audit log records changes to the JobStore',
-    family: 'audit',
-    severity: 'high',
-    mitigation: MITIGATION.audit,
-    remediation:
-      'MariaDB: plugin_load_add=server_audit, server_audit_logging=ON, server_audit_events=CONNECT,QUERY_DDL,QUERY_DML_NO_SELECT,QUERY_DCL (server_audit=FORCE_PLUS_PERMANENT). MySQL Enterprise: audit_log plugin/component with a filter on the Quartz database; Percona Server: audit_log_filter.',
-    dialects: MYSQL_FAMILY,
-  },
+export const a01Mysql: EnginePart = {
+  remediation:
+    'MariaDB: plugin_load_add=server_audit, server_audit_logging=ON, server_audit_events=CONNECT,QUERY_DDL,QUERY_DML_NO_SELECT,QUERY_DCL (server_audit=FORCE_PLUS_PERMANENT). MySQL Enterprise: audit_log plugin/component with a filter on the Quartz database; Percona Server: audit_log_filter.',
   evaluate(facts) {
     const ext = new Set(facts.extensions.map((e) => e.toLowerCase()));
     if (ext.has('server_audit')) return [mariadbServerAudit(facts)];
@@ -170,36 +154,6 @@ export const a01: Check = {
           'no audit plugin is loaded (server_audit, audit_log, audit_log_filter): an injected job or a rewritten JobDataMap leaves no trace of who wrote it',
         object: obj,
         evidence: { plugins: facts.extensions.length },
-      },
-    ];
-  },
-};
-
-export const a03: Check = {
-  meta: {
-    id: 'QA-A03',
-    title: 'General query log records JobStore statements in plaintext',
-    family: 'audit',
-    severity: 'medium',
-    mitigation: MITIGATION.secrets,
-    remediation:
-      'SET GLOBAL general_log=OFF (and in the configuration); use an audit plugin for accountability instead.',
-    dialects: MYSQL_FAMILY,
-  },
-  evaluate(facts) {
-    const obj = { kind: 'setting' as const, name: 'general_log' };
-    const v = facts.settings.general_log;
-    if (v === undefined || v === null)
-      return [{ status: 'not-evaluated', message: 'general_log is not known', object: obj }];
-    if (!isOn(v)) return [{ status: 'pass', message: `general_log=${v}`, object: obj }];
-    const out = facts.settings.log_output ?? 'FILE';
-    return [
-      {
-        status: 'fail',
-        severity: 'medium',
-        message: `general_log=ON (log_output=${out}): every JobStore statement, with its JobDataMap bytes and parameters, is written to ${/TABLE/i.test(out) ? 'mysql.general_log (readable by anyone with SELECT on mysql.*) and ' : ''}${facts.settings.general_log_file ?? 'the general log file'} in plaintext`,
-        object: obj,
-        evidence: { general_log: v, log_output: out },
       },
     ];
   },

@@ -1,8 +1,7 @@
-/** MySQL/MariaDB encryption checks: QA-E01 (tables and logs at rest), QA-E02 (in transit). */
+/** QA-E01 on MySQL/MariaDB (InnoDB, log and binlog encryption, keyrings): the evaluation part; the metadata lives in e01-at-rest.ts. */
 import { unreadable } from '../../facts.js';
-import type { Check, Facts, FindingDraft } from '../../model.js';
-import { MITIGATION } from '../util.js';
-import { isOn, MYSQL_FAMILY, serverObject } from './util.js';
+import type { EnginePart, Facts, FindingDraft } from '../../model.js';
+import { isOn, serverObject } from '../util-mysql.js';
 
 const KEY_PLUGINS =
   /^(file_key_management|aws_key_management|hashicorp_key_management|keyring_.*|component_keyring_.*)$/i;
@@ -33,17 +32,9 @@ function logSettings(facts: Facts): { name: string; variable: string; what: stri
   ];
 }
 
-export const e01: Check = {
-  meta: {
-    id: 'QA-E01',
-    title: 'Quartz tables or logs are not encrypted at rest',
-    family: 'encryption',
-    severity: 'high',
-    mitigation: MITIGATION.encryption,
-    remediation:
-      "MariaDB: load a key management plugin (file_key_management, hashicorp_key_management, aws_key_management), set innodb_encrypt_tables=ON, innodb_encrypt_log=ON, encrypt_binlog=ON, encrypt_tmp_files=ON. MySQL: install a keyring component, ALTER TABLE … ENCRYPTION='Y' (default_table_encryption=ON for new tables), binlog_encryption=ON, innodb_redo_log_encrypt=ON, innodb_undo_log_encrypt=ON.",
-    dialects: MYSQL_FAMILY,
-  },
+export const e01Mysql: EnginePart = {
+  remediation:
+    "MariaDB: load a key management plugin (file_key_management, hashicorp_key_management, aws_key_management), set innodb_encrypt_tables=ON, innodb_encrypt_log=ON, encrypt_binlog=ON, encrypt_tmp_files=ON. MySQL: install a keyring component, ALTER TABLE … ENCRYPTION='Y' (default_table_encryption=ON for new tables), binlog_encryption=ON, innodb_redo_log_encrypt=ON, innodb_undo_log_encrypt=ON.",
   evaluate(facts) {
     const out: FindingDraft[] = [];
     const keys = keyManagement(facts);
@@ -126,92 +117,6 @@ export const e01: Check = {
     }
     if (!facts.tableEncryption.length && !out.length) {
       out.push({ status: 'not-evaluated', message: 'no table encryption state was read', object: serverObject(facts) });
-    }
-    return out;
-  },
-};
-
-export const e02: Check = {
-  meta: {
-    id: 'QA-E02',
-    title: 'Connections to the JobStore are not required to use TLS',
-    family: 'encryption',
-    severity: 'medium',
-    mitigation: MITIGATION.encryption,
-    remediation:
-      'Configure server certificates (ssl_cert/ssl_key), set require_secure_transport=ON, tls_version=TLSv1.2,TLSv1.3, and connect Quartz with SslMode=VerifyFull (or VerifyCA).',
-    dialects: MYSQL_FAMILY,
-  },
-  evaluate(facts) {
-    const obj = serverObject(facts);
-    const s = facts.settings;
-    const out: FindingDraft[] = [];
-    const haveSsl = s.have_ssl ?? s.have_openssl;
-    const offers = haveSsl === undefined || haveSsl === null ? facts.session.tls === true : /^yes$/i.test(haveSsl);
-    if (!offers && facts.session.tls !== true) {
-      out.push({
-        status: 'fail',
-        severity: 'high',
-        message: `the server offers no TLS (have_ssl=${haveSsl ?? 'unknown'}): job data, JobDataMap secrets and the service account's password exchange travel in plaintext`,
-        object: obj,
-        evidence: { have_ssl: haveSsl ?? null },
-        discriminator: 'have_ssl',
-      });
-    }
-    const rst = s.require_secure_transport;
-    if (rst === undefined || rst === null) {
-      out.push({
-        status: 'not-evaluated',
-        message: 'require_secure_transport is not known on this server',
-        object: { kind: 'setting', name: 'require_secure_transport' },
-        discriminator: 'require_secure_transport',
-      });
-    } else if (!isOn(rst)) {
-      out.push({
-        status: 'fail',
-        severity: 'medium',
-        message: 'require_secure_transport=OFF: clients (the Quartz application included) may connect without TLS',
-        object: { kind: 'setting', name: 'require_secure_transport' },
-        evidence: { require_secure_transport: rst },
-        remediation:
-          'SET PERSIST require_secure_transport=ON; (MariaDB: require_secure_transport=ON in the server configuration)',
-        discriminator: 'require_secure_transport',
-      });
-    }
-    const tls = (s.tls_version ?? '').split(',').map((v) => v.trim());
-    const old = tls.filter((v) => /^TLSv1(\.[01])?$/i.test(v));
-    if (old.length) {
-      out.push({
-        status: 'fail',
-        severity: 'low',
-        message: `the server still accepts ${old.join(', ')} (tls_version=${s.tls_version})`,
-        object: { kind: 'setting', name: 'tls_version' },
-        evidence: { tls_version: s.tls_version ?? null },
-        remediation: 'tls_version=TLSv1.2,TLSv1.3',
-        discriminator: 'tls_version',
-      });
-    }
-    const sess = facts.session;
-    const sessText = sess.tls
-      ? `this audit session uses ${sess.tlsVersion ?? 'TLS'} ${sess.cipher ?? ''}`.trim()
-      : sess.viaSocket
-        ? 'this audit session uses a local socket'
-        : 'this audit session is NOT encrypted';
-    if (!out.some((f) => f.status === 'fail')) {
-      out.push({
-        status: 'pass',
-        message: `TLS is offered and required (require_secure_transport=${rst}); ${sessText}`,
-        object: obj,
-        evidence: { tls: sess.tls, tlsVersion: sess.tlsVersion ?? null },
-      });
-    } else {
-      out.push({
-        status: 'info',
-        message: sessText,
-        object: { kind: 'session', name: 'audit session' },
-        evidence: { tls: sess.tls, tlsVersion: sess.tlsVersion ?? null, cipher: sess.cipher ?? null },
-        discriminator: 'session',
-      });
     }
     return out;
   },
