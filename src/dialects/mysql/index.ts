@@ -23,6 +23,7 @@ import { loadQuery } from '../../queries.js';
 import { chooseServiceAccount, closeMatches } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
 import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
+import { guardedReads } from '../shared/guarded.js';
 import { addContentFacts } from '../shared/scheduler.js';
 import { BLOB_BATCH_BYTES, keysetAfter, rowsWithin, SIZE_BATCH_ROWS, streamMysqlBlobs } from './blobs.js';
 import {
@@ -244,26 +245,15 @@ export class MysqlAdapter implements Adapter {
     const extra: MysqlFacts = { flavour: flavour.dialect, lowerCaseTableNames: lowerCaseNames };
     facts.mysql = extra;
 
-    const guarded = async (what: string, fn: () => Promise<void>, needs?: string): Promise<boolean> => {
-      try {
-        await fn();
-        return true;
-      } catch (err) {
-        const cause = failureCause(err);
-        // A lost connection ends the audit; a lock or statement timeout (or a missing privilege) costs only this read.
-        if (!cause && isTimeout(err)) throw mapMysqlError(err, this.parsed.display);
-        const e = err as { message?: string };
-        const table = cause && cause !== 'privilege' ? this.tableInError(String(e?.message ?? '')) : undefined;
-        facts.unreadable.push({
-          what,
-          reason: String(e?.message ?? err),
-          ...(needs ? { needs } : {}),
-          ...(cause ? { cause } : {}),
-          ...(table ? { table } : {}),
-        });
-        return false;
-      }
-    };
+    // A lost connection ends the audit; a lock or statement timeout (or a missing privilege) costs only this read.
+    const guarded = guardedReads(facts.unreadable, {
+      fatal: (err) => (!failureCause(err) && isTimeout(err) ? mapMysqlError(err, this.parsed.display) : undefined),
+      cause: failureCause,
+      table: (err, cause) =>
+        cause && cause !== 'privilege'
+          ? this.tableInError(String((err as { message?: unknown })?.message ?? ''))
+          : undefined,
+    });
 
     await guarded('start-read-only', async () => {
       await this.query('start_read_only');
