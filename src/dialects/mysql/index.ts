@@ -23,7 +23,7 @@ import { loadQuery } from '../../queries.js';
 import { chooseServiceAccount, closeMatches } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
 import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
-import { guardedReads } from '../shared/guarded.js';
+import { type Guarded, guardedReads } from '../shared/guarded.js';
 import { addContentFacts } from '../shared/scheduler.js';
 import { BLOB_BATCH_BYTES, keysetAfter, rowsWithin, SIZE_BATCH_ROWS, streamMysqlBlobs } from './blobs.js';
 import {
@@ -88,6 +88,20 @@ const READABLE_TABLE_TYPES = new Set(['BASE TABLE', 'SYSTEM VERSIONED']);
 
 const str = (v: unknown): string =>
   v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString() : String(v);
+
+/** The state one facts collection passes between its steps. */
+interface MysqlCollection {
+  facts: Facts;
+  extra: MysqlFacts;
+  guarded: Guarded;
+  maria: boolean;
+  flavour: Flavour;
+  connectedAs: string;
+  idx: ReturnType<typeof tableIndex>;
+  lowerCaseNames: number;
+  /** The grant tables were readable (else only the own account's grants are known). */
+  fullView: boolean;
+}
 
 export class MysqlAdapter implements Adapter {
   private readonly schemeDialect: 'mysql' | 'mariadb';
@@ -207,6 +221,7 @@ export class MysqlAdapter implements Adapter {
     return hit.length === 1 ? hit[0]?.name : undefined;
   }
 
+  /** Reads the catalog into facts in named steps, each a guarded read (src/dialects/shared/guarded.ts). */
   async collectFacts(): Promise<Facts> {
     const o = this.options;
     const flavour = this.flavour ?? detectFlavour('', '');
@@ -255,6 +270,32 @@ export class MysqlAdapter implements Adapter {
           : undefined,
     });
 
+    const c: MysqlCollection = {
+      facts,
+      extra,
+      guarded,
+      maria,
+      flavour,
+      connectedAs,
+      idx: tableIndex(this.database, facts.tables),
+      lowerCaseNames,
+      fullView: false,
+    };
+    await this.serverSettings(c);
+    await this.accounts(c);
+    await this.serviceAccount(c);
+    await this.tamper(c);
+    await this.contentFacts(c);
+    await this.encryption(c);
+    const capabilities = serviceAccountCapabilities(facts);
+    if (capabilities) facts.capabilities = capabilities;
+    return facts;
+  }
+
+  /** The read-only transaction, then what every account may read: variables, session TLS, plugins, components, audit filters. */
+  private async serverSettings(c: MysqlCollection): Promise<void> {
+    const { facts, extra, guarded, maria, flavour } = c;
+    const o = this.options;
     await guarded('start-read-only', async () => {
       await this.query('start_read_only');
     });
@@ -305,10 +346,14 @@ export class MysqlAdapter implements Adapter {
         'SELECT on mysql.audit_log_user and mysql.audit_log_filter',
       );
     }
+  }
 
-    const idx = tableIndex(this.database, facts.tables);
+  /** Accounts, roles and grants from the grant tables; without them, the own account's SHOW GRANTS. */
+  private async accounts(c: MysqlCollection): Promise<void> {
+    const { facts, extra, guarded, maria, idx } = c;
+    const o = this.options;
     // Accounts and roles.
-    let fullView = await guarded(
+    c.fullView = await guarded(
       maria ? 'mysql.global_priv' : 'mysql.user',
       async () => {
         if (maria) {
@@ -332,9 +377,9 @@ export class MysqlAdapter implements Adapter {
       GRANT_TABLES_NEED,
     );
 
-    if (fullView && o.families.has('grants')) {
+    if (c.fullView && o.families.has('grants')) {
       const roles = roleNames(facts.principals);
-      fullView = await guarded(
+      c.fullView = await guarded(
         'grants.information_schema',
         async () => {
           const [user, schema, table, column] = [
@@ -357,7 +402,7 @@ export class MysqlAdapter implements Adapter {
         );
       }
     }
-    if (!fullView) {
+    if (!c.fullView) {
       extra.partialView = true;
       facts.unreadable.push({
         what: 'grants.others',
@@ -366,7 +411,12 @@ export class MysqlAdapter implements Adapter {
       });
       if (o.families.has('grants')) await this.ownGrants(facts, idx, maria);
     }
+  }
 
+  /** Superusers, effective privileges, the service account and what it holds outside the Quartz tables. */
+  private async serviceAccount(c: MysqlCollection): Promise<void> {
+    const { facts, extra, connectedAs } = c;
+    const o = this.options;
     facts.allowedPrincipals = expandAllowed(o.allowPrincipals, facts.principals);
     const knownNames = facts.principals.map((p) => p.name);
     const supers = superusers(facts.grants);
@@ -385,7 +435,7 @@ export class MysqlAdapter implements Adapter {
     );
     // Service account: --service-account (user, user@host or 'user'@'host'; must exist), else the connected
     // account when it holds Quartz's DML, else the one other login that does (inferred), else a usage error.
-    const complete = fullView && o.families.has('grants') && facts.tables.length > 0;
+    const complete = c.fullView && o.families.has('grants') && facts.tables.length > 0;
     const wanted = o.serviceAccount;
     if (wanted !== undefined && complete && !facts.principals.some((p) => sameAccount(p.name, wanted))) {
       // Close matches by the user part too ('svc' is near 'svx', whatever the quoting and host of the account).
@@ -415,7 +465,7 @@ export class MysqlAdapter implements Adapter {
     facts.serviceAccount =
       choice.source === 'option' ? resolveAccount(o.serviceAccount, facts.principals, connectedAs, extra) : choice.name;
     facts.serviceAccountSource = choice.source;
-    if (!fullView && facts.serviceAccount !== connectedAs) {
+    if (!c.fullView && facts.serviceAccount !== connectedAs) {
       // The shared checks (QA-G05/G07/G08) read these keys: another account's grants are unknown.
       for (const what of ['effective-privileges', 'foreign-privileges']) {
         facts.unreadable.push({
@@ -427,7 +477,12 @@ export class MysqlAdapter implements Adapter {
     }
     facts.foreignPrivileges = foreignPrivileges(facts.grants, facts.memberships, facts.serviceAccount, this.database);
     extra.serviceAccountRoles = reachableRoles(facts.serviceAccount, facts.memberships);
+  }
 
+  /** Triggers and shadowing routines; which triggers information_schema hides from this login. */
+  private async tamper(c: MysqlCollection): Promise<void> {
+    const { facts, guarded, connectedAs } = c;
+    const o = this.options;
     if (o.families.has('grants')) {
       // information_schema.TRIGGERS hides triggers of tables where the reader lacks TRIGGER.
       await guarded('tamper', async () => {
@@ -458,7 +513,12 @@ export class MysqlAdapter implements Adapter {
         });
       }
     }
+  }
 
+  /** Scheduler state and schema columns (table contents), through the shared scheduler reader. */
+  private async contentFacts(c: MysqlCollection): Promise<void> {
+    const { facts, guarded } = c;
+    const o = this.options;
     if (readsTableContents(o.families)) {
       // Scheduler state (QA-H…) and schema columns (QA-U01) are table contents: shared reader, queries/mysql/scheduler-*.sql.
       const quote = (t: QuartzTable) => `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
@@ -484,7 +544,12 @@ export class MysqlAdapter implements Adapter {
         if (f) Object.assign(u, f);
       }
     }
+  }
 
+  /** Tablespace encryption of the Quartz tables (CREATE_OPTIONS when PROCESS is missing). */
+  private async encryption(c: MysqlCollection): Promise<void> {
+    const { facts, guarded, maria, lowerCaseNames } = c;
+    const o = this.options;
     if (o.families.has('encryption') && this.tables.length > 0) {
       const names = this.tables.map((t) => innodb(t, lowerCaseNames));
       const ok = await guarded(
@@ -507,9 +572,6 @@ export class MysqlAdapter implements Adapter {
         });
       }
     }
-    const capabilities = serviceAccountCapabilities(facts);
-    if (capabilities) facts.capabilities = capabilities;
-    return facts;
   }
 
   /** Fallback without the grant tables: SHOW GRANTS for the own account and each role it holds. */
