@@ -18,7 +18,7 @@ import type {
 } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { chooseServiceAccount, closeMatches } from '../../service-account.js';
-import type { Adapter, ConnectOptions } from '../adapter.js';
+import type { Adapter, AdapterCapabilities, ConnectOptions } from '../adapter.js';
 import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
 import { addContentFacts } from '../shared/scheduler.js';
 import { BLOB_BATCH_BYTES, keysetAfter, rowsWithin, SIZE_BATCH_ROWS, streamMysqlBlobs } from './blobs.js';
@@ -86,6 +86,8 @@ const str = (v: unknown): string =>
   v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString() : String(v);
 
 export class MysqlAdapter implements Adapter {
+  /** Over the knex connection layer; START TRANSACTION READ ONLY, at the server's isolation level. */
+  readonly capabilities: AdapterCapabilities = { viaConnectionLayer: true };
   private readonly schemeDialect: 'mysql' | 'mariadb';
   /** The audit session: a knex pool of one, its connection held for the session (settings, read-only transaction). */
   private session: MysqlSession | undefined;

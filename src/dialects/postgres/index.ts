@@ -20,7 +20,7 @@ import type {
 import { loadQuery } from '../../queries.js';
 import { registerSecret } from '../../secrets/redact.js';
 import { chooseServiceAccount } from '../../service-account.js';
-import type { Adapter, ConnectOptions } from '../adapter.js';
+import type { Adapter, AdapterCapabilities, ConnectOptions } from '../adapter.js';
 import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
 import { addContentFacts } from '../shared/scheduler.js';
 import { BATCH_BYTES, BATCH_ROWS, CHUNK_BYTES, INLINE_ROW_BYTES, type PgTable, streamPgBlobs } from './blobs.js';
@@ -74,6 +74,8 @@ const SUPERUSER_ONLY_SETTINGS = new Set(['shared_preload_libraries']);
 
 export class PostgresAdapter implements Adapter {
   readonly dialect = 'postgres' as const;
+  /** One read-only REPEATABLE READ transaction over the knex connection layer. */
+  readonly capabilities: AdapterCapabilities = { consistentSnapshot: true, viaConnectionLayer: true };
   /** The audit session (knex pool of one, inside the read-only transaction); its client runs every statement. */
   private session: PgSession | undefined;
   private client: SqlClient | undefined;
