@@ -21,7 +21,7 @@ import type {
 import { readsTableContents } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { chooseServiceAccount, closeMatches } from '../../service-account.js';
-import type { Adapter, ConnectOptions } from '../adapter.js';
+import type { Adapter, AdapterCapabilities, ConnectOptions } from '../adapter.js';
 import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
 import { type Guarded, guardedReads } from '../shared/guarded.js';
 import { addContentFacts } from '../shared/scheduler.js';
@@ -104,6 +104,8 @@ interface MysqlCollection {
 }
 
 export class MysqlAdapter implements Adapter {
+  /** Over the knex connection layer; START TRANSACTION READ ONLY, at the server's isolation level. */
+  readonly capabilities: AdapterCapabilities = { viaConnectionLayer: true };
   private readonly schemeDialect: 'mysql' | 'mariadb';
   /** The audit session: a knex pool of one, its connection held for the session (settings, read-only transaction). */
   private session: MysqlSession | undefined;

@@ -8,7 +8,7 @@ import { UserError } from '../../errors.js';
 import type { BlobRow, Facts, TamperObject, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { registerSecret } from '../../secrets/redact.js';
-import type { Adapter, ConnectOptions } from '../adapter.js';
+import type { Adapter, AdapterCapabilities, ConnectOptions } from '../adapter.js';
 import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
 import { BATCH_BYTES, BATCH_ROWS, CHUNK_BYTES, INLINE_ROW_BYTES, type PgTable, streamPgBlobs } from './blobs.js';
 import {
@@ -45,6 +45,8 @@ type Row = Record<string, unknown>;
 
 export class PostgresAdapter implements Adapter {
   readonly dialect = 'postgres' as const;
+  /** One read-only REPEATABLE READ transaction over the knex connection layer. */
+  readonly capabilities: AdapterCapabilities = { consistentSnapshot: true, viaConnectionLayer: true };
   /** The audit session (knex pool of one, inside the read-only transaction); its client runs every statement. */
   private session: PgSession | undefined;
   private client: SqlClient | undefined;
