@@ -2,7 +2,7 @@
  *  from the dated table data/eol.json. */
 import type { Check, CheckOptions, Facts, FindingDraft } from '../../model.js';
 import { loadData } from '../../queries.js';
-import { databaseObject, safeText } from './util.js';
+import { databaseObject, safeText } from '../job-util.js';
 
 export interface EolLine {
   line: string;

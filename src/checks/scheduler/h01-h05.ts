@@ -2,7 +2,7 @@
  *  table contents, so --skip blobs turns them off with the JobDataMap checks. */
 import type { Check, CheckOptions, Facts, FindingDraft, FindingObject, SchedulerTrigger } from '../../model.js';
 import { DEFAULT_CHECK_OPTIONS } from '../../model.js';
-import { databaseObject, instantEvidence, iso, safeText, schedulerNotRead, timeUnitLabel } from './util.js';
+import { databaseObject, instantEvidence, iso, safeText, schedulerNotRead, timeUnitLabel } from '../job-util.js';
 
 const MIN = 60_000;
 
