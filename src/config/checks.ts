@@ -8,7 +8,7 @@ import { INVOKER_JOBS, NATIVE_JOBS } from '../checks/content/j01.js';
 import { commandSignals, isCommandKey } from '../checks/content/j02.js';
 import { isPathKey, pathSignals } from '../checks/content/j03.js';
 import { jobClassBase, safeText } from '../checks/job-util.js';
-import { compareVersions, eolTable } from '../checks/updates/u01-u02.js';
+import { compareVersions, eolTable } from '../checks/updates/eol.js';
 import type { FindingDraft, FindingObject, Severity } from '../model.js';
 import { loadData } from '../queries.js';
 import { detectSecrets } from '../secrets/detect.js';

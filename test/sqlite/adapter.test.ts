@@ -7,8 +7,8 @@ import { createSqliteAdapter, isStockTrigger, sqlitePathFromUrl } from '../../di
 import { a01 } from '../../src/checks/audit/a01-audit-log.js';
 import { e01 } from '../../src/checks/encryption/e01-at-rest.js';
 import { f01 } from '../../src/checks/grants/f01-file-permissions.js';
-import { h01, h02, h03, h04, h05 } from '../../src/checks/scheduler/h01-h05.js';
-import { u01 } from '../../src/checks/updates/u01-u02.js';
+import { h01, h02, h03, h04, h05 } from '../../src/checks/scheduler/index.js';
+import { u01 } from '../../src/checks/updates/index.js';
 import { evaluateCheck, runScan } from '../../src/engine.js';
 import { UserError } from '../../src/errors.js';
 import type { BlobRow, Facts } from '../../src/model.js';
