@@ -1,12 +1,13 @@
 /** Content checks (what blobs and text columns hold: QA-B, QA-S, QA-J), in report order. Add a check: one file here plus one line below. */
 import type { Check } from '../../model.js';
 import { b00 } from './b00-inventory.js';
-import { b01, b07 } from './b01-native-serialization.js';
+import { b01 } from './b01-native-serialization.js';
 import { b02 } from './b02-gadget.js';
 import { b03 } from './b03-type-allowlist.js';
 import { b04 } from './b04-malformed.js';
 import { b05 } from './b05-oversize.js';
 import { b06 } from './b06-json-typenames.js';
+import { b07 } from './b07-java-serialization.js';
 import { j01 } from './j01.js';
 import { j02 } from './j02.js';
 import { j03 } from './j03.js';
