@@ -52,6 +52,12 @@ describe('check catalogue', () => {
     }
   });
 
+  it('QA-U02 on SQL Server is not-evaluated, never judged against another vendor\'s end-of-support table', () => {
+    const f = emptyFacts('mssql', { server: { product: 'Microsoft SQL Server', version: '5.7.44' } });
+    const u02 = evaluateFacts(f, allChecks, new Set(FAMILIES)).filter((x) => x.check === 'QA-U02');
+    expect(u02.map((x) => [x.status, x.message])).toEqual([['not-evaluated', 'not yet evaluated on SQL Server']]);
+  });
+
   it('MySQL meanings of the old QA-G03/G04 have their own ids; QA-G03/G04 are PostgreSQL-only in meaning', () => {
     const e = (id: string) => catalogue().find((x) => x.id === id);
     expect(e('QA-G11')?.dialects).toEqual(['mysql', 'mariadb']);
