@@ -198,6 +198,9 @@ export function knexConfig(
     debug: false,
     // A failed statement's message gets the statement, never its values inlined.
     compileSqlOnError: false,
+    // knex logs pool and acquire errors (with stacks) to the console itself: the caller gets the
+    // driver's error and maps it to one line per dialect; nothing reaches the terminal raw.
+    log: { warn() {}, error() {}, deprecate() {}, debug() {} },
     asyncStackTraces: false,
   };
   switch (target.dialect) {

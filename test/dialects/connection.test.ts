@@ -60,6 +60,38 @@ describe('toKnexRaw (PostgreSQL numbered parameters → knex bindings)', () => {
   });
 });
 
+describe('knex stays quiet', () => {
+  it('a refused connection is the driver error to the caller, and knex prints nothing of its own', async () => {
+    const { createServer } = await import('node:net');
+    const probe = createServer();
+    await new Promise<void>((r) => probe.listen(0, '127.0.0.1', () => r()));
+    const port = (probe.address() as { port: number }).port;
+    await new Promise<void>((r) => probe.close(() => r()));
+    const printed: unknown[] = [];
+    const spies = (['log', 'warn', 'error'] as const).map((k) => {
+      const orig = console[k];
+      console[k] = (...a: unknown[]) => printed.push(a);
+      return () => {
+        console[k] = orig;
+      };
+    });
+    const conn = openConnection(
+      {
+        dialect: 'postgres',
+        driver: { host: '127.0.0.1', port, user: 'nobody', password: 'pw-never-printed', ssl: false },
+      },
+      SESSION,
+    );
+    try {
+      await expect(runSql(conn.knex, 'postgres', 'SELECT 1')).rejects.toMatchObject({ code: 'ECONNREFUSED' });
+    } finally {
+      for (const restore of spies) restore();
+      await conn.destroy();
+    }
+    expect(printed).toEqual([]);
+  });
+});
+
 describe('PostgreSQL through knex', () => {
   let server: PgServer | undefined;
   let conn: Connection | undefined;
