@@ -12,6 +12,7 @@ import { buildReport } from '../report/report.js';
 import { summaryLine } from '../report/table.js';
 import { escapeControl } from '../report/terminal.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
+import { resolveFromConfig } from './from-config.js';
 import { type Io, readStdin } from './io.js';
 
 export interface ScanCliOptions {
@@ -39,6 +40,12 @@ export interface ScanCliOptions {
   sqliteImmutable?: boolean;
   connectionString?: string;
   connectionStringEnv?: string;
+  fromConfig?: string[];
+  configEnvironment?: string;
+  login?: string;
+  useConfigCredentials?: boolean;
+  /** Set by the command when --table-prefix was given (not its default), so --from-config does not override it. */
+  tablePrefixGiven?: boolean;
   passwordStdin?: boolean;
   allowIncomplete?: boolean;
   verbose?: boolean;
@@ -259,7 +266,32 @@ export function checkOptionsFrom(o: ScanCliOptions, maxBlobSize: number): CheckO
 }
 
 /** Runs a scan and writes the report; returns the exit code. */
-export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Promise<number> {
+export async function runScanCommand(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<number> {
+  let o = given;
+  let url = urlArg;
+  let configPassword: string | undefined;
+  if (o.fromConfig?.length) {
+    if (url !== undefined) throw new UserError('usage', 'give either a database URL or --from-config, not both');
+    const t = await resolveFromConfig({
+      paths: o.fromConfig,
+      ...(o.configEnvironment !== undefined ? { environment: o.configEnvironment } : {}),
+      ...(o.login !== undefined ? { login: o.login } : {}),
+      ...(o.useConfigCredentials ? { useConfigCredentials: true } : {}),
+    });
+    url = t.url;
+    configPassword = t.password;
+    o = {
+      ...o,
+      ...(o.tablePrefixGiven ? {} : { tablePrefix: t.tablePrefix }),
+      ...(o.serviceAccount === undefined && t.serviceAccount !== undefined ? { serviceAccount: t.serviceAccount } : {}),
+      ...(o.schema === undefined && t.schema !== undefined ? { schema: t.schema } : {}),
+      ...(t.connectionString !== undefined ? { connectionString: t.connectionString } : {}),
+    };
+    io.stderr(`qrtz-audit: JobStore from ${t.source}\n`);
+  } else if (o.login !== undefined || o.useConfigCredentials || o.configEnvironment !== undefined) {
+    throw new UserError('usage', '--login, --use-config-credentials and --config-environment go with --from-config');
+  }
+  if (url === undefined) throw new UserError('usage', 'scan needs a database URL or --from-config FILE|DIR');
   registerUrlPassword(url);
   // Every option is validated before anything is read or connected.
   const checkOptions = checkOptionsFrom(o, parseMaxBlobSize(o.maxBlobSize));
@@ -277,7 +309,8 @@ export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Pr
     registerSecret(key);
     setFingerprintKey(key);
   }
-  const options = password !== undefined ? { ...validated, password } : validated;
+  const chosen = password ?? configPassword;
+  const options = chosen !== undefined ? { ...validated, password: chosen } : validated;
   const adapter = await adapterFor(options);
   try {
     await adapter.connect();
@@ -328,9 +361,32 @@ export function registerScan(program: Command, io: Io, setExit: (code: number) =
   const cmd = program
     .command('scan')
     .description('audit a Quartz JobStore database (read-only)')
-    .argument('<url>', 'postgres://user@host:5432/db, mysql://…, mariadb://…, sqlite:PATH or a .db/.sqlite path')
-    .option('--password-stdin', 'read the password from standard input');
-  addScanOptions(cmd).action(async (url: string, o: ScanCliOptions) => {
-    setExit(await runScanCommand(url, o, io));
+    .argument(
+      '[url]',
+      'postgres://user@host:5432/db, mysql://…, mariadb://…, mssql://…, sqlite:PATH or a .db/.sqlite path (or --from-config)',
+    )
+    .option('--password-stdin', 'read the password from standard input')
+    .option(
+      '--from-config <file|dir>',
+      "scan the JobStore a Quartz application's configuration names (quartz.config, App.config, appsettings.json, quartz.properties…; repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      '--config-environment <name>',
+      'with --from-config: ASP.NET environment for appsettings overlays',
+      undefined,
+    )
+    .option(
+      '--login <user>',
+      'with --from-config: connect as this auditor login (the configured user stays the service account)',
+    )
+    .option(
+      '--use-config-credentials',
+      'with --from-config: connect with the user and password the configuration holds',
+    );
+  addScanOptions(cmd).action(async (url: string | undefined, o: ScanCliOptions, command: Command) => {
+    const tablePrefixGiven = command.getOptionValueSource('tablePrefix') !== 'default';
+    setExit(await runScanCommand(url, { ...o, tablePrefixGiven }, io));
   });
 }
