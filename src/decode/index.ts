@@ -158,12 +158,34 @@ function decodeLayer(bytes: Uint8Array, ctx: Ctx, level: number): Layer {
       return r;
     }
   }
+  // Bytes after the end of the stream: a deserializer never reads them, but something may hide
+  // there — search them for strings (secrets) and nested payloads (gadgets).
+  if (r.trailing) {
+    const tail = bytes.subarray(r.trailing.offset);
+    r.byteArrays.push({ path: ['(trailing)'], bytes: tail });
+    // A payload may hide after a few bytes of padding: every serialization header inside the tail too.
+    for (const at of payloadStarts(tail))
+      if (at > 0) r.byteArrays.push({ path: ['(trailing)', `@${r.trailing.offset + at}`], bytes: tail.subarray(at) });
+    for (const s of stringsFallback(tail, ctx.limits, ['(trailing)'], r.trailing.offset)) r.strings.push(s);
+  }
   // What was learned before a failure stays; the bytes after it are still searched for strings.
   if (r.malformed && r.malformed.offset >= 0 && r.malformed.offset < bytes.length) {
     const tail = stringsFallback(bytes.subarray(r.malformed.offset), ctx.limits, ['(unparsed)'], r.malformed.offset);
     for (const s of tail) r.strings.push(s);
   }
   return r;
+}
+
+/** Offsets of Java (AC ED 00 05) and NRBF (SerializationHeaderRecord, version 1.0) headers in `b` (at most 8). */
+function payloadStarts(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 4 <= b.length && out.length < 8; i++) {
+    const c = b[i];
+    if (c === 0xac) {
+      if (b[i + 1] === 0xed && b[i + 2] === 0x00 && b[i + 3] === 0x05) out.push(i);
+    } else if (c === 0x00 && i + 17 <= b.length && isNrbf(b.subarray(i, i + 17))) out.push(i);
+  }
+  return out;
 }
 
 const B64_RE = /^[A-Za-z0-9+/\r\n]+={0,2}$/;
@@ -282,6 +304,7 @@ function merge(parent: Layer, child: Layer, prefix: string[], via: string, label
   if (child.methodCall) parent.methodCall = true;
   if (child.jsonTypeNames) parent.jsonTypeNames = true;
   if (child.quartzVersions?.length) parent.quartzVersions = [...(parent.quartzVersions ?? []), ...child.quartzVersions];
+  if (child.denialOfService && !parent.denialOfService) parent.denialOfService = child.denialOfService;
   if (child.limited && !parent.limited) parent.limited = `nested: ${child.limited}`;
   if (child.malformed && !parent.malformed && child.format !== 'json')
     parent.malformed = {
@@ -348,7 +371,7 @@ function searchNested(layer: Layer, ctx: Ctx, level: number): void {
     }
     ctx.budget -= f.bytes.length;
     const child = decodeLayer(f.bytes, ctx, level + 1);
-    if (child.format === 'json' && child.malformed) continue; // base64 of text that merely starts with {
+    if ((child.format === 'json' || child.format === 'json-stj') && child.malformed) continue; // base64 of text that merely starts with {
     searchNested(child, ctx, level + 1);
     merge(layer, child, f.path, `nested:${f.how}`, `nested ${f.how}`);
   }
@@ -410,6 +433,8 @@ export function decodeBlob(bytes: Uint8Array | null, options: DecodeOptions = {}
   if (layer.quartzObject) result.quartzObject = layer.quartzObject;
   if (layer.malformed) result.malformed = layer.malformed;
   if (layer.limited) result.limited = layer.limited;
+  if (layer.trailing) result.trailing = layer.trailing;
+  if (layer.denialOfService) result.denialOfService = layer.denialOfService;
   if (layer.methodCall) result.methodCall = true;
   if (layer.jsonTypeNames) result.jsonTypeNames = true;
   if (layer.quartzVersions?.length) result.quartzVersions = [...new Set(layer.quartzVersions)];

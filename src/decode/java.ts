@@ -5,7 +5,9 @@
  * allocated; nesting, records and time are bounded; a violation stops the parse with a
  * `malformed` offset while keeping everything read so far.
  */
-import type { FoundString, TreeNode, TypeRef } from '../model.js';
+import type { ExpansionFinding, FoundString, TreeNode, TypeRef } from '../model.js';
+import { detectExpansion, isHashedCollection } from './expansion.js';
+import { trailingBytes } from './nrbf.js';
 import type { FormatResult, Limits } from './types.js';
 import { javaViews, scalar } from './views-java.js';
 
@@ -210,6 +212,11 @@ class JavaReader {
   readonly types: TypeRef[] = [];
   readonly seenTypes = new Set<string>();
   readonly top: JContent[] = [];
+  /** Start offset of the top-level content being read. */
+  contentStart = 4;
+  /** The top-level object being read (see assign). */
+  partial: JContent | undefined;
+  private awaitingRoot = false;
   private readonly dv: DataView;
 
   constructor(
@@ -270,6 +277,12 @@ class JavaReader {
     if (this.handles.length >= this.limits.maxRecords)
       throw new Stop(this.pos, 'too many handles', `records>${this.limits.maxRecords}`);
     this.handles.push(c);
+    // The top-level object being read: kept when a limit or a fault stops the read inside it, so
+    // what was read before is still checked.
+    if (this.awaitingRoot && (c.kind === 'object' || c.kind === 'array' || c.kind === 'enum')) {
+      this.partial = c;
+      this.awaitingRoot = false;
+    }
   }
 
   addType(name: string, via = 'java-classdesc'): void {
@@ -294,6 +307,7 @@ class JavaReader {
     this.pos = 4;
     while (this.pos < this.b.length) {
       const tc = this.b[this.pos] as number;
+      this.contentStart = this.pos;
       if (tc === TC_BLOCKDATA || tc === TC_BLOCKDATALONG) {
         this.top.push(this.block());
         continue;
@@ -303,7 +317,11 @@ class JavaReader {
         this.top.push({ kind: 'reset', offset: this.pos++ });
         continue;
       }
-      this.top.push(this.content(1));
+      this.partial = undefined;
+      this.awaitingRoot = true;
+      const c = this.content(1);
+      this.awaitingRoot = false;
+      this.top.push(c);
     }
   }
 
@@ -328,7 +346,7 @@ class JavaReader {
         return;
       }
       if (tc === TC_BLOCKDATA || tc === TC_BLOCKDATALONG) into.push(this.block());
-      else into.push(this.content(depth + 1));
+      else into.push(this.child(depth + 1, into));
     }
   }
 
@@ -388,6 +406,29 @@ class JavaReader {
       default:
         throw new Stop(offset, `unknown type code 0x${tc.toString(16).padStart(2, '0')}`);
     }
+  }
+
+  /** A nested content; when a stop happens inside it, the object it was reading is still attached to
+   *  `into` (so what was read before a limit stays reachable and is checked). */
+  child(depth: number, into: JValue[]): JContent {
+    const mark = this.handles.length;
+    try {
+      return this.content(depth);
+    } catch (e) {
+      const c = this.partialSince(mark, e);
+      if (c) into.push(c);
+      throw e;
+    }
+  }
+
+  /** The first object, array or enum assigned since handle `mark`, when `e` is a Stop. */
+  partialSince(mark: number, e: unknown): JContent | undefined {
+    if (!(e instanceof Stop)) return undefined;
+    for (let i = mark; i < this.handles.length; i++) {
+      const c = this.handles[i];
+      if (c && (c.kind === 'object' || c.kind === 'array' || c.kind === 'enum')) return c;
+    }
+    return undefined;
   }
 
   /** classDesc: newClassDesc | TC_NULL | TC_REFERENCE (to a class descriptor). */
@@ -515,7 +556,7 @@ class JavaReader {
       arr.elemCode = 'L';
       this.need(len, `array of ${len} objects`);
       arr.items = [];
-      for (let i = 0; i < len; i++) arr.items.push(this.content(depth + 1));
+      for (let i = 0; i < len; i++) arr.items.push(this.child(depth + 1, arr.items));
     } else throw new Stop(desc.offset, `invalid array class name ${desc.name}`);
     return arr;
   }
@@ -579,11 +620,21 @@ class JavaReader {
         this.annotation(depth, cd.annotation);
       } else if (d.flags & SC_SERIALIZABLE) {
         for (const f of d.fields) {
-          const value: JValue =
-            f.code === 'L' || f.code === '['
-              ? this.content(depth + 1)
-              : { kind: 'prim', code: f.code, value: this.prim(f.code) };
-          cd.values.push({ name: f.name, code: f.code, value });
+          if (f.code === 'L' || f.code === '[') {
+            const mark = this.handles.length;
+            try {
+              cd.values.push({ name: f.name, code: f.code, value: this.content(depth + 1) });
+            } catch (e) {
+              const c = this.partialSince(mark, e);
+              if (c) cd.values.push({ name: f.name, code: f.code, value: c });
+              throw e;
+            }
+          } else
+            cd.values.push({
+              name: f.name,
+              code: f.code,
+              value: { kind: 'prim', code: f.code, value: this.prim(f.code) },
+            });
         }
         if (d.flags & SC_WRITE_METHOD) {
           cd.annotation = [];
@@ -809,6 +860,41 @@ export function defineLazyTree(obj: { tree?: TreeNode }, build: () => TreeNode |
   });
 }
 
+function isObjectContent(c: JContent): boolean {
+  return c.kind === 'object' || c.kind === 'array' || c.kind === 'enum';
+}
+
+/** The SerialDOS shape: java.util.HashSet/HashMap/Hashtable nested through shared references. */
+function javaExpansion(top: JContent[], cutAtDepth: boolean): ExpansionFinding | undefined {
+  const roots = top.filter((c) => c.kind === 'object' || c.kind === 'array');
+  if (roots.length === 0) return undefined;
+  type N = JObject | JArray;
+  const push = (out: N[], v: JValue) => {
+    if (v.kind === 'object' || v.kind === 'array') out.push(v);
+  };
+  return detectExpansion<N>(
+    roots as N[],
+    {
+      children(n) {
+        const out: N[] = [];
+        if (n.kind === 'array') {
+          if (n.items) for (const it of n.items) push(out, it);
+          return out;
+        }
+        for (const d of n.data) {
+          for (const v of d.values) push(out, v.value);
+          if (d.annotation) for (const a of d.annotation) push(out, a);
+        }
+        return out;
+      },
+      hashName(n) {
+        return n.kind === 'object' && isHashedCollection(n.desc.name) ? n.desc.name : undefined;
+      },
+    },
+    { cutAtDepth },
+  );
+}
+
 /** Parse a Java serialization stream. Never throws for any input. */
 export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
   const r = new JavaReader(bytes, limits);
@@ -816,14 +902,21 @@ export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
   try {
     r.stream();
   } catch (e) {
-    if (e instanceof Stop) {
-      res.malformed = { offset: e.offset, reason: e.reason };
-      if (e.limit) res.limited = e.limit;
-    } else if (e instanceof RangeError) {
-      res.malformed = { offset: r.pos, reason: `parser stopped: ${e.message}` };
-      res.limited = 'depth';
+    if (e instanceof Stop && !e.limit && r.top.some(isObjectContent)) {
+      // ObjectInputStream.readObject reads the first object and stops there: bytes that do not
+      // form another complete content are not malformed, but data hidden after the payload (QA-B08).
+      res.trailing = trailingBytes(bytes, r.contentStart);
     } else {
-      res.malformed = { offset: r.pos, reason: `parser error: ${e instanceof Error ? e.message : String(e)}` };
+      if (e instanceof Stop) {
+        res.malformed = { offset: e.offset, reason: e.reason };
+        if (e.limit) res.limited = e.limit;
+      } else if (e instanceof RangeError) {
+        res.malformed = { offset: r.pos, reason: `parser stopped: ${e.message}` };
+        res.limited = 'depth';
+      } else {
+        res.malformed = { offset: r.pos, reason: `parser error: ${e instanceof Error ? e.message : String(e)}` };
+      }
+      if (r.partial && !r.top.includes(r.partial)) r.top.push(r.partial);
     }
   }
   if (r.top.length === 0 && !res.malformed) res.malformed = { offset: r.pos, reason: 'no content after the header' };
@@ -834,6 +927,10 @@ export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
       res.malformed ??= { offset: r.pos, reason: `${what} failed: ${e instanceof Error ? e.message : String(e)}` };
     }
   };
+  post('expansion', () => {
+    const dos = javaExpansion(r.top, res.limited?.startsWith('depth') === true);
+    if (dos) res.denialOfService = dos;
+  });
   post('string walk', () => walkStrings(r.top, res.strings, res.byteArrays, limits.deadline + 500));
   defineLazyTree(res, () => buildTree(r.top, new Map()));
   post('Quartz views', () => {

@@ -3,7 +3,8 @@
  * Quartz.NET view, every string and Byte[] with its path). Never throws; never recurses into nested
  * payloads (the decode entry point searches `strings` and `byteArrays`).
  */
-import type { FoundString, TreeNode, TypeRef } from '../model.js';
+import type { ExpansionFinding, FoundString, TrailingBytes, TreeNode, TypeRef } from '../model.js';
+import { detectExpansion, isHashedCollection } from './expansion.js';
 import {
   BT,
   baseTypeName,
@@ -141,17 +142,49 @@ export function parseNrbf(bytes: Uint8Array, limits: Limits): FormatResult {
     result.entries = view.entries;
     if (view.limited && !result.limited) result.limited = view.limited;
     if (view.quartzObject) result.quartzObject = view.quartzObject;
-    if (graph.endOffset !== undefined && graph.endOffset < bytes.length && !result.malformed) {
-      result.malformed = {
-        offset: graph.endOffset,
-        reason: `${bytes.length - graph.endOffset} trailing bytes after MessageEnd`,
-      };
-      result.byteArrays.push({ path: ['(trailing)'], bytes: new Uint8Array(bytes.subarray(graph.endOffset)) });
-    }
+    // .NET reads up to MessageEnd and ignores what follows: not malformed, but data hidden after
+    // the payload (QA-B08). The entry point searches it for strings and nested payloads.
+    if (graph.endOffset !== undefined && graph.endOffset < bytes.length && !result.malformed)
+      result.trailing = trailingBytes(bytes, graph.endOffset);
+    const dos = nrbfExpansion(graph);
+    if (dos) result.denialOfService = dos;
   } catch (e) {
     result.malformed ??= { offset: 0, reason: `parser error: ${e instanceof Error ? e.message : String(e)}` };
   }
   return result;
+}
+
+/** Bytes after the end of a stream: offset, count and a hex preview of the first 16. */
+export function trailingBytes(bytes: Uint8Array, offset: number): TrailingBytes {
+  const head = bytes.subarray(offset, offset + 16);
+  let preview = '';
+  for (const b of head) preview += b.toString(16).padStart(2, '0');
+  return { offset, length: bytes.length - offset, preview: bytes.length - offset > 16 ? `${preview}…` : preview };
+}
+
+/** The SerialDOS shape in NRBF (Hashtable / HashSet`1 / Dictionary`2 nested through shared references). */
+function nrbfExpansion(graph: NrbfGraph): ExpansionFinding | undefined {
+  if (graph.objects.size < 8) return undefined;
+  const roots: NObj[] = [];
+  const root = graph.objects.get(graph.rootId);
+  if (root) roots.push(root);
+  for (const o of graph.topLevel) if (o !== root) roots.push(o);
+  return detectExpansion<NObj>(roots, {
+    children(n) {
+      if (n.kind === 'string' || (n.kind === 'array' && n.bytes)) return [];
+      const out: NObj[] = [];
+      for (const v of n.values) {
+        const c = deref(graph, v);
+        if (c && c.kind !== 'string') out.push(c);
+      }
+      return out;
+    },
+    hashName(n) {
+      if (n.kind !== 'class') return undefined;
+      const b = baseTypeName(n.meta.name);
+      return isHashedCollection(b) ? b : undefined;
+    },
+  });
 }
 
 function collectTypes(graph: NrbfGraph, result: FormatResult): void {

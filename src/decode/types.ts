@@ -1,5 +1,13 @@
 /** Contract between the format parsers and the decode entry point (src/decode/index.ts). */
-import type { BlobFormat, FoundString, MapEntry, TreeNode, TypeRef } from '../model.js';
+import type {
+  BlobFormat,
+  ExpansionFinding,
+  FoundString,
+  MapEntry,
+  TrailingBytes,
+  TreeNode,
+  TypeRef,
+} from '../model.js';
 
 export interface Limits {
   maxDepth: number;
@@ -25,4 +33,6 @@ export interface FormatResult {
   methodCall?: boolean;
   jsonTypeNames?: boolean;
   quartzVersions?: string[];
+  trailing?: TrailingBytes;
+  denialOfService?: ExpansionFinding;
 }
