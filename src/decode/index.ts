@@ -29,7 +29,7 @@ import { parseNrbf } from './nrbf.js';
 import { parseProperties } from './properties.js';
 import { isClassFile, isGzip, isJava, isJsonStart, isNrbf, isPe, looksLikeText, sniff } from './sniff.js';
 import { extractStrings } from './strings.js';
-import type { FormatResult, Limits } from './types.js';
+import { type FormatResult, type Limits, MAX_TEXT_BYTES } from './types.js';
 
 export interface DecodeOptions {
   /** Nesting bound for object graphs (default 64). */
@@ -44,6 +44,8 @@ export interface DecodeOptions {
   maxNested?: number;
   /** Bound of gzip output and of all nested decoded bytes together (default 16 MiB; gzip also ≤ 100× input). */
   maxInflate?: number;
+  /** Bytes of a JSON/properties blob decoded into a string (default 64 MiB); past it: not read, `limited`. */
+  maxTextBytes?: number;
 }
 
 const DEFAULTS = {
@@ -53,6 +55,7 @@ const DEFAULTS = {
   maxStringLength: 1024 * 1024,
   maxNested: 3,
   maxInflate: 16 * 1024 * 1024,
+  maxTextBytes: MAX_TEXT_BYTES,
 };
 
 interface Ctx {
@@ -397,6 +400,7 @@ export function decodeBlob(bytes: Uint8Array | null, options: DecodeOptions = {}
     maxRecords: o.maxRecords,
     deadline: Date.now() + o.timeBudgetMs,
     maxStringLength: o.maxStringLength,
+    maxTextBytes: o.maxTextBytes,
   };
   if (!bytes || bytes.length === 0) return { format: 'empty', nestedFormats: [], types: [], entries: [], strings: [] };
   const ctx: Ctx = { limits, maxNested: o.maxNested, budget: o.maxInflate, maxInflate: o.maxInflate };

@@ -12,7 +12,7 @@
  */
 import type { BlobFormat, MapEntry, MapValue, TreeNode, TypeRef } from '../model.js';
 import { defineLazyTree } from './java.js';
-import type { FormatResult, Limits } from './types.js';
+import { type FormatResult, type Limits, MAX_TEXT_BYTES } from './types.js';
 
 export type JNode =
   | { t: 'obj'; off: number; members: { key: string; value: JNode }[] }
@@ -551,9 +551,10 @@ export function parseJson(bytes: Uint8Array, limits: Limits): FormatResult {
   const res: FormatResult = { format: 'json', types: [], entries: [], strings: [], byteArrays: [] };
   let text: string;
   let start = 0;
+  const maxText = limits.maxTextBytes ?? MAX_TEXT_BYTES;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
   try {
-    text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(start));
+    text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(start, start + maxText));
   } catch {
     res.malformed = { offset: 0, reason: 'not decodable as UTF-8' };
     return res;
@@ -569,6 +570,11 @@ export function parseJson(bytes: Uint8Array, limits: Limits): FormatResult {
     }
   };
   const parsed = parseJsonText(text, limits);
+  if (bytes.length - start > maxText) {
+    // Only the first maxText were decoded: what they hold is checked, the rest is not read.
+    res.limited = `text>${maxText}`;
+    if (!parsed.error) parsed.error = { offset: maxText, reason: 'text past the size bound was not read' };
+  }
   if (parsed.error) {
     res.malformed = { offset: parsed.error.offset + start, reason: `JSON: ${parsed.error.reason}` };
     if (parsed.error.limit) res.limited = parsed.error.limit;

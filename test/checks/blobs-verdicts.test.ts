@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { allChecks } from '../../src/checks/index.js';
 import { decodeBlob } from '../../src/decode/index.js';
+import { MAX_TEXT_BYTES } from '../../src/decode/types.js';
 import { inspectBlobWith } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
 import {
@@ -164,5 +165,23 @@ describe('limits do not hide what was read', () => {
     const lines = ['password=Hunt3rBlue9Zz-q7w8e9', ...Array.from({ length: 200_010 }, (_, i) => `k${i}=v`)];
     const d = decodeBlob(new Uint8Array(Buffer.from(lines.join('\n'))), { timeBudgetMs: 20_000 });
     expect(d.entries[0]?.path).toEqual(['password']);
+  });
+
+  it('a text blob larger than the text bound stays a Buffer: the part before the bound is decoded and checked', () => {
+    const head = '{"password":"Hunt3rBlue9Zz-q7w8e9","pad":"';
+    // The real bound is 64 MiB (MAX_TEXT_BYTES); a smaller one is injected to keep the test fast.
+    expect(MAX_TEXT_BYTES).toBe(64 * 1024 * 1024);
+    const bound = 1024 * 1024;
+    const big = Buffer.alloc(bound + 4 * 1024 * 1024, 0x61);
+    big.write(head, 0, 'latin1');
+    const d = decodeBlob(new Uint8Array(big.buffer, big.byteOffset, big.length), { maxTextBytes: bound });
+    expect(d.limited).toBe(`text>${bound}`);
+    expect(d.entries.map((e) => e.path.join('.'))).toContain('password');
+    const props = Buffer.alloc(bound + 1024 * 1024, 0x0a);
+    props.write('password=Hunt3rBlue9Zz-q7w8e9\n', 0, 'latin1');
+    const p = decodeBlob(new Uint8Array(props.buffer, props.byteOffset, props.length), { maxTextBytes: bound });
+    expect(p.format).toBe('properties');
+    expect(p.limited).toBe(`text>${bound}`);
+    expect(p.entries[0]?.path).toEqual(['password']);
   });
 });
