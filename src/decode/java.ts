@@ -158,11 +158,8 @@ export function decodeModifiedUtf8(b: Uint8Array, start: number, end: number): s
     }
   }
   if (ascii) {
-    if (end - start <= 48) {
-      let out = '';
-      for (let i = start; i < end; i++) out += String.fromCharCode(b[i] as number);
-      return out;
-    }
+    // One native slice (no per-character concatenation, no subarray view).
+    if (b instanceof Buffer) return b.toString('latin1', start, end);
     return latin1.decode(b.subarray(start, end));
   }
   const units: number[] = [];
@@ -219,11 +216,14 @@ class JavaReader {
   private awaitingRoot = false;
   private readonly dv: DataView;
 
+  readonly b: Uint8Array;
   constructor(
-    readonly b: Uint8Array,
+    bytes: Uint8Array,
     readonly limits: Limits,
   ) {
-    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    // A Buffer view of the same memory: latin1Slice decodes ASCII strings natively.
+    this.b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   remaining(): number {
@@ -330,7 +330,7 @@ class JavaReader {
     const tc = this.u8();
     const len = tc === TC_BLOCKDATA ? this.u8() : this.i32();
     this.need(len, 'block data');
-    const bytes = this.b.slice(this.pos, this.pos + len);
+    const bytes = new Uint8Array(this.b.subarray(this.pos, this.pos + len));
     this.pos += len;
     this.records++;
     return { kind: 'block', bytes, offset };
@@ -544,7 +544,7 @@ class JavaReader {
     if (size !== undefined) {
       this.need(len * size, `array of ${len} ${code}`);
       if (code === 'B') {
-        arr.bytes = this.b.slice(this.pos, this.pos + len);
+        arr.bytes = new Uint8Array(this.b.subarray(this.pos, this.pos + len));
         this.pos += len;
       } else {
         const prims: (number | bigint | boolean | string)[] = [];
@@ -601,11 +601,10 @@ class JavaReader {
     if (!desc) throw new Stop(offset, 'object with null class descriptor');
     const obj: JObject = { kind: 'object', desc, data: [], offset };
     this.assign(obj);
+    // Superclass chains are short (a Set per object was a fifth of the allocation of a scan).
     const chain: JClassDesc[] = [];
-    const seen = new Set<JClassDesc>();
     for (let d: JClassDesc | null = desc; d; d = d.superDesc) {
-      if (seen.has(d)) throw new Stop(offset, 'cyclic superclass chain');
-      seen.add(d);
+      if (chain.includes(d)) throw new Stop(offset, 'cyclic superclass chain');
       chain.push(d);
     }
     for (let i = chain.length - 1; i >= 0; i--) {
@@ -669,16 +668,28 @@ function walkStrings(
   deadline: number,
 ): void {
   const seen = new Set<object>();
-  const stack: { v: JValue; p: PathNode | null }[] = [];
-  for (let i = top.length - 1; i >= 0; i--)
-    stack.push({ v: top[i] as JContent, p: top.length > 1 ? { parent: null, name: `#${i}` } : null });
+  // Parallel stacks (value, parent path, own name): no wrapper object per value, and a path node is
+  // made only for a container or a kept string, not for every value walked.
+  const vs: JValue[] = [];
+  const ps: (PathNode | null)[] = [];
+  const ns: (string | number | null)[] = [];
+  const push = (v: JValue, p: PathNode | null, name: string | number | null) => {
+    vs.push(v);
+    ps.push(p);
+    ns.push(name);
+  };
+  for (let i = top.length - 1; i >= 0; i--) push(top[i] as JContent, null, top.length > 1 ? `#${i}` : null);
   let n = 0;
-  while (stack.length > 0) {
-    const { v, p } = stack.pop() as { v: JValue; p: PathNode | null };
+  while (vs.length > 0) {
+    const v = vs.pop() as JValue;
+    const parent = ps.pop() as PathNode | null;
+    const name = ns.pop() as string | number | null;
     if (v.kind === 'null' || v.kind === 'prim' || v.kind === 'reset') continue;
     if (seen.has(v)) continue;
     seen.add(v);
     if ((++n & 1023) === 0 && Date.now() > deadline) return;
+    const p: PathNode | null =
+      name === null ? parent : { parent, name: typeof name === 'number' ? `[${name}]` : name };
     switch (v.kind) {
       case 'string':
         strings.push({ path: pathOf(p), value: v.value });
@@ -688,40 +699,36 @@ function walkStrings(
         break;
       case 'array':
         if (v.bytes) byteArrays.push({ path: pathOf(p), bytes: v.bytes });
-        if (v.items)
-          for (let i = v.items.length - 1; i >= 0; i--)
-            stack.push({ v: v.items[i] as JValue, p: { parent: p, name: `[${i}]` } });
+        if (v.items) for (let i = v.items.length - 1; i >= 0; i--) push(v.items[i] as JValue, p, i);
         break;
       case 'enum':
         strings.push({ path: pathOf(p), value: v.constant });
         break;
       case 'exception':
-        stack.push({ v: v.value, p: { parent: p, name: '(exception)' } });
+        push(v.value, p, '(exception)');
         break;
       case 'classdesc':
         for (let i = v.annotation.length - 1; i >= 0; i--)
-          stack.push({
-            v: v.annotation[i] as JContent,
-            p: { parent: { parent: p, name: `(classAnnotation ${v.name})` }, name: `${i}` },
-          });
-        if (v.superDesc) stack.push({ v: v.superDesc, p });
+          push(v.annotation[i] as JContent, { parent: p, name: `(classAnnotation ${v.name})` }, `${i}`);
+        if (v.superDesc) push(v.superDesc, p, null);
         break;
       case 'class':
-        stack.push({ v: v.desc, p });
+        push(v.desc, p, null);
         break;
       case 'object': {
-        if (!seen.has(v.desc)) stack.push({ v: v.desc, p });
+        if (!seen.has(v.desc)) push(v.desc, p, null);
         for (let ci = v.data.length - 1; ci >= 0; ci--) {
           const cd = v.data[ci] as JClassData;
-          const ann = cd.annotation ?? [];
-          for (let i = ann.length - 1; i >= 0; i--) {
-            const a = ann[i] as JContent;
-            if (a.kind !== 'null') stack.push({ v: a, p: { parent: p, name: `@${i}` } });
-          }
+          const ann = cd.annotation;
+          if (ann)
+            for (let i = ann.length - 1; i >= 0; i--) {
+              const a = ann[i] as JContent;
+              if (a.kind !== 'null') push(a, p, `@${i}`);
+            }
           for (let i = cd.values.length - 1; i >= 0; i--) {
             const fv = cd.values[i] as { name: string; value: JValue };
             const k = fv.value.kind;
-            if (k !== 'prim' && k !== 'null') stack.push({ v: fv.value, p: { parent: p, name: fv.name } });
+            if (k !== 'prim' && k !== 'null') push(fv.value, p, fv.name);
           }
         }
         break;

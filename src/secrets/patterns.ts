@@ -385,9 +385,20 @@ const KEYWORD_RE = new RegExp(
   'gi',
 );
 
+const KEYWORD_TEST = new RegExp(KEYWORD_RE.source, 'i');
+
+/** True when the text holds a keyword of some pattern rule (else matchPatterns finds nothing). */
+export function hasPatternKeyword(text: string): boolean {
+  return KEYWORD_TEST.test(text);
+}
+
 /** All pattern matches in text; overlapping matches keep the earlier rule. */
+/** Rules wanted by the keywords of the current text (reused: matchPatterns is not reentrant). */
+const WANTED = new Uint8Array(PATTERN_RULES.length);
+
 export function matchPatterns(text: string): PatternMatch[] {
-  const wanted = new Uint8Array(PATTERN_RULES.length);
+  const wanted = WANTED;
+  wanted.fill(0);
   let any = false;
   KEYWORD_RE.lastIndex = 0;
   for (let k = KEYWORD_RE.exec(text); k; k = KEYWORD_RE.exec(text)) {
