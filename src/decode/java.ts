@@ -688,8 +688,7 @@ function walkStrings(
     if (seen.has(v)) continue;
     seen.add(v);
     if ((++n & 1023) === 0 && Date.now() > deadline) return;
-    const p: PathNode | null =
-      name === null ? parent : { parent, name: typeof name === 'number' ? `[${name}]` : name };
+    const p: PathNode | null = name === null ? parent : { parent, name: typeof name === 'number' ? `[${name}]` : name };
     switch (v.kind) {
       case 'string':
         strings.push({ path: pathOf(p), value: v.value });
