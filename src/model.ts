@@ -360,6 +360,8 @@ export interface TrailingBytes {
   length: number;
   /** Hex of the first (at most 16) trailing bytes. */
   preview: string;
+  /** Set when the stream was gzip-compressed: offset and length are in the inflated content. */
+  within?: 'gzip';
 }
 
 export interface ExpansionFinding {

@@ -130,6 +130,7 @@ function decodeLayer(bytes: Uint8Array, ctx: Ctx, level: number): Layer {
       }
       const inner = decodeLayer(z.out, ctx, level + 1);
       inner.nestedFormats = ['gzip', ...inner.nestedFormats];
+      if (inner.trailing) inner.trailing.within = 'gzip';
       if (z.error) inner.malformed ??= { offset: 0, reason: `${z.error} (content read up to where the stream broke)` };
       const desc = Object.getOwnPropertyDescriptor(inner, 'tree');
       const innerTree = desc?.get ? desc.get.bind(inner) : () => desc?.value as TreeNode | undefined;

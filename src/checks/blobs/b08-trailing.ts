@@ -21,9 +21,16 @@ export const b08: Check = {
     return [
       {
         status: 'fail',
-        message: `${blob.decoded.format} blob has ${t.length} byte${t.length === 1 ? '' : 's'} after the end of the stream (offset ${t.offset}: ${preview}); a deserializer never reads them, so they are data hidden after the payload (searched for secrets and nested payloads like the rest)`,
+        message: `${blob.decoded.format} blob has ${t.length} byte${t.length === 1 ? '' : 's'} after the end of the stream (offset ${t.offset}${t.within ? ' of the gzip-inflated content' : ''}: ${preview}); a deserializer never reads them, so they are data hidden after the payload (searched for secrets and nested payloads like the rest)`,
         object: blobRowObject(blob),
-        evidence: { format: blob.decoded.format, offset: t.offset, length: t.length, preview, size: blob.row.size },
+        evidence: {
+          format: blob.decoded.format,
+          offset: t.offset,
+          length: t.length,
+          preview,
+          size: blob.row.size,
+          ...(t.within ? { within: t.within } : {}),
+        },
       },
     ];
   },
