@@ -209,6 +209,8 @@ class JavaReader {
   readonly types: TypeRef[] = [];
   readonly seenTypes = new Set<string>();
   readonly top: JContent[] = [];
+  /** Hash-based collection objects read (gate of the SerialDOS detection). */
+  hashedCount = 0;
   /** Start offset of the top-level content being read. */
   contentStart = 4;
   /** The top-level object being read (see assign). */
@@ -277,6 +279,7 @@ class JavaReader {
     if (this.handles.length >= this.limits.maxRecords)
       throw new Stop(this.pos, 'too many handles', `records>${this.limits.maxRecords}`);
     this.handles.push(c);
+    if (c.kind === 'object' && isHashedCollection(c.desc.name)) this.hashedCount++;
     // The top-level object being read: kept when a limit or a fault stops the read inside it, so
     // what was read before is still checked.
     if (this.awaitingRoot && (c.kind === 'object' || c.kind === 'array' || c.kind === 'enum')) {
@@ -871,9 +874,11 @@ function isObjectContent(c: JContent): boolean {
 }
 
 /** The SerialDOS shape: java.util.HashSet/HashMap/Hashtable nested through shared references. */
-function javaExpansion(top: JContent[], cutAtDepth: boolean): ExpansionFinding | undefined {
+function javaExpansion(top: JContent[], hashedCount: number, cutAtDepth: boolean): ExpansionFinding | undefined {
   const roots = top.filter((c) => c.kind === 'object' || c.kind === 'array');
   if (roots.length === 0) return undefined;
+  // Cheap gate: the shape needs hash-based collections nested at least 3 deep, so at least 3 of them.
+  if (hashedCount < 3) return undefined;
   type N = JObject | JArray;
   const push = (out: N[], v: JValue) => {
     if (v.kind === 'object' || v.kind === 'array') out.push(v);
@@ -934,7 +939,7 @@ export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
     }
   };
   post('expansion', () => {
-    const dos = javaExpansion(r.top, res.limited?.startsWith('depth') === true);
+    const dos = javaExpansion(r.top, r.hashedCount, res.limited?.startsWith('depth') === true);
     if (dos) res.denialOfService = dos;
   });
   post('string walk', () => walkStrings(r.top, res.strings, res.byteArrays, limits.deadline + 500));

@@ -8,6 +8,7 @@ import { detectExpansion, isHashedCollection } from './expansion.js';
 import {
   BT,
   baseTypeName,
+  type ClassMeta,
   deref,
   type NArray,
   type NClass,
@@ -165,6 +166,13 @@ export function trailingBytes(bytes: Uint8Array, offset: number): TrailingBytes 
 /** The SerialDOS shape in NRBF (Hashtable / HashSet`1 / Dictionary`2 nested through shared references). */
 function nrbfExpansion(graph: NrbfGraph): ExpansionFinding | undefined {
   if (graph.objects.size < 8) return undefined;
+  // Cheap gate: the shape needs hash-based collections nested at least 3 deep, so at least 3 of them.
+  const hashed = new Set<ClassMeta>();
+  for (const c of graph.classes) if (isHashedCollection(baseTypeName(c.name))) hashed.add(c);
+  if (hashed.size === 0) return undefined;
+  let count = 0;
+  for (const o of graph.objects.values()) if (o.kind === 'class' && hashed.has(o.meta) && ++count >= 3) break;
+  if (count < 3) return undefined;
   const roots: NObj[] = [];
   const root = graph.objects.get(graph.rootId);
   if (root) roots.push(root);
@@ -410,20 +418,23 @@ function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, chi
   }
 }
 
+/** Members of a map whose pairs are shown as entries instead. */
+const PAIR_MEMBERS = new Set(['Keys', 'Values', 'KeyValuePairs']);
+
 function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, children: TreeNode[]): void {
   const graph = ctx.graph;
   const pairs = mapPairs(graph, obj);
-  const skip = new Set<string>();
-  if (pairs) for (const m of ['Keys', 'Values', 'KeyValuePairs']) skip.add(m);
-  obj.meta.memberNames.forEach((name, i) => {
-    if (skip.has(name)) return;
+  const names = obj.meta.memberNames;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    if (pairs && PAIR_MEMBERS.has(name)) continue;
     const v = obj.values[i];
     if (!v) {
       children.push({ label: name, value: '(not read)' });
-      return;
+      continue;
     }
     children.push(walk(ctx, v, name, [...path, memberPathName(name)], depth + 1));
-  });
+  }
   if (pairs) {
     // Mark the pair containers visited so they are not reported as unreferenced.
     for (const m of ['Keys', 'Values', 'KeyValuePairs']) {
