@@ -5,6 +5,7 @@
  */
 import type { ExpansionFinding, FoundString, TrailingBytes, TreeNode, TypeRef } from '../model.js';
 import { detectExpansion, isHashedCollection } from './expansion.js';
+import { defineLazyTree } from './java.js';
 import {
   BT,
   baseTypeName,
@@ -137,7 +138,7 @@ export function parseNrbf(bytes: Uint8Array, limits: Limits): FormatResult {
       result.limited = `${graph.truncatedStrings} string${graph.truncatedStrings === 1 ? '' : 's'} longer than ${limits.maxStringLength} characters cut`;
     collectTypes(graph, result);
     if (graph.methods.length > 0) result.methodCall = true;
-    buildTreeAndStrings(graph, limits, result);
+    buildTreeAndStrings(graph, limits, result, false);
     const root = graph.objects.get(graph.rootId);
     const view = dotnetQuartzView(graph, root, Math.min(limits.maxDepth, HARD_DEPTH));
     result.entries = view.entries;
@@ -268,10 +269,17 @@ interface WalkCtx {
   maxDepth: number;
   nodes: number;
   limited?: string;
+  /** Build tree nodes (inspect-blob reads the tree lazily); false: collect strings and byte arrays only. */
+  tree: boolean;
 }
 
-function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatResult): void {
+/** Stand-in node and child list of the collect-only walk (nothing is kept). */
+const LEAF: TreeNode = Object.freeze({ label: '' }) as TreeNode;
+const SINK = { push: () => 0 } as unknown as TreeNode[];
+
+function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatResult, tree: boolean): void {
   const ctx: WalkCtx = {
+    tree,
     graph,
     visited: new Set(),
     strings: result.strings,
@@ -323,7 +331,14 @@ function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatRes
       emitted.add(obj.value);
     }
   }
-  if (rootNode && extra.length === 0) result.tree = rootNode;
+  if (!tree) {
+    // The tree is built on first read, by the same walk with nodes (the scan never reads it).
+    defineLazyTree(result, () => {
+      const again: FormatResult = { format: 'nrbf', types: [], entries: [], strings: [], byteArrays: [] };
+      buildTreeAndStrings(graph, limits, again, true);
+      return again.tree;
+    });
+  } else if (rootNode && extra.length === 0) result.tree = rootNode;
   else
     result.tree = {
       label: 'stream',
@@ -343,8 +358,9 @@ function walk(ctx: WalkCtx, v: NValue, label: string, path: string[], depth: num
   ctx.nodes++;
   if (v.t === 'prim') {
     if (v.ptype === 18 && typeof v.v === 'string') ctx.strings.push({ path, value: v.v });
-    return { label, type: PRIMITIVE_NAMES[v.ptype], value: v.v };
+    return ctx.tree ? { label, type: PRIMITIVE_NAMES[v.ptype], value: v.v } : LEAF;
   }
+  if (!ctx.tree && (v.t === 'null' || v.t === 'nulls')) return LEAF;
   if (v.t === 'null') return { label, value: null };
   if (v.t === 'nulls') return { label, value: null, type: `null ×${v.count}` };
   const obj = deref(ctx.graph, v);
@@ -352,8 +368,9 @@ function walk(ctx: WalkCtx, v: NValue, label: string, path: string[], depth: num
   if (obj.kind === 'string') {
     ctx.visited.add(obj);
     ctx.strings.push({ path, value: obj.value });
-    return { label, type: 'System.String', value: obj.value, offset: obj.offset };
+    return ctx.tree ? { label, type: 'System.String', value: obj.value, offset: obj.offset } : LEAF;
   }
+  if (!ctx.tree && ctx.visited.has(obj)) return LEAF;
   const type = objTypeName(obj);
   if (ctx.visited.has(obj)) return { label, type, value: `→ #${obj.id}`, offset: obj.offset };
   ctx.visited.add(obj);
@@ -363,8 +380,8 @@ function walk(ctx: WalkCtx, v: NValue, label: string, path: string[], depth: num
     markReachable(ctx, obj, path);
     return { label, type, value: '… (limit)', offset: obj.offset };
   }
-  const node: TreeNode = { label, type, offset: obj.offset, children: [] };
-  const children = node.children as TreeNode[];
+  const node: TreeNode = ctx.tree ? { label, type, offset: obj.offset, children: [] } : LEAF;
+  const children = ctx.tree ? (node.children as TreeNode[]) : SINK;
   if (obj.kind === 'array') walkArray(ctx, obj, path, depth, children);
   else walkClass(ctx, obj, path, depth, children);
   return node;
@@ -395,7 +412,7 @@ function markReachable(ctx: WalkCtx, start: NObj, path: string[]): void {
 function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, children: TreeNode[]): void {
   if (arr.bytes) {
     ctx.byteArrays.push({ path, bytes: arr.bytes });
-    children.push({ label: 'bytes', type: 'System.Byte[]', value: hexPreview(arr.bytes) });
+    if (ctx.tree) children.push({ label: 'bytes', type: 'System.Byte[]', value: hexPreview(arr.bytes) });
     return;
   }
   if (arr.elementType.bt === BT.Primitive) {
