@@ -196,6 +196,26 @@ function nrbfExpansion(graph: NrbfGraph): ExpansionFinding | undefined {
   });
 }
 
+/** Type names repeat across the blobs of a store: their split is cached (bounded). */
+const SPLIT_CACHE = new Map<string, { name: string; assembly?: string }[]>();
+
+function splitTypeName(
+  full: string,
+  assembly: string | undefined,
+  qualified: boolean,
+): { name: string; assembly?: string }[] {
+  const key = `${qualified ? 1 : 0}${assembly ?? ''}\u0000${full}`;
+  let out = SPLIT_CACHE.get(key);
+  if (!out) {
+    out = flattenTypeName(parseTypeName(full, qualified), assembly);
+    if (key.length <= 4096) {
+      if (SPLIT_CACHE.size >= 4096) SPLIT_CACHE.clear();
+      SPLIT_CACHE.set(key, out);
+    }
+  }
+  return out;
+}
+
 function collectTypes(graph: NrbfGraph, result: FormatResult): void {
   const seen = new Set<string>();
   const versions = new Set<string>();
@@ -209,13 +229,13 @@ function collectTypes(graph: NrbfGraph, result: FormatResult): void {
     noteVersion(assembly);
   };
   const noteVersion = (assembly: string | undefined) => {
-    if (!assembly) return;
+    if (!assembly || !/^\s*quartz/i.test(assembly)) return;
     const simple = simpleAssemblyName(assembly);
     const v = /Version\s*=\s*([0-9.]+)/i.exec(assembly);
     if (/^Quartz(\.|$)/i.test(simple) && v) versions.add(`${simple}, Version=${v[1]}`);
   };
   const addName = (full: string, assembly: string | undefined, via: string, qualified = false) => {
-    for (const t of flattenTypeName(parseTypeName(full, qualified), assembly)) add(t.name, t.assembly, via);
+    for (const t of splitTypeName(full, assembly, qualified)) add(t.name, t.assembly, via);
   };
   for (const lib of graph.libraries.values()) noteVersion(lib.name);
   for (const c of graph.classes) {
