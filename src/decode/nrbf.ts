@@ -429,6 +429,11 @@ function markReachable(ctx: WalkCtx, start: NObj, path: string[]): void {
   }
 }
 
+/** A value the collect-only walk has nothing to take from: a non-string primitive or a null. */
+function isPlainLeaf(v: NValue): boolean {
+  return v.t === 'null' || v.t === 'nulls' || (v.t === 'prim' && !(v.ptype === 18 && typeof v.v === 'string'));
+}
+
 function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, children: TreeNode[]): void {
   if (arr.bytes) {
     ctx.byteArrays.push({ path, bytes: arr.bytes });
@@ -437,6 +442,10 @@ function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, chi
   }
   if (arr.elementType.bt === BT.Primitive) {
     arr.values.slice(0, MAX_PRIMITIVE_CHILDREN).forEach((v, i) => {
+      if (!ctx.tree && isPlainLeaf(v)) {
+        ctx.nodes++;
+        return;
+      }
       children.push(walk(ctx, v, `[${i}]`, [...path, `[${i}]`], depth + 1));
     });
     if (arr.values.length > MAX_PRIMITIVE_CHILDREN)
@@ -446,8 +455,14 @@ function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, chi
   let index = 0;
   for (const v of arr.values) {
     if (v.t === 'nulls') {
-      children.push({ label: `[${index}..${index + v.count - 1}]`, value: null, type: `null ×${v.count}` });
+      if (ctx.tree)
+        children.push({ label: `[${index}..${index + v.count - 1}]`, value: null, type: `null ×${v.count}` });
       index += v.count;
+      continue;
+    }
+    if (!ctx.tree && isPlainLeaf(v)) {
+      ctx.nodes++;
+      index++;
       continue;
     }
     children.push(walk(ctx, v, `[${index}]`, [...path, `[${index}]`], depth + 1));
@@ -467,8 +482,12 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
     if (pairs && PAIR_MEMBERS.has(name)) continue;
     const v = obj.values[i];
     if (!v) {
-      children.push({ label: name, value: '(not read)' });
+      if (ctx.tree) children.push({ label: name, value: '(not read)' });
       continue;
+    }
+    if (!ctx.tree && isPlainLeaf(v)) {
+      ctx.nodes++; // counted as walk() would (the node bound must not depend on the tree being built)
+      continue; // nothing to collect: no path array, no call
     }
     children.push(walk(ctx, v, name, [...path, memberPathName(name)], depth + 1));
   }
