@@ -158,7 +158,13 @@ export function decodeModifiedUtf8(b: Uint8Array, start: number, end: number): s
     }
   }
   if (ascii) {
-    // One native slice (no per-character concatenation, no subarray view).
+    // Short: String.fromCharCode over the bytes (cheaper than a native call); long: one native slice.
+    const n = end - start;
+    if (n <= 16) {
+      let out = '';
+      for (let i = start; i < end; i++) out += String.fromCharCode(b[i] as number);
+      return out;
+    }
     if (b instanceof Buffer) return b.toString('latin1', start, end);
     return latin1.decode(b.subarray(start, end));
   }
