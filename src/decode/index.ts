@@ -331,15 +331,25 @@ function merge(parent: Layer, child: Layer, prefix: string[], via: string, label
 /** Nested payload search over a layer's strings and byte arrays (recursive, bounded). */
 function searchNested(layer: Layer, ctx: Ctx, level: number): void {
   if (level >= ctx.maxNested) return;
-  const strings = layer.strings.slice();
-  const arrays = layer.byteArrays.slice();
+  // Only what the layer holds now (merges below append to it): no copies of the lists.
+  const strings = layer.strings;
+  const nStrings = strings.length;
+  const arrays = layer.byteArrays.length > 0 ? layer.byteArrays.slice() : [];
   const found: { bytes: Uint8Array; path: string[]; how: string }[] = [];
-  // A carrier string that is a JobDataMap value is named by its entry path (what users know).
-  const entryPath = new Map<string, string[]>();
-  for (const e of layer.entries)
-    if (typeof e.value === 'string' && e.value.length >= 16) entryPath.set(e.value, e.path);
+  // A carrier string that is a JobDataMap value is named by its entry path (what users know);
+  // the index is built only when a carrier is found.
+  let entryPath: Map<string, string[]> | undefined;
+  const carrierPath = (value: string): string[] | undefined => {
+    if (!entryPath) {
+      entryPath = new Map();
+      for (const e of layer.entries)
+        if (typeof e.value === 'string' && e.value.length >= 16) entryPath.set(e.value, e.path);
+    }
+    return entryPath.get(value);
+  };
   let n = 0;
-  for (const s of strings) {
+  for (let si = 0; si < nStrings; si++) {
+    const s = strings[si] as FoundString;
     if ((++n & 63) === 0 && Date.now() > ctx.limits.deadline) {
       layer.limited ??= 'time';
       return;
@@ -351,7 +361,7 @@ function searchNested(layer: Layer, ctx: Ctx, level: number): void {
     if (!k) continue;
     if (k === 'pe') layer.types.push({ name: PE_TYPE, ecosystem: 'dotnet', via: `nested:${d.how}` });
     else if (k === 'classfile') layer.types.push({ name: CLASSFILE_TYPE, ecosystem: 'java', via: `nested:${d.how}` });
-    else found.push({ bytes: d.bytes, path: [...(entryPath.get(s.value) ?? s.path), `(${d.how})`], how: d.how });
+    else found.push({ bytes: d.bytes, path: [...(carrierPath(s.value) ?? s.path), `(${d.how})`], how: d.how });
   }
   for (const a of arrays) {
     const k = nestedKind(a.bytes);
