@@ -79,6 +79,13 @@ function mysqlAccountPart(part: string): string {
   return `'${part.replace(/'/g, "''")}'`;
 }
 
+/** How many ways a canonical 'user'@'host' name splits into user and host ('@' between quotes, overlaps counted). */
+export function accountSplitPoints(name: string): number {
+  let n = 0;
+  for (let i = 1; i + 3 <= name.length - 1; i++) if (name.startsWith("'@'", i)) n++;
+  return n;
+}
+
 /** MySQL/MariaDB account or role from the canonical principal name ('user'@'host', a bare role or PUBLIC). */
 export function mysqlAccount(name: string): string {
   if (name === 'PUBLIC') return 'PUBLIC';
@@ -86,7 +93,7 @@ export function mysqlAccount(name: string): string {
   if (!m) return mysqlAccountPart(name);
   // 'user'@'host' with raw quotes is ambiguous when '@' stands in it more than once ('a'@'b'@'c' is
   // user a'@'b or host b'@'c): no statement is given for a name that cannot be split for certain.
-  if (name.slice(1, -1).split("'@'").length > 2)
+  if (accountSplitPoints(name) > 1)
     throw new UnsafeNameError(name, "has more than one '@' between quotes, so its user and host cannot be told apart");
   return `${mysqlAccountPart(m[1] ?? '')}@${mysqlAccountPart(m[2] ?? '')}`;
 }
