@@ -169,7 +169,7 @@ export function secretRows(workloadTriggers = 0): Row[] {
 }
 
 /** Hostile names, keys and values across jobs, triggers, descriptions and every blob format, plus blobs that lie. */
-export function hostileRows(options: { invalidUtf8Text?: boolean } = {}): Row[] {
+export function hostileRows(): Row[] {
   const H = HOSTILE;
   const rows: Row[] = [];
   const names = Object.entries(H).filter(([k]) => k !== 'long');
@@ -210,16 +210,6 @@ export function hostileRows(options: { invalidUtf8Text?: boolean } = {}): Row[] 
   rows.push(job('lying-java', 'bad', 'com.example.Lie', lyingJava()));
   rows.push(job('cyclic-nrbf', 'bad', 'Quartz.Job.NoOpJob, Quartz', cyclicNrbf()));
   rows.push(job('huge-blob', 'bad', 'Contoso.Huge, Contoso', Buffer.alloc(3 * 1024 * 1024, 0x41)));
-  if (options.invalidUtf8Text) {
-    rows.push(
-      job(
-        Buffer.from([0x62, 0x61, 0x64, 0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80]) as unknown as string,
-        'g-utf8',
-        'Bad.Utf8',
-        nrbfJobDataMap({ password: `Utf-${'Kj5h'.repeat(3)}` }),
-      ),
-    );
-  }
   return rows;
 }
 
