@@ -34,7 +34,11 @@ const URL_WARNING = /^qrtz-audit: warning: the password in the URL is visible to
 
 interface Target {
   /** argv for `scan` (without format options) and stdin, for a path and a password. */
-  args(path: Path, password: string, dir: string): { argv: string[]; stdin: string; env: Record<string, string | undefined> };
+  args(
+    path: Path,
+    password: string,
+    dir: string,
+  ): { argv: string[]; stdin: string; env: Record<string, string | undefined> };
 }
 
 /** Runs every format (+ --verbose, --debug) and a wrong password through one path; returns all text seen. */
