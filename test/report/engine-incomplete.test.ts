@@ -87,6 +87,10 @@ describe('engine: incomplete audits', () => {
     expect(b02[0]?.evidence?.tables).toBe('qrtz_triggers');
     expect(r.findings.some((f) => f.status === 'pass' && f.family === 'blobs' && f.check !== 'QA-B00')).toBe(false);
     expect(r.facts.unreadable).toContainEqual(lockedTriggers);
+    // The inventory still lists what was read, and says what was not.
+    const b00 = r.findings.filter((f) => f.check === 'QA-B00').map((f) => [f.status, f.object.name]);
+    expect(b00).toContainEqual(['info', 'qrtz_job_details.JOB_DATA']);
+    expect(b00.filter(([s]) => s === 'not-evaluated')).toHaveLength(1);
     const report = buildReport(r.facts, r.findings, 'critical', '', 0);
     expect(report.summary.exitCode).toBe(4);
     expect(report.summary.incomplete).toBe(true);
