@@ -126,11 +126,11 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
   async function quiet(): Promise<void> {
     let last = '';
     let stable = 0;
-    for (let i = 0; i < 60 && stable < 3; i++) {
+    for (let i = 0; i < 60 && stable < 2; i++) {
       const [l] = await rows<{ Value: string }>("SHOW GLOBAL STATUS LIKE 'Innodb_lsn_current'");
       stable = l?.Value === last ? stable + 1 : 0;
       last = String(l?.Value);
-      await new Promise((r) => setTimeout(r, 400));
+      await new Promise((r) => setTimeout(r, 300));
     }
   }
   async function auditorConnections(user: string): Promise<number[]> {
@@ -178,7 +178,7 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
   it('part 1: full audits in every format write nothing (binlog, LSN, changed rows, checksums) and log only reads', async () => {
     await quiet();
     const before = await evidence();
-    await new Promise((r) => setTimeout(r, 1500));
+    await new Promise((r) => setTimeout(r, 500));
     expect(await evidence()).toEqual(before);
     const from = statSync(generalLogFile()).size;
     const codes: number[] = [];
@@ -269,7 +269,7 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
     }));
     try {
       const opts = { triggers: WORK_TRIGGERS, maxIterations: 400 };
-      const baseline = await runWorkload('mysql', workers, { ...opts, untilMs: performance.now() + 2500 });
+      const baseline = await runWorkload('mysql', workers, { ...opts, untilMs: performance.now() + 2000 });
       let auditing = true;
       let audits = 0;
       const auditCodes: number[] = [];
@@ -301,7 +301,7 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
           await new Promise((res) => setTimeout(res, 10));
         }
       })();
-      const loaded = await runWorkload('mysql', workers, { ...opts, untilMs: performance.now() + 6000 });
+      const loaded = await runWorkload('mysql', workers, { ...opts, untilMs: performance.now() + 4500 });
       auditing = false;
       await Promise.all([auditLoop, sampler]);
       console.info(

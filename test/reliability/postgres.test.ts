@@ -359,7 +359,7 @@ describe.skipIf(!server)('reliability on PostgreSQL (throwaway server, statement
     await monitor.connect();
     try {
       const opts = { schema: SCHEMA, triggers: WORK_TRIGGERS, maxIterations: 400 };
-      const baseline = await runWorkload('postgres', workers, { ...opts, untilMs: performance.now() + 2500 });
+      const baseline = await runWorkload('postgres', workers, { ...opts, untilMs: performance.now() + 2000 });
       // with audits running back to back: sample who blocks the workers every 10 ms
       let auditing = true;
       let audits = 0;
@@ -386,7 +386,7 @@ describe.skipIf(!server)('reliability on PostgreSQL (throwaway server, statement
           await new Promise((res) => setTimeout(res, 10));
         }
       })();
-      const loaded = await runWorkload('postgres', workers, { ...opts, untilMs: performance.now() + 6000 });
+      const loaded = await runWorkload('postgres', workers, { ...opts, untilMs: performance.now() + 4500 });
       auditing = false;
       await Promise.all([auditLoop, sampler]);
       console.info(
