@@ -2,8 +2,8 @@
 --
 -- Run as an account that may create users and grant (root), naming the login, the host it connects
 -- from and the Quartz database in user variables first:
---   mariadb --init-command="SET @auditor='qrtz_auditor', @auditor_host='10.0.0.%', @quartz_db='quartz'" \
---           < scripts/auditor-mariadb.sql
+--   { echo "SET @auditor='qrtz_auditor', @auditor_host='10.0.0.%', @quartz_db='quartz';"
+--     cat scripts/auditor-mariadb.sql; } | mariadb
 --   mariadb -e "ALTER USER 'qrtz_auditor'@'10.0.0.%' IDENTIFIED BY '…'"   -- interactively, or via a vault
 -- Names are quoted by the script (QUOTE() for the account, backticks for the database), so any
 -- name is safe to give.
