@@ -205,24 +205,33 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
         opts.onBlob?.(inventory.rows, inventory.bytes);
       }
     } catch (err) {
-      // A privilege error or a lock/statement timeout mid-stream ends the stream, not the audit: what was
-      // read is evaluated, the rest is not-evaluated. Anything else (a lost connection, a bug) ends the run.
-      if (!(err instanceof UserError) || (err.kind !== 'privilege' && err.kind !== 'timeout')) throw err;
+      // A privilege error, a lock/statement timeout or a connection lost mid-stream (the session killed,
+      // the server stopped) ends the stream, not the audit: what was read is evaluated and reported, the
+      // rest is not-evaluated (issue #17 part 4). Anything else (a bug) ends the run.
+      if (
+        !(err instanceof UserError) ||
+        (err.kind !== 'privilege' && err.kind !== 'timeout' && err.kind !== 'connection')
+      )
+        throw err;
       onUnreadable({
         what: 'blobs.stream',
-        reason: err.message,
+        reason: err.kind === 'connection' ? `connection lost mid-scan: ${err.message}` : err.message,
         needs:
           err.kind === 'privilege'
             ? 'SELECT on the Quartz tables'
-            : 'a retry when the tables are not locked, or a higher --lock-timeout / --statement-timeout',
+            : err.kind === 'connection'
+              ? 'a connection that stays up for the whole scan (run it again)'
+              : 'a retry when the tables are not locked, or a higher --lock-timeout / --statement-timeout',
         cause:
           err.kind === 'privilege'
             ? 'privilege'
-            : /\block/i.test(err.message)
-              ? 'lock-timeout'
-              : /\bstatement/i.test(err.message)
-                ? 'statement-timeout'
-                : 'other',
+            : err.kind === 'connection'
+              ? 'other'
+              : /\block/i.test(err.message)
+                ? 'lock-timeout'
+                : /\bstatement/i.test(err.message)
+                  ? 'statement-timeout'
+                  : 'other',
       });
     }
     if (unreadTables.length) inventory.unreadable = summarizeUnreadable(unreadTables);

@@ -367,38 +367,61 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
     expect(await noSessionLeft(AUDITOR)).toBe(0);
   });
 
-  it('part 4: the connection killed mid-scan (KILL): one line, exit 2, no hang, no session left', async () => {
-    await admin.query(`GRANT SELECT ON bulk.* TO '${AUDITOR}'@'%'`);
-    const running = runCli(['scan', s.url('bulk', AUDITOR), '--format', 'json', '--output', join(out, 'killed.json')]);
-    let killed = 0;
-    for (let i = 0; i < 400 && !killed; i++) {
-      for (const id of await auditorConnections(AUDITOR)) {
-        await admin.query(`KILL ${Number(id)}`).catch(() => {});
-        killed++;
+  /** Waits until the audit streams blobs (a statement reading JOB_DATA), then runs `hit` on its connection id. */
+  async function whenStreaming(hit: (id: number) => Promise<void>): Promise<boolean> {
+    for (let i = 0; i < 2000; i++) {
+      const r = await rows<{ ID: number }>(
+        "SELECT ID FROM information_schema.PROCESSLIST WHERE USER = ? AND INFO LIKE '%JOB_DATA%' AND ID <> CONNECTION_ID()",
+        [AUDITOR],
+      );
+      if (r[0]) {
+        await hit(Number(r[0].ID));
+        return true;
       }
-      if (!killed) await new Promise((res) => setTimeout(res, 10));
+      await new Promise((res) => setTimeout(res, 5));
     }
-    const r = await withTimeout(running, 30_000, 'audit whose connection was killed');
-    expect(killed, `never saw the audit's connection: exit ${r.code} ${r.stderr}`).toBeGreaterThan(0);
-    expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^qrtz-audit: /);
-    expect(r.code).toBe(2);
-    expect(existsSync(join(out, 'killed.json'))).toBe(false);
+    return false;
+  }
+  const bulkArgs = () => ['scan', s.url('bulk', AUDITOR), '--service-account', `'${APP}'@'%'`, '--fail-on', 'critical'];
+
+  it('part 4: the connection killed mid-stream (KILL): a partial report marked incomplete in every format, exit 4, no session left', async () => {
+    await admin.query(`GRANT SELECT ON bulk.* TO '${AUDITOR}'@'%'`);
+    const texts: Record<string, string> = {};
+    const codes: number[] = [];
+    for (const f of FORMATS) {
+      const file = join(out, `killed.${f}`);
+      const running = runCli([...bulkArgs(), '--format', f, '--output', file]);
+      const hit = await whenStreaming(async (id) => {
+        await admin.query(`KILL ${id}`);
+      });
+      const r = await withTimeout(running, 30_000, 'audit whose connection was killed');
+      expect(hit, `never saw the blob stream: exit ${r.code} ${r.stderr}`).toBe(true);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      codes.push(r.code);
+      texts[f] = existsSync(file) ? readFileSync(file, 'utf8') : '';
+    }
+    expect(codes).toEqual([4, 4, 4, 4, 4]);
+    const json = JSON.parse(texts.json ?? '{}') as Report;
+    expect(json.summary.incomplete).toBe(true);
+    expect(json.unreadable?.map((u) => [u.what, u.cause])).toContainEqual(['blobs.stream', 'other']);
+    expect(JSON.parse(texts.sarif ?? '{}').runs[0].invocations[0].executionSuccessful).toBe(false);
+    for (const f of ['table', 'junit', 'html']) expect(texts[f]).toMatch(/incomplete/i);
     expect(await noSessionLeft(AUDITOR)).toBe(0);
   });
 
-  it('part 4: the server stopped mid-scan: one line, exit 2, no hang (last: stops the server)', async () => {
-    const running = runCli(['scan', s.url('bulk', AUDITOR), '--format', 'json']);
-    for (let i = 0; i < 400; i++) {
-      if ((await auditorConnections(AUDITOR)).length) break;
-      await new Promise((res) => setTimeout(res, 10));
-    }
-    await admin.end().catch(() => {});
-    await s.stop();
+  it('part 4: the server stopped mid-stream: a partial report marked incomplete, exit 4, no hang (last: stops the server)', async () => {
+    const file = join(out, 'stopped.json');
+    const running = runCli([...bulkArgs(), '--format', 'json', '--output', file]);
+    const hit = await whenStreaming(async () => {
+      await admin.end().catch(() => {});
+      await s.stop();
+    });
     const r = await withTimeout(running, 40_000, 'audit whose server stopped');
+    expect(hit).toBe(true);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^qrtz-audit: /);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(4);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    expect(json.unreadable?.map((u) => [u.what, u.cause])).toContainEqual(['blobs.stream', 'other']);
   });
 });
 

@@ -477,52 +477,86 @@ describe.skipIf(!server)('reliability on PostgreSQL (throwaway server, statement
     expect(await noSessionLeft()).toBe(0);
   });
 
-  it('part 4: the connection killed mid-scan (pg_terminate_backend): one line, exit 2, no hang, no session left', async () => {
-    const running = runCli([
-      'scan',
-      url(),
-      '--schema',
-      'bulk',
-      '--format',
-      'json',
-      '--output',
-      join(out, 'killed.json'),
-    ]);
+  /** Waits until the audit streams blobs (a FETCH from its cursor), then runs `hit` on its backend pid. */
+  async function whenStreaming(hit: (pid: number) => Promise<void>): Promise<boolean> {
+    for (let i = 0; i < 2000; i++) {
+      const rows = await admin<{ pid: number }>(
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'qrtz-audit' AND query ILIKE 'FETCH%'",
+        [],
+        'postgres',
+      );
+      if (rows[0]) {
+        await hit(rows[0].pid);
+        return true;
+      }
+      await new Promise((res) => setTimeout(res, 5));
+    }
+    return false;
+  }
+  const bulkArgs = () => ['scan', url(), '--schema', 'bulk', '--service-account', APP, '--fail-on', 'critical'];
+
+  it('part 4: the connection killed during connect/facts (pg_terminate_backend): one line, exit 2, no hang, no session left', async () => {
+    const running = runCli([...bulkArgs(), '--format', 'json', '--output', join(out, 'killed-early.json')]);
     let killed = 0;
     for (let i = 0; i < 400 && !killed; i++) {
       const rows = await admin<{ ok: boolean }>(
-        "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'qrtz-audit' AND state = 'active'",
+        "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'qrtz-audit' AND query NOT ILIKE 'FETCH%'",
         [],
         'postgres',
       );
       killed = rows.length;
-      if (!killed) await new Promise((res) => setTimeout(res, 10));
+      if (!killed) await new Promise((res) => setTimeout(res, 5));
     }
     const r = await withTimeout(running, 30_000, 'audit whose connection was killed');
     expect(killed).toBeGreaterThan(0);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^qrtz-audit: .*(terminat|connection|closed)/i);
-    expect(r.code).toBe(2);
-    expect(existsSync(join(out, 'killed.json'))).toBe(false);
+    // killed before the blob stream: nothing to report but the error; during it: a partial report (below)
+    if (r.code === 2) {
+      expect(r.stderr).toMatch(/^qrtz-audit: .*(terminat|connection|closed)/i);
+      expect(existsSync(join(out, 'killed-early.json'))).toBe(false);
+    } else expect(r.code).toBe(4);
     expect(await noSessionLeft()).toBe(0);
   });
 
-  it('part 4: the server stopped mid-scan: one line, exit 2, no hang (last: stops the server)', async () => {
-    const running = runCli(['scan', url(), '--schema', 'bulk', '--format', 'json']);
-    for (let i = 0; i < 400; i++) {
-      const rows = await admin(
-        "SELECT 1 FROM pg_stat_activity WHERE application_name = 'qrtz-audit' AND state = 'active'",
-        [],
-        'postgres',
-      );
-      if (rows.length) break;
-      await new Promise((res) => setTimeout(res, 10));
+  it('part 4: the connection killed mid-stream: a partial report marked incomplete in every format, exit 4, no session left', async () => {
+    const texts: Record<string, string> = {};
+    const codes: number[] = [];
+    for (const f of FORMATS) {
+      const file = join(out, `killed.${f}`);
+      const running = runCli([...bulkArgs(), '--format', f, '--output', file]);
+      const hit = await whenStreaming(async (pid) => {
+        await admin('SELECT pg_terminate_backend($1)', [pid], 'postgres');
+      });
+      const r = await withTimeout(running, 30_000, 'audit whose connection was killed');
+      expect(hit).toBe(true);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toMatch(/incomplete/i);
+      codes.push(r.code);
+      texts[f] = readFileSync(file, 'utf8');
     }
-    await s.stop();
+    expect(codes).toEqual([4, 4, 4, 4, 4]);
+    const json = JSON.parse(texts.json ?? '{}') as Report;
+    expect(json.summary.incomplete).toBe(true);
+    expect(json.unreadable?.map((u) => [u.what, u.cause])).toContainEqual(['blobs.stream', 'other']);
+    expect(json.unreadable?.find((u) => u.what === 'blobs.stream')?.reason).toMatch(/^connection lost mid-scan: /);
+    expect((json.inventory.blobs?.rows ?? 0) > 0).toBe(true);
+    expect(JSON.parse(texts.sarif ?? '{}').runs[0].invocations[0].executionSuccessful).toBe(false);
+    for (const f of ['table', 'junit', 'html']) expect(texts[f]).toMatch(/incomplete/i);
+    expect(await noSessionLeft()).toBe(0);
+  });
+
+  it('part 4: the server stopped mid-stream: a partial report marked incomplete, exit 4, no hang (last: stops the server)', async () => {
+    const file = join(out, 'stopped.json');
+    const running = runCli([...bulkArgs(), '--format', 'json', '--output', file]);
+    const hit = await whenStreaming(async () => {
+      await s.stop();
+    });
     const r = await withTimeout(running, 30_000, 'audit whose server stopped');
+    expect(hit).toBe(true);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
-    expect(r.stderr).toMatch(/^qrtz-audit: /);
-    expect(r.code).toBe(2);
+    expect(r.code).toBe(4);
+    const json = JSON.parse(readFileSync(file, 'utf8')) as Report;
+    expect(json.unreadable?.map((u) => [u.what, u.cause])).toContainEqual(['blobs.stream', 'other']);
     expect(unhandled).toEqual([]);
   });
 });
