@@ -94,6 +94,9 @@ export function notAReadMysql(sql: string): string | undefined {
   return undefined;
 }
 
+const unhandled: unknown[] = [];
+const onUnhandled = (e: unknown) => unhandled.push(e);
+
 describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, general log on)', () => {
   const s = server as MariadbServer;
   const out = mkdtempSync(join(tmpdir(), 'qrtz-rel-my-'));
@@ -164,6 +167,7 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
   }
 
   beforeAll(async () => {
+    process.on('unhandledRejection', onUnhandled);
     admin = await s.admin();
     const [[idRow]] = (await admin.query('SELECT CONNECTION_ID() AS id')) as unknown as [{ id: number }[]];
     adminId = Number(idRow?.id);
@@ -184,6 +188,7 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
     for (const t of QUARTZ_TABLES) await admin.query(`ANALYZE TABLE \`${DB}\`.\`${tableName('mysql', t)}\``);
   });
   afterAll(async () => {
+    process.off('unhandledRejection', onUnhandled);
     await admin?.end().catch(() => {});
     rmSync(out, { recursive: true, force: true });
     await s.stop();
@@ -422,6 +427,7 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
     expect(r.code).toBe(4);
     const json = JSON.parse(readFileSync(file, 'utf8')) as Report;
     expect(json.unreadable?.map((u) => [u.what, u.cause])).toContainEqual(['blobs.stream', 'other']);
+    expect(unhandled).toEqual([]);
   });
 });
 
