@@ -181,6 +181,9 @@ describe('sql-quote', () => {
     expect(mysqlAccount("'app'@'10.0.%'")).toBe("'app'@'10.0.%'");
     expect(mysqlAccount("'a\\b'@'h'")).toBe("`a\\b`@'h'");
     expect(mysqlAccount('PUBLIC')).toBe('PUBLIC');
+    // user a'@'b on host c and user a on host b'@'c have one canonical name: refused, not guessed.
+    expect(() => mysqlAccount("'a'@'b'@'c'")).toThrow(UnsafeNameError);
+    expect(mysqlAccount("'a'@'@'")).toBe("'a'@'@'");
     expect(mssqlQuoteIdent('a]b')).toBe('[a]]b]');
     for (const bad of ['a\nb', 'x\u001b[2J', 'inv\u202etxt', '', 'a\u0000', 'a\u2028b']) {
       expect(() => pgQuoteIdent(bad)).toThrow(UnsafeNameError);
@@ -319,7 +322,13 @@ describe('sql-quote', () => {
         expect(id.startsWith('`') && id.endsWith('`')).toBe(true);
         expect(id.slice(1, -1).replace(/``/g, '')).not.toContain('`');
         expect(id.slice(1, -1).replace(/``/g, '`')).toBe(user);
-        const acct = mysqlAccount(`'${user}'@'${host}'`);
+        const name = `'${user}'@'${host}'`;
+        if (name.slice(1, -1).split("'@'").length > 2) {
+          // Ambiguous split: no statement at all.
+          expect(() => mysqlAccount(name)).toThrow(UnsafeNameError);
+          return;
+        }
+        const acct = mysqlAccount(name);
         const m = /^('(?:[^']|'')*'|`(?:[^`]|``)*`)@('(?:[^']|'')*'|`(?:[^`]|``)*`)$/s.exec(acct);
         expect(m, acct).not.toBeNull();
         const unq = (s: string) =>
