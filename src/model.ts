@@ -398,6 +398,8 @@ export interface BlobInventory {
   quartzVersions?: Record<string, number>;
   /** Added for QA-J04: QRTZ_JOB_DETAILS JOB_CLASS_NAME → row count (filled by the engine from BlobRow.jobClassName). */
   jobClasses?: Record<string, number>;
+  /** Names not kept once a map above held MAX_INVENTORY_NAMES (src/engine.ts): garbage blobs can hold a new one per row. */
+  droppedNames?: number;
   /** Reading the rows failed, or the family was skipped. */
   unreadable?: Unreadable;
 }

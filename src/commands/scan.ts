@@ -292,7 +292,7 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
     throw new UserError('usage', '--login, --use-config-credentials and --config-environment go with --from-config');
   }
   if (url === undefined) throw new UserError('usage', 'scan needs a database URL or --from-config FILE|DIR');
-  registerUrlPassword(url);
+  if (registerUrlPassword(url) && urlArg !== undefined) io.stderr(`${URL_PASSWORD_WARNING}\n`);
   // Every option is validated before anything is read or connected.
   const checkOptions = checkOptionsFrom(o, parseMaxBlobSize(o.maxBlobSize));
   const validated = connectOptionsFrom(url, o);
@@ -344,8 +344,17 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
   return report.summary.exitCode;
 }
 
-/** A password written into the URL is registered for redaction before anything can print it. */
-export function registerUrlPassword(url: string): void {
+/** The one line printed when the command line's URL carries a password (constant text: nothing to escape). */
+export const URL_PASSWORD_WARNING = escapeControl(
+  'qrtz-audit: warning: the password in the URL is visible to other local users (ps, /proc/<pid>/cmdline) and stays in shell history; give it with PGPASSWORD / MYSQL_PWD or --password-stdin instead',
+  false,
+);
+
+/**
+ * A password written into the URL is registered for redaction before anything can print it.
+ * Returns whether the URL held one (the caller warns that the process list shows it).
+ */
+export function registerUrlPassword(url: string): boolean {
   const m = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:([^@/\s]*)@/i.exec(url);
   if (m?.[1]) {
     registerSecret(m[1]);
@@ -354,7 +363,9 @@ export function registerUrlPassword(url: string): void {
     } catch {
       /* not percent-encoded */
     }
+    return true;
   }
+  return false;
 }
 
 export function registerScan(program: Command, io: Io, setExit: (code: number) => void): void {
