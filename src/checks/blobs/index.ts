@@ -7,5 +7,6 @@ import { b03 } from './b03-type-allowlist.js';
 import { b04 } from './b04-malformed.js';
 import { b05 } from './b05-oversize.js';
 import { b06 } from './b06-json-typenames.js';
+import { b08 } from './b08-trailing.js';
 
-export const checks: Check[] = [b00, b01, b07, b02, b03, b04, b05, b06];
+export const checks: Check[] = [b00, b01, b07, b02, b03, b04, b05, b06, b08];
