@@ -733,7 +733,8 @@ const c12: ConfigCheck = {
     family: 'config',
     severity: 'info',
     mitigation: 'Secure the JobStore database',
-    remediation: 'Audit the JobStore database this configuration names: qrtz-audit scan with its connection details.',
+    remediation:
+      'Audit the JobStore database this configuration names: qrtz-audit scan --from-config <file|dir> (--login USER or --use-config-credentials).',
   },
   evaluate(facts) {
     const out: FindingDraft[] = [];
