@@ -318,6 +318,8 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
   }
   if (url === undefined) throw new UserError('usage', 'scan needs a database URL or --from-config FILE|DIR');
   if (registerUrlPassword(url) && urlArg !== undefined) io.stderr(`${URL_PASSWORD_WARNING}\n`);
+  // Passwords the drivers read from the environment are covered by the redaction net too.
+  for (const v of ['PGPASSWORD', 'MYSQL_PWD']) registerSecret(process.env[v]);
   // Every option is validated before anything is read or connected.
   const checkOptions = checkOptionsFrom(o, parseMaxBlobSize(o.maxBlobSize));
   const validated = connectOptionsFrom(url, o);

@@ -20,6 +20,7 @@ import { noTablesError } from '../../src/dialects/shared/discovery.js';
 import { UserError } from '../../src/errors.js';
 import type { Unreadable } from '../../src/model.js';
 import type { Report } from '../../src/report/report.js';
+import { redact } from '../../src/secrets/redact.js';
 import { runCli } from '../support/cli.js';
 
 const hooks = vi.hoisted(() => ({
@@ -134,6 +135,23 @@ describe('CLI: usage', () => {
       expect(b.stderr).toContain('--lock-timeout');
     }
     expect((await runCli(['scan', path, '--fail-on', 'severe'])).code).toBe(2);
+  });
+});
+
+describe('CLI: environment passwords', () => {
+  it('PGPASSWORD and MYSQL_PWD join the redaction net before anything connects', async () => {
+    const pg = 'Env-Pg-Pw-7q2w9e';
+    const my = 'Env-My-Pw-4r8t1y';
+    expect(redact(`x ${pg} ${my}`)).toBe(`x ${pg} ${my}`);
+    vi.stubEnv('PGPASSWORD', pg);
+    vi.stubEnv('MYSQL_PWD', my);
+    try {
+      const run = await runCli(['scan', 'postgres://nobody@127.0.0.1:1/x', '--connect-timeout', '2s']);
+      expect(run.code).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(redact(`x ${pg} ${my}`)).toBe('x [REDACTED] [REDACTED]');
   });
 });
 
