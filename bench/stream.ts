@@ -11,8 +11,6 @@
 import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2';
 import pg from 'pg';
-import { BLOB_BATCH_BYTES, keysetAfter, rowsWithin, SIZE_BATCH_ROWS } from '../dialects/mysql/index.js';
-import { parsePostgresUrl } from '../dialects/postgres.js';
 import {
   cursorBatches,
   openConnection,
@@ -21,6 +19,8 @@ import {
   runFile,
   runSql,
 } from '../src/dialects/connection.js';
+import { BLOB_BATCH_BYTES, keysetAfter, rowsWithin, SIZE_BATCH_ROWS } from '../src/dialects/mysql/index.js';
+import { parsePostgresUrl } from '../src/dialects/postgres/index.js';
 import { loadQuery } from '../src/queries.js';
 import { sharedMariadb } from '../test/support/mariadb-server.js';
 import { acquirePostgres } from '../test/support/pg-server.js';
@@ -215,7 +215,7 @@ const KEYS = ['SCHED_NAME', 'JOB_NAME', 'JOB_GROUP'];
 
 type Query = (sql: string, params: unknown[]) => Promise<Record<string, unknown>[]>;
 
-/** The MySQL adapter's blob loop (dialects/mysql/index.ts blobRows), over any statement runner. */
+/** The MySQL adapter's blob loop (src/dialects/mysql/index.ts blobRows), over any statement runner. */
 async function keysetRead(query: Query, table: string): Promise<{ rows: number; bytes: number }> {
   let last: unknown[] | undefined;
   let lookahead = 16;

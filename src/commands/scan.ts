@@ -1,17 +1,18 @@
 /** `qrtz-audit scan <url>`: connect, collect facts, stream blobs, run checks, print the report. */
 import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { adapterFor } from '../../dialects/index.js';
 import type { ConnectOptions } from '../dialect.js';
+import { adapterFor } from '../dialects/index.js';
 import { runScan } from '../engine.js';
 import { UserError } from '../errors.js';
 import type { CheckOptions, Family, Severity } from '../model.js';
-import { FAMILIES, SEVERITIES } from '../model.js';
+import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES } from '../model.js';
 import { FORMATS, formatReport, type OutputFormat } from '../report/index.js';
 import { buildReport } from '../report/report.js';
 import { summaryLine } from '../report/table.js';
 import { escapeControl } from '../report/terminal.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
+import { resolveFromConfig } from './from-config.js';
 import { type Io, readStdin } from './io.js';
 
 export interface ScanCliOptions {
@@ -39,6 +40,12 @@ export interface ScanCliOptions {
   sqliteImmutable?: boolean;
   connectionString?: string;
   connectionStringEnv?: string;
+  fromConfig?: string[];
+  configEnvironment?: string;
+  login?: string;
+  useConfigCredentials?: boolean;
+  /** Set by the command when --table-prefix was given (not its default), so --from-config does not override it. */
+  tablePrefixGiven?: boolean;
   passwordStdin?: boolean;
   allowIncomplete?: boolean;
   verbose?: boolean;
@@ -54,7 +61,7 @@ export function addScanOptions(cmd: Command): Command {
     .option('--table-prefix <prefix>', 'Quartz table prefix, matched case-insensitively', 'QRTZ_')
     .option('--service-account <name>', 'principal Quartz runs as (default: the connected login)')
     .option('--allow-principal <name>', 'principal expected to have access (repeatable)', collect, [])
-    .option('--only <families>', `run only these check families (comma-separated: ${FAMILIES.join(', ')})`)
+    .option('--only <families>', `run only these check families (comma-separated: ${familyHelp()})`)
     .option('--skip <families>', 'skip these check families (comma-separated)')
     .addOption(
       new Option('--format <format>', 'output format (default: table on a terminal, json otherwise)').choices(FORMATS),
@@ -82,7 +89,7 @@ export function addScanOptions(cmd: Command): Command {
     .option(
       '--max-blob-size <bytes>',
       `read at most this many bytes of each blob (QA-B05 flags larger ones; at most ${MAX_BLOB_SIZE_LIMIT} = 1 GiB)`,
-      String(16 * 1024 * 1024),
+      String(DEFAULT_CHECK_OPTIONS.maxBlobSize),
     )
     .option(
       '--allow-type <glob>',
@@ -96,12 +103,20 @@ export function addScanOptions(cmd: Command): Command {
       collect,
       [],
     )
-    .option('--misfire-threshold <minutes>', 'QA-H02: a next fire time this far in the past is a misfire', '60')
-    .option('--long-running <minutes>', 'QA-H04: a fired trigger executing longer than this', '240')
+    .option(
+      '--misfire-threshold <minutes>',
+      'QA-H02: a next fire time this far in the past is a misfire',
+      String(DEFAULT_CHECK_OPTIONS.misfireThresholdMinutes),
+    )
+    .option(
+      '--long-running <minutes>',
+      'QA-H04: a fired trigger executing longer than this',
+      String(DEFAULT_CHECK_OPTIONS.longRunningMinutes),
+    )
     .option(
       '--checkin-stale <minutes>',
       'QA-H03: a cluster node silent this long (when its check-in interval is unknown)',
-      '10',
+      String(DEFAULT_CHECK_OPTIONS.checkinStaleMinutes),
     )
     .option(
       '--fingerprint-key-env <VAR>',
@@ -186,20 +201,28 @@ function positiveInt(name: string, value: string): number {
   return n;
 }
 
+/** The families and aliases --only / --skip accept, as the help and errors print them. */
+export function familyHelp(): string {
+  const aliases = Object.entries(FAMILY_ALIASES).map(([a, fs]) => `${a} = ${fs.join('+')}`);
+  return `${FAMILIES.join(', ')}; alias ${aliases.join('; ')}`;
+}
+
 export function parseFamilies(only?: string, skip?: string): Set<Family> {
   const parse = (s: string, flag: string) => {
     const list = s
       .split(',')
       .map((x) => x.trim().toLowerCase())
       .filter(Boolean)
-      .map((x) => {
+      .flatMap((x): Family[] => {
+        const alias = Object.hasOwn(FAMILY_ALIASES, x) ? FAMILY_ALIASES[x] : undefined;
+        if (alias) return [...alias];
         if (!(FAMILIES as readonly string[]).includes(x)) {
-          throw new UserError('usage', `${flag}: unknown check family ${x} (families: ${FAMILIES.join(', ')})`);
+          throw new UserError('usage', `${flag}: unknown check family ${x} (families: ${familyHelp()})`);
         }
-        return x as Family;
+        return [x as Family];
       });
     // An empty list is a mistake (an unset shell variable), never "everything".
-    if (!list.length) throw new UserError('usage', `${flag}: no check family given (families: ${FAMILIES.join(', ')})`);
+    if (!list.length) throw new UserError('usage', `${flag}: no check family given (families: ${familyHelp()})`);
     return list;
   };
   const set = new Set<Family>(only !== undefined ? parse(only, '--only') : FAMILIES);
@@ -247,20 +270,56 @@ export function connectOptionsFrom(url: string, o: ScanCliOptions, password?: st
   };
 }
 
+/** A positive-integer option, or its default from DEFAULT_CHECK_OPTIONS when not given. */
+function optionalPositiveInt(
+  flag: string,
+  value: string | undefined,
+  key: 'misfireThresholdMinutes' | 'longRunningMinutes' | 'checkinStaleMinutes',
+): number {
+  return value === undefined ? DEFAULT_CHECK_OPTIONS[key] : positiveInt(flag, value);
+}
+
 export function checkOptionsFrom(o: ScanCliOptions, maxBlobSize: number): CheckOptions {
   return {
     allowTypes: o.allowType,
     maxBlobSize,
     allowJobNamespaces: o.allowJobNamespace ?? [],
-    misfireThresholdMinutes: positiveInt('--misfire-threshold', o.misfireThreshold ?? '60'),
-    longRunningMinutes: positiveInt('--long-running', o.longRunning ?? '240'),
-    checkinStaleMinutes: positiveInt('--checkin-stale', o.checkinStale ?? '10'),
+    misfireThresholdMinutes: optionalPositiveInt('--misfire-threshold', o.misfireThreshold, 'misfireThresholdMinutes'),
+    longRunningMinutes: optionalPositiveInt('--long-running', o.longRunning, 'longRunningMinutes'),
+    checkinStaleMinutes: optionalPositiveInt('--checkin-stale', o.checkinStale, 'checkinStaleMinutes'),
   };
 }
 
 /** Runs a scan and writes the report; returns the exit code. */
-export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Promise<number> {
-  registerUrlPassword(url);
+export async function runScanCommand(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<number> {
+  let o = given;
+  let url = urlArg;
+  let configPassword: string | undefined;
+  if (o.fromConfig?.length) {
+    if (url !== undefined) throw new UserError('usage', 'give either a database URL or --from-config, not both');
+    const t = await resolveFromConfig({
+      paths: o.fromConfig,
+      ...(o.configEnvironment !== undefined ? { environment: o.configEnvironment } : {}),
+      ...(o.login !== undefined ? { login: o.login } : {}),
+      ...(o.useConfigCredentials ? { useConfigCredentials: true } : {}),
+    });
+    url = t.url;
+    configPassword = t.password;
+    o = {
+      ...o,
+      ...(o.tablePrefixGiven ? {} : { tablePrefix: t.tablePrefix }),
+      ...(o.serviceAccount === undefined && t.serviceAccount !== undefined ? { serviceAccount: t.serviceAccount } : {}),
+      ...(o.schema === undefined && t.schema !== undefined ? { schema: t.schema } : {}),
+      ...(t.connectionString !== undefined ? { connectionString: t.connectionString } : {}),
+    };
+    io.stderr(`qrtz-audit: JobStore from ${t.source}\n`);
+  } else if (o.login !== undefined || o.useConfigCredentials || o.configEnvironment !== undefined) {
+    throw new UserError('usage', '--login, --use-config-credentials and --config-environment go with --from-config');
+  }
+  if (url === undefined) throw new UserError('usage', 'scan needs a database URL or --from-config FILE|DIR');
+  if (registerUrlPassword(url) && urlArg !== undefined) io.stderr(`${URL_PASSWORD_WARNING}\n`);
+  // Passwords the drivers read from the environment are covered by the redaction net too.
+  for (const v of ['PGPASSWORD', 'MYSQL_PWD']) registerSecret(process.env[v]);
   // Every option is validated before anything is read or connected.
   const checkOptions = checkOptionsFrom(o, parseMaxBlobSize(o.maxBlobSize));
   const validated = connectOptionsFrom(url, o);
@@ -277,7 +336,8 @@ export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Pr
     registerSecret(key);
     setFingerprintKey(key);
   }
-  const options = password !== undefined ? { ...validated, password } : validated;
+  const chosen = password ?? configPassword;
+  const options = chosen !== undefined ? { ...validated, password: chosen } : validated;
   const adapter = await adapterFor(options);
   try {
     await adapter.connect();
@@ -311,8 +371,17 @@ export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Pr
   return report.summary.exitCode;
 }
 
-/** A password written into the URL is registered for redaction before anything can print it. */
-export function registerUrlPassword(url: string): void {
+/** The one line printed when the command line's URL carries a password (constant text: nothing to escape). */
+export const URL_PASSWORD_WARNING = escapeControl(
+  'qrtz-audit: warning: the password in the URL is visible to other local users (ps, /proc/<pid>/cmdline) and stays in shell history; give it with PGPASSWORD / MYSQL_PWD or --password-stdin instead',
+  false,
+);
+
+/**
+ * A password written into the URL is registered for redaction before anything can print it.
+ * Returns whether the URL held one (the caller warns that the process list shows it).
+ */
+export function registerUrlPassword(url: string): boolean {
   const m = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:([^@/\s]*)@/i.exec(url);
   if (m?.[1]) {
     registerSecret(m[1]);
@@ -321,16 +390,41 @@ export function registerUrlPassword(url: string): void {
     } catch {
       /* not percent-encoded */
     }
+    return true;
   }
+  return false;
 }
 
 export function registerScan(program: Command, io: Io, setExit: (code: number) => void): void {
   const cmd = program
     .command('scan')
     .description('audit a Quartz JobStore database (read-only)')
-    .argument('<url>', 'postgres://user@host:5432/db, mysql://…, mariadb://…, sqlite:PATH or a .db/.sqlite path')
-    .option('--password-stdin', 'read the password from standard input');
-  addScanOptions(cmd).action(async (url: string, o: ScanCliOptions) => {
-    setExit(await runScanCommand(url, o, io));
+    .argument(
+      '[url]',
+      'postgres://user@host:5432/db, mysql://…, mariadb://…, mssql://…, sqlite:PATH or a .db/.sqlite path (or --from-config)',
+    )
+    .option('--password-stdin', 'read the password from standard input')
+    .option(
+      '--from-config <file|dir>',
+      "scan the JobStore a Quartz application's configuration names (quartz.config, App.config, appsettings.json, quartz.properties…; repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      '--config-environment <name>',
+      'with --from-config: ASP.NET environment for appsettings overlays',
+      undefined,
+    )
+    .option(
+      '--login <user>',
+      'with --from-config: connect as this auditor login (the configured user stays the service account)',
+    )
+    .option(
+      '--use-config-credentials',
+      'with --from-config: connect with the user and password the configuration holds',
+    );
+  addScanOptions(cmd).action(async (url: string | undefined, o: ScanCliOptions, command: Command) => {
+    const tablePrefixGiven = command.getOptionValueSource('tablePrefix') !== 'default';
+    setExit(await runScanCommand(url, { ...o, tablePrefixGiven }, io));
   });
 }

@@ -505,3 +505,39 @@ export async function* cursorBatches(
     if (open) await runSql(trx, 'postgres', `CLOSE ${cursor}`).catch(() => {});
   }
 }
+
+/**
+ * One pooled connection held for a whole audit session (MySQL: the session's read-only
+ * transaction and its settings live on one connection). Statements run on it through knex.raw;
+ * release() gives it back to the pool. If the connection is lost, statements fail: nothing is
+ * silently re-run on another connection.
+ */
+export interface PinnedConnection {
+  run(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  release(): Promise<void>;
+}
+
+export async function pinConnection(c: Connection): Promise<PinnedConnection> {
+  const client = c.knex.client as {
+    acquireConnection(): Promise<unknown>;
+    releaseConnection(conn: unknown): Promise<unknown>;
+  };
+  const raw = await client.acquireConnection();
+  let released = false;
+  return {
+    run: async (sql, params = []) => {
+      if (released) throw new Error('connection released');
+      const q = toKnexRaw(c.dialect, sql, params);
+      try {
+        return rowsOf(c.dialect, await c.knex.raw(q.sql, q.bindings as Knex.RawBinding[]).connection(raw));
+      } catch (err) {
+        throw driverError(c.knex, q.sql, err);
+      }
+    },
+    release: async () => {
+      if (released) return;
+      released = true;
+      await client.releaseConnection(raw);
+    },
+  };
+}

@@ -10,13 +10,17 @@ import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { allChecks } from '../../src/checks/index.js';
-import { addScanOptions } from '../../src/commands/scan.js';
+import { registerDemo } from '../../src/commands/demo.js';
+import { registerInspectBlob } from '../../src/commands/inspect-blob.js';
+import type { Io } from '../../src/commands/io.js';
+import { registerScan, URL_PASSWORD_WARNING } from '../../src/commands/scan.js';
 import { quartzSqliteSchema } from '../../src/demo/schema.js';
 import type { Adapter } from '../../src/dialect.js';
-import { noTablesError } from '../../src/discovery.js';
+import { noTablesError } from '../../src/dialects/shared/discovery.js';
 import { UserError } from '../../src/errors.js';
 import type { Unreadable } from '../../src/model.js';
 import type { Report } from '../../src/report/report.js';
+import { redact } from '../../src/secrets/redact.js';
 import { runCli } from '../support/cli.js';
 
 const hooks = vi.hoisted(() => ({
@@ -25,8 +29,8 @@ const hooks = vi.hoisted(() => ({
   closed: 0,
 }));
 
-vi.mock('../../dialects/index.js', async (importOriginal) => {
-  const orig = await importOriginal<typeof import('../../dialects/index.js')>();
+vi.mock('../../src/dialects/index.js', async (importOriginal) => {
+  const orig = await importOriginal<typeof import('../../src/dialects/index.js')>();
   return {
     ...orig,
     adapterFor: async (o: Parameters<typeof orig.adapterFor>[0]) => {
@@ -93,7 +97,7 @@ describe('CLI: usage', () => {
     const r = await runCli(['scan', cleanStore('only.db'), '--only', '']);
     expect(r.code).toBe(2);
     expect(lines(r.stderr)).toEqual([
-      'qrtz-audit: --only: no check family given (families: grants, encryption, audit, blobs)',
+      'qrtz-audit: --only: no check family given (families: grants, encryption, audit, content, scheduler, updates, config; alias blobs = content+scheduler+updates)',
     ]);
     expect((await runCli(['scan', cleanStore('skip.db'), '--skip', ' , '])).code).toBe(2);
   });
@@ -131,6 +135,23 @@ describe('CLI: usage', () => {
       expect(b.stderr).toContain('--lock-timeout');
     }
     expect((await runCli(['scan', path, '--fail-on', 'severe'])).code).toBe(2);
+  });
+});
+
+describe('CLI: environment passwords', () => {
+  it('PGPASSWORD and MYSQL_PWD join the redaction net before anything connects', async () => {
+    const pg = 'Env-Pg-Pw-7q2w9e';
+    const my = 'Env-My-Pw-4r8t1y';
+    expect(redact(`x ${pg} ${my}`)).toBe(`x ${pg} ${my}`);
+    vi.stubEnv('PGPASSWORD', pg);
+    vi.stubEnv('MYSQL_PWD', my);
+    try {
+      const run = await runCli(['scan', 'postgres://nobody@127.0.0.1:1/x', '--connect-timeout', '2s']);
+      expect(run.code).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(redact(`x ${pg} ${my}`)).toBe('x [REDACTED] [REDACTED]');
   });
 });
 
@@ -177,7 +198,8 @@ describe('CLI: errors', () => {
   it('a password that is a common word does not blank that word in errors', async () => {
     hooks.connectError = new UserError('auth', 'login failed (wrong user, host or password)');
     const r = await runCli(['scan', 'postgres://auditor:host@127.0.0.1:1/jobs']);
-    expect(lines(r.stderr)).toEqual(['qrtz-audit: login failed (wrong user, host or password)']);
+    // the password in the URL draws its one warning line first (issue #17 part 6)
+    expect(lines(r.stderr)).toEqual([URL_PASSWORD_WARNING, 'qrtz-audit: login failed (wrong user, host or password)']);
     expect(hooks.closed).toBe(1); // the failed client is closed, never left to hang the process
   });
 });
@@ -255,10 +277,14 @@ describe('CLI: incomplete audit end to end (SQLite)', () => {
 
 describe('every --option named in a check text, a remediation or the README exists', () => {
   it('no text names an option the CLI does not have', () => {
-    const cmd = addScanOptions(new Command('scan'));
+    // Every option of every command, as the CLI registers them.
+    const program = new Command('qrtz-audit');
+    const io = { stdout: () => {}, stderr: () => {} } as unknown as Io;
+    registerScan(program, io, () => {});
+    registerDemo(program, io, () => {});
+    registerInspectBlob(program, io, () => {});
     const known = new Set([
-      ...cmd.options.map((o) => o.long as string),
-      '--password-stdin',
+      ...program.commands.flatMap((c) => c.options.map((o) => o.long as string)),
       '--debug',
       '--help',
       '--version',
@@ -267,6 +293,7 @@ describe('every --option named in a check text, a remediation or the README exis
       '--base64',
       '--max-depth',
       '--no-color',
+      '--dialect', // qrtz-audit checks --dialect
     ]);
     const texts: [string, string][] = [];
     for (const c of allChecks) {
@@ -274,7 +301,7 @@ describe('every --option named in a check text, a remediation or the README exis
     }
     // Every source file: finding messages and remediations are built there.
     const root = new URL('../../', import.meta.url);
-    for (const top of ['src', 'dialects']) {
+    for (const top of ['src']) {
       for (const f of readdirSync(new URL(top, root), { recursive: true }) as string[]) {
         if (f.endsWith('.ts')) texts.push([`${top}/${f}`, readFileSync(new URL(`${top}/${f}`, root), 'utf8')]);
       }

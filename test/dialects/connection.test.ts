@@ -8,8 +8,6 @@ import { randomBytes } from 'node:crypto';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { keysetAfter } from '../../dialects/mysql/index.js';
-import { parsePostgresUrl } from '../../dialects/postgres.js';
 import {
   type Connection,
   cursorBatches,
@@ -20,6 +18,8 @@ import {
   streamRows,
   toKnexRaw,
 } from '../../src/dialects/connection.js';
+import { keysetAfter } from '../../src/dialects/mysql/index.js';
+import { parsePostgresUrl } from '../../src/dialects/postgres/index.js';
 import { sharedMariadb } from '../support/mariadb-server.js';
 import { acquirePostgres, type PgServer } from '../support/pg-server.js';
 
@@ -143,6 +143,34 @@ describe('PostgreSQL through knex', () => {
     expect(await backends()).toBe(1);
     await probe.destroy();
     expect(await backends()).toBe(0);
+  });
+
+  it('a fresh pooled connection sends only the hardening SETs before the audit statement (no knex version probe)', async (ctx) => {
+    if (!server) return ctx.skip();
+    const sent: string[] = [];
+    const proto = pg.Client.prototype as unknown as { query: (...a: unknown[]) => unknown };
+    const orig = proto.query;
+    proto.query = function (this: unknown, ...args: unknown[]) {
+      const q = args[0] as string | { text?: string };
+      sent.push(typeof q === 'string' ? q : String(q?.text));
+      return orig.apply(this, args);
+    };
+    const probe = openConnection(
+      { dialect: 'postgres', driver: { ...parsePostgresUrl(server.adminUrl(db), {}).config, ssl: false } },
+      { ...SESSION, applicationName: app },
+    );
+    try {
+      await runSql(probe.knex, 'postgres', 'SELECT 1 AS one');
+    } finally {
+      proto.query = orig;
+      await probe.destroy();
+    }
+    expect(sent).toEqual([
+      'SET search_path = pg_catalog, pg_temp',
+      'SET row_security = off',
+      'SET default_transaction_read_only = on',
+      'SELECT 1 AS one',
+    ]);
   });
 
   it('every pooled connection is hardened before its first statement', async (ctx) => {
