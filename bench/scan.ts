@@ -5,11 +5,11 @@
  * and prints rows/s, MB/s and peak RSS. Memory must stay flat whatever the row count (cursor).
  */
 
-import { createPostgresAdapter } from '../dialects/postgres.js';
+import { createPostgresAdapter } from '../src/dialects/postgres/index.js';
 import { runScan } from '../src/engine.js';
 import { writeJobDataMap as javaJobDataMap } from '../src/fixtures/java-writer.js';
 import { writeJobDataMap as nrbfJobDataMap } from '../src/fixtures/nrbf-writer.js';
-import { FAMILIES } from '../src/model.js';
+import { checkOptions, FAMILIES } from '../src/model.js';
 import { createQuartzDb, dropAll } from '../test/support/pg-quartz.js';
 import { acquirePostgres, adminSql } from '../test/support/pg-server.js';
 
@@ -72,7 +72,7 @@ try {
   await adapter.connect();
   const result = await runScan(adapter, {
     families: new Set(FAMILIES),
-    checkOptions: { allowTypes: [], maxBlobSize: 16 << 20 },
+    checkOptions: checkOptions({ maxBlobSize: 16 << 20 }),
   });
   await adapter.close();
   const ms = Date.now() - start;

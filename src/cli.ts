@@ -1,6 +1,7 @@
 #!/usr/bin/env node
 /** Command-line wiring only: commands live in src/commands/. */
 import { Command, CommanderError } from 'commander';
+import { registerChecks } from './commands/checks.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInspectBlob } from './commands/inspect-blob.js';
 import { type Io, processIo } from './commands/io.js';
@@ -36,6 +37,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   registerScan(program, io, setExit);
   registerDemo(program, io, setExit);
   registerInspectBlob(program, io, setExit);
+  registerChecks(program, io, setExit);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

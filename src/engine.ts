@@ -11,6 +11,8 @@ import type {
   BlobInventory,
   Check,
   CheckOptions,
+  Dialect,
+  EnginePart,
   Facts,
   Family,
   Finding,
@@ -19,14 +21,15 @@ import type {
   Severity,
   Unreadable,
 } from './model.js';
-import { SEVERITIES } from './model.js';
+import { checkOptions, DIALECT_NAMES, readsTableContents, SEVERITIES } from './model.js';
 
 /** At most this many failing findings per check from blob rows; the rest are counted in one summary. */
 export const MAX_ROW_FINDINGS_PER_CHECK = 500;
 
 export interface ScanOptions {
   families: Set<Family>;
-  checkOptions: CheckOptions;
+  /** Options the checks read; what is not given takes its default (DEFAULT_CHECK_OPTIONS). */
+  checkOptions: Partial<CheckOptions>;
   checks?: Check[];
   /** Called after every streamed blob row (progress display). */
   onBlob?: (rows: number, bytes: number) => void;
@@ -46,9 +49,10 @@ export function fingerprintOf(check: string, objectName: string, discriminator =
 /** Statuses that never carry the check's generic remediation. */
 const ACTIONLESS = new Set<FindingDraft['status']>(['pass', 'info', 'not-applicable']);
 
-/** Completes a check's draft into a finding with the check's metadata. */
-export function finalize(check: Check, draft: FindingDraft): Finding {
+/** Completes a check's draft into a finding with the check's metadata (and the engine part's remediation, if any). */
+export function finalize(check: Check, draft: FindingDraft, part?: EnginePart): Finding {
   const m = check.meta;
+  const generic = part?.remediation ?? m.remediation;
   const severity: Severity = draft.severity ?? m.severity;
   const finding: Finding = {
     check: m.id,
@@ -58,7 +62,7 @@ export function finalize(check: Check, draft: FindingDraft): Finding {
     message: draft.message,
     object: draft.object,
     // A pass, an inventory line or a not-applicable never carries an action (#10 part 3).
-    remediation: draft.remediation ?? (ACTIONLESS.has(draft.status) ? '' : m.remediation),
+    remediation: draft.remediation ?? (ACTIONLESS.has(draft.status) ? '' : generic),
     mitigation: m.mitigation,
     family: m.family,
     fingerprint: fingerprintOf(m.id, draft.object.name, draft.discriminator),
@@ -67,19 +71,60 @@ export function finalize(check: Check, draft: FindingDraft): Finding {
   return finding;
 }
 
-export function applies(check: Check, facts: Facts, families: Set<Family>): boolean {
+/** The check applies to this dialect (meta.dialects; absent = every dialect) and its family is selected. */
+export function applies(check: Check, dialect: Dialect, families: ReadonlySet<Family>): boolean {
   if (!families.has(check.meta.family)) return false;
-  return !check.meta.dialects || check.meta.dialects.includes(facts.dialect);
+  return !check.meta.dialects || check.meta.dialects.includes(dialect);
+}
+
+/** The dialects a check is evaluated on: its engine parts, else meta.evaluatedOn, else where it applies. */
+export function evaluatedOn(check: Check, dialect: Dialect): boolean {
+  if (check.engines) return Boolean(check.engines[dialect]);
+  return !check.meta.evaluatedOn || check.meta.evaluatedOn.includes(dialect);
+}
+
+/** The not-evaluated finding of a check that applies to a dialect but has no evaluator for it yet. */
+function notYetEvaluated(check: Check, facts: Facts): FindingDraft {
+  const needs = check.meta.needs?.[facts.dialect];
+  return {
+    status: 'not-evaluated',
+    message: `not yet evaluated on ${DIALECT_NAMES[facts.dialect]}`,
+    object: { kind: 'database', name: facts.target.database || facts.dialect },
+    ...(needs ? { evidence: { needs } } : {}),
+    discriminator: 'not-yet-evaluated',
+  };
+}
+
+/**
+ * The drafts of one check on these facts, through its engine part (or its one evaluator); not-evaluated when
+ * the check has no evaluator for the dialect. Unlike evaluateFacts it does not filter by family or catch.
+ */
+export function evaluateCheck(check: Check, facts: Facts, options: Partial<CheckOptions> = {}): FindingDraft[] {
+  if (!evaluatedOn(check, facts.dialect)) return [notYetEvaluated(check, facts)];
+  const part = check.engines?.[facts.dialect];
+  const opts = checkOptions(options);
+  return part ? part.evaluate(facts, opts) : (check.evaluate?.(facts, opts) ?? []);
 }
 
 /** Runs every fact-level check. A check that throws is reported as not-evaluated, never as a pass. */
-export function evaluateFacts(facts: Facts, checks: Check[], families: Set<Family>, options: CheckOptions): Finding[] {
+export function evaluateFacts(
+  facts: Facts,
+  checks: Check[],
+  families: ReadonlySet<Family>,
+  options: Partial<CheckOptions> = {},
+): Finding[] {
+  const opts = checkOptions(options);
   const out: Finding[] = [];
   for (const check of checks) {
-    if (!check.evaluate || !applies(check, facts, families)) continue;
+    if ((!check.evaluate && !check.engines) || !applies(check, facts.dialect, families)) continue;
+    const part = check.engines?.[facts.dialect];
+    if (!evaluatedOn(check, facts.dialect)) {
+      out.push(finalize(check, notYetEvaluated(check, facts)));
+      continue;
+    }
     let drafts: FindingDraft[];
     try {
-      drafts = check.evaluate(facts, options);
+      drafts = part ? part.evaluate(facts, opts) : (check.evaluate?.(facts, opts) ?? []);
     } catch (err) {
       drafts = [
         {
@@ -89,25 +134,28 @@ export function evaluateFacts(facts: Facts, checks: Check[], families: Set<Famil
         },
       ];
     }
-    for (const d of drafts) out.push(finalize(check, d));
+    for (const d of drafts) out.push(finalize(check, d, part));
   }
   return out;
 }
 
-/** Runs every per-blob check on one decoded blob. */
+/**
+ * Runs every content check on one decoded blob: no database facts (inspect-blob and the config auditor have
+ * none); the scan passes only the checks that apply to its dialect.
+ */
 export function inspectBlobWith(
   blob: ScannedBlob,
-  facts: Facts,
   checks: Check[],
-  families: Set<Family>,
-  options: CheckOptions,
+  families: ReadonlySet<Family>,
+  options: Partial<CheckOptions> = {},
 ): Finding[] {
+  const opts = checkOptions(options);
   const out: Finding[] = [];
   for (const check of checks) {
-    if (!check.inspectBlob || !applies(check, facts, families)) continue;
+    if (!check.inspectBlob || !families.has(check.meta.family)) continue;
     let drafts: FindingDraft[];
     try {
-      drafts = check.inspectBlob(blob, facts, options);
+      drafts = check.inspectBlob(blob, opts);
     } catch (err) {
       drafts = [
         {
@@ -202,11 +250,11 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
   const facts = await adapter.collectFacts();
   const findings: Finding[] = [];
 
-  if (opts.families.has('blobs')) {
+  if (readsTableContents(opts.families)) {
     const inventory = emptyInventory();
     const failures = new Map<string, number>();
     const overflow = new Map<string, number>();
-    const blobChecks = checks.filter((c) => c.inspectBlob && applies(c, facts, opts.families));
+    const blobChecks = checks.filter((c) => c.inspectBlob && applies(c, facts.dialect, opts.families));
     /** Tables (or the whole stream) whose rows could not be read: the adapter's sink and mid-stream errors. */
     const unreadTables: Unreadable[] = [];
     const onUnreadable = (u: Unreadable) => {
@@ -220,7 +268,7 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
         const scanned: ScannedBlob = { row: rest, decoded };
         // Rows without a blob column (SIMPROP_TRIGGERS' text properties) are not blob inventory.
         if (row.table !== 'SIMPROP_TRIGGERS') addToInventory(inventory, scanned);
-        for (const f of inspectBlobWith(scanned, facts, blobChecks, opts.families, opts.checkOptions)) {
+        for (const f of inspectBlobWith(scanned, blobChecks, opts.families, opts.checkOptions)) {
           const n = failures.get(f.check) ?? 0;
           failures.set(f.check, n + 1);
           if (n < MAX_ROW_FINDINGS_PER_CHECK) findings.push(f);

@@ -23,7 +23,6 @@ export function emptyFacts(dialect: Dialect, init: Partial<Facts> = {}): Facts {
     extensions: [],
     session: { tls: null },
     tableEncryption: [],
-    extra: {},
     attestations: {},
     unreadable: [],
     ...init,

@@ -2,6 +2,7 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
+import { catalogue, formatCatalogue } from '../src/checks/catalogue.js';
 import { allChecks } from '../src/checks/index.js';
 import type { Io } from '../src/commands/io.js';
 import { registerScan } from '../src/commands/scan.js';
@@ -26,6 +27,10 @@ describe('README', () => {
       const row = readme.split('\n').find((l) => l.startsWith(`| ${c.meta.id} |`));
       expect(row, `${c.meta.id} missing from the README table (run npx tsx scripts/checks-doc.ts)`).toBeDefined();
     }
+  });
+  it('holds the catalogue table exactly as `qrtz-audit checks --format markdown` prints it', () => {
+    const table = formatCatalogue(catalogue(), 'markdown').trimEnd();
+    expect(readme, 'README check table out of date (run npx tsx scripts/checks-doc.ts)').toContain(table);
   });
   it('every option the README documents exists', () => {
     const cmd = scanCommand();

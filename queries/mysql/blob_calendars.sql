@@ -1,7 +1,7 @@
 -- blob_calendars.sql: serialized calendars, read up to the --max-blob-size bound (one keyset batch per statement).
 -- Reads: <prefix>CALENDARS. Privilege: SELECT on that table. {{table}} is the backtick-quoted `db`.`table`.
 -- Batches: ordered by the primary key (SCHED_NAME, CALENDAR_NAME); {{after}} is TRUE for the first batch, else
--- rows after the last key read (keysetAfter in dialects/mysql/index.ts), so each batch is its own bounded statement.
+-- rows after the last key read (keysetAfter in src/dialects/mysql/index.ts), so each batch is its own bounded statement.
 -- Parameters: the byte bound; then the last key of the previous batch when {{after}} has placeholders; the row count.
 SELECT SCHED_NAME, CALENDAR_NAME, LENGTH(CALENDAR) AS SIZE, SUBSTRING(CALENDAR, 1, ?) AS BYTES
 FROM {{table}}

@@ -1,6 +1,6 @@
 -- Reads: TRIGGERS: trigger count per TRIGGER_STATE.
 -- Needs: SELECT on the table ({{TRIGGERS}}).
--- {{NAME}} placeholders are replaced by src/scheduler-facts.ts with the quoted real table name.
+-- {{NAME}} placeholders are replaced by src/dialects/shared/scheduler.ts with the quoted real table name.
 SELECT TRIGGER_STATE AS state, COUNT(*) AS n
 FROM {{TRIGGERS}}
 GROUP BY TRIGGER_STATE;

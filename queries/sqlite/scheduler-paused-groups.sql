@@ -1,6 +1,6 @@
 -- Reads: PAUSED_TRIGGER_GRPS: paused trigger groups, bounded.
 -- Needs: read access to the database file (SQLite has no privileges) ({{PAUSED_TRIGGER_GRPS}}).
--- {{NAME}} placeholders are replaced by src/scheduler-facts.ts with the quoted real table name.
+-- {{NAME}} placeholders are replaced by src/dialects/shared/scheduler.ts with the quoted real table name.
 SELECT SCHED_NAME AS sched, TRIGGER_GROUP AS grp
 FROM {{PAUSED_TRIGGER_GRPS}}
 ORDER BY SCHED_NAME, TRIGGER_GROUP

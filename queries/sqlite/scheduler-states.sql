@@ -1,6 +1,6 @@
 -- Reads: SCHEDULER_STATE: scheduler instances with last check-in and check-in interval (ms), bounded.
 -- Needs: read access to the database file (SQLite has no privileges) ({{SCHEDULER_STATE}}).
--- {{NAME}} placeholders are replaced by src/scheduler-facts.ts with the quoted real table name.
+-- {{NAME}} placeholders are replaced by src/dialects/shared/scheduler.ts with the quoted real table name.
 SELECT SCHED_NAME AS sched, INSTANCE_NAME AS instance, CAST(LAST_CHECKIN_TIME AS TEXT) AS last_checkin,
        CAST(CHECKIN_INTERVAL AS TEXT) AS checkin_interval
 FROM {{SCHEDULER_STATE}}

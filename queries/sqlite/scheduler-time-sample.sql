@@ -1,5 +1,5 @@
 -- Reads: TRIGGERS: the largest START_TIME (decides .NET ticks vs Unix ms).
 -- Needs: read access to the database file (SQLite has no privileges) ({{TRIGGERS}}).
--- {{NAME}} placeholders are replaced by src/scheduler-facts.ts with the quoted real table name.
+-- {{NAME}} placeholders are replaced by src/dialects/shared/scheduler.ts with the quoted real table name.
 SELECT CAST(MAX(START_TIME) AS TEXT) AS max_start
 FROM {{TRIGGERS}};

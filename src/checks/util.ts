@@ -1,6 +1,7 @@
 /** Small helpers shared by check modules (pure). */
 import { unreadable } from '../facts.js';
 import type { Facts, FindingDraft, FindingObject, QuartzTable } from '../model.js';
+import { reachableRoles } from '../role-graph.js';
 import { mysqlQuoteIdent, pgQuoteIdent } from './sql-quote.js';
 
 export const MITIGATION = {
@@ -58,19 +59,7 @@ export function notEvaluated(facts: Facts, whats: string[], object: FindingObjec
 
 /** Roles a principal belongs to, transitively. inheritOnly: only through memberships that pass privileges. */
 export function rolesOf(facts: Facts, principal: string, inheritOnly: boolean): Map<string, string[]> {
-  const out = new Map<string, string[]>();
-  const queue: { role: string; path: string[] }[] = [{ role: principal, path: [] }];
-  while (queue.length) {
-    const { role, path } = queue.shift() as { role: string; path: string[] };
-    for (const m of facts.memberships) {
-      if (m.member !== role || out.has(m.role) || m.role === principal) continue;
-      if (inheritOnly && !m.inherit) continue;
-      const p = [...path, m.role];
-      out.set(m.role, p);
-      queue.push({ role: m.role, path: p });
-    }
-  }
-  return out;
+  return reachableRoles(facts.memberships, principal, { inheritOnly });
 }
 
 /** Principals whose access is expected: the service account, --allow-principal names and table owners. */

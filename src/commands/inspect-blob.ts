@@ -16,7 +16,6 @@ import { allChecks } from '../checks/index.js';
 import { type DecodeOptions, decodeBlob } from '../decode/index.js';
 import { inspectBlobWith, sortFindings } from '../engine.js';
 import { UserError } from '../errors.js';
-import { emptyFacts } from '../facts.js';
 import type { CheckOptions, DecodeResult, Finding, ScannedBlob, Severity, TreeNode } from '../model.js';
 import { FAMILIES, SEVERITIES } from '../model.js';
 import { escapeControl } from '../report/terminal.js';
@@ -68,11 +67,12 @@ export function parseInput(raw: Buffer, opts: { hex?: boolean; base64?: boolean 
   return new Uint8Array(raw.buffer, raw.byteOffset, raw.byteLength);
 }
 
-const CHECK_OPTIONS: CheckOptions = { allowTypes: [], maxBlobSize: Number.MAX_SAFE_INTEGER };
+/** The file is read whole: no blob is cut at a bound. */
+const CHECK_OPTIONS: Partial<CheckOptions> = { maxBlobSize: Number.MAX_SAFE_INTEGER };
 
-/** Runs every per-blob check of the registry on one decoded blob (the scan engine's own path). */
+/** Runs every content check of the registry on one decoded blob (the scan engine's own path), without any facts. */
 export function inspectFindings(blob: ScannedBlob): Finding[] {
-  return sortFindings(inspectBlobWith(blob, emptyFacts('sqlite'), allChecks, new Set(FAMILIES), CHECK_OPTIONS));
+  return sortFindings(inspectBlobWith(blob, allChecks, new Set(FAMILIES), CHECK_OPTIONS));
 }
 
 /** Entry value as printed: secrets masked as [REDACTED len=N]. Registers what it masks. */

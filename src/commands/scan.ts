@@ -1,12 +1,12 @@
 /** `qrtz-audit scan <url>`: connect, collect facts, stream blobs, run checks, print the report. */
 import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
-import { adapterFor } from '../../dialects/index.js';
 import type { ConnectOptions } from '../dialect.js';
+import { adapterFor } from '../dialects/index.js';
 import { runScan } from '../engine.js';
 import { UserError } from '../errors.js';
 import type { CheckOptions, Family, Severity } from '../model.js';
-import { FAMILIES, SEVERITIES } from '../model.js';
+import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES } from '../model.js';
 import { FORMATS, formatReport, type OutputFormat } from '../report/index.js';
 import { buildReport } from '../report/report.js';
 import { summaryLine } from '../report/table.js';
@@ -61,7 +61,7 @@ export function addScanOptions(cmd: Command): Command {
     .option('--table-prefix <prefix>', 'Quartz table prefix, matched case-insensitively', 'QRTZ_')
     .option('--service-account <name>', 'principal Quartz runs as (default: the connected login)')
     .option('--allow-principal <name>', 'principal expected to have access (repeatable)', collect, [])
-    .option('--only <families>', `run only these check families (comma-separated: ${FAMILIES.join(', ')})`)
+    .option('--only <families>', `run only these check families (comma-separated: ${familyHelp()})`)
     .option('--skip <families>', 'skip these check families (comma-separated)')
     .addOption(
       new Option('--format <format>', 'output format (default: table on a terminal, json otherwise)').choices(FORMATS),
@@ -89,7 +89,7 @@ export function addScanOptions(cmd: Command): Command {
     .option(
       '--max-blob-size <bytes>',
       `read at most this many bytes of each blob (QA-B05 flags larger ones; at most ${MAX_BLOB_SIZE_LIMIT} = 1 GiB)`,
-      String(16 * 1024 * 1024),
+      String(DEFAULT_CHECK_OPTIONS.maxBlobSize),
     )
     .option(
       '--allow-type <glob>',
@@ -103,12 +103,20 @@ export function addScanOptions(cmd: Command): Command {
       collect,
       [],
     )
-    .option('--misfire-threshold <minutes>', 'QA-H02: a next fire time this far in the past is a misfire', '60')
-    .option('--long-running <minutes>', 'QA-H04: a fired trigger executing longer than this', '240')
+    .option(
+      '--misfire-threshold <minutes>',
+      'QA-H02: a next fire time this far in the past is a misfire',
+      String(DEFAULT_CHECK_OPTIONS.misfireThresholdMinutes),
+    )
+    .option(
+      '--long-running <minutes>',
+      'QA-H04: a fired trigger executing longer than this',
+      String(DEFAULT_CHECK_OPTIONS.longRunningMinutes),
+    )
     .option(
       '--checkin-stale <minutes>',
       'QA-H03: a cluster node silent this long (when its check-in interval is unknown)',
-      '10',
+      String(DEFAULT_CHECK_OPTIONS.checkinStaleMinutes),
     )
     .option(
       '--fingerprint-key-env <VAR>',
@@ -193,20 +201,28 @@ function positiveInt(name: string, value: string): number {
   return n;
 }
 
+/** The families and aliases --only / --skip accept, as the help and errors print them. */
+export function familyHelp(): string {
+  const aliases = Object.entries(FAMILY_ALIASES).map(([a, fs]) => `${a} = ${fs.join('+')}`);
+  return `${FAMILIES.join(', ')}; alias ${aliases.join('; ')}`;
+}
+
 export function parseFamilies(only?: string, skip?: string): Set<Family> {
   const parse = (s: string, flag: string) => {
     const list = s
       .split(',')
       .map((x) => x.trim().toLowerCase())
       .filter(Boolean)
-      .map((x) => {
+      .flatMap((x): Family[] => {
+        const alias = Object.hasOwn(FAMILY_ALIASES, x) ? FAMILY_ALIASES[x] : undefined;
+        if (alias) return [...alias];
         if (!(FAMILIES as readonly string[]).includes(x)) {
-          throw new UserError('usage', `${flag}: unknown check family ${x} (families: ${FAMILIES.join(', ')})`);
+          throw new UserError('usage', `${flag}: unknown check family ${x} (families: ${familyHelp()})`);
         }
-        return x as Family;
+        return [x as Family];
       });
     // An empty list is a mistake (an unset shell variable), never "everything".
-    if (!list.length) throw new UserError('usage', `${flag}: no check family given (families: ${FAMILIES.join(', ')})`);
+    if (!list.length) throw new UserError('usage', `${flag}: no check family given (families: ${familyHelp()})`);
     return list;
   };
   const set = new Set<Family>(only !== undefined ? parse(only, '--only') : FAMILIES);
@@ -254,14 +270,23 @@ export function connectOptionsFrom(url: string, o: ScanCliOptions, password?: st
   };
 }
 
+/** A positive-integer option, or its default from DEFAULT_CHECK_OPTIONS when not given. */
+function optionalPositiveInt(
+  flag: string,
+  value: string | undefined,
+  key: 'misfireThresholdMinutes' | 'longRunningMinutes' | 'checkinStaleMinutes',
+): number {
+  return value === undefined ? DEFAULT_CHECK_OPTIONS[key] : positiveInt(flag, value);
+}
+
 export function checkOptionsFrom(o: ScanCliOptions, maxBlobSize: number): CheckOptions {
   return {
     allowTypes: o.allowType,
     maxBlobSize,
     allowJobNamespaces: o.allowJobNamespace ?? [],
-    misfireThresholdMinutes: positiveInt('--misfire-threshold', o.misfireThreshold ?? '60'),
-    longRunningMinutes: positiveInt('--long-running', o.longRunning ?? '240'),
-    checkinStaleMinutes: positiveInt('--checkin-stale', o.checkinStale ?? '10'),
+    misfireThresholdMinutes: optionalPositiveInt('--misfire-threshold', o.misfireThreshold, 'misfireThresholdMinutes'),
+    longRunningMinutes: optionalPositiveInt('--long-running', o.longRunning, 'longRunningMinutes'),
+    checkinStaleMinutes: optionalPositiveInt('--checkin-stale', o.checkinStale, 'checkinStaleMinutes'),
   };
 }
 

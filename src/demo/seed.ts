@@ -3,9 +3,9 @@
  * Every value is made up for the demo (documentation IP ranges, example.com-style hosts, fake credentials).
  */
 import Database from 'better-sqlite3';
+import { unixMsToTicks } from '../dialects/shared/scheduler.js';
 import { writeJobDataMap as writeJavaJobDataMap } from '../fixtures/java-writer.js';
 import { writeJobDataMap as writeNrbfJobDataMap } from '../fixtures/nrbf-writer.js';
-import { unixMsToTicks } from '../scheduler-facts.js';
 import { quartzSqliteSchema } from './schema.js';
 
 export const DEMO_SCHED = 'ContosoScheduler';

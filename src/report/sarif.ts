@@ -2,7 +2,9 @@
  * SARIF 2.1.0 output, for code-scanning dashboards. A database audit has no source files, so results
  * carry logical locations (the table, principal or row) and a partial fingerprint for baselines.
  */
-import type { Finding, Severity, Status } from '../model.js';
+import { type CatalogueEntry, catalogue } from '../checks/catalogue.js';
+import type { Dialect, Finding, Severity, Status } from '../model.js';
+import { DIALECTS } from '../model.js';
 import { redact } from '../secrets/redact.js';
 import type { Report } from './report.js';
 
@@ -30,12 +32,42 @@ const KIND: Record<Status, string> = {
   info: 'informational',
 };
 
+/** One SARIF rule from the catalogue: title, default severity, and the remediation template for this dialect. */
+function ruleOf(e: CatalogueEntry, dialect: Dialect | undefined) {
+  return {
+    id: e.id,
+    name: e.id.replace(/-/g, ''),
+    shortDescription: { text: e.title },
+    help: { text: (dialect && e.remediationByDialect[dialect]) || e.remediation },
+    defaultConfiguration: { level: LEVEL[e.severity] },
+    properties: { family: e.family, mitigation: e.mitigation, tags: ['security', e.family] },
+  };
+}
+
+/** A rule for an id the catalogue does not hold (a check outside the registry, e.g. in tests): from its first
+ *  finding that carries a remediation. */
+function ruleOfFinding(f: Finding) {
+  return {
+    id: f.check,
+    name: f.check.replace(/-/g, ''),
+    shortDescription: { text: f.title },
+    help: { text: f.remediation },
+    defaultConfiguration: { level: LEVEL[f.severity] },
+    properties: { family: f.family, mitigation: f.mitigation, tags: ['security', f.family] },
+  };
+}
+
 export function formatSarif(report: Report): string {
-  const rules = new Map<string, Finding>();
-  // The rule's help is the first remediation a finding of the check carries (passes carry none).
+  // Rules come from the catalogue (one record per id), never from whichever finding comes first.
+  const entries = new Map(catalogue().map((e) => [e.id, e]));
+  const dialect = (DIALECTS as readonly string[]).includes(report.target.dialect)
+    ? (report.target.dialect as Dialect)
+    : undefined;
+  const unknown = new Map<string, Finding>();
   for (const f of report.findings)
-    if (!rules.has(f.check) || (!rules.get(f.check)?.remediation && f.remediation)) rules.set(f.check, f);
-  const ruleIds = [...rules.keys()].sort();
+    if (!entries.has(f.check) && (!unknown.has(f.check) || (!unknown.get(f.check)?.remediation && f.remediation)))
+      unknown.set(f.check, f);
+  const ruleIds = [...new Set(report.findings.map((f) => f.check))].sort();
   const sarif = {
     $schema: 'https://json.schemastore.org/sarif-2.1.0.json',
     version: '2.1.0',
@@ -46,15 +78,8 @@ export function formatSarif(report: Report): string {
             name: report.tool.name,
             version: report.tool.version,
             rules: ruleIds.map((id) => {
-              const f = rules.get(id) as Finding;
-              return {
-                id,
-                name: id.replace(/-/g, ''),
-                shortDescription: { text: f.title },
-                help: { text: f.remediation },
-                defaultConfiguration: { level: LEVEL[f.severity] },
-                properties: { family: f.family, mitigation: f.mitigation, tags: ['security', f.family] },
-              };
+              const e = entries.get(id);
+              return e ? ruleOf(e, dialect) : ruleOfFinding(unknown.get(id) as Finding);
             }),
           },
         },

@@ -1,18 +1,19 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { b02 } from '../../src/checks/blobs/b02-gadget.js';
-import { b03, isAllowedType } from '../../src/checks/blobs/b03-type-allowlist.js';
-import { b06 } from '../../src/checks/blobs/b06-json-typenames.js';
-import { findGadget, loadGadgetCatalogue, matchGadgets, normaliseTypeName } from '../../src/checks/blobs/gadgets.js';
-import { checks } from '../../src/checks/blobs/index.js';
+import { b02 } from '../../src/checks/content/b02-gadget.js';
+import { b03, isAllowedType } from '../../src/checks/content/b03-type-allowlist.js';
+import { b06 } from '../../src/checks/content/b06-json-typenames.js';
+import { findGadget, loadGadgetCatalogue, matchGadgets, normaliseTypeName } from '../../src/checks/content/gadgets.js';
+import { checks } from '../../src/checks/content/index.js';
 import { decodeBlob } from '../../src/decode/index.js';
 import { parseNrbf } from '../../src/decode/nrbf.js';
 import { MSCORLIB, writeGadgetGraph, writeJobDataMap } from '../../src/fixtures/nrbf-writer.js';
 import type { CheckOptions, DecodeResult, Facts, ScannedBlob, TypeRef } from '../../src/model.js';
+import { checkOptions } from '../../src/model.js';
 
-const facts = {} as Facts;
-const options = (allowTypes: string[] = []): CheckOptions => ({ allowTypes, maxBlobSize: 1 << 20 });
+const _facts = {} as Facts;
+const options = (allowTypes: string[] = []): CheckOptions => checkOptions({ allowTypes, maxBlobSize: 1 << 20 });
 
 function nrbfBlob(bytes: Uint8Array): ScannedBlob {
   const r = parseNrbf(bytes, {
@@ -125,7 +126,6 @@ describe('QA-B02 gadget types', () => {
     const f =
       b02.inspectBlob?.(
         nrbfBlob(writeGadgetGraph('System.Windows.Data.ObjectDataProvider', PF, { MethodName: 'Start' })),
-        facts,
         options(),
       ) ?? [];
     expect(f).toHaveLength(1);
@@ -182,7 +182,7 @@ describe('QA-B02 gadget types', () => {
         Items: { list: ['cmd', '/c calc'] },
       },
     );
-    const f = b02.inspectBlob?.(nrbfBlob(bytes), facts, options()) ?? [];
+    const f = b02.inspectBlob?.(nrbfBlob(bytes), options()) ?? [];
     expect(f.map((d) => d.evidence?.type).sort()).toEqual([
       'System.Collections.Generic.ComparisonComparer`1',
       'System.Collections.Generic.SortedSet`1',
@@ -205,9 +205,9 @@ describe('QA-B02 gadget types', () => {
       },
     });
     const b = nrbfBlob(bytes);
-    const f = b02.inspectBlob?.(b, facts, options()) ?? [];
+    const f = b02.inspectBlob?.(b, options()) ?? [];
     expect(f.map((d) => d.evidence?.gadget)).toEqual(['TextFormattingRunProperties']);
-    expect(b03.inspectBlob?.(b, facts, options())).toEqual([]);
+    expect(b03.inspectBlob?.(b, options())).toEqual([]);
   });
 
   it('finds Java gadgets from a Java DecodeResult; low-confidence ones at medium', () => {
@@ -222,7 +222,7 @@ describe('QA-B02 gadget types', () => {
       { name: 'org.apache.commons.collections4.functors.InvokerTransformer', ecosystem: 'java', via: 'nested:base64' },
       { name: 'java.lang.String', ecosystem: 'java', via: 'java-classdesc' },
     ];
-    const f = b02.inspectBlob?.(blob(decoded(types, { format: 'java' })), facts, options()) ?? [];
+    const f = b02.inspectBlob?.(blob(decoded(types, { format: 'java' })), options()) ?? [];
     expect(f.map((d) => [d.evidence?.type, d.severity])).toEqual([
       ['java.util.PriorityQueue', 'medium'],
       ['org.apache.commons.collections4.comparators.TransformingComparator', 'critical'],
@@ -242,7 +242,7 @@ describe('QA-B02 gadget types', () => {
       ],
       { format: 'json-newtonsoft', jsonTypeNames: true },
     );
-    const f = b02.inspectBlob?.(blob(d), facts, options()) ?? [];
+    const f = b02.inspectBlob?.(blob(d), options()) ?? [];
     expect(f).toHaveLength(1);
     expect(f[0]?.evidence).toMatchObject({ type: 'System.Windows.Data.ObjectDataProvider', via: 'json-$type' });
     expect(matchGadgets(d.types)).toHaveLength(1);
@@ -253,7 +253,6 @@ describe('QA-B02 gadget types', () => {
     const f =
       b02.inspectBlob?.(
         blob(decoded([{ name, ecosystem: 'dotnet', via: 'x' }]), `a\u0007${'b'.repeat(500)}`),
-        facts,
         options(),
       ) ?? [];
     expect(f[0]?.object.rowKey).toMatch(/^S\/G\.a\\x07b+…$/);
@@ -271,7 +270,7 @@ describe('QA-B03 type allowlist', () => {
     { name: 'java.util.HashMap', ecosystem: 'java', via: 'java-classdesc' },
   ]);
   it('lists the unexpected types of a row', () => {
-    const f = b03.inspectBlob?.(blob(custom), facts, options()) ?? [];
+    const f = b03.inspectBlob?.(blob(custom), options()) ?? [];
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({
       status: 'fail',
@@ -279,15 +278,15 @@ describe('QA-B03 type allowlist', () => {
     });
   });
   it('respects --allow-type globs', () => {
-    expect(b03.inspectBlob?.(blob(custom), facts, options(['MyApp.*', 'com.acme.Settings']))).toEqual([]);
-    const f = b03.inspectBlob?.(blob(custom), facts, options(['MyApp.Options'])) ?? [];
+    expect(b03.inspectBlob?.(blob(custom), options(['MyApp.*', 'com.acme.Settings']))).toEqual([]);
+    const f = b03.inspectBlob?.(blob(custom), options(['MyApp.Options'])) ?? [];
     expect(f[0]?.evidence).toMatchObject({ count: 2 });
   });
   it('never allows gadget types, even with a catch-all glob', () => {
     const ref: TypeRef = { name: 'System.Security.Claims.ClaimsPrincipal', ecosystem: 'dotnet', via: 'x' };
     expect(isAllowedType(ref, ['*'])).toBe(false);
     expect(isAllowedType({ name: 'Anything.Else', ecosystem: 'dotnet', via: 'x' }, ['*'])).toBe(true);
-    expect(b03.inspectBlob?.(blob(decoded([ref])), facts, options())).toEqual([]);
+    expect(b03.inspectBlob?.(blob(decoded([ref])), options())).toEqual([]);
   });
   it('writer-made Quartz.NET JobDataMaps of plain values are clean for B02 and B03', () => {
     for (const layout of ['3.x', '1.x'] as const) {
@@ -298,8 +297,8 @@ describe('QA-B03 type allowlist', () => {
         ),
       );
       expect(b.decoded.malformed).toBeUndefined();
-      expect(b02.inspectBlob?.(b, facts, options())).toEqual([]);
-      expect(b03.inspectBlob?.(b, facts, options())).toEqual([]);
+      expect(b02.inspectBlob?.(b, options())).toEqual([]);
+      expect(b03.inspectBlob?.(b, options())).toEqual([]);
     }
   });
 });
@@ -317,9 +316,9 @@ describe.skipIf(!haveShared)('real Quartz vectors are clean for B02/B03/B06', ()
         expect(d.malformed, f).toBeUndefined();
         expect(d.types.length, f).toBeGreaterThan(0);
         const b = blob(d, f);
-        expect(b02.inspectBlob?.(b, facts, options()), f).toEqual([]);
-        expect(b03.inspectBlob?.(b, facts, options()), f).toEqual([]);
-        expect(b06.inspectBlob?.(b, facts, options()), f).toEqual([]);
+        expect(b02.inspectBlob?.(b, options()), f).toEqual([]);
+        expect(b03.inspectBlob?.(b, options()), f).toEqual([]);
+        expect(b06.inspectBlob?.(b, options()), f).toEqual([]);
         n++;
       }
     }
@@ -336,7 +335,7 @@ describe('QA-B06 Json.NET $type', () => {
       ],
       { format: 'json-newtonsoft', jsonTypeNames: true },
     );
-    const f = b06.inspectBlob?.(blob(d), facts, options()) ?? [];
+    const f = b06.inspectBlob?.(blob(d), options()) ?? [];
     expect(f).toHaveLength(1);
     expect(f[0]).toMatchObject({
       status: 'fail',
@@ -345,6 +344,6 @@ describe('QA-B06 Json.NET $type', () => {
     expect(f[0]?.message).toContain('MyApp.Options, System.String');
   });
   it('is silent without $type', () => {
-    expect(b06.inspectBlob?.(blob(decoded([], { format: 'json' })), facts, options())).toEqual([]);
+    expect(b06.inspectBlob?.(blob(decoded([], { format: 'json' })), options())).toEqual([]);
   });
 });

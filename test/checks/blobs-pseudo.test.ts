@@ -1,9 +1,9 @@
 /** Payload markers found inside blobs (PE images, class files, XAML, CLIXML) are gadget findings. */
 import { describe, expect, it } from 'vitest';
-import { b02 } from '../../src/checks/blobs/b02-gadget.js';
+import { b02 } from '../../src/checks/content/b02-gadget.js';
 import { decodeBlob } from '../../src/decode/index.js';
-import { emptyFacts } from '../../src/facts.js';
 import type { ScannedBlob } from '../../src/model.js';
+import { checkOptions } from '../../src/model.js';
 
 function scan(json: string): string[] {
   const blob: ScannedBlob = {
@@ -16,7 +16,7 @@ function scan(json: string): string[] {
     },
     decoded: decodeBlob(Buffer.from(json)),
   };
-  return (b02.inspectBlob?.(blob, emptyFacts('postgres'), { allowTypes: [], maxBlobSize: 1 << 20 }) ?? []).map(
+  return (b02.inspectBlob?.(blob, checkOptions({ maxBlobSize: 1 << 20 })) ?? []).map(
     (d) => `${d.severity ?? 'critical'} ${d.evidence?.type}`,
   );
 }

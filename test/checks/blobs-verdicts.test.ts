@@ -8,7 +8,6 @@ import { allChecks } from '../../src/checks/index.js';
 import { decodeBlob } from '../../src/decode/index.js';
 import { MAX_TEXT_BYTES } from '../../src/decode/types.js';
 import { inspectBlobWith } from '../../src/engine.js';
-import { emptyFacts } from '../../src/facts.js';
 import {
   hashMap,
   jobDataMap,
@@ -31,7 +30,7 @@ function findings(bytes: Uint8Array): Finding[] {
     },
     decoded: decodeBlob(bytes),
   };
-  return inspectBlobWith(blob, emptyFacts('sqlite'), allChecks, new Set(FAMILIES), {
+  return inspectBlobWith(blob, allChecks, new Set(FAMILIES), {
     allowTypes: [],
     maxBlobSize: 1 << 30,
   });

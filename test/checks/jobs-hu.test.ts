@@ -1,11 +1,14 @@
 import { describe, expect, it } from 'vitest';
-import { h01, h02, h03, h04, h05 } from '../../src/checks/jobs/h01-h05.js';
-import { compareVersions, inferQuartzVersions, serverVersion, u01, u02 } from '../../src/checks/jobs/u01-u02.js';
+import { h01, h02, h03, h04, h05 } from '../../src/checks/scheduler/index.js';
+import { compareVersions, inferQuartzVersions, serverVersion } from '../../src/checks/updates/eol.js';
+import { u01, u02 } from '../../src/checks/updates/index.js';
+import { detectTimeUnit, toUnixMs, unixMsToTicks } from '../../src/dialects/shared/scheduler.js';
+import { evaluateCheck } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
-import type { CheckOptions, Facts, SchedulerFacts, SchedulerTrigger } from '../../src/model.js';
-import { detectTimeUnit, toUnixMs, unixMsToTicks } from '../../src/scheduler-facts.js';
+import type { Facts, SchedulerFacts, SchedulerTrigger } from '../../src/model.js';
+import { checkOptions } from '../../src/model.js';
 
-const opts: CheckOptions = { allowTypes: [], maxBlobSize: 1 << 20 };
+const opts = checkOptions({ maxBlobSize: 1 << 20 });
 const NOW = Date.parse('2026-11-27T04:00:00Z');
 const MIN = 60_000;
 
@@ -57,7 +60,7 @@ describe('time units', () => {
 describe('scheduler health', () => {
   it('all H checks are not-evaluated without scheduler facts', () => {
     for (const c of [h01, h02, h03, h04, h05]) {
-      expect(c.evaluate?.(emptyFacts('postgres'), opts)?.[0]?.status).toBe('not-evaluated');
+      expect(evaluateCheck(c, emptyFacts('postgres'), opts)?.[0]?.status).toBe('not-evaluated');
     }
   });
   it('a missing part is not-evaluated with what would let it', () => {
@@ -68,16 +71,16 @@ describe('scheduler health', () => {
         ],
       }),
     );
-    const d = h01.evaluate?.(f, opts)?.[0];
+    const d = evaluateCheck(h01, f, opts)?.[0];
     expect(d?.status).toBe('not-evaluated');
     expect(d?.evidence?.needs).toBe('SELECT on qrtz_triggers');
   });
   it('H01 fails per ERROR trigger, passes otherwise', () => {
     const f = withSched(sched({ errorTriggers: { rows: [trig('broken', 'ERROR', null)], total: 1 } }));
-    const d = h01.evaluate?.(f, opts);
+    const d = evaluateCheck(h01, f, opts);
     expect(d?.[0]?.status).toBe('fail');
     expect(d?.[0]?.object.name).toContain('DEFAULT.broken');
-    expect(h01.evaluate?.(withSched(sched()), opts)?.[0]?.status).toBe('pass');
+    expect(evaluateCheck(h01, withSched(sched()), opts)?.[0]?.status).toBe('pass');
   });
   it('H02 applies the misfire threshold and names the time unit', () => {
     const rows = [
@@ -86,13 +89,13 @@ describe('scheduler health', () => {
       trig('future', 'WAITING', NOW + MIN),
     ];
     const f = withSched(sched({ earliestNextFire: { rows, total: 3 } }));
-    const d = h02.evaluate?.(f, opts) ?? [];
+    const d = evaluateCheck(h02, f, opts) ?? [];
     expect(d.map((x) => x.status)).toEqual(['fail']);
     expect(d[0]?.message).toContain('.NET ticks');
     expect(d[0]?.evidence?.overdueMinutes).toBe(120);
-    expect(h02.evaluate?.(f, { ...opts, misfireThresholdMinutes: 10 })).toHaveLength(2);
+    expect(evaluateCheck(h02, f, { ...opts, misfireThresholdMinutes: 10 })).toHaveLength(2);
     const unknown = withSched(sched({ timeUnit: 'unknown', earliestNextFire: { rows, total: 3 } }));
-    expect(h02.evaluate?.(unknown, opts)?.[0]?.status).toBe('not-evaluated');
+    expect(evaluateCheck(h02, unknown, opts)?.[0]?.status).toBe('not-evaluated');
   });
   it('H03 flags nodes silent for more than 3 check-in intervals', () => {
     const node = (instance: string, ageMs: number, interval: number) => ({
@@ -110,7 +113,7 @@ describe('scheduler health', () => {
         },
       }),
     );
-    const d = h03.evaluate?.(f, opts) ?? [];
+    const d = evaluateCheck(h03, f, opts) ?? [];
     expect(d.map((x) => x.object.rowKey)).toEqual(['S/dead', 'S/nointerval']);
     expect(d[0]?.message).toContain('Unix milliseconds');
   });
@@ -133,11 +136,11 @@ describe('scheduler health', () => {
         triggerStates: { PAUSED: 1 },
       }),
     );
-    expect((h04.evaluate?.(f, opts) ?? []).map((x) => x.discriminator)).toEqual(['e1']);
-    expect(h04.evaluate?.(f, { ...opts, longRunningMinutes: 1 })).toHaveLength(2);
-    const h = h05.evaluate?.(f, opts) ?? [];
+    expect((evaluateCheck(h04, f, opts) ?? []).map((x) => x.discriminator)).toEqual(['e1']);
+    expect(evaluateCheck(h04, f, { ...opts, longRunningMinutes: 1 })).toHaveLength(2);
+    const h = evaluateCheck(h05, f, opts) ?? [];
     expect(h.map((x) => x.status)).toEqual(['info', 'info']);
-    expect(h05.evaluate?.(withSched(sched()), opts)?.[0]?.status).toBe('pass');
+    expect(evaluateCheck(h05, withSched(sched()), opts)?.[0]?.status).toBe('pass');
   });
 });
 
@@ -150,24 +153,24 @@ describe('update hygiene', () => {
   it('U02 fails an EOL server and passes a supported one, dated by options.now', () => {
     const now = { ...opts, now: NOW };
     const pg13 = emptyFacts('postgres', { server: { product: 'PostgreSQL', version: '13.16' } });
-    expect(u02.evaluate?.(pg13, now)?.[0]?.status).toBe('fail');
+    expect(evaluateCheck(u02, pg13, now)?.[0]?.status).toBe('fail');
     const pg17 = emptyFacts('postgres', { server: { product: 'PostgreSQL', version: '17.2' } });
-    expect(u02.evaluate?.(pg17, now)?.[0]?.status).toBe('pass');
+    expect(evaluateCheck(u02, pg17, now)?.[0]?.status).toBe('pass');
     const my80 = emptyFacts('mysql', { server: { product: 'MySQL', version: '8.0.40' } });
-    expect(u02.evaluate?.(my80, now)?.[0]?.status).toBe('fail');
-    expect(u02.evaluate?.(my80, { ...opts, now: Date.parse('2025-01-01') })?.[0]?.status).toBe('pass');
+    expect(evaluateCheck(u02, my80, now)?.[0]?.status).toBe('fail');
+    expect(evaluateCheck(u02, my80, { ...opts, now: Date.parse('2025-01-01') })?.[0]?.status).toBe('pass');
     const maria = emptyFacts('mariadb', { server: { product: 'MariaDB', version: '5.5.5-10.11.6-MariaDB' } });
-    expect(u02.evaluate?.(maria, now)?.[0]?.status).toBe('pass');
+    expect(evaluateCheck(u02, maria, now)?.[0]?.status).toBe('pass');
     const old = emptyFacts('mysql', { server: { product: 'MySQL', version: '5.1.73' } });
-    expect(u02.evaluate?.(old, now)?.[0]?.status).toBe('fail');
-    expect(u02.evaluate?.(emptyFacts('sqlite'), now)?.[0]?.status).toBe('not-applicable');
-    expect(u02.evaluate?.(emptyFacts('postgres'), now)?.[0]?.status).toBe('not-evaluated');
+    expect(evaluateCheck(u02, old, now)?.[0]?.status).toBe('fail');
+    expect(evaluateCheck(u02, emptyFacts('sqlite'), now)?.[0]?.status).toBe('not-applicable');
+    expect(evaluateCheck(u02, emptyFacts('postgres'), now)?.[0]?.status).toBe('not-evaluated');
   });
   it('U01 infers Quartz.NET 2.x from NRBF assembly names and fails it', () => {
     const f = emptyFacts('sqlite', {
       blobInventory: { byColumn: {}, rows: 2, bytes: 0, types: {}, quartzVersions: { 'Quartz, Version=2.3.3.0': 2 } },
     } as never);
-    const d = u01.evaluate?.(f, opts) ?? [];
+    const d = evaluateCheck(u01, f, opts) ?? [];
     expect(d[0]?.status).toBe('fail');
     expect(d[0]?.message).toContain('2.3.3.0');
     expect(d[0]?.message).toContain("assembly name 'Quartz, Version=2.3.3.0' in 2 NRBF blobs");
@@ -178,7 +181,7 @@ describe('update hygiene', () => {
       blobInventory: { byColumn: {}, rows: 1, bytes: 0, types: {}, quartzVersions: { 'Quartz, Version=2.6.2.0': 1 } },
     } as never);
     expect(inferQuartzVersions(f).map((i) => i.version)).toEqual(['2.6.2.0', '3.18']);
-    const d = u01.evaluate?.(f, opts) ?? [];
+    const d = evaluateCheck(u01, f, opts) ?? [];
     // #10 part 3: a pass never carries an action; rows written by an end-of-life version are a low failure.
     expect(d.map((x) => [x.status, x.severity])).toEqual([
       ['pass', undefined],
@@ -194,7 +197,7 @@ describe('update hygiene', () => {
       quartzSchemaColumns: ['TRIGGERS.MISFIRE_ORIG_FIRE_TIME', 'TRIGGERS.EXECUTION_GROUP', 'TRIGGERS.PREFERRED_NODE'],
       blobInventory: { byColumn: {}, rows: 7, bytes: 0, types: {}, quartzVersions: { 'Quartz, Version=1.0.3.3': 7 } },
     } as never);
-    const d = u01.evaluate?.(f, opts) ?? [];
+    const d = evaluateCheck(u01, f, opts) ?? [];
     const pass = d.filter((x) => x.status === 'pass');
     expect(pass.map((x) => x.message).join(' ')).not.toMatch(/re-save/i);
     const fail = d.filter((x) => x.status === 'fail');
@@ -218,7 +221,7 @@ describe('update hygiene', () => {
         },
       },
     } as never);
-    const d = u01.evaluate?.(f, opts) ?? [];
+    const d = evaluateCheck(u01, f, opts) ?? [];
     expect(d.map((x) => x.status)).toEqual(['not-evaluated']);
     expect(d[0]?.message).toContain('QRTZ_TRIGGERS');
   });
@@ -226,9 +229,9 @@ describe('update hygiene', () => {
     const j = emptyFacts('postgres', {
       blobInventory: { byColumn: {}, rows: 1, bytes: 0, types: { 'org.quartz.CronTrigger': 1 } },
     } as never);
-    expect(u01.evaluate?.(j, opts)?.[0]?.status).toBe('fail');
+    expect(evaluateCheck(u01, j, opts)?.[0]?.status).toBe('fail');
     const none = emptyFacts('postgres', { blobInventory: { byColumn: {}, rows: 0, bytes: 0, types: {} } } as never);
-    expect(u01.evaluate?.(none, opts)?.[0]?.status).toBe('info');
-    expect(u01.evaluate?.(emptyFacts('postgres'), opts)?.[0]?.status).toBe('not-evaluated');
+    expect(evaluateCheck(u01, none, opts)?.[0]?.status).toBe('info');
+    expect(evaluateCheck(u01, emptyFacts('postgres'), opts)?.[0]?.status).toBe('not-evaluated');
   });
 });

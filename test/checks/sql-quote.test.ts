@@ -24,9 +24,10 @@ import {
   UnsafeNameError,
   unsafeNameReason,
 } from '../../src/checks/sql-quote.js';
+import { evaluateCheck } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { Check, Facts, FindingDraft, Grant } from '../../src/model.js';
-import { QUARTZ_TABLES } from '../../src/model.js';
+import { checkOptions, QUARTZ_TABLES } from '../../src/model.js';
 import { hasUnsafeText } from '../../src/report/terminal.js';
 
 const RUNS = Number(process.env.QRTZ_PROPERTY_RUNS ?? 300);
@@ -81,8 +82,8 @@ const hostileName = fc
   )
   .filter((s) => s.length > 0 && Buffer.byteLength(s) <= 63);
 
-const opts = { allowTypes: [], maxBlobSize: 1 << 20 };
-const run = (c: Check, f: Facts): FindingDraft[] => c.evaluate?.(f, opts) ?? [];
+const opts = checkOptions({ maxBlobSize: 1 << 20 });
+const run = (c: Check, f: Facts): FindingDraft[] => evaluateCheck(c, f, opts) ?? [];
 
 function pgFacts(role: string, schema: string, table: string): Facts {
   const tables = QUARTZ_TABLES.map((t) => ({
@@ -128,7 +129,11 @@ function pgFacts(role: string, schema: string, table: string): Facts {
       { principal: `${role}x`, table: 'TRIGGERS', privilege: 'SELECT', via: [schema] },
     ],
     defaultPrivileges: [{ owner: role, schema, objectType: 'table', grantee: `${role}y`, privilege: 'SELECT' }],
-    extra: { postgres: { schemaCreate: ['PUBLIC'], schemaOwner: role, databaseOwner: role } },
+    postgres: {
+      auditor: {},
+      tableAccessMethods: {},
+      ...{ schemaCreate: ['PUBLIC'], schemaOwner: role, databaseOwner: role },
+    },
   });
 }
 

@@ -1,8 +1,8 @@
 import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { j01 } from '../../src/checks/jobs/j01.js';
-import { s01 } from '../../src/checks/secrets/s01.js';
+import { j01 } from '../../src/checks/content/j01.js';
+import { s01 } from '../../src/checks/content/s01.js';
 import {
   CONFIG_CHECK_META,
   CONFIG_CHECKS,
@@ -12,6 +12,7 @@ import {
   jobDefinitionBlobs,
 } from '../../src/config/index.js';
 import { emptyFacts } from '../../src/facts.js';
+import { checkOptions } from '../../src/model.js';
 import { redact, redactDeep } from '../../src/secrets/redact.js';
 import { FIXTURE_SECRETS, factsOf, stage, write } from './helpers.js';
 
@@ -248,12 +249,12 @@ describe('job definitions as blobs for the content checks', () => {
       const blobs = jobDefinitionBlobs(await factsOf([dir]));
       expect(blobs).toHaveLength(1);
       const blob = blobs[0] as (typeof blobs)[number];
-      const opts = { allowTypes: [], maxBlobSize: 1 << 20 };
-      const facts = emptyFacts('sqlite');
-      const j = j01.inspectBlob?.(blob, facts, opts) ?? [];
+      const opts = checkOptions({ maxBlobSize: 1 << 20 });
+      const _facts = emptyFacts('sqlite');
+      const j = j01.inspectBlob?.(blob, opts) ?? [];
       expect(j[0]?.message).toMatch(/Quartz\.Job\.NativeJob runs an OS command/);
       expect(j[0]?.object.name).toMatch(/quartz_jobs\.xml:7 \(job file\)\/billing\.nightlyExport/);
-      const s = s01.inspectBlob?.(blob, facts, opts) ?? [];
+      const s = s01.inspectBlob?.(blob, opts) ?? [];
       expect(s.map((x) => x.status)).toEqual(['fail']);
       expect(JSON.stringify(s)).not.toContain('Mailer-Pa55word-2026');
     } finally {

@@ -1,6 +1,6 @@
 /** SQL Server blob streaming: keyset batches bounded by bytes, per-table failures reported, quoting. */
 import { describe, expect, it } from 'vitest';
-import { BATCH_BYTES, batchRows, quoteName, type Row, streamBlobs } from '../../dialects/mssql/blobs.js';
+import { BATCH_BYTES, batchRows, quoteName, type Row, streamBlobs } from '../../src/dialects/mssql/blobs.js';
 import type { BlobRow, QuartzTable, Unreadable } from '../../src/model.js';
 
 const tables: QuartzTable[] = [

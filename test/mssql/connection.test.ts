@@ -7,7 +7,7 @@ import {
   parseConnectionStringTarget,
   parseDataSource,
   parseMssqlUrl,
-} from '../../dialects/mssql/connection.js';
+} from '../../src/dialects/mssql/connection.js';
 import { UserError } from '../../src/errors.js';
 import { redact } from '../../src/secrets/redact.js';
 
@@ -150,7 +150,7 @@ describe('connecting', () => {
     await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
     const port = (srv.address() as { port: number }).port;
     await new Promise<void>((r) => srv.close(() => r()));
-    const { createMssqlAdapter } = await import('../../dialects/mssql/index.js');
+    const { createMssqlAdapter } = await import('../../src/dialects/mssql/index.js');
     const adapter = createMssqlAdapter({
       url: `mssql://quartz:Refused-Pw-77@127.0.0.1:${port}/quartz`,
       tablePrefix: 'QRTZ_',
@@ -190,7 +190,7 @@ describe('connecting', () => {
 
 describe('--connection-string / --connection-string-env', () => {
   it('reads the variable; an unset variable is a usage error naming it', async () => {
-    const { connectionStringOf } = await import('../../dialects/mssql/index.js');
+    const { connectionStringOf } = await import('../../src/dialects/mssql/index.js');
     expect(connectionStringOf({ connectionStringEnv: 'QZ_CS' }, { QZ_CS: 'Server=h;User Id=u' })).toBe(
       'Server=h;User Id=u',
     );

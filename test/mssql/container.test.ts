@@ -10,8 +10,8 @@ import { join } from 'node:path';
 import sql from 'mssql';
 import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMssqlAdapter } from '../../dialects/mssql/index.js';
 import type { ConnectOptions } from '../../src/dialect.js';
+import { createMssqlAdapter } from '../../src/dialects/mssql/index.js';
 import { writeJobDataMap as writeJavaJobDataMap } from '../../src/fixtures/java-writer.js';
 import { writeJobDataMap } from '../../src/fixtures/nrbf-writer.js';
 import type { BlobRow, Facts, Unreadable } from '../../src/model.js';
@@ -49,7 +49,7 @@ describe.skipIf(Boolean(runtime))('SQL Server 2022 (testcontainers)', () => {
     tablePrefix: 'QRTZ_',
     ...(serviceAccount ? { serviceAccount } : {}),
     allowPrincipals: [],
-    families: new Set(['grants', 'encryption', 'audit', 'blobs']),
+    families: new Set(['grants', 'encryption', 'audit', 'content', 'scheduler', 'updates']),
     statementTimeoutMs: 30_000,
     lockTimeoutMs: 2_000,
     connectTimeoutMs: 30_000,

@@ -1,10 +1,10 @@
 /** The adapter's facts assembly over fixture rows, and the existing checks run over SQL Server facts. */
 import { describe, expect, it } from 'vitest';
-import { databaseUserFor, factsFromRows } from '../../dialects/mssql/index.js';
 import { allChecks } from '../../src/checks/index.js';
 import type { ConnectOptions } from '../../src/dialect.js';
+import { databaseUserFor, factsFromRows } from '../../src/dialects/mssql/index.js';
 import { evaluateFacts } from '../../src/engine.js';
-import { FAMILIES, type QuartzTable } from '../../src/model.js';
+import { checkOptions, FAMILIES, type QuartzTable } from '../../src/model.js';
 import { ROWS } from '../fixtures/mssql/catalog-rows.js';
 
 const options: ConnectOptions = {
@@ -43,7 +43,7 @@ describe('factsFromRows', () => {
     expect(f.target).toMatchObject({ database: 'quartz', schema: 'dbo', user: 'quartz_app', host: 'db' });
     expect(f.foreignPrivileges.map((g) => g.object)).toEqual(['dbo.Customers']);
     expect(f.mssql?.serviceUser.login).toBe('quartz_login');
-    expect(f.extra).toEqual({});
+    expect(f.postgres ?? f.mysql ?? f.sqlite).toBeUndefined();
   });
 
   it('--service-account may name the login; an unknown name is a usage error with close matches', () => {
@@ -57,7 +57,7 @@ describe('factsFromRows', () => {
 
   it('every existing check runs over SQL Server facts without failing internally', () => {
     const f = factsFromRows(ROWS, [], options, target, isolation, tables);
-    const findings = evaluateFacts(f, allChecks, new Set(FAMILIES), { allowTypes: [], maxBlobSize: 1 << 20 });
+    const findings = evaluateFacts(f, allChecks, new Set(FAMILIES), checkOptions({ maxBlobSize: 1 << 20 }));
     expect(findings.filter((x) => /failed internally/.test(x.message)).map((x) => `${x.check}: ${x.message}`)).toEqual(
       [],
     );
@@ -65,7 +65,7 @@ describe('factsFromRows', () => {
 
   it('QA-T01 names the real tables, and is not evaluated (never a pass) on a partial catalog', () => {
     const f = factsFromRows(ROWS, [], options, target, isolation, tables);
-    const t01 = evaluateFacts(f, allChecks, new Set(FAMILIES), { allowTypes: [], maxBlobSize: 1 << 20 }).filter(
+    const t01 = evaluateFacts(f, allChecks, new Set(FAMILIES), checkOptions({ maxBlobSize: 1 << 20 })).filter(
       (x) => x.check === 'QA-T01',
     );
     expect(t01.map((x) => x.object.name).sort()).toEqual([
@@ -81,7 +81,7 @@ describe('factsFromRows', () => {
       synonyms: [],
     };
     const p = factsFromRows(low, [], options, target, isolation, tables);
-    const t01p = evaluateFacts(p, allChecks, new Set(FAMILIES), { allowTypes: [], maxBlobSize: 1 << 20 }).filter(
+    const t01p = evaluateFacts(p, allChecks, new Set(FAMILIES), checkOptions({ maxBlobSize: 1 << 20 })).filter(
       (x) => x.check === 'QA-T01',
     );
     expect(t01p.map((x) => x.status)).not.toContain('pass');

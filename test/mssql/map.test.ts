@@ -19,7 +19,7 @@ import {
   mapQuartzObjects,
   mapTdeRow,
   reachable,
-} from '../../dialects/mssql/map.js';
+} from '../../src/dialects/mssql/map.js';
 import type { EffectivePrivilege } from '../../src/model.js';
 import { QUARTZ_TABLES } from '../../src/model.js';
 import { idOf, ROWS, TDE_2016 } from '../fixtures/mssql/catalog-rows.js';

@@ -99,8 +99,8 @@ describe('queries/mssql', () => {
 
 describe('queries the adapter runs', () => {
   it('every facts query exists, and each one that needs a permission names it for not-evaluated messages', async () => {
-    const { FACT_QUERIES } = await import('../../dialects/mssql/index.js');
-    const { NEEDS } = await import('../../dialects/mssql/map.js');
+    const { FACT_QUERIES } = await import('../../src/dialects/mssql/index.js');
+    const { NEEDS } = await import('../../src/dialects/mssql/map.js');
     const permissionless = new Set([
       'capabilities',
       'database',

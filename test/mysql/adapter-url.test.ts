@@ -7,7 +7,7 @@ import {
   parseMysqlUrl,
   requireClause,
   resolveAccount,
-} from '../../dialects/mysql/index.js';
+} from '../../src/dialects/mysql/index.js';
 import { UserError } from '../../src/errors.js';
 import { redact } from '../../src/secrets/redact.js';
 import { scan } from './helpers.js';

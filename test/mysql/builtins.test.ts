@@ -2,8 +2,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { isBuiltinFunction } from '../../dialects/mysql/builtins.js';
-import { mapShadowRoutines } from '../../dialects/mysql/map.js';
+import { isBuiltinFunction } from '../../src/dialects/mysql/builtins.js';
+import { mapShadowRoutines } from '../../src/dialects/mysql/map.js';
 
 const dir = join(import.meta.dirname, '../../queries/mysql');
 /** Words followed by "(" that are SQL syntax, not function calls. */

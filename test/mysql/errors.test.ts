@@ -5,7 +5,7 @@
  */
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMysqlAdapter, parseMysqlUrl } from '../../dialects/mysql/index.js';
+import { createMysqlAdapter, parseMysqlUrl } from '../../src/dialects/mysql/index.js';
 import { UserError } from '../../src/errors.js';
 import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
 import { connectOptions, createQuartzDb, scan, uniq } from './helpers.js';

@@ -8,8 +8,8 @@ import {
   parseGrantLine,
   principalMatches,
   splitAccount,
-} from '../../dialects/mysql/grants.js';
-import { foreignPrivileges, mapShowGrants, tableIndex } from '../../dialects/mysql/map.js';
+} from '../../src/dialects/mysql/grants.js';
+import { foreignPrivileges, mapShowGrants, tableIndex } from '../../src/dialects/mysql/map.js';
 import { QUARTZ_TABLES } from '../../src/model.js';
 
 const tables = QUARTZ_TABLES.map((logical) => ({ logical, name: `QRTZ_${logical}`, schema: 'quartz' }));

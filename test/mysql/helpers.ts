@@ -1,14 +1,15 @@
 /** Test helpers: build a Quartz database, scan it with the MySQL adapter and the registered checks. */
 import { randomBytes } from 'node:crypto';
 import type mysql from 'mysql2/promise';
-import { createMysqlAdapter } from '../../dialects/mysql/index.js';
 import { allChecks } from '../../src/checks/index.js';
 import type { ConnectOptions } from '../../src/dialect.js';
+import { createMysqlAdapter } from '../../src/dialects/mysql/index.js';
 import { evaluateFacts } from '../../src/engine.js';
 import type { BlobRow, Facts, Family, Finding } from '../../src/model.js';
+import { checkOptions } from '../../src/model.js';
 import { QUARTZ_MYSQL_SCHEMA } from './schema.js';
 
-export const ALL_FAMILIES = new Set<Family>(['grants', 'encryption', 'audit', 'blobs']);
+export const ALL_FAMILIES = new Set<Family>(['grants', 'encryption', 'audit', 'content', 'scheduler', 'updates']);
 
 /** A short unique suffix for database, user and role names of one test file. */
 export function uniq(): string {
@@ -50,7 +51,7 @@ export async function scan(url: string, extra: Partial<ConnectOptions> = {}, wit
   await adapter.connect();
   try {
     const facts = await adapter.collectFacts();
-    const findings = evaluateFacts(facts, allChecks, opts.families, { allowTypes: [], maxBlobSize: opts.maxBlobSize });
+    const findings = evaluateFacts(facts, allChecks, opts.families, checkOptions({ maxBlobSize: opts.maxBlobSize }));
     const blobs: BlobRow[] = [];
     if (withBlobs) for await (const b of adapter.blobRows()) blobs.push(b);
     return { facts, findings, blobs };

@@ -5,7 +5,7 @@
  */
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMysqlAdapter } from '../../dialects/mysql/index.js';
+import { createMysqlAdapter } from '../../src/dialects/mysql/index.js';
 import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
 import { connectOptions, createQuartzDb, type ScanOutput, scan, uniq } from './helpers.js';
 

@@ -5,7 +5,7 @@
  */
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createMysqlAdapter } from '../../dialects/mysql/index.js';
+import { createMysqlAdapter } from '../../src/dialects/mysql/index.js';
 import { UserError } from '../../src/errors.js';
 import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
 import { about, byCheck, connectOptions, createQuartzDb, type ScanOutput, scan, uniq } from './helpers.js';
@@ -142,15 +142,15 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
     expect(badScan.facts.principals.find((p) => p.name === acct.admin)?.attributes).toContain('superuser');
   });
 
-  it('QA-G03: schema-level ALTER/DROP/TRIGGER count for the QRTZ tables', () => {
-    const [f] = byCheck(about(badScan.findings, acct.dev), 'QA-G03', 'fail');
+  it('QA-G11: schema-level ALTER/DROP/TRIGGER count for the QRTZ tables', () => {
+    const [f] = byCheck(about(badScan.findings, acct.dev), 'QA-G11', 'fail');
     expect(f?.severity).toBe('high');
     expect(f?.evidence?.privileges).toBe('ALTER,DROP,TRIGGER');
     expect(String(f?.evidence?.via)).toContain('(schema)');
   });
 
-  it('QA-G04: an anonymous account that can read the QRTZ tables', () => {
-    const [f] = byCheck(about(badScan.findings, acct.anon), 'QA-G04', 'fail');
+  it('QA-G12: an anonymous account that can read the QRTZ tables', () => {
+    const [f] = byCheck(about(badScan.findings, acct.anon), 'QA-G12', 'fail');
     expect(f?.severity).toBe('high');
     expect(f?.evidence?.privileges).toBe('SELECT');
     expect(badScan.facts.principals.find((p) => p.name === acct.anon)?.attributes).toEqual(
@@ -200,7 +200,7 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
     expect(r.facts.unreadable.map((u) => u.what)).toEqual(
       expect.arrayContaining(['mysql.global_priv', 'grants.others', 'effective-privileges', 'tamper', 'tablespaces']),
     );
-    for (const id of ['QA-G01', 'QA-G02', 'QA-G04', 'QA-G05', 'QA-G07', 'QA-G08', 'QA-G10', 'QA-T01']) {
+    for (const id of ['QA-G01', 'QA-G02', 'QA-G12', 'QA-G05', 'QA-G07', 'QA-G08', 'QA-G10', 'QA-T01']) {
       const fs = byCheck(r.findings, id);
       expect(fs.length, id).toBeGreaterThan(0);
       expect(
@@ -231,7 +231,7 @@ describe.skipIf(!shared.ok)('MariaDB grant scenarios (shared service)', () => {
       false,
     ]);
     expect(byCheck(r.findings, 'QA-G05').map((f) => f.status)).toEqual(['not-evaluated']);
-    expect(byCheck(r.findings, 'QA-G04').map((f) => f.status)).toEqual(['not-evaluated']);
+    expect(byCheck(r.findings, 'QA-G12').map((f) => f.status)).toEqual(['not-evaluated']);
   });
 
   it('streams blob rows with the byte bound and the real size; reads scheduler state and schema columns', async () => {

@@ -5,6 +5,7 @@
  * same row→facts functions the adapter uses, then judged by the registered checks.
  */
 import { describe, expect, it } from 'vitest';
+import { allChecks } from '../../src/checks/index.js';
 import {
   computeEffective,
   detectFlavour,
@@ -23,11 +24,10 @@ import {
   type Row,
   superusers,
   tableIndex,
-} from '../../dialects/mysql/map.js';
-import { allChecks } from '../../src/checks/index.js';
+} from '../../src/dialects/mysql/map.js';
 import { evaluateFacts } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
-import { type Facts, QUARTZ_TABLES } from '../../src/model.js';
+import { checkOptions, type Facts, QUARTZ_TABLES } from '../../src/model.js';
 import { ALL_FAMILIES, byCheck } from './helpers.js';
 
 const DB = 'quartz';
@@ -188,11 +188,15 @@ function mysql8Facts(
     ],
     session: { tls: true, tlsVersion: 'TLSv1.3', cipher: 'TLS_AES_256_GCM_SHA384' },
     tableEncryption: mapTablespacesMysql(tablespaceRows, tables, 0),
-    extra: { mysql: over.auditFilters ? { auditFilters: mapAuditFilters(over.auditFilters) } : {} },
+    mysql: {
+      flavour: 'mysql',
+      lowerCaseTableNames: 0,
+      ...(over.auditFilters ? { auditFilters: mapAuditFilters(over.auditFilters) } : {}),
+    },
   });
 }
 
-const run = (facts: Facts) => evaluateFacts(facts, allChecks, ALL_FAMILIES, { allowTypes: [], maxBlobSize: 1 << 20 });
+const run = (facts: Facts) => evaluateFacts(facts, allChecks, ALL_FAMILIES, checkOptions({ maxBlobSize: 1 << 20 }));
 
 describe('MySQL 8 row → facts mapping', () => {
   it('detects the flavour and version from VERSION() / @@version_comment', () => {
@@ -318,8 +322,8 @@ describe('MySQL 8 checks on the fixture facts', () => {
     expect(g05.some((f) => f.object.principal === "'root'@'localhost'")).toBe(false);
   });
 
-  it('QA-G04: the empty-password account that reaches the tables; the anonymous one without grants is info', () => {
-    const g04 = byCheck(findings, 'QA-G04');
+  it('QA-G12: the empty-password account that reaches the tables; the anonymous one without grants is info', () => {
+    const g04 = byCheck(findings, 'QA-G12');
     expect(g04.filter((f) => f.status === 'fail').map((f) => f.object.principal)).toEqual(["'legacy'@'%'"]);
     expect(g04.find((f) => f.status === 'info')?.message).toContain("''@'localhost'");
   });

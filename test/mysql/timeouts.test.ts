@@ -6,7 +6,7 @@
 import { setTimeout as sleep } from 'node:timers/promises';
 import mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BLOB_BATCH_BYTES, createMysqlAdapter, rowsWithin } from '../../dialects/mysql/index.js';
+import { BLOB_BATCH_BYTES, createMysqlAdapter, rowsWithin } from '../../src/dialects/mysql/index.js';
 import type { BlobRow, Unreadable } from '../../src/model.js';
 import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
 import { connectOptions, createQuartzDb, uniq } from './helpers.js';
@@ -51,7 +51,7 @@ describe.skipIf(!shared.ok)('MariaDB timeouts', () => {
   });
 
   it('a blob stream longer than the statement timeout completes, every row once, in key order', async () => {
-    const a = createMysqlAdapter(connectOptions(url, { statementTimeoutMs: 400, families: new Set(['blobs']) }));
+    const a = createMysqlAdapter(connectOptions(url, { statementTimeoutMs: 400, families: new Set(['content']) }));
     await a.connect();
     const rows: BlobRow[] = [];
     const unreadable: Unreadable[] = [];
@@ -83,7 +83,10 @@ describe.skipIf(!shared.ok)('MariaDB timeouts', () => {
         `INSERT INTO \`${big}\`.QRTZ_JOB_DETAILS SELECT 'S', CONCAT('j', LPAD(seq, 3, '0')), 'G', NULL, 'C', 0, 0, 0, 0, REPEAT('x', 6291456) FROM seq_1_to_12`,
       );
       const a = createMysqlAdapter(
-        connectOptions(`mysql://root@${HOST}:${PORT}/${big}`, { maxBlobSize: 16 << 20, families: new Set(['blobs']) }),
+        connectOptions(`mysql://root@${HOST}:${PORT}/${big}`, {
+          maxBlobSize: 16 << 20,
+          families: new Set(['content']),
+        }),
       );
       // Record the bytes each data batch brought back.
       const inner = a as unknown as {

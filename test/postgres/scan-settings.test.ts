@@ -3,8 +3,8 @@
  * read-only session and what a login without pg_read_all_settings can (not) see.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createPostgresAdapter } from '../../dialects/postgres.js';
 import { URL_PASSWORD_WARNING } from '../../src/commands/scan.js';
+import { createPostgresAdapter } from '../../src/dialects/postgres/index.js';
 import { FAMILIES } from '../../src/model.js';
 import { parseReport, runCli } from '../support/cli.js';
 import { createQuartzDb, dropAll } from '../support/pg-quartz.js';

@@ -6,8 +6,8 @@
  */
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { BATCH_ROWS, createPostgresAdapter, INLINE_ROW_BYTES } from '../../dialects/postgres.js';
 import type { ConnectOptions } from '../../src/dialect.js';
+import { BATCH_ROWS, createPostgresAdapter, INLINE_ROW_BYTES } from '../../src/dialects/postgres/index.js';
 import { type BlobRow, FAMILIES, type Unreadable } from '../../src/model.js';
 import { createQuartzDb } from '../support/pg-quartz.js';
 import { acquirePostgres, adminSql, type PgServer } from '../support/pg-server.js';
@@ -87,7 +87,7 @@ describe.skipIf(!server)('PostgreSQL timeouts and batch sizes', () => {
     const t0 = Date.now();
     const { rows, unreadable } = await readAll(
       s,
-      { statementTimeoutMs: 400, families: new Set(['blobs']) },
+      { statementTimeoutMs: 400, families: new Set(['content']) },
       () => new Promise((r) => setTimeout(r, 4)),
     );
     expect(Date.now() - t0).toBeGreaterThan(1000);
@@ -97,7 +97,7 @@ describe.skipIf(!server)('PostgreSQL timeouts and batch sizes', () => {
 
   it('heavy rows come alone and whole, as Buffers; --max-blob-size bounds them and is not an int4', async () => {
     expect(300_000).toBeGreaterThan(INLINE_ROW_BYTES);
-    const { rows } = await readAll(s, { families: new Set(['blobs']), maxBlobSize: 2_147_483_648 });
+    const { rows } = await readAll(s, { families: new Set(['content']), maxBlobSize: 2_147_483_648 });
     const big = rows.filter((r) => r.key.group === 'H').sort((a, b) => a.key.name.localeCompare(b.key.name));
     expect(big.map((r) => [r.key.name, r.size, r.bytes?.length, r.jobClassName])).toEqual([
       ['big1', 300_000, 300_000, 'App.Jobs.Big'],
@@ -107,7 +107,7 @@ describe.skipIf(!server)('PostgreSQL timeouts and batch sizes', () => {
     expect(big.every((r, i) => Buffer.isBuffer(r.bytes) && r.bytes.every((b) => b === i + 1))).toBe(true);
     const small = rows.find((r) => r.key.name === 'job7');
     expect([small?.size, small?.bytes?.toString('hex'), small?.description]).toEqual([512, 'ab'.repeat(512), 'd7']);
-    const cut = await readAll(s, { families: new Set(['blobs']), maxBlobSize: 1000 });
+    const cut = await readAll(s, { families: new Set(['content']), maxBlobSize: 1000 });
     const bigCut = cut.rows.find((r) => r.key.name === 'big2');
     expect([bigCut?.size, bigCut?.bytes?.length, bigCut?.bytes?.[999]]).toEqual([300_000, 1000, 2]);
     expect(BATCH_ROWS * INLINE_ROW_BYTES).toBeLessThanOrEqual(16 * 1024 * 1024);
@@ -127,7 +127,7 @@ describe.skipIf(!server)('PostgreSQL timeouts and batch sizes', () => {
          FROM unnest(ARRAY['S', 'T']) sched;
        INSERT INTO parted.qrtz_job_details VALUES ('T', 'small', 'G', NULL, 'App.Jobs.J', true, false, false, false, '\\x0a0b');`,
     );
-    const { rows, unreadable, facts } = await readAll(s, { schema: 'parted', families: new Set(['blobs']) });
+    const { rows, unreadable, facts } = await readAll(s, { schema: 'parted', families: new Set(['content']) });
     expect(unreadable).toEqual([]);
     expect(facts.tamper).toEqual([]);
     expect(
@@ -151,7 +151,7 @@ describe.skipIf(!server)('PostgreSQL timeouts and batch sizes', () => {
       try {
         await holder.query('BEGIN; LOCK TABLE quartz.qrtz_triggers IN ACCESS EXCLUSIVE MODE');
         const { rows, unreadable, facts } = await readAll(s, over);
-        // Scheduler state keeps its own list (src/scheduler-facts.ts); both name the table and the cause.
+        // Scheduler state keeps its own list (src/dialects/shared/scheduler.ts); both name the table and the cause.
         const all = [...facts.unreadable, ...(facts.scheduler?.unreadable ?? [])];
         const onTriggers = all.filter((u) => u.table === 'qrtz_triggers');
         expect(all.filter((u) => u.table !== 'qrtz_triggers')).toEqual([]);

@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import type { ConnectionOptions } from 'node:tls';
 import { afterAll, describe, expect, it } from 'vitest';
-import { mapPgError, parsePostgresUrl } from '../../dialects/postgres.js';
+import { mapPgError, parsePostgresUrl } from '../../src/dialects/postgres/index.js';
 import { UserError } from '../../src/errors.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qrtz-pgurl-'));

@@ -10,7 +10,7 @@ import { runScan } from '../../src/engine.js';
 import { UserError } from '../../src/errors.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { BlobRow, Family, Unreadable } from '../../src/model.js';
-import { QUARTZ_TABLES } from '../../src/model.js';
+import { checkOptions, QUARTZ_TABLES } from '../../src/model.js';
 import { formatReport } from '../../src/report/index.js';
 import { buildReport } from '../../src/report/report.js';
 
@@ -60,9 +60,9 @@ function fakeAdapter(steps: Step[]): Adapter {
   };
 }
 
-const blobsOnly = new Set<Family>(['blobs']);
+const blobsOnly = new Set<Family>(['content', 'scheduler', 'updates']);
 const scan = (steps: Step[]) =>
-  runScan(fakeAdapter(steps), { families: blobsOnly, checkOptions: { allowTypes: [], maxBlobSize: 1 << 20 } });
+  runScan(fakeAdapter(steps), { families: blobsOnly, checkOptions: checkOptions({ maxBlobSize: 1 << 20 }) });
 
 const lockedTriggers: Unreadable = {
   what: 'blobs.TRIGGERS',
@@ -85,7 +85,7 @@ describe('engine: incomplete audits', () => {
     expect(b02.map((f) => f.status)).toEqual(['not-evaluated']);
     expect(b02[0]?.message).toContain('qrtz_triggers');
     expect(b02[0]?.evidence?.tables).toBe('qrtz_triggers');
-    expect(r.findings.some((f) => f.status === 'pass' && f.family === 'blobs' && f.check !== 'QA-B00')).toBe(false);
+    expect(r.findings.some((f) => f.status === 'pass' && f.family === 'content' && f.check !== 'QA-B00')).toBe(false);
     expect(r.facts.unreadable).toContainEqual(lockedTriggers);
     // The inventory still lists what was read, and says what was not.
     const b00 = r.findings.filter((f) => f.check === 'QA-B00').map((f) => [f.status, f.object.name]);

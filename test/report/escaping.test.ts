@@ -16,7 +16,7 @@ const TITLE = '\u001b]0;owned\u0007\u001b[2J';
 const job = `invoice\u202etxt.exe${TITLE}`;
 
 const check: Check = {
-  meta: { id: 'QA-X98', title: 'T', family: 'blobs', severity: 'high', mitigation: 'm', remediation: 'r' },
+  meta: { id: 'QA-X98', title: 'T', family: 'content', severity: 'high', mitigation: 'm', remediation: 'r' },
 };
 const facts = emptyFacts('postgres', {
   server: { product: 'PostgreSQL', version: '15' },

@@ -1,18 +1,25 @@
 import { describe, expect, it } from 'vitest';
-import { checks } from '../../src/checks/secrets/index.js';
-import { scanBlob } from '../../src/checks/secrets/scan.js';
+import { s01 as qaS01 } from '../../src/checks/content/s01.js';
+import { s02 } from '../../src/checks/content/s02.js';
+import { s03 } from '../../src/checks/content/s03.js';
+import { scanBlob } from '../../src/checks/content/secrets-scan.js';
 import { decodeBlob } from '../../src/decode/index.js';
 import { finalize } from '../../src/engine.js';
 import { hashMap, writeJobDataMap as javaJobDataMap } from '../../src/fixtures/java-writer.js';
 import { writeJobDataMap as nrbfJobDataMap } from '../../src/fixtures/nrbf-writer.js';
-import type { CheckOptions, DecodeResult, Facts, FindingDraft, ScannedBlob } from '../../src/model.js';
+import type { DecodeResult, Facts, FindingDraft, ScannedBlob } from '../../src/model.js';
+import { checkOptions } from '../../src/model.js';
 import { REDACTED, redact, scrubbable } from '../../src/secrets/redact.js';
+
+/** The secret checks (they were the registry of src/checks/secrets/ before #11 merged it into content/). */
+const checks = [qaS01, s02, s03];
+
 import { Gen } from './corpus/load.js';
 
 const g = new Gen('checks.test');
 const A62 = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789';
-const facts = {} as Facts;
-const options: CheckOptions = { allowTypes: [], maxBlobSize: 1 << 20 };
+const _facts = {} as Facts;
+const options = checkOptions({ maxBlobSize: 1 << 20 });
 
 function decoded(partial: Partial<DecodeResult>): DecodeResult {
   return { format: 'nrbf', nestedFormats: [], types: [], entries: [], strings: [], ...partial };
@@ -34,7 +41,7 @@ function blob(d: DecodeResult, row: Partial<ScannedBlob['row']> = {}): ScannedBl
 
 function run(b: ScannedBlob): Record<string, FindingDraft[]> {
   const out: Record<string, FindingDraft[]> = {};
-  for (const c of checks) out[c.meta.id] = c.inspectBlob?.(b, facts, options) ?? [];
+  for (const c of checks) out[c.meta.id] = c.inspectBlob?.(b, options) ?? [];
   return out;
 }
 
@@ -137,12 +144,12 @@ describe('secret checks on handmade decode results', () => {
     expect(json).not.toContain('Pg5ecretPw');
   });
 
-  it('the engine turns drafts into findings of family blobs', () => {
+  it('the engine turns drafts into findings of family content', () => {
     const s01 = checks[0];
     const d = res['QA-S01']?.[0];
     if (!s01 || !d) throw new Error('missing');
     const f = finalize(s01, d);
-    expect(f.family).toBe('blobs');
+    expect(f.family).toBe('content');
     expect(f.check).toBe('QA-S01');
     expect(f.remediation).toMatch(/secret store/);
   });

@@ -3,18 +3,20 @@ import { createHash } from 'node:crypto';
 import { chmodSync, chownSync, existsSync, readFileSync, statSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSqliteAdapter, isStockTrigger, sqlitePathFromUrl } from '../../dialects/sqlite.js';
-import { h01, h02, h03, h04, h05 } from '../../src/checks/jobs/h01-h05.js';
-import { u01 } from '../../src/checks/jobs/u01-u02.js';
-import { a01Sqlite, e01Sqlite } from '../../src/checks/sqlite/e01-a01.js';
-import { f01 } from '../../src/checks/sqlite/f01-file-permissions.js';
-import { runScan } from '../../src/engine.js';
+import { a01 } from '../../src/checks/audit/a01-audit-log.js';
+import { e01 } from '../../src/checks/encryption/e01-at-rest.js';
+import { f01 } from '../../src/checks/grants/f01-file-permissions.js';
+import { h01, h02, h03, h04, h05 } from '../../src/checks/scheduler/index.js';
+import { u01 } from '../../src/checks/updates/index.js';
+import { createSqliteAdapter, isStockTrigger, sqlitePathFromUrl } from '../../src/dialects/sqlite/index.js';
+import { evaluateCheck, runScan } from '../../src/engine.js';
 import { UserError } from '../../src/errors.js';
-import type { BlobRow, CheckOptions, Facts } from '../../src/model.js';
+import type { BlobRow, Facts } from '../../src/model.js';
+import { checkOptions } from '../../src/model.js';
 import { simulatedAbsent } from '../support/mariadb-server.js';
 import { connectOptions, MIN, makeStore, tempDir } from './helpers.js';
 
-const opts: CheckOptions = { allowTypes: [], maxBlobSize: 1 << 20 };
+const opts = checkOptions({ maxBlobSize: 1 << 20 });
 const dirs: string[] = [];
 function store(o: Parameters<typeof makeStore>[1] = {}, name = 'quartz.db'): { dir: string; path: string } {
   const dir = tempDir();
@@ -75,7 +77,7 @@ describe('SQLite adapter on a Quartz.NET store', () => {
     expect(facts.missingTables).toEqual([]);
     expect(facts.tamper).toEqual([]);
     expect(facts.server.product).toBe('SQLite');
-    expect((facts.extra.sqliteHeader as { plaintext: boolean }).plaintext).toBe(true);
+    expect(facts.sqlite?.header.plaintext).toBe(true);
     const jobs = rows.filter((r) => r.table === 'JOB_DETAILS');
     expect(jobs.map((r) => r.key.name).sort()).toEqual(['clean', 'native', 'nodata']);
     const native = jobs.find((r) => r.key.name === 'native');
@@ -124,20 +126,20 @@ describe('SQLite adapter on a Quartz.NET store', () => {
     expect(Math.abs((s?.nowMs ?? 0) - Date.now())).toBeLessThan(5 * MIN);
     expect(s?.errorTriggers.rows.map((t) => t.name)).toEqual(['broken']);
     expect(s?.triggerStates).toEqual({ ERROR: 1, WAITING: 2, PAUSED: 1 });
-    expect(h01.evaluate?.(facts, opts)?.map((d) => d.status)).toEqual(['fail']);
-    expect(h02.evaluate?.(facts, opts)?.map((d) => d.object.rowKey)).toEqual(['Sched/DEFAULT.late']);
-    expect(h03.evaluate?.(facts, opts)?.map((d) => d.object.rowKey)).toEqual(['Sched/node-a']);
-    expect(h04.evaluate?.(facts, opts)?.map((d) => d.discriminator)).toEqual(['node-a-1']);
-    expect(h05.evaluate?.(facts, opts)?.map((d) => d.status)).toEqual(['info', 'info']);
+    expect(evaluateCheck(h01, facts, opts)?.map((d) => d.status)).toEqual(['fail']);
+    expect(evaluateCheck(h02, facts, opts)?.map((d) => d.object.rowKey)).toEqual(['Sched/DEFAULT.late']);
+    expect(evaluateCheck(h03, facts, opts)?.map((d) => d.object.rowKey)).toEqual(['Sched/node-a']);
+    expect(evaluateCheck(h04, facts, opts)?.map((d) => d.discriminator)).toEqual(['node-a-1']);
+    expect(evaluateCheck(h05, facts, opts)?.map((d) => d.status)).toEqual(['info', 'info']);
     expect(facts.quartzSchemaColumns).toContain('TRIGGERS.PREFERRED_NODE');
-    expect(u01.evaluate?.(facts, opts)?.[0]?.message).toContain('3.19');
+    expect(evaluateCheck(u01, facts, opts)?.[0]?.message).toContain('3.19');
   });
 
   it('detects Java Quartz Unix-millisecond times', async () => {
     const { path } = store({ unit: 'ms' });
     const { facts } = await scanFacts(path);
     expect(facts.scheduler?.timeUnit).toBe('unix-ms');
-    expect(h02.evaluate?.(facts, opts)?.[0]?.evidence?.overdueMinutes).toBe(180);
+    expect(evaluateCheck(h02, facts, opts)?.[0]?.evidence?.overdueMinutes).toBe(180);
   });
 
   it('matches the prefix case-insensitively and reports real names', async () => {
@@ -178,7 +180,7 @@ describe('SQLite adapter on a Quartz.NET store', () => {
 describe('QA-F01 file permissions on real files', () => {
   async function f01Of(path: string) {
     const { facts } = await scanFacts(path);
-    return f01.evaluate?.(facts, opts) ?? [];
+    return evaluateCheck(f01, facts, opts) ?? [];
   }
   it('passes 0600 file in a 0700 directory', async () => {
     const { path } = store();
@@ -251,7 +253,7 @@ describe.skipIf(!hasCipher)('SQLCipher-encrypted store', () => {
     const a = createSqliteAdapter(connectOptions(path, { extra: { sqlcipherKeyEnv: 'QRTZ_KEY' } }));
     await a.connect();
     const result = await runScan(a, {
-      families: new Set(['grants', 'encryption', 'audit', 'blobs']),
+      families: new Set(['grants', 'encryption', 'audit', 'content', 'scheduler', 'updates']),
       checkOptions: opts,
     });
     await a.close();
@@ -270,10 +272,10 @@ describe('SQLite audit/encryption checks', () => {
   it('E01 fails plaintext unless attested; A01 is not-applicable', async () => {
     const { path } = store();
     const { facts } = await scanFacts(path);
-    expect(e01Sqlite.evaluate?.(facts, opts)?.[0]?.status).toBe('fail');
+    expect(evaluateCheck(e01, facts, opts)?.[0]?.status).toBe('fail');
     facts.attestations['at-rest'] = 'LUKS volume, ticket SEC-1';
-    expect(e01Sqlite.evaluate?.(facts, opts)?.[0]?.status).toBe('pass');
-    expect(a01Sqlite.evaluate?.(facts, opts)?.[0]?.status).toBe('not-applicable');
+    expect(evaluateCheck(e01, facts, opts)?.[0]?.status).toBe('pass');
+    expect(evaluateCheck(a01, facts, opts)?.[0]?.status).toBe('not-applicable');
   });
 });
 
@@ -312,7 +314,7 @@ describe('hostile or damaged files', () => {
     try {
       await a.connect();
       const facts = await a.collectFacts();
-      expect(e01Sqlite.evaluate?.(facts, opts)?.[0]?.message).toContain('plaintext header');
+      expect(evaluateCheck(e01, facts, opts)?.[0]?.message).toContain('plaintext header');
     } catch (err) {
       // Some SQLite builds reject the header outright: then it must be a clean one-line error.
       expect(err).toBeInstanceOf(UserError);

@@ -4,8 +4,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { quartzSqliteSchema } from '../../src/demo/schema.js';
+import { unixMsToTicks } from '../../src/dialects/shared/scheduler.js';
 import type { Family } from '../../src/model.js';
-import { unixMsToTicks } from '../../src/scheduler-facts.js';
 
 export function tempDir(): string {
   return mkdtempSync(join(tmpdir(), 'qrtz-sqlite-'));
@@ -62,7 +62,7 @@ export function connectOptions(url: string, over: Record<string, unknown> = {}) 
     url,
     tablePrefix: 'QRTZ_',
     allowPrincipals: [],
-    families: new Set<Family>(['grants', 'encryption', 'audit', 'blobs']),
+    families: new Set<Family>(['grants', 'encryption', 'audit', 'content', 'scheduler', 'updates']),
     statementTimeoutMs: 30_000,
     lockTimeoutMs: 2_000,
     connectTimeoutMs: 10_000,

@@ -8,7 +8,7 @@ import { chmodSync, existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import Database from 'better-sqlite3';
 import { afterAll, describe, expect, it } from 'vitest';
-import { createSqliteAdapter, harden } from '../../dialects/sqlite.js';
+import { createSqliteAdapter, harden } from '../../src/dialects/sqlite/index.js';
 import { UserError } from '../../src/errors.js';
 import type { BlobRow, Facts, Unreadable } from '../../src/model.js';
 import { runCli } from '../support/cli.js';

@@ -1,6 +1,8 @@
-/** QA-A01 — changes to the Quartz tables are not audited (PostgreSQL: pgaudit). */
-import type { Check } from '../../model.js';
+/** QA-A01 — changes to the Quartz tables are not audited: metadata, and the engine parts (PostgreSQL: pgaudit, here; MySQL/MariaDB and SQLite beside it). */
+import type { Check, EnginePart } from '../../model.js';
 import { databaseObject, MITIGATION } from '../util.js';
+import { a01Mysql } from './a01-audit-log.mysql.js';
+import { a01Sqlite } from './a01-audit-log.sqlite.js';
 
 /** pgaudit.log classes that cover writes to Quartz tables or changes to who may write them. */
 const COVERING = new Set(['write', 'ddl', 'role']);
@@ -20,17 +22,10 @@ export function pgauditClasses(value: string): Set<string> {
   return new Set([...include].filter((c) => !exclude.has(c)));
 }
 
-export const a01: Check = {
-  meta: {
-    id: 'QA-A01',
-    title: 'Changes to the Quartz tables are not audited',
-    family: 'audit',
-    severity: 'high',
-    mitigation: MITIGATION.audit,
-    remediation:
-      "Load pgaudit (shared_preload_libraries = 'pgaudit', CREATE EXTENSION pgaudit) and set pgaudit.log = 'write, ddl, role', or object-audit the QRTZ_ tables through pgaudit.role.",
-    dialects: ['postgres'],
-  },
+/** The PostgreSQL part. */
+const a01Postgres: EnginePart = {
+  remediation:
+    "Load pgaudit (shared_preload_libraries = 'pgaudit', CREATE EXTENSION pgaudit) and set pgaudit.log = 'write, ddl, role', or object-audit the QRTZ_ tables through pgaudit.role.",
   evaluate(facts) {
     const obj = databaseObject(facts);
     const spl = facts.settings.shared_preload_libraries;
@@ -113,4 +108,25 @@ export const a01: Check = {
       },
     ];
   },
+};
+
+export const a01: Check = {
+  meta: {
+    id: 'QA-A01',
+    title: 'Changes to the Quartz tables are not audited',
+    family: 'audit',
+    severity: 'high',
+    mitigation: MITIGATION.audit,
+    remediation:
+      'Record every write to the Quartz tables and every change of who may write them in a server-side audit log (the per-engine remediation names the facility).',
+    dialects: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
+    needs: {
+      postgres: 'pg_read_all_settings (shared_preload_libraries, pgaudit.*)',
+      mysql: 'SELECT on mysql.audit_log_user and mysql.audit_log_filter (MySQL Enterprise audit filters)',
+      mariadb: 'nothing beyond connecting (server_audit_* variables)',
+      sqlite: 'nothing (SQLite has no audit facility)',
+      mssql: 'VIEW AUDIT STATE or ALTER ANY SERVER AUDIT (2022: VIEW ANY SECURITY DEFINITION), or CONTROL SERVER',
+    },
+  },
+  engines: { postgres: a01Postgres, mysql: a01Mysql, mariadb: a01Mysql, sqlite: a01Sqlite },
 };

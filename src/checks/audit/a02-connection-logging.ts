@@ -11,7 +11,12 @@ export const a02: Check = {
     mitigation: MITIGATION.audit,
     remediation:
       'ALTER SYSTEM SET log_connections = on; ALTER SYSTEM SET log_disconnections = on; SELECT pg_reload_conf();',
-    dialects: ['postgres'],
+    dialects: ['postgres', 'mssql'],
+    evaluatedOn: ['postgres'],
+    needs: {
+      postgres: 'pg_read_all_settings (log_connections, log_disconnections)',
+      mssql: 'VIEW AUDIT STATE or ALTER ANY SERVER AUDIT (server audit specifications with the login groups)',
+    },
   },
   evaluate(facts) {
     const obj = { kind: 'setting' as const, name: 'log_connections/log_disconnections' };

@@ -1,18 +1,12 @@
-/** QA-A03 — statement logging copies JobStore writes, JOB_DATA parameters included, into server logs (PostgreSQL). */
-import type { Check } from '../../model.js';
+/** QA-A03 — statement logging copies JobStore writes, JOB_DATA parameters included, into server logs: metadata, the PostgreSQL part here, the MySQL/MariaDB part beside it. */
+import type { Check, EnginePart } from '../../model.js';
 import { MITIGATION } from '../util.js';
+import { a03Mysql } from './a03-statement-logging.mysql.js';
 
-export const a03: Check = {
-  meta: {
-    id: 'QA-A03',
-    title: 'Statement logging writes JOB_DATA into the server log in plaintext',
-    family: 'audit',
-    severity: 'medium',
-    mitigation: MITIGATION.secrets,
-    remediation:
-      "Use log_statement = 'ddl' and a log_min_duration_statement above 0 (or log_parameter_max_length = 0), and audit writes with pgaudit (pgaudit.log_parameter = off) instead.",
-    dialects: ['postgres'],
-  },
+/** The PostgreSQL part. */
+const a03Postgres: EnginePart = {
+  remediation:
+    "Use log_statement = 'ddl' and a log_min_duration_statement above 0 (or log_parameter_max_length = 0), and audit writes with pgaudit (pgaudit.log_parameter = off) instead.",
   evaluate(facts) {
     const obj = { kind: 'setting' as const, name: 'log_statement/log_min_duration_statement' };
     const ls = facts.settings.log_statement;
@@ -40,4 +34,23 @@ export const a03: Check = {
       },
     ];
   },
+};
+
+export const a03: Check = {
+  meta: {
+    id: 'QA-A03',
+    title: 'Statement logging writes JobStore statements, JOB_DATA included, into server logs in plaintext',
+    family: 'audit',
+    severity: 'medium',
+    mitigation: MITIGATION.secrets,
+    remediation:
+      'Turn off logging of every statement (with its parameters) and audit writes with an audit facility that does not log parameter values.',
+    dialects: ['postgres', 'mysql', 'mariadb'],
+    needs: {
+      postgres: 'nothing beyond connecting (log_statement, log_min_duration_statement)',
+      mysql: 'nothing beyond connecting (general_log)',
+      mariadb: 'nothing beyond connecting (general_log)',
+    },
+  },
+  engines: { postgres: a03Postgres, mysql: a03Mysql, mariadb: a03Mysql },
 };

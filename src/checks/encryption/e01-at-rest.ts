@@ -1,18 +1,13 @@
-/** QA-E01 — encryption at rest of the Quartz tables (PostgreSQL: Percona pg_tde, else manual evidence). */
-import type { Check, FindingDraft } from '../../model.js';
+/** QA-E01 — encryption at rest of the Quartz tables: metadata, the PostgreSQL part (Percona pg_tde, else manual evidence) here, MySQL/MariaDB and SQLite beside it. */
+import type { Check, EnginePart, FindingDraft } from '../../model.js';
 import { databaseObject, MITIGATION } from '../util.js';
+import { e01Mysql } from './e01-at-rest.mysql.js';
+import { e01Sqlite } from './e01-at-rest.sqlite.js';
 
-export const e01: Check = {
-  meta: {
-    id: 'QA-E01',
-    title: 'Quartz tables are not encrypted at rest',
-    family: 'encryption',
-    severity: 'high',
-    mitigation: MITIGATION.encryption,
-    remediation:
-      'Encrypt the data at rest: Percona pg_tde (ALTER TABLE … SET ACCESS METHOD tde_heap) or volume/filesystem encryption; then record the evidence with --attest at-rest="…".',
-    dialects: ['postgres'],
-  },
+/** The PostgreSQL part. */
+const e01Postgres: EnginePart = {
+  remediation:
+    'Encrypt the data at rest: Percona pg_tde (ALTER TABLE … SET ACCESS METHOD tde_heap) or volume/filesystem encryption; then record the evidence with --attest at-rest="…".',
   evaluate(facts) {
     const obj = databaseObject(facts);
     const attested = facts.attestations['at-rest'];
@@ -50,4 +45,25 @@ export const e01: Check = {
       },
     ];
   },
+};
+
+export const e01: Check = {
+  meta: {
+    id: 'QA-E01',
+    title: 'Quartz tables are not encrypted at rest',
+    family: 'encryption',
+    severity: 'high',
+    mitigation: MITIGATION.encryption,
+    remediation:
+      'Encrypt the JobStore data at rest (engine encryption, or volume/filesystem encryption recorded with --attest at-rest="…").',
+    dialects: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
+    needs: {
+      postgres: 'nothing beyond connecting (table access methods, pg_tde)',
+      mysql: 'nothing beyond connecting (information_schema.TABLES, encryption variables)',
+      mariadb: 'nothing beyond connecting (information_schema.INNODB_TABLESPACES_ENCRYPTION, encryption variables)',
+      sqlite: 'read access to the database file (its header)',
+      mssql: 'VIEW SERVER STATE (2022: VIEW SERVER SECURITY STATE) for sys.dm_database_encryption_keys',
+    },
+  },
+  engines: { postgres: e01Postgres, mysql: e01Mysql, mariadb: e01Mysql, sqlite: e01Sqlite },
 };

@@ -1,20 +1,14 @@
-/** QA-E02 — TLS: the server has ssl=off, or the audit's own TCP session is not encrypted (PostgreSQL). */
-import type { Check, FindingDraft } from '../../model.js';
+/** QA-E02 — encryption in transit: metadata, the PostgreSQL part here, the MySQL/MariaDB part beside it. */
+import type { Check, EnginePart, FindingDraft } from '../../model.js';
 import { MITIGATION, notEvaluated } from '../util.js';
+import { e02Mysql } from './e02-in-transit.mysql.js';
 
 const OLD_TLS = new Set(['TLSv1', 'TLSv1.1']);
 
-export const e02: Check = {
-  meta: {
-    id: 'QA-E02',
-    title: 'Connections to the JobStore are not encrypted in transit',
-    family: 'encryption',
-    severity: 'high',
-    mitigation: MITIGATION.encryption,
-    remediation:
-      'Set ssl = on with a certificate, ssl_min_protocol_version = TLSv1.2, and use hostssl lines in pg_hba.conf for the Quartz role; connect with sslmode=verify-full.',
-    dialects: ['postgres'],
-  },
+/** The PostgreSQL part. */
+const e02Postgres: EnginePart = {
+  remediation:
+    'Set ssl = on with a certificate, ssl_min_protocol_version = TLSv1.2, and use hostssl lines in pg_hba.conf for the Quartz role; connect with sslmode=verify-full.',
   evaluate(facts) {
     const server = { kind: 'server' as const, name: facts.target.host ?? 'server' };
     const session = { kind: 'session' as const, name: `session of ${facts.connectedAs}` };
@@ -90,4 +84,25 @@ export const e02: Check = {
     }
     return out;
   },
+};
+
+export const e02: Check = {
+  meta: {
+    id: 'QA-E02',
+    title: 'Connections to the JobStore are not required to use TLS',
+    family: 'encryption',
+    severity: 'high',
+    mitigation: MITIGATION.encryption,
+    remediation:
+      'Configure server certificates, require TLS 1.2 or later for the Quartz account, and connect Quartz with certificate verification.',
+    dialects: ['postgres', 'mysql', 'mariadb', 'mssql'],
+    needs: {
+      postgres:
+        'pg_read_all_settings (ssl, ssl_min_protocol_version) and pg_read_all_stats (pg_stat_ssl of the session)',
+      mysql: 'nothing beyond connecting (require_secure_transport, tls_version, session status)',
+      mariadb: 'nothing beyond connecting (require_secure_transport, tls_version, session status)',
+      mssql: 'VIEW SERVER STATE (2022: VIEW SERVER PERFORMANCE STATE) for sys.dm_exec_connections',
+    },
+  },
+  engines: { postgres: e02Postgres, mysql: e02Mysql, mariadb: e02Mysql },
 };

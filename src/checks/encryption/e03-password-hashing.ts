@@ -12,6 +12,9 @@ export const e03: Check = {
     remediation:
       "ALTER SYSTEM SET password_encryption = 'scram-sha-256'; then reset the Quartz role's password so it is stored as SCRAM.",
     dialects: ['postgres'],
+    needs: {
+      postgres: 'nothing beyond connecting (password_encryption)',
+    },
   },
   evaluate(facts) {
     const obj = { kind: 'setting' as const, name: 'password_encryption' };

@@ -1,7 +1,9 @@
 /** QA-G01 — the service account is superuser or holds role-administration attributes (PostgreSQL). */
-import type { Check, FindingDraft } from '../../model.js';
+import type { Check, EnginePart, FindingDraft } from '../../model.js';
+import { capabilityPart } from '../capability-part.js';
 import { safeRemediation } from '../sql-quote.js';
 import { MITIGATION, notEvaluated, pgIdent, principalObject } from '../util.js';
+import { g01Mysql } from './g01-role-attributes.mysql.js';
 
 const ATTRS: Record<string, { severity: 'critical' | 'high'; why: string; undo: string }> = {
   superuser: {
@@ -18,17 +20,10 @@ const ATTRS: Record<string, { severity: 'critical' | 'high'; why: string; undo: 
   replication: { severity: 'high', why: 'can stream the whole cluster, JobStore included', undo: 'NOREPLICATION' },
 };
 
-export const g01: Check = {
-  meta: {
-    id: 'QA-G01',
-    title: 'Service account has superuser or role-administration attributes',
-    family: 'grants',
-    severity: 'critical',
-    mitigation: MITIGATION.leastPrivilege,
-    remediation:
-      'Remove the attributes from the Quartz role: ALTER ROLE … NOSUPERUSER NOCREATEROLE NOBYPASSRLS NOREPLICATION.',
-    dialects: ['postgres'],
-  },
+/** The PostgreSQL part. */
+const g01Postgres: EnginePart = {
+  remediation:
+    'Remove the attributes from the Quartz role: ALTER ROLE … NOSUPERUSER NOCREATEROLE NOBYPASSRLS NOREPLICATION.',
   evaluate(facts) {
     const obj = principalObject(facts.serviceAccount);
     const ne = notEvaluated(facts, ['pg_roles'], obj);
@@ -56,5 +51,36 @@ export const g01: Check = {
       });
     }
     return out;
+  },
+};
+
+export const g01: Check = {
+  meta: {
+    id: 'QA-G01',
+    title: 'Service account has superuser, administrative or role-administration power',
+    family: 'grants',
+    severity: 'critical',
+    mitigation: MITIGATION.leastPrivilege,
+    remediation:
+      'Take every server-level administrative privilege and role-administration right from the Quartz service account; grant it only SELECT, INSERT, UPDATE, DELETE on the Quartz tables.',
+    dialects: ['postgres', 'mysql', 'mariadb', 'mssql'],
+    needs: {
+      postgres: 'nothing beyond connecting (pg_roles)',
+      mysql: 'SELECT on mysql.user, mysql.global_grants and mysql.role_edges (else only its own grants)',
+      mariadb: 'SELECT on mysql.global_priv and mysql.roles_mapping (else only its own grants)',
+      mssql: 'VIEW ANY DEFINITION (server role members and server permissions of other logins)',
+    },
+  },
+  engines: {
+    postgres: g01Postgres,
+    mysql: g01Mysql,
+    mariadb: g01Mysql,
+    // SQL Server: judged on the capabilities the adapter normalised (sysadmin / CONTROL SERVER, ALTER ANY LOGIN…).
+    mssql: capabilityPart({
+      fails: { superuser: 'critical', 'administer-roles': 'high' },
+      passes: 'is neither sysadmin nor CONTROL SERVER and cannot administer logins or roles',
+      remediation:
+        'ALTER SERVER ROLE sysadmin DROP MEMBER [login]; REVOKE CONTROL SERVER, ALTER ANY LOGIN FROM [login]; take db_owner/db_securityadmin from the Quartz user; grant only SELECT, INSERT, UPDATE, DELETE on the Quartz tables.',
+    }),
   },
 };

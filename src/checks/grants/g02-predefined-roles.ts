@@ -1,7 +1,9 @@
 /** QA-G02 — the service account is (transitively) a member of dangerous predefined or admin roles (PostgreSQL). */
-import type { Check, FindingDraft, Severity } from '../../model.js';
+import type { Check, EnginePart, FindingDraft, Severity } from '../../model.js';
+import { capabilityPart } from '../capability-part.js';
 import { safeRemediation } from '../sql-quote.js';
 import { isSuperuser, MITIGATION, notEvaluated, pgIdent, principalObject, rolesOf } from '../util.js';
+import { g02Mysql } from './g02-predefined-roles.mysql.js';
 
 const DANGEROUS: Record<string, { severity: Severity; why: string }> = {
   pg_execute_server_program: { severity: 'high', why: 'runs OS commands on the database host (COPY … PROGRAM)' },
@@ -22,16 +24,9 @@ const DANGEROUS: Record<string, { severity: Severity; why: string }> = {
   pg_maintain: { severity: 'medium', why: 'can VACUUM, ANALYZE, REINDEX, LOCK any table' },
 };
 
-export const g02: Check = {
-  meta: {
-    id: 'QA-G02',
-    title: 'Service account is a member of dangerous predefined or administrator roles',
-    family: 'grants',
-    severity: 'high',
-    mitigation: MITIGATION.leastPrivilege,
-    remediation: 'Revoke the membership: REVOKE <role> FROM <quartz role>;',
-    dialects: ['postgres'],
-  },
+/** The PostgreSQL part. */
+const g02Postgres: EnginePart = {
+  remediation: 'Revoke the membership: REVOKE <role> FROM <quartz role>;',
   evaluate(facts) {
     const svc = facts.serviceAccount;
     const obj = principalObject(svc);
@@ -70,5 +65,41 @@ export const g02: Check = {
         object: obj,
       });
     return out;
+  },
+};
+
+export const g02: Check = {
+  meta: {
+    id: 'QA-G02',
+    title: 'Service account can read server files, run programs or hold other dangerous server-level powers',
+    family: 'grants',
+    severity: 'high',
+    mitigation: MITIGATION.leastPrivilege,
+    remediation:
+      'Take the predefined roles or server privileges that reach the server host (files, programs, other sessions, reload/shutdown) from the Quartz service account.',
+    dialects: ['postgres', 'mysql', 'mariadb', 'mssql'],
+    needs: {
+      postgres: 'nothing beyond connecting (pg_auth_members)',
+      mysql: 'SELECT on mysql.user, mysql.global_grants and mysql.role_edges (else only its own grants)',
+      mariadb: 'SELECT on mysql.global_priv and mysql.roles_mapping (else only its own grants)',
+      mssql: 'VIEW ANY DEFINITION, and VIEW DEFINITION in master (xp_cmdshell grantees)',
+    },
+  },
+  engines: {
+    postgres: g02Postgres,
+    mysql: g02Mysql,
+    mariadb: g02Mysql,
+    // SQL Server: judged on the capabilities the adapter normalised (xp_cmdshell, bulk operations, server state).
+    mssql: capabilityPart({
+      fails: {
+        'run-os-commands': 'critical',
+        'read-server-files': 'high',
+        'write-server-files': 'high',
+        'administer-server': 'medium',
+      },
+      passes: 'cannot run OS commands, read or write server files or administer the server',
+      remediation:
+        "REVOKE EXECUTE ON xp_cmdshell FROM the Quartz user in master (and EXEC sp_configure 'xp_cmdshell', 0), REVOKE ADMINISTER BULK OPERATIONS, ALTER SERVER STATE FROM [login].",
+    }),
   },
 };

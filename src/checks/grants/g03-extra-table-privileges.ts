@@ -13,7 +13,12 @@ export const g03: Check = {
     severity: 'medium',
     mitigation: MITIGATION.leastPrivilege,
     remediation: 'Quartz needs only SELECT, INSERT, UPDATE and DELETE. REVOKE the rest and every GRANT OPTION.',
-    dialects: ['postgres'],
+    dialects: ['postgres', 'mssql'],
+    evaluatedOn: ['postgres'],
+    needs: {
+      postgres: 'nothing beyond connecting (table ACLs)',
+      mssql: 'VIEW DEFINITION on the database (sys.database_permissions of every principal)',
+    },
   },
   evaluate(facts) {
     const dbObj = { kind: 'schema' as const, name: facts.target.schema, schema: facts.target.schema };

@@ -1,5 +1,5 @@
 /** QA-G04 — PUBLIC holds privileges on Quartz tables, or CREATE on their schema (PostgreSQL). */
-import type { Check, FindingDraft, QuartzTable, QuartzTableName } from '../../model.js';
+import type { Check, FindingDraft, PostgresFacts, QuartzTable, QuartzTableName } from '../../model.js';
 import { safeRemediation } from '../sql-quote.js';
 import { listSome, MITIGATION, notEvaluated, pgIdent, qualified } from '../util.js';
 
@@ -13,7 +13,12 @@ export const g04: Check = {
     severity: 'high',
     mitigation: MITIGATION.leastPrivilege,
     remediation: 'REVOKE ALL ON the Quartz tables FROM PUBLIC; REVOKE CREATE ON SCHEMA … FROM PUBLIC.',
-    dialects: ['postgres'],
+    dialects: ['postgres', 'mssql'],
+    evaluatedOn: ['postgres'],
+    needs: {
+      postgres: 'nothing beyond connecting (table and schema ACLs)',
+      mssql: 'VIEW DEFINITION on the database (sys.database_permissions of every principal)',
+    },
   },
   evaluate(facts) {
     const obj = { kind: 'principal' as const, name: 'PUBLIC', principal: 'PUBLIC' };
@@ -50,7 +55,7 @@ export const g04: Check = {
         discriminator: 'tables',
       });
     }
-    const pgExtra = (facts.extra.postgres ?? {}) as { schemaCreate?: string[] };
+    const pgExtra: Partial<PostgresFacts> = facts.postgres ?? {};
     if (pgExtra.schemaCreate?.includes('PUBLIC')) {
       out.push({
         status: 'fail',

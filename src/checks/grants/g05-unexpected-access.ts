@@ -28,7 +28,16 @@ export const g05: Check = {
   meta: {
     id: 'QA-G05',
     // SQLite has no grants: its grants family is QA-F01 (file permissions).
-    dialects: ['postgres', 'mysql', 'mariadb'],
+    dialects: ['postgres', 'mysql', 'mariadb', 'mssql'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb'],
+    needs: {
+      postgres: 'nothing beyond connecting (table ACLs, pg_auth_members)',
+      mysql:
+        'SELECT on the mysql grant tables (mysql.user, mysql.db, mysql.tables_priv, mysql.global_grants / mysql.global_priv), else only its own grants',
+      mariadb:
+        'SELECT on the mysql grant tables (mysql.user, mysql.db, mysql.tables_priv, mysql.global_grants / mysql.global_priv), else only its own grants',
+      mssql: 'VIEW DEFINITION on the database (sys.database_permissions of every principal)',
+    },
     title: 'Unexpected principals can write or read Quartz tables',
     family: 'grants',
     severity: 'high',

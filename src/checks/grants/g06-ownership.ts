@@ -1,5 +1,5 @@
 /** QA-G06 — the service account owns Quartz tables, their schema or the database (PostgreSQL). */
-import type { Check, FindingDraft } from '../../model.js';
+import type { Check, FindingDraft, PostgresFacts } from '../../model.js';
 import { safeRemediation } from '../sql-quote.js';
 import { listSome, MITIGATION, pgIdent, principalObject, qualified, rolesOf } from '../util.js';
 
@@ -12,14 +12,19 @@ export const g06: Check = {
     mitigation: MITIGATION.leastPrivilege,
     remediation:
       'Give ownership to a NOLOGIN owner role (e.g. quartz_owner) used only for migrations, and grant the Quartz role SELECT, INSERT, UPDATE, DELETE.',
-    dialects: ['postgres'],
+    dialects: ['postgres', 'mssql'],
+    evaluatedOn: ['postgres'],
+    needs: {
+      postgres: 'nothing beyond connecting (pg_class, pg_namespace, pg_database owners)',
+      mssql: 'nothing beyond connecting (sys.schemas, sys.databases owners)',
+    },
   },
   evaluate(facts) {
     const svc = facts.serviceAccount;
     const obj = principalObject(svc);
     // Ownership passes through inherited membership in the owning role.
     const owns = new Set([svc, ...rolesOf(facts, svc, true).keys()]);
-    const pgExtra = (facts.extra.postgres ?? {}) as { schemaOwner?: string; databaseOwner?: string };
+    const pgExtra: Partial<PostgresFacts> = facts.postgres ?? {};
     const tables = facts.tables.filter((t) => t.owner && owns.has(t.owner));
     const out: FindingDraft[] = [];
     if (tables.length) {

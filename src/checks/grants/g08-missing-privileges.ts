@@ -8,7 +8,16 @@ export const g08: Check = {
   meta: {
     id: 'QA-G08',
     // SQLite has no grants: its grants family is QA-F01 (file permissions).
-    dialects: ['postgres', 'mysql', 'mariadb'],
+    dialects: ['postgres', 'mysql', 'mariadb', 'mssql'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb'],
+    needs: {
+      postgres: 'nothing beyond connecting (table ACLs)',
+      mysql:
+        'SELECT on the mysql grant tables (mysql.user, mysql.db, mysql.tables_priv, mysql.global_grants / mysql.global_priv), else only its own grants',
+      mariadb:
+        'SELECT on the mysql grant tables (mysql.user, mysql.db, mysql.tables_priv, mysql.global_grants / mysql.global_priv), else only its own grants',
+      mssql: 'VIEW DEFINITION on the database (sys.database_permissions of every principal)',
+    },
     title: 'Service account lacks privileges Quartz needs',
     family: 'grants',
     severity: 'low',

@@ -13,6 +13,9 @@ export const g09: Check = {
     remediation:
       'ALTER DEFAULT PRIVILEGES FOR ROLE <owner> IN SCHEMA <schema> REVOKE … FROM <grantee>; grant new tables only to the Quartz role.',
     dialects: ['postgres'],
+    needs: {
+      postgres: 'nothing beyond connecting (pg_default_acl)',
+    },
   },
   evaluate(facts) {
     const obj = { kind: 'schema' as const, name: facts.target.schema, schema: facts.target.schema };

@@ -38,6 +38,15 @@ export const t01: Check = {
     title: 'Tamper persistence: triggers, rules, policies or shadowing objects on Quartz tables',
     family: 'grants',
     severity: 'high',
+    needs: {
+      postgres: 'nothing beyond connecting (pg_trigger, pg_rewrite, pg_policy, pg_event_trigger, pg_proc, pg_operator)',
+      mysql:
+        'TRIGGER on the Quartz tables (information_schema.TRIGGERS hides other triggers), SELECT on mysql.proc or information_schema.ROUTINES',
+      mariadb:
+        'TRIGGER on the Quartz tables (information_schema.TRIGGERS hides other triggers), SELECT on information_schema.ROUTINES',
+      sqlite: 'read access to the database file (sqlite_schema)',
+      mssql: 'VIEW DEFINITION on the database (sys.triggers, sys.synonyms, sys.objects)',
+    },
     mitigation: MITIGATION.tamper,
     remediation:
       'Review each object; stock Quartz schemas on server databases have none. Drop what is not yours, and make sure only the owner role can create them.',

@@ -1,0 +1,192 @@
+/** Shared helpers of the job-hygiene (J), scheduler-health (H) and update-hygiene (U) checks. */
+import type { Facts, FindingDraft, FindingObject, QuartzInstant, ScannedBlob } from '../model.js';
+import { escapeControl } from '../report/terminal.js';
+import { redact } from '../secrets/redact.js';
+
+/** `Quartz.Job.NativeJob, Quartz.Jobs` → `Quartz.Job.NativeJob` (assembly part and generic args dropped). */
+export function jobClassBase(name: string | undefined): string {
+  if (!name) return '';
+  return name.split(',')[0]?.trim() ?? '';
+}
+
+/** The row a blob came from, as a finding object. */
+export function rowObject(blob: ScannedBlob): FindingObject {
+  const k = blob.row.key;
+  const keyText = `${k.sched}/${k.group !== undefined ? `${k.group}.` : ''}${k.name}`;
+  return {
+    kind: 'row',
+    name: `${blob.row.tableName} ${keyText}`,
+    table: blob.row.tableName,
+    rowKey: keyText,
+  };
+}
+
+/** Lower-case word parts of a key: `workingDirectory` → working, directory; `FILE_NAME` → file, name. */
+export function keyWords(key: string): string[] {
+  const cached = keyWordCache.get(key);
+  if (cached) return cached;
+  const out: string[] = [];
+  for (const chunk of key.split(/[^A-Za-z0-9]+/)) {
+    for (const w of chunk.match(/[A-Z]+(?![a-z])|[A-Z]?[a-z]+|[0-9]+/g) ?? []) out.push(w.toLowerCase());
+  }
+  // JobDataMap keys repeat across rows: a small cache saves re-splitting them for every check and row.
+  if (key.length <= 256) {
+    if (keyWordCache.size >= 10_000) keyWordCache.clear();
+    keyWordCache.set(key, out);
+  }
+  return out;
+}
+
+const keyWordCache = new Map<string, string[]>();
+
+export interface StringValue {
+  /** The map key (last non-index path element). */
+  key: string;
+  path: string[];
+  value: string;
+}
+
+/** Every string value of the JobDataMap (entries first, then other strings found in the blob), deduplicated. */
+export function stringValues(blob: ScannedBlob): StringValue[] {
+  // Several job checks read the same blob: compute its values once.
+  const cached = stringValueCache.get(blob);
+  if (cached) return cached;
+  const out = collectStringValues(blob);
+  stringValueCache.set(blob, out);
+  return out;
+}
+
+const stringValueCache = new WeakMap<ScannedBlob, StringValue[]>();
+
+function collectStringValues(blob: ScannedBlob): StringValue[] {
+  const seen = new Set<string>();
+  const out: StringValue[] = [];
+  const add = (path: string[], value: string) => {
+    const id = `${path.join('\u0000')}\u0001${value}`;
+    if (seen.has(id)) return;
+    seen.add(id);
+    const key = [...path].reverse().find((p) => !/^\[?\d+\]?$/.test(p)) ?? '';
+    out.push({ key, path, value });
+  };
+  for (const e of blob.decoded.entries) if (typeof e.value === 'string') add(e.path, e.value);
+  for (const s of blob.decoded.strings) add(s.path, s.value);
+  return out;
+}
+
+/** The fail draft for one JobDataMap value that shows signals (J02 commands, J03 paths). */
+export function valueFinding(
+  blob: ScannedBlob,
+  v: StringValue,
+  signals: { kind: string; detail: string }[],
+): FindingDraft {
+  return {
+    status: 'fail',
+    message: `JobDataMap key ${safeText(v.key, 80)}: ${signals.map((s) => s.detail).join('; ')}: ${safeText(v.value)}`,
+    object: rowObject(blob),
+    evidence: {
+      key: safeText(v.path.join('.'), 120),
+      value: safeText(v.value),
+      signals: signals.map((s) => s.kind).join(','),
+      jobClass: blob.row.jobClassName ? safeText(blob.row.jobClassName) : null,
+    },
+    discriminator: v.path.join('.'),
+  };
+}
+
+/** Case-insensitive lookup of one entry's string value by key name. */
+export function entryValue(blob: ScannedBlob, key: string): string | undefined {
+  const k = key.toLowerCase();
+  for (const e of blob.decoded.entries) {
+    const last = e.path[e.path.length - 1];
+    if (last?.toLowerCase() === k && typeof e.value === 'string') return e.value;
+  }
+  return undefined;
+}
+
+/** True when the JobDataMap has the key (any value type). */
+export function hasEntry(blob: ScannedBlob, key: string): boolean {
+  const k = key.toLowerCase();
+  return blob.decoded.entries.some((e) => e.path[e.path.length - 1]?.toLowerCase() === k);
+}
+
+/** Inline credentials commonly written into command lines and URLs, masked before printing. */
+const INLINE_SECRETS: RegExp[] = [
+  /((?:^|\s)(?:--?)(?:password|passwd|pwd|pass|token|secret|api[-_]?key)[=\s]+)("[^"]*"|'[^']*'|\S+)/gi,
+  /(\b(?:password|passwd|pwd|token|secret|api[-_]?key)\s*[=:]\s*)("[^"]*"|'[^']*'|[^\s;&|]+)/gi,
+  /(\b[A-Z][A-Z0-9_]*(?:PASSWORD|PASSWD|TOKEN|SECRET|KEY)=)("[^"]*"|'[^']*'|\S+)/g,
+  /((?:^|\s)-p)([^\s-]\S*)/g, // mysql -pSECRET
+  /((?:^|\s)-u\s+[^\s:]+:)(\S+)/g, // curl -u user:pass
+  /(authorization:\s*(?:bearer|basic)\s+)(\S+)/gi,
+  /([a-z][a-z0-9+.-]*:\/\/[^\s:/@]+:)([^\s@/]+)(@)/gi,
+];
+
+/** Text safe to print: registered secrets and inline credentials masked, control characters escaped, bounded. */
+export function safeText(text: string, max = 200): string {
+  let out = redact(text);
+  for (const re of INLINE_SECRETS) {
+    // Groups: prefix, secret and (URL form only) the '@' after it. The arguments after the groups are
+    // the match offset and the whole string: never take them for a group.
+    out = out.replace(re, (...args: unknown[]) => {
+      const pre = String(args[1] ?? '');
+      const post = re.source.endsWith('(@)') ? String(args[3] ?? '') : '';
+      return `${pre}[REDACTED]${post}`;
+    });
+  }
+  out = escapeControl(out);
+  return out.length > max ? `${out.slice(0, max)}…(${out.length} chars)` : out;
+}
+
+export function iso(ms: number | null): string | null {
+  if (ms === null || !Number.isFinite(ms)) return null;
+  const d = new Date(ms);
+  return Number.isNaN(d.getTime()) ? null : d.toISOString();
+}
+
+export function instantEvidence(prefix: string, t: QuartzInstant | null): Record<string, string | null> {
+  return { [`${prefix}Raw`]: t?.raw ?? null, [`${prefix}Utc`]: iso(t?.ms ?? null) };
+}
+
+export function databaseObject(facts: Facts): FindingObject {
+  return { kind: 'database', name: facts.target.database || facts.dialect };
+}
+
+/** The not-evaluated draft when the adapter did not read scheduler state (or one part of it). */
+export function schedulerNotRead(facts: Facts, part: string): FindingDraft | undefined {
+  const s = facts.scheduler;
+  const all = facts.unreadable.find((x) => x.what === 'scheduler');
+  if (!s && all) {
+    return {
+      status: 'not-evaluated',
+      message: `scheduler state could not be read: ${safeText(all.reason, 400)}`,
+      object: databaseObject(facts),
+      evidence: { needs: all.needs ?? null },
+    };
+  }
+  if (!s) {
+    return {
+      status: 'not-evaluated',
+      message: 'scheduler state (QRTZ_TRIGGERS, FIRED_TRIGGERS, SCHEDULER_STATE) was not read for this database',
+      object: databaseObject(facts),
+      evidence: { needs: 'SELECT on the Quartz tables' },
+    };
+  }
+  const u = s.unreadable.find((x) => x.what === `scheduler.${part}`);
+  if (u) {
+    return {
+      status: 'not-evaluated',
+      message: `could not read ${part}: ${safeText(u.reason)}`,
+      object: databaseObject(facts),
+      evidence: { needs: u.needs ?? null },
+    };
+  }
+  return undefined;
+}
+
+export function timeUnitLabel(facts: Facts): string {
+  const u = facts.scheduler?.timeUnit;
+  return u === 'dotnet-ticks'
+    ? '.NET ticks (Quartz.NET)'
+    : u === 'unix-ms'
+      ? 'Unix milliseconds (Java Quartz)'
+      : 'unknown';
+}

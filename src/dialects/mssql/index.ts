@@ -1,0 +1,358 @@
+/**
+ * SQL Server adapter: connects with a SQL login over the `mssql` (tedious) driver, runs queries/mssql/*.sql
+ * and turns the rows into facts through the pure functions of map.ts; blobs stream through blobs.ts.
+ * It knows SQL; it never judges.
+ *
+ * Non-interference (Quartz.NET takes UPDLOCK/ROWLOCK on QRTZ_LOCKS and writes triggers constantly):
+ * every batch starts with SET LOCK_TIMEOUT (--lock-timeout) and SET DEADLOCK_PRIORITY LOW. Catalog reads run
+ * READ COMMITTED (security facts must be committed data: never NOLOCK / READ UNCOMMITTED). Quartz table reads
+ * run SNAPSHOT when the database allows it (snapshot_isolation_state ON: row versions, no shared locks, never
+ * blocks nor waits on the scheduler); otherwise READ COMMITTED — row-versioned when READ_COMMITTED_SNAPSHOT is
+ * ON, else locking reads that give up after the lock timeout (the table is then reported unreadable with
+ * cause 'lock-timeout' and the scan goes on). The choice is recorded in MssqlFacts.isolation.
+ */
+
+import sql from 'mssql';
+import { serviceAccountCapabilities } from '../../capabilities.js';
+import { UserError } from '../../errors.js';
+import { emptyFacts } from '../../facts.js';
+import type { BlobRow, Facts, QuartzTable, Unreadable } from '../../model.js';
+import { loadQuery } from '../../queries.js';
+import { chooseServiceAccount } from '../../service-account.js';
+import type { Adapter, ConnectOptions } from '../adapter.js';
+import { noTablesError } from '../shared/discovery.js';
+import { streamBlobs } from './blobs.js';
+import { connectionLost, failureCause, type MssqlTarget, mapMssqlError, mssqlTarget } from './connection.js';
+import type { MssqlFacts } from './facts.js';
+import { finishMssqlFacts, type MssqlRows, mapMssql, mapQuartzObjects, type Row } from './map.js';
+
+export { parseConnectionStringTarget, parseMssqlUrl } from './connection.js';
+export type { MssqlFacts } from './facts.js';
+
+/** The facts queries, in order; each failure becomes an Unreadable (see map.ts NEEDS). */
+export const FACT_QUERIES = [
+  'capabilities',
+  'database',
+  'databases-encrypted',
+  'principals',
+  'role-members',
+  'database-permissions',
+  'server-principals',
+  'server-role-members',
+  'server-permissions',
+  'my-server-permissions',
+  'sql-logins',
+  'configurations',
+  'xp-cmdshell-grants',
+  'assemblies',
+  'triggers',
+  'trigger-events',
+  'synonyms',
+  'columns',
+  'backups',
+  'session',
+  'connection-encryption',
+  'server-audits',
+  'audit-status',
+  'database-audit-specs',
+  'server-audit-specs',
+] as const;
+
+/** Queries that take the 11 upper-case Quartz names as @t0 … @t10 (and columns.sql @schema). */
+const NAME_QUERIES = new Set(['quartz-objects', 'synonyms', 'columns']);
+
+/**
+ * The ADO.NET connection string from --connection-string or the variable --connection-string-env names
+ * (preferred: it keeps the password out of the process list and shell history).
+ */
+export function connectionStringOf(
+  extra: Record<string, string> | undefined,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  const name = extra?.connectionStringEnv;
+  if (name !== undefined) {
+    const value = env[name];
+    if (value === undefined || value.trim() === '') {
+      throw new UserError('usage', `--connection-string-env: environment variable ${name} is not set`);
+    }
+    return value;
+  }
+  return extra?.connectionString;
+}
+
+export class MssqlAdapter implements Adapter {
+  readonly dialect = 'mssql' as const;
+  private pool: sql.ConnectionPool | undefined;
+  private readonly target: MssqlTarget;
+  private server: Row = {};
+  private database: Row = {};
+  private tables: QuartzTable[] = [];
+  private schema: string | null = null;
+  private quartzRows: Row[] = [];
+  private isolation: MssqlFacts['isolation'];
+
+  constructor(private readonly options: ConnectOptions) {
+    this.target = mssqlTarget(options.url, connectionStringOf(options.extra), {
+      ...(options.password !== undefined ? { password: options.password } : {}),
+      connectTimeoutMs: options.connectTimeoutMs,
+      statementTimeoutMs: options.statementTimeoutMs,
+    });
+    if (!Number.isInteger(options.lockTimeoutMs) || options.lockTimeoutMs < 0) {
+      throw new UserError('usage', '--lock-timeout must be a whole number of milliseconds');
+    }
+    this.isolation = {
+      used: 'read-committed',
+      snapshotIsolationState: null,
+      readCommittedSnapshot: null,
+      lockTimeoutMs: options.lockTimeoutMs,
+    };
+  }
+
+  /** SET statements that start every batch (the pool may reconnect: settings are never assumed to persist). */
+  private prefix(contentRead: boolean): string {
+    const iso =
+      contentRead && this.isolation.used === 'snapshot'
+        ? loadQuery('mssql', 'set-isolation-snapshot')
+        : loadQuery('mssql', 'set-isolation-read-committed');
+    return [
+      loadQuery('mssql', 'set-lock-timeout', { ms: String(this.options.lockTimeoutMs) }),
+      loadQuery('mssql', 'set-deadlock-priority'),
+      iso,
+      '',
+    ].join(';\n');
+  }
+
+  private names(): string[] {
+    return [
+      'JOB_DETAILS',
+      'TRIGGERS',
+      'SIMPLE_TRIGGERS',
+      'CRON_TRIGGERS',
+      'SIMPROP_TRIGGERS',
+      'BLOB_TRIGGERS',
+      'CALENDARS',
+      'PAUSED_TRIGGER_GRPS',
+      'FIRED_TRIGGERS',
+      'SCHEDULER_STATE',
+      'LOCKS',
+    ].map((l) => `${this.options.tablePrefix}${l}`.toUpperCase());
+  }
+
+  private async query(name: string): Promise<Row[]> {
+    const pool = this.pool;
+    if (!pool) throw new Error('not connected');
+    const req = pool.request();
+    if (NAME_QUERIES.has(name)) {
+      this.names().forEach((n, i) => {
+        req.input(`t${i}`, sql.NVarChar(256), n);
+      });
+    }
+    if (name === 'columns') req.input('schema', sql.NVarChar(128), this.schema ?? '');
+    const result = await req.query(this.prefix(false) + loadQuery('mssql', name));
+    return (result.recordset ?? []) as Row[];
+  }
+
+  async connect(): Promise<void> {
+    const { display, config } = this.target;
+    try {
+      const pool = new sql.ConnectionPool({
+        ...config,
+        pool: { max: 1, min: 0, idleTimeoutMillis: 600_000 },
+      });
+      // A failed connect must not leave an unhandled 'error' event behind.
+      pool.on('error', () => {});
+      this.pool = pool;
+      await pool.connect();
+      [this.server = {}] = await this.query('server');
+      [this.database = {}] = await this.query('database');
+      const snapshot = Number(this.database.snapshot_isolation_state) === 1;
+      const rcsi =
+        this.database.is_read_committed_snapshot_on === true ||
+        Number(this.database.is_read_committed_snapshot_on) === 1;
+      this.isolation = {
+        used: snapshot ? 'snapshot' : rcsi ? 'read-committed-snapshot' : 'read-committed',
+        snapshotIsolationState:
+          this.database.snapshot_isolation_state_desc === undefined
+            ? null
+            : String(this.database.snapshot_isolation_state_desc),
+        readCommittedSnapshot: rcsi,
+        lockTimeoutMs: this.options.lockTimeoutMs,
+      };
+      await this.discover();
+    } catch (err) {
+      await this.close();
+      throw mapMssqlError(err, display);
+    }
+  }
+
+  private async discover(): Promise<void> {
+    this.quartzRows = await this.query('quartz-objects');
+    const q = mapQuartzObjects(
+      this.quartzRows,
+      this.options.tablePrefix,
+      this.options.schema,
+      String(this.server.default_schema ?? 'dbo'),
+    );
+    if (q.tables.length === 0) {
+      let candidates: { schema: string; prefix: string }[] = [];
+      try {
+        candidates = (await this.query('discover-candidates')).map((r) => ({
+          schema: String(r.schema_name),
+          prefix: String(r.name).slice(0, -'LOCKS'.length),
+        }));
+      } catch {
+        // the hint is optional
+      }
+      const where = `${String(this.server.database_name ?? '')}${this.options.schema ? `.${this.options.schema}` : ''}`;
+      throw noTablesError(where, this.options.tablePrefix, candidates);
+    }
+    this.schema = q.schema;
+    this.tables = q.tables.map(({ logical, name, schema, owner }) => ({
+      logical,
+      name,
+      schema,
+      ...(owner ? { owner } : {}),
+    }));
+  }
+
+  async collectFacts(): Promise<Facts> {
+    const o = this.options;
+    const rows: MssqlRows = { server: [this.server], database: [this.database], 'quartz-objects': this.quartzRows };
+    const failures: Unreadable[] = [];
+    const major = Number(String(this.server.product_version ?? '').split('.')[0]);
+    const queries: string[] = [...FACT_QUERIES, Number.isFinite(major) && major > 0 && major < 15 ? 'tde-2016' : 'tde'];
+    for (const name of queries) {
+      try {
+        rows[name] = await this.query(name);
+      } catch (err) {
+        if (connectionLost(err)) throw mapMssqlError(err, this.target.display);
+        const cause = failureCause(err);
+        failures.push({
+          what: `mssql.${name}.error`,
+          reason: String((err as Error)?.message ?? err)
+            .replace(/\s+/g, ' ')
+            .slice(0, 200),
+          cause,
+        });
+      }
+    }
+    return factsFromRows(rows, failures, o, this.target, this.isolation, this.tables);
+  }
+
+  blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
+    const pool = this.pool;
+    if (!pool) throw new Error('not connected');
+    const prefix = this.prefix(true);
+    return streamBlobs(
+      this.tables,
+      this.options.maxBlobSize,
+      async (text, p) => {
+        const req = pool.request();
+        req.input('first', sql.Bit, p.first);
+        req.input('k1', sql.NVarChar(450), p.k1);
+        req.input('k2', sql.NVarChar(450), p.k2);
+        req.input('k3', sql.NVarChar(450), p.k3);
+        req.input('max', sql.Int, p.max);
+        const result = await req.query(prefix + text);
+        return (result.recordset ?? []) as Row[];
+      },
+      onUnreadable,
+    );
+  }
+
+  async close(): Promise<void> {
+    const pool = this.pool;
+    this.pool = undefined;
+    if (pool) await pool.close().catch(() => {});
+  }
+}
+
+/** --service-account may name the database user or its login: a login maps to the user holding its sid. */
+export function databaseUserFor(name: string, principals: Facts['principals']): string {
+  const lower = name.toLowerCase();
+  if (principals.some((p) => p.name.toLowerCase() === lower)) return name;
+  return principals.find((p) => p.attributes.some((a) => a.toLowerCase() === `login:${lower}`))?.name ?? name;
+}
+
+/**
+ * Facts from the rows of queries/mssql (absent = failed, with `failures` saying why): the pure part of
+ * collectFacts, also used by tests with rows shaped as the catalog returns them.
+ */
+export function factsFromRows(
+  rows: MssqlRows,
+  failures: Unreadable[],
+  o: ConnectOptions,
+  target: Pick<MssqlTarget, 'source' | 'encrypt' | 'trustServerCertificate' | 'ignoredKeys' | 'host' | 'instanceName'>,
+  isolation: MssqlFacts['isolation'],
+  tables: QuartzTable[],
+): Facts {
+  const connectedUser = String(rows.server?.[0]?.user_name ?? '');
+  const mapped = mapMssql(rows, {
+    prefix: o.tablePrefix,
+    ...(o.schema ? { schema: o.schema } : {}),
+    connectedUser,
+    connection: {
+      source: target.source,
+      encryptRequested: target.encrypt,
+      trustServerCertificate: target.trustServerCertificate,
+      encryptOption: null,
+      netTransport: null,
+      authScheme: null,
+      ignoredKeys: target.ignoredKeys,
+    },
+    isolation: isolation,
+  });
+  const choice = chooseServiceAccount({
+    ...(o.serviceAccount !== undefined ? { explicit: databaseUserFor(o.serviceAccount, mapped.principals) } : {}),
+    connectedAs: connectedUser,
+    principals: mapped.principals,
+    effective: mapped.effective,
+    tables: mapped.quartz.tables.map((t) => t.logical),
+    owners: ['dbo', ...mapped.quartz.tables.map((t) => t.owner ?? '').filter(Boolean)],
+    complete: mapped.internal.databaseCatalogComplete,
+    same: (a, b) => a.toLowerCase() === b.toLowerCase(),
+  });
+  const mssql = finishMssqlFacts(mapped, choice.name, connectedUser);
+  const facts = emptyFacts('mssql', {
+    server: mapped.serverVersion,
+    target: {
+      database: mapped.database,
+      schema: mapped.quartz.schema ?? 'dbo',
+      tablePrefix: o.tablePrefix,
+      user: connectedUser,
+      host: target.instanceName ? `${target.host}\\${target.instanceName}` : target.host,
+    },
+    serviceAccount: choice.name,
+    serviceAccountSource: choice.source,
+    connectedAs: connectedUser,
+    allowedPrincipals: [...o.allowPrincipals],
+    tables: tables,
+    missingTables: mapped.quartz.missing,
+    principals: mapped.principals,
+    memberships: mapped.memberships,
+    grants: mapped.grants,
+    effective: mapped.effective,
+    tamper: mapped.tamper,
+    foreignPrivileges: mapped.grants.filter(
+      (g) =>
+        (g.objectKind === 'table' || g.objectKind === 'column') &&
+        !g.quartzTable &&
+        (g.grantee.toLowerCase() === choice.name.toLowerCase() ||
+          mapped.memberships.some((m) => m.member.toLowerCase() === choice.name.toLowerCase() && m.role === g.grantee)),
+    ),
+    settings: mapped.settings,
+    session: mapped.session,
+    tableEncryption: mapped.tableEncryption,
+    attestations: { ...o.attestations },
+    unreadable: [...mapped.unreadable, ...failures],
+    mssql,
+  });
+  if (mapped.quartzSchemaColumns) facts.quartzSchemaColumns = mapped.quartzSchemaColumns;
+  const capabilities = serviceAccountCapabilities(facts);
+  if (capabilities) facts.capabilities = capabilities;
+  return facts;
+}
+
+export function createMssqlAdapter(options: ConnectOptions): Adapter {
+  return new MssqlAdapter(options);
+}

@@ -1,0 +1,251 @@
+/**
+ * PostgreSQL connection part: URL parsing (libpq's URL, PG* variables, sslmode, client
+ * certificates, ~/.pgpass), the audit session over the connection layer (a knex pool of one,
+ * hardened in afterCreate, inside the one read-only REPEATABLE READ transaction; knex sends `BEGIN
+ * TRANSACTION ISOLATION LEVEL repeatable read READ ONLY` first), and error mapping to one clear line
+ * (never a password). Like libpq's sslmode=prefer/allow, a server without TLS is retried without it.
+ */
+import { readFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import type { Knex } from 'knex';
+import type pg from 'pg';
+import { UserError } from '../../errors.js';
+import type { Unreadable } from '../../model.js';
+import { registerSecret } from '../../secrets/redact.js';
+import type { ConnectOptions } from '../adapter.js';
+import { type Connection, openConnection, readOnlySnapshot, runSql, type SessionSettings } from '../connection.js';
+
+type Row = Record<string, unknown>;
+
+export function quoteIdent(name: string): string {
+  return `"${name.replace(/"/g, '""')}"`;
+}
+
+/** Parses a postgres:// URL (plus the standard PG* environment variables) into a pg client config. */
+export function parsePostgresUrl(
+  url: string,
+  env: NodeJS.ProcessEnv = process.env,
+): { config: pg.ClientConfig; sslmode: string; display: string } {
+  let u: URL;
+  try {
+    u = new URL(url);
+  } catch {
+    throw new UserError('url', 'malformed connection URL (expected postgres://user@host:port/database)');
+  }
+  if (u.protocol !== 'postgres:' && u.protocol !== 'postgresql:') {
+    throw new UserError('url', `not a PostgreSQL URL: scheme ${u.protocol.replace(/:$/, '')}`);
+  }
+  const dec = (s: string) => {
+    try {
+      return decodeURIComponent(s);
+    } catch {
+      throw new UserError('url', 'malformed connection URL (bad percent-encoding)');
+    }
+  };
+  const params = u.searchParams;
+  if (params.has('service') || env.PGSERVICE) {
+    throw new UserError(
+      'url',
+      'connection services (?service= / PGSERVICE, pg_service.conf) are not supported yet: give host, port, user and database in the URL',
+    );
+  }
+  const host = u.hostname ? dec(u.hostname).replace(/^\[|\]$/g, '') : params.get('host') || env.PGHOST || 'localhost';
+  const port = u.port ? Number(u.port) : Number(params.get('port') || env.PGPORT || 5432);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UserError('url', 'malformed port in URL');
+  const user = u.username ? dec(u.username) : params.get('user') || env.PGUSER || env.USER || 'postgres';
+  const password = u.password ? dec(u.password) : env.PGPASSWORD;
+  const pathDb = u.pathname.replace(/^\//, '');
+  const database = pathDb ? dec(pathDb) : params.get('dbname') || env.PGDATABASE || user;
+  const sslmode = (params.get('sslmode') || env.PGSSLMODE || 'prefer').toLowerCase();
+  if (!['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(sslmode)) {
+    throw new UserError('url', `unknown sslmode ${sslmode}`);
+  }
+  registerSecret(password);
+  const config: pg.ClientConfig = { host, port, user, database };
+  if (password !== undefined) config.password = password;
+  const readPem = (what: string, file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      const why = (err as { code?: string }).code ?? 'unreadable';
+      throw new UserError('url', `cannot read ${what} ${JSON.stringify(file)} (${why})`);
+    }
+  };
+  // Client certificate (libpq's sslcert/sslkey, PGSSLCERT/PGSSLKEY): node-pg's ssl.cert/ssl.key.
+  const certFile = params.get('sslcert') || env.PGSSLCERT;
+  const keyFile = params.get('sslkey') || env.PGSSLKEY;
+  if (Boolean(certFile) !== Boolean(keyFile)) {
+    throw new UserError('url', 'sslcert and sslkey (or PGSSLCERT and PGSSLKEY) must be given together');
+  }
+  const clientCert: import('node:tls').ConnectionOptions = {};
+  if (certFile && keyFile) {
+    clientCert.cert = readPem('sslcert', certFile);
+    clientCert.key = readPem('sslkey', keyFile);
+  }
+  if (sslmode === 'verify-ca' || sslmode === 'verify-full') {
+    const rootcert = params.get('sslrootcert') || env.PGSSLROOTCERT;
+    const ssl: import('node:tls').ConnectionOptions = { rejectUnauthorized: true, ...clientCert };
+    if (rootcert) ssl.ca = readPem('sslrootcert', rootcert);
+    if (sslmode === 'verify-ca') ssl.checkServerIdentity = () => undefined;
+    config.ssl = ssl;
+  } else if (sslmode === 'require' || sslmode === 'prefer' || sslmode === 'allow') {
+    config.ssl = { rejectUnauthorized: false, ...clientCert };
+  } else {
+    if (certFile) throw new UserError('url', 'sslcert/sslkey need TLS: sslmode=disable turns it off');
+    config.ssl = false;
+  }
+  const display = `postgres://${user}@${host}:${port}/${database}`;
+  return { config, sslmode, display };
+}
+
+/** Maps a pg/network error to one clear line (never containing the password). */
+export function mapPgError(err: unknown, display: string): UserError {
+  const e = err as { code?: string; message?: string };
+  const code = e?.code ?? '';
+  const msg = String(e?.message ?? err);
+  if (err instanceof UserError) return err;
+  // The server asked for a password and none was given (node-pg's own words are not for users).
+  if (code === 'QRTZ_NEEDS_PASSWORD' || /SCRAM-SERVER-FIRST-MESSAGE: client password must be a string/i.test(msg)) {
+    return new UserError('auth', `${NEEDS_PASSWORD} for ${display}`, { cause: err });
+  }
+  switch (code) {
+    case 'ECONNREFUSED':
+      return new UserError('connection', `connection refused by ${display.replace(/\/[^/]*$/, '')}`, { cause: err });
+    case 'ENOTFOUND':
+    case 'EAI_AGAIN':
+      return new UserError('connection', `unknown host in ${display}`, { cause: err });
+    case 'ETIMEDOUT':
+      return new UserError('timeout', `connection to ${display} timed out`, { cause: err });
+    case '28P01':
+      return new UserError('auth', `password authentication failed for ${display}`, { cause: err });
+    case '28000':
+      return new UserError('auth', `authentication rejected for ${display}: ${msg}`, { cause: err });
+    case '3D000':
+      return new UserError('database', `database does not exist: ${display}`, { cause: err });
+    case '42501':
+      return new UserError('privilege', `permission denied: ${msg}`, { cause: err });
+    case '57014':
+      return new UserError('timeout', `statement timeout: ${msg} (raise --statement-timeout)`, { cause: err });
+    case '55P03':
+      return new UserError('timeout', `lock timeout: ${msg} (raise --lock-timeout)`, { cause: err });
+  }
+  if (/timeout/i.test(msg)) return new UserError('timeout', `connection to ${display} timed out`, { cause: err });
+  return new UserError('connection', `cannot use ${display}: ${msg}`, { cause: err });
+}
+
+/** What the server gets at startup: the session is hardened before the first query runs. */
+export function sessionOptions(o: Pick<ConnectOptions, 'statementTimeoutMs' | 'lockTimeoutMs'>): string {
+  return [
+    // Only built-ins resolve: no function, operator or type of the audited database wins a lookup.
+    'search_path=pg_catalog,pg_temp',
+    // A table with row-level security then errors instead of running policy code as the auditor.
+    'row_security=off',
+    'default_transaction_read_only=on',
+    `statement_timeout=${o.statementTimeoutMs}`,
+    `lock_timeout=${o.lockTimeoutMs}`,
+    // The catalog read and the blob cursor share one transaction: leave room for slow consumers.
+    `idle_in_transaction_session_timeout=${Math.max(300_000, o.statementTimeoutMs * 4)}`,
+  ]
+    .map((kv) => `-c ${kv}`)
+    .join(' ');
+}
+
+export const NEEDS_PASSWORD = 'the server requires a password (PGPASSWORD, --password-stdin or the URL)';
+
+/** Raised by the password callback when the server asks for a password and none was given. */
+export class PasswordRequired extends Error {
+  readonly code = 'QRTZ_NEEDS_PASSWORD';
+}
+
+export type Cause = NonNullable<Unreadable['cause']>;
+
+/** Why a statement failed, for Unreadable.cause. */
+export function causeOf(err: unknown): Cause {
+  const e = err as { code?: string; message?: string };
+  const msg = String(e?.message ?? err);
+  if (e?.code === '55P03' || /lock timeout/i.test(msg)) return 'lock-timeout';
+  if (e?.code === '57014' || /statement timeout/i.test(msg)) return 'statement-timeout';
+  if (/row-level security/i.test(msg)) return 'tamper';
+  if (e?.code === '42501' || /permission denied/i.test(msg)) return 'privilege';
+  return 'other';
+}
+
+/** Errors after which the session cannot go on: connection lost, server shutting down, bugs. */
+export function isFatal(err: unknown): boolean {
+  const code = (err as { code?: string })?.code ?? '';
+  if (!/^[0-9A-Z]{5}$/.test(code)) return true;
+  return /^(08|57P|XX|58)/.test(code);
+}
+
+/** ~/.pgpass (or PGPASSFILE), as libpq reads it; undefined when absent or unreadable. */
+export async function pgpassLookup(config: pg.ClientConfig): Promise<string | undefined> {
+  try {
+    const lookup = createRequire(import.meta.url)('pgpass') as (c: object, cb: (p: string | undefined) => void) => void;
+    return await new Promise((resolve) =>
+      lookup({ host: config.host, port: config.port, user: config.user, database: config.database }, (p) => resolve(p)),
+    );
+  } catch {
+    return undefined;
+  }
+}
+
+/** What the adapter runs its statements on: one connection, inside the audit transaction. */
+export interface SqlClient {
+  query(sql: string, params?: readonly unknown[]): Promise<{ rows: Row[] }>;
+}
+
+export interface PgSession {
+  readonly connection: Connection;
+  readonly trx: Knex.Transaction;
+  readonly client: SqlClient;
+  /** Rolls the transaction back (nothing is ever committed) and closes the pool; never throws. */
+  close(): Promise<void>;
+}
+
+async function openOnce(driver: pg.ClientConfig, s: SessionSettings): Promise<PgSession> {
+  // One connection: the audit is one transaction; fleet scans get concurrency from many targets.
+  const connection = openConnection({ dialect: 'postgres', driver }, s, { max: 1 });
+  let trx: Knex.Transaction;
+  try {
+    trx = await readOnlySnapshot(connection.knex);
+  } catch (err) {
+    await destroyQuietly(connection);
+    throw err;
+  }
+  const client: SqlClient = {
+    query: async (sql, params = []) => ({ rows: await runSql(trx, 'postgres', sql, params) }),
+  };
+  let closed = false;
+  return {
+    connection,
+    trx,
+    client,
+    async close() {
+      if (closed) return;
+      closed = true;
+      await trx.rollback().catch(() => {});
+      await destroyQuietly(connection);
+    },
+  };
+}
+
+/** Closes the pool, never waiting more than a moment (a half-open login must not keep the process alive). */
+async function destroyQuietly(c: Connection): Promise<void> {
+  await Promise.race([c.destroy().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
+}
+
+/**
+ * Opens the audit session. `sslmode` is the URL's (libpq's) mode: with prefer or allow, a server
+ * that does not support TLS is retried on a plain connection; other errors are the caller's to map.
+ */
+export async function openPgSession(driver: pg.ClientConfig, sslmode: string, s: SessionSettings): Promise<PgSession> {
+  try {
+    return await openOnce(driver, s);
+  } catch (err) {
+    const noSsl = /does not support SSL/i.test(String((err as Error)?.message));
+    if ((sslmode === 'prefer' || sslmode === 'allow') && noSsl && driver.ssl) {
+      return await openOnce({ ...driver, ssl: false }, s);
+    }
+    throw err;
+  }
+}

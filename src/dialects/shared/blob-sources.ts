@@ -1,0 +1,88 @@
+/** The Quartz columns the scan streams, per table: shared by the adapters (each quotes and cases them). */
+import type { BlobRow, BlobTable } from '../../model.js';
+
+export interface BlobSource {
+  table: BlobTable;
+  /** The serialized column; '' where the table has none (SIMPROP_TRIGGERS: text properties only). */
+  column: string;
+  group: string | null;
+  name: string;
+  /** Text columns read with it: JOB_CLASS_NAME, DESCRIPTION, STR_PROP_1..3. */
+  extra: string[];
+}
+
+export const BLOB_SOURCES: readonly BlobSource[] = [
+  {
+    table: 'JOB_DETAILS',
+    column: 'JOB_DATA',
+    group: 'JOB_GROUP',
+    name: 'JOB_NAME',
+    extra: ['JOB_CLASS_NAME', 'DESCRIPTION'],
+  },
+  { table: 'TRIGGERS', column: 'JOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME', extra: ['DESCRIPTION'] },
+  { table: 'BLOB_TRIGGERS', column: 'BLOB_DATA', group: 'TRIGGER_GROUP', name: 'TRIGGER_NAME', extra: [] },
+  { table: 'CALENDARS', column: 'CALENDAR', group: null, name: 'CALENDAR_NAME', extra: [] },
+  // No blob: the free-text properties, for the secret detectors.
+  {
+    table: 'SIMPROP_TRIGGERS',
+    column: '',
+    group: 'TRIGGER_GROUP',
+    name: 'TRIGGER_NAME',
+    extra: ['STR_PROP_1', 'STR_PROP_2', 'STR_PROP_3'],
+  },
+];
+
+/** What an adapter read for one row, by Quartz column name (upper case), before it becomes a BlobRow. */
+export interface RawBlobRow {
+  sched: unknown;
+  /** The group column's value (absent/null where the table has none: CALENDARS). */
+  group?: unknown;
+  name: unknown;
+  /** The serialized column, up to the --max-blob-size bound; null when NULL (or no blob column). */
+  bytes: Uint8Array | null | undefined;
+  /** Full size in the database. */
+  size: unknown;
+  /** Text columns read with it, keyed by upper-case Quartz name (JOB_CLASS_NAME, DESCRIPTION, STR_PROP_1..3). */
+  texts: Record<string, unknown>;
+}
+
+const text = (v: unknown): string =>
+  v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString() : String(v);
+const nullableText = (v: unknown): string | null => (v === null || v === undefined ? null : text(v));
+
+/** The one BlobRow builder every adapter uses: the same keys, columns and text fields from every engine. */
+export function buildBlobRow(src: BlobSource, tableName: string, raw: RawBlobRow): BlobRow {
+  const row: BlobRow = {
+    table: src.table,
+    tableName,
+    // SIMPROP_TRIGGERS has no blob column: its rows are named by their text properties.
+    column: src.column ? src.column.toUpperCase() : 'STR_PROP',
+    key: {
+      sched: text(raw.sched),
+      ...(src.group && raw.group !== null && raw.group !== undefined ? { group: text(raw.group) } : {}),
+      name: text(raw.name),
+    },
+    // A view over the driver's bytes, never a copy (blobs may be megabytes each).
+    bytes:
+      raw.bytes === null || raw.bytes === undefined
+        ? null
+        : Buffer.isBuffer(raw.bytes)
+          ? raw.bytes
+          : Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength),
+    size: raw.size === null || raw.size === undefined ? 0 : Number(raw.size),
+  };
+  const extra = src.extra.map((c) => c.toUpperCase());
+  if (extra.includes('JOB_CLASS_NAME')) row.jobClassName = text(raw.texts.JOB_CLASS_NAME);
+  if (extra.includes('DESCRIPTION')) row.description = nullableText(raw.texts.DESCRIPTION);
+  if (src.table === 'SIMPROP_TRIGGERS') {
+    row.textColumns = Object.fromEntries(extra.map((c) => [c, nullableText(raw.texts[c])]));
+  }
+  return row;
+}
+
+/** A row's fields keyed by upper-case name (drivers return lower-case aliases on some engines). */
+export function upperKeys(raw: Record<string, unknown>): Record<string, unknown> {
+  const out: Record<string, unknown> = Object.create(null);
+  for (const [k, v] of Object.entries(raw)) out[k.toUpperCase()] = v;
+  return out;
+}
