@@ -159,7 +159,7 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
     ).map((r) => r.ID);
   }
   async function noSessionLeft(user: string): Promise<number> {
-    for (let i = 0; i < 30; i++) {
+    for (let i = 0; i < 100; i++) {
       if (!(await auditorConnections(user)).length) return 0;
       await new Promise((r) => setTimeout(r, 100));
     }
