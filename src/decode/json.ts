@@ -11,7 +11,7 @@
  * text: UTF-16 code units after a BOM, equal to byte offsets for ASCII text.
  */
 import type { BlobFormat, MapEntry, MapValue, TreeNode, TypeRef } from '../model.js';
-import { defineLazyTree } from './java.js';
+import { defineLazyTree } from './java-tree.js';
 import { type FormatResult, type Limits, MAX_TEXT_BYTES } from './types.js';
 
 export type JNode =

@@ -5,7 +5,7 @@
  */
 import type { ExpansionFinding, FoundString, TrailingBytes, TreeNode, TypeRef } from '../model.js';
 import { detectExpansion, isHashedCollection } from './expansion.js';
-import { defineLazyTree } from './java.js';
+import { defineLazyTree } from './java-tree.js';
 import {
   BT,
   baseTypeName,

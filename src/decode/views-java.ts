@@ -6,7 +6,7 @@
  * Cycles are cut with a visited set; output is bounded.
  */
 import type { MapEntry, MapValue } from '../model.js';
-import type { JClassData, JContent, JObject, JValue } from './java.js';
+import type { JClassData, JContent, JObject, JValue } from './java-types.js';
 
 const MAX_ENTRIES = 10_000;
 const MAX_NEST = 32;

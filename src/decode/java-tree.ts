@@ -1,0 +1,140 @@
+/**
+ * The typed inspect tree of a parsed Java serialization graph (what `inspect-blob` shows), and the
+ * lazy-tree helper every format parser uses so the scan never pays for a tree it does not read.
+ * A node already shown appears again as `→ ref`; the tree is bounded in nodes and depth.
+ */
+import type { TreeNode } from '../model.js';
+import type { JContent, JValue } from './java-types.js';
+import { scalar } from './views-java.js';
+
+const MAX_TREE_NODES = 20_000;
+
+function primValue(v: number | bigint | boolean | string): string | number | boolean {
+  if (typeof v === 'bigint') return Number.isSafeInteger(Number(v)) ? Number(v) : v.toString();
+  return v;
+}
+
+const PRIM_NAMES: Record<string, string> = {
+  B: 'byte',
+  C: 'char',
+  D: 'double',
+  F: 'float',
+  I: 'int',
+  J: 'long',
+  S: 'short',
+  Z: 'boolean',
+};
+
+export function buildTree(top: JContent[], handlesOf: Map<object, number>): TreeNode {
+  let count = 0;
+  const shown = new Set<object>();
+  const node = (label: string, v: JValue, depth: number): TreeNode => {
+    count++;
+    if (count > MAX_TREE_NODES) return { label, value: '… (tree truncated)' };
+    if (v.kind === 'prim') return { label, type: PRIM_NAMES[v.code] ?? v.code, value: primValue(v.value) };
+    if (v.kind === 'null') return { label, value: null };
+    if (v.kind === 'reset') return { label, type: 'TC_RESET', offset: v.offset };
+    const h = handlesOf.get(v);
+    const hs = h === undefined ? '' : ` #${h}`;
+    if (shown.has(v) || depth > 200) {
+      const t = v.kind === 'classdesc' ? v.name : v.kind === 'block' ? 'blockdata' : 'desc' in v ? v.desc.name : v.kind;
+      return { label, type: t, value: `→ ref${hs}` };
+    }
+    shown.add(v);
+    switch (v.kind) {
+      case 'string':
+        return { label, type: 'java.lang.String', value: v.value, offset: v.offset };
+      case 'block':
+        return { label, type: `blockdata[${v.bytes.length}]`, value: hexPreview(v.bytes), offset: v.offset };
+      case 'enum':
+        return { label, type: v.desc.name, value: v.constant, offset: v.offset };
+      case 'class':
+        return { label, type: 'java.lang.Class', value: v.desc.name, offset: v.offset };
+      case 'exception':
+        return { label, type: 'TC_EXCEPTION', offset: v.offset, children: [node('throwable', v.value, depth + 1)] };
+      case 'classdesc': {
+        const children: TreeNode[] = v.annotation.map((a, i) => node(`classAnnotation[${i}]`, a, depth + 1));
+        if (v.superDesc) children.push(node('super', v.superDesc, depth + 1));
+        return { label, type: 'classdesc', value: v.name, offset: v.offset, children };
+      }
+      case 'array': {
+        const children: TreeNode[] = [];
+        if (v.bytes)
+          return { label, type: `${v.desc.name}`, value: `${v.length} bytes ${hexPreview(v.bytes)}`, offset: v.offset };
+        if (v.prims) {
+          const list = v.prims.slice(0, 32).map((p) => String(primValue(p)));
+          return {
+            label,
+            type: v.desc.name,
+            value: `[${list.join(', ')}${v.prims.length > 32 ? ', …' : ''}] (${v.length})`,
+            offset: v.offset,
+          };
+        }
+        (v.items ?? []).forEach((it, i) => {
+          children.push(node(`[${i}]`, it, depth + 1));
+        });
+        return { label, type: `${v.desc.name}${hs}`, offset: v.offset, children };
+      }
+      case 'object': {
+        const children: TreeNode[] = [];
+        for (const cd of v.data) {
+          const prefix = v.data.length > 1 && cd.desc !== v.desc ? `${shortName(cd.desc.name)}.` : '';
+          for (const fv of cd.values) children.push(node(`${prefix}${fv.name}`, fv.value, depth + 1));
+          if (cd.annotation) {
+            cd.annotation.forEach((a, i) => {
+              children.push(node(`${prefix}@writeObject[${i}]`, a, depth + 1));
+            });
+          }
+        }
+        const out: TreeNode = { label, type: `${v.desc.name}${hs}`, offset: v.offset, children };
+        if (v.desc.name === 'java.util.Date') {
+          const d = scalar(v);
+          if (d && typeof d === 'object' && d.summary) out.value = d.summary;
+        }
+        return out;
+      }
+    }
+  };
+  if (top.length === 1) return node('root', top[0] as JContent, 0);
+  return { label: 'stream', type: 'java-serialization', children: top.map((t, i) => node(`#${i}`, t, 0)) };
+}
+
+function shortName(n: string): string {
+  const i = n.lastIndexOf('.');
+  return i >= 0 ? n.slice(i + 1) : n;
+}
+
+export function hexPreview(b: Uint8Array, max = 16): string {
+  let s = '';
+  for (let i = 0; i < Math.min(b.length, max); i++) s += (b[i] as number).toString(16).padStart(2, '0');
+  return b.length > max ? `${s}…` : s;
+}
+
+/**
+ * Define `tree` as a lazily built, cached, writable property: only inspect-blob reads the tree, so the
+ * scan does not pay for it (about a third of the Java decode time). A failing build yields a
+ * placeholder node instead of a throw.
+ */
+export function defineLazyTree(obj: { tree?: TreeNode }, build: () => TreeNode | undefined): void {
+  let built = false;
+  let cached: TreeNode | undefined;
+  Object.defineProperty(obj, 'tree', {
+    enumerable: true,
+    configurable: true,
+    get() {
+      if (!built) {
+        built = true;
+        try {
+          cached = build();
+        } catch (e) {
+          cached = { label: 'tree', value: `(tree could not be built: ${e instanceof Error ? e.message : String(e)})` };
+        }
+      }
+      return cached;
+    },
+    set(v: TreeNode | undefined) {
+      built = true;
+      cached = v;
+    },
+  });
+}

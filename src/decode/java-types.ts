@@ -1,0 +1,108 @@
+/**
+ * The plain graph the Java serialization reader builds (src/decode/java-reader.ts) and the graph
+ * walks, tree and Quartz views read (src/decode/java-graph.ts, java-tree.ts, views-java.ts): class
+ * descriptors, objects, arrays, strings, block data. Nothing here is ever instantiated as the Java
+ * type it names. Also the classDescFlags (SC_*) of the Java Object Serialization Specification §6.4.
+ */
+
+export const SC_WRITE_METHOD = 0x01;
+export const SC_SERIALIZABLE = 0x02;
+export const SC_EXTERNALIZABLE = 0x04;
+export const SC_BLOCK_DATA = 0x08;
+export const SC_ENUM = 0x10;
+
+export interface JFieldDesc {
+  /** Type code: B C D F I J S Z L [ */
+  code: string;
+  name: string;
+  /** JVM descriptor for L and [ fields, e.g. Ljava/util/Map; */
+  className?: string;
+}
+
+export interface JClassDesc {
+  kind: 'classdesc';
+  name: string;
+  suid: string;
+  flags: number;
+  fields: JFieldDesc[];
+  annotation: JContent[];
+  superDesc: JClassDesc | null;
+  /** Interfaces of a dynamic proxy class descriptor (TC_PROXYCLASSDESC). */
+  proxy?: string[];
+  offset: number;
+}
+export interface JNull {
+  kind: 'null';
+}
+export interface JString {
+  kind: 'string';
+  value: string;
+  offset: number;
+  /** True when the stored value was cut at maxStringLength. */
+  truncated?: boolean;
+}
+export interface JPrim {
+  kind: 'prim';
+  code: string;
+  value: number | bigint | boolean | string;
+}
+export interface JClassData {
+  desc: JClassDesc;
+  values: { name: string; code: string; value: JValue }[];
+  /** writeObject / Externalizable(SC_BLOCK_DATA) data: objects and block data up to TC_ENDBLOCKDATA. */
+  annotation?: JContent[];
+}
+export interface JObject {
+  kind: 'object';
+  desc: JClassDesc;
+  data: JClassData[];
+  offset: number;
+}
+export interface JArray {
+  kind: 'array';
+  desc: JClassDesc;
+  length: number;
+  /** Element code: a primitive code, or L for objects. */
+  elemCode: string;
+  bytes?: Uint8Array;
+  prims?: (number | bigint | boolean | string)[];
+  items?: JValue[];
+  offset: number;
+}
+export interface JEnum {
+  kind: 'enum';
+  desc: JClassDesc;
+  constant: string;
+  offset: number;
+}
+export interface JClassObj {
+  kind: 'class';
+  desc: JClassDesc;
+  offset: number;
+}
+export interface JBlock {
+  kind: 'block';
+  bytes: Uint8Array;
+  offset: number;
+}
+export interface JException {
+  kind: 'exception';
+  value: JValue;
+  offset: number;
+}
+export interface JReset {
+  kind: 'reset';
+  offset: number;
+}
+export type JContent =
+  | JNull
+  | JString
+  | JObject
+  | JArray
+  | JEnum
+  | JClassObj
+  | JClassDesc
+  | JBlock
+  | JException
+  | JReset;
+export type JValue = JContent | JPrim;
