@@ -86,3 +86,38 @@ export function withMssqlPart(
   for (const d of dialects) out[d] = shared;
   return out;
 }
+
+/** Admin bypasses in EffectivePrivilege.via (computeEffective): implicit access, not a grant to revoke. */
+export const ADMIN_VIA = new Set(['(dbo)', '(sysadmin)', '(owner)', '(CONTROL SERVER)']);
+export function viaAdmin(via: string[]): boolean {
+  return via.some((v) => ADMIN_VIA.has(v));
+}
+
+/**
+ * T-SQL that takes `privs` on `tables` from `principal`, following each path it holds them through: a direct
+ * grant (REVOKE … ON OBJECT::), a schema- or database-level grant (REVOKE … ON SCHEMA:: / database), a role (ALTER
+ * ROLE … DROP MEMBER). Every name goes through mssqlQuoteIdent; safeRemediation turns an unsafe name into advice.
+ */
+export function mssqlRevokeVia(
+  facts: Facts,
+  principal: string,
+  privs: string[],
+  tables: QuartzTable[],
+  vias: string[][],
+): string {
+  const lines = new Set<string>();
+  const p = mssqlQuoteIdent(principal);
+  const list = privs.join(', ');
+  for (const via of vias) {
+    const roles = via.filter((v) => !v.startsWith('('));
+    const scope = via.find((v) => v === '(schema)' || v === '(database)');
+    if (roles.length) {
+      lines.add(`ALTER ROLE ${mssqlQuoteIdent(roles[0] as string)} DROP MEMBER ${p};`);
+      continue;
+    }
+    if (scope === '(schema)') lines.add(`REVOKE ${list} ON SCHEMA::${mssqlQuoteIdent(facts.target.schema)} FROM ${p};`);
+    else if (scope === '(database)') lines.add(`REVOKE ${list} FROM ${p};`);
+    else for (const t of tables) lines.add(`REVOKE ${list} ON OBJECT::${mssqlQualified(t)} FROM ${p};`);
+  }
+  return [...lines].join('\n');
+}

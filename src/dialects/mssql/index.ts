@@ -344,13 +344,32 @@ export function factsFromRows(
     session: mapped.session,
     tableEncryption: mapped.tableEncryption,
     attestations: { ...o.attestations },
-    unreadable: [...mapped.unreadable, ...failures],
+    unreadable: [
+      ...mapped.unreadable,
+      ...partialGrants(mapped.internal.databaseCatalogComplete, choice.name, connectedUser),
+      ...failures,
+    ],
     mssql,
   });
   if (mapped.quartzSchemaColumns) facts.quartzSchemaColumns = mapped.quartzSchemaColumns;
   const capabilities = serviceAccountCapabilities(facts);
   if (capabilities) facts.capabilities = capabilities;
   return facts;
+}
+
+/**
+ * The engine-neutral grant facts QA-G07/G08 judge (effective-privileges, foreign-privileges) are incomplete when
+ * the database catalog was partly visible and the service account is not the connected login (a user always sees
+ * its own permissions and memberships): absence of a grant then proves nothing.
+ */
+function partialGrants(complete: boolean, serviceAccount: string, connectedUser: string): Unreadable[] {
+  if (complete || serviceAccount.toLowerCase() === connectedUser.toLowerCase()) return [];
+  const needs = 'VIEW DEFINITION on the database';
+  const reason = `partial view of sys.database_permissions and sys.database_role_members: ${connectedUser} sees only what it owns or holds a permission on`;
+  return [
+    { what: 'effective-privileges', reason, needs, cause: 'privilege' },
+    { what: 'foreign-privileges', reason, needs, cause: 'privilege' },
+  ];
 }
 
 export function createMssqlAdapter(options: ConnectOptions): Adapter {
