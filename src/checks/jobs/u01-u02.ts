@@ -2,6 +2,8 @@
  *  from the dated table data/eol.json. */
 import type { Check, CheckOptions, Facts, FindingDraft } from '../../model.js';
 import { loadData } from '../../queries.js';
+import { withMssqlPart } from '../util.mssql.js';
+import { u02Mssql } from './u01-u02.mssql.js';
 import { databaseObject, safeText } from './util.js';
 
 export interface EolLine {
@@ -17,7 +19,7 @@ export interface EolProduct {
   schemaColumns?: { column: string; since: string }[];
 }
 export type EolTable = { asOf: string } & Record<
-  'postgresql' | 'mysql' | 'mariadb' | 'quartznet' | 'quartz-java',
+  'postgresql' | 'mysql' | 'mariadb' | 'sqlserver' | 'quartznet' | 'quartz-java',
   EolProduct
 >;
 
@@ -84,8 +86,6 @@ export const u02: Check = {
     severity: 'medium',
     mitigation: 'Keep Quartz and its dependencies updated',
     remediation: 'Upgrade the database server to a supported major version (see the vendor support policy).',
-    // SQL Server has no line in data/eol.json yet: not-evaluated there rather than judged by another vendor's table.
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
     needs: {
       postgres: 'nothing beyond connecting (server_version)',
       mysql: 'nothing beyond connecting (VERSION())',
@@ -94,6 +94,8 @@ export const u02: Check = {
       mssql: 'nothing beyond connecting (SERVERPROPERTY)',
     },
   },
+  // SQL Server: its own part (u01-u02.mssql.ts); the other engines share the evaluate below.
+  engines: withMssqlPart(() => u02, ['postgres', 'mysql', 'mariadb', 'sqlite'], u02Mssql),
   evaluate(facts: Facts, options: CheckOptions): FindingDraft[] {
     const object = { kind: 'server' as const, name: `${facts.server.product} ${facts.server.version}`.trim() };
     if (facts.dialect === 'sqlite') {
