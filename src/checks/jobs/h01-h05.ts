@@ -33,8 +33,7 @@ export const h01: Check = {
     id: 'QA-H01',
     title: 'Triggers in ERROR state',
     family: 'scheduler',
-    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
     severity: 'medium',
     mitigation: 'Monitor the scheduler: failed and stuck jobs',
     remediation:
@@ -63,8 +62,7 @@ export const h02: Check = {
     id: 'QA-H02',
     title: 'Triggers whose next fire time is far in the past (misfires)',
     family: 'scheduler',
-    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
     severity: 'low',
     mitigation: 'Monitor the scheduler: failed and stuck jobs',
     remediation: `Check that a scheduler instance is running against this store and is not starved (thread pool, DB locks); review the misfire instruction of the listed triggers. Threshold: --misfire-threshold MINUTES (default ${DEFAULT_CHECK_OPTIONS.misfireThresholdMinutes}).`,
@@ -111,8 +109,7 @@ export const h03: Check = {
     id: 'QA-H03',
     title: 'Cluster nodes that stopped checking in',
     family: 'scheduler',
-    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
     severity: 'medium',
     mitigation: 'Monitor the scheduler: cluster health',
     remediation:
@@ -177,8 +174,7 @@ export const h04: Check = {
     id: 'QA-H04',
     title: 'Fired triggers executing for longer than the threshold',
     family: 'scheduler',
-    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
     severity: 'low',
     mitigation: 'Monitor the scheduler: failed and stuck jobs',
     remediation: `Check whether the job is hung or its node died without recovery; long runs of non-concurrent jobs block their triggers. Threshold: --long-running MINUTES (default ${DEFAULT_CHECK_OPTIONS.longRunningMinutes}).`,
@@ -225,8 +221,7 @@ export const h05: Check = {
     id: 'QA-H05',
     title: 'Paused and blocked trigger groups and triggers (inventory)',
     family: 'scheduler',
-    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
     severity: 'info',
     mitigation: 'Monitor the scheduler: paused work',
     remediation:

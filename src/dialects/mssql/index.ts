@@ -16,12 +16,13 @@ import sql from 'mssql';
 import { serviceAccountCapabilities } from '../../capabilities.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
-import type { BlobRow, Facts, QuartzTable, Unreadable } from '../../model.js';
+import { type BlobRow, type Facts, type QuartzTable, readsTableContents, type Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { chooseServiceAccount } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
 import { noTablesError } from '../shared/discovery.js';
-import { streamBlobs } from './blobs.js';
+import { readSchedulerFacts } from '../shared/scheduler.js';
+import { quoteName, streamBlobs } from './blobs.js';
 import { connectionLost, failureCause, type MssqlTarget, mapMssqlError, mssqlTarget } from './connection.js';
 import type { MssqlFacts } from './facts.js';
 import { finishMssqlFacts, type MssqlRows, mapMssql, mapQuartzObjects, type Row } from './map.js';
@@ -236,7 +237,45 @@ export class MssqlAdapter implements Adapter {
         });
       }
     }
-    return factsFromRows(rows, failures, o, this.target, this.isolation, this.tables);
+    const facts = factsFromRows(rows, failures, o, this.target, this.isolation, this.tables);
+    if (readsTableContents(o.families)) facts.scheduler = await this.schedulerFacts();
+    return facts;
+  }
+
+  /**
+   * Scheduler state (QA-H01…H05) through the shared reader and queries/mssql/scheduler-*.sql, under the content
+   * isolation level (snapshot when the database allows it, else READ COMMITTED with the lock timeout): a part that
+   * cannot be read (lock timeout behind Quartz's UPDLOCK, missing SELECT) is recorded with its table and cause.
+   */
+  private async schedulerFacts(): Promise<NonNullable<Facts['scheduler']>> {
+    const pool = this.pool;
+    if (!pool) throw new Error('not connected');
+    const prefix = this.prefix(true);
+    const quote = (t: QuartzTable) => `${quoteName(t.schema)}.${quoteName(t.name)}`;
+    const failures = new Map<string, { table?: string; cause: NonNullable<Unreadable['cause']> }>();
+    const scheduler = await readSchedulerFacts(
+      async (text) => {
+        try {
+          const result = await pool.request().query(prefix + text);
+          return (result.recordset ?? []) as Row[];
+        } catch (err) {
+          if (connectionLost(err)) throw mapMssqlError(err, this.target.display);
+          const table = this.tables.find((t) => text.includes(quote(t)))?.name;
+          failures.set(String((err as Error)?.message ?? err), {
+            cause: failureCause(err),
+            ...(table ? { table } : {}),
+          });
+          throw err;
+        }
+      },
+      this.tables,
+      { dialect: 'mssql', quote, needs: (t) => `SELECT on ${t.schema}.${t.name}` },
+    );
+    for (const u of scheduler.unreadable) {
+      const f = u.cause ? undefined : failures.get(u.reason);
+      if (f) Object.assign(u, f);
+    }
+    return scheduler;
   }
 
   blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
