@@ -177,6 +177,21 @@ describe('SQL Server parts: every id that applies to SQL Server is evaluated the
     );
     const failing = fails(all).filter((f) => ['grants', 'encryption', 'audit'].includes(f.family));
     expect(failing.map((f) => `${f.check}: ${f.message}`)).toEqual([]);
+    const passing = new Set(all.filter((f) => f.status === 'pass').map((f) => f.check));
+    for (const id of [
+      'QA-G01',
+      'QA-G02',
+      'QA-G03',
+      'QA-G04',
+      'QA-G05',
+      'QA-G06',
+      'QA-G13',
+      'QA-E01',
+      'QA-E02',
+      'QA-A01',
+      'QA-A02',
+    ])
+      expect(passing.has(id), id).toBe(true);
   });
   it('remediations quote names with brackets and turn a hostile name into advice, never SQL', () => {
     const hostile = withRows({
@@ -529,6 +544,9 @@ describe('QA-E02 on SQL Server (encrypt_option, TrustServerCertificate)', () => 
   });
   it('without VIEW SERVER STATE the session encryption is not-evaluated, naming it', () => {
     const p = run('QA-E02', facts(PARTIAL, partialOpts));
+    expect(byStatus(p, 'not-evaluated')[0]?.message).toMatch(
+      /^whether the server encrypts this session was not visible/,
+    );
     expect(byStatus(p, 'not-evaluated')[0]?.evidence?.needs).toBe(
       'VIEW SERVER STATE (2022: VIEW SERVER PERFORMANCE STATE) for sys.dm_exec_connections',
     );
