@@ -491,6 +491,19 @@ describe('QA-G13 on SQL Server (login hygiene, new id)', () => {
   });
 });
 
+describe('QA-T01 on SQL Server (tamper persistence)', () => {
+  it('each trigger, synonym and view comes with the T-SQL that removes it; the healthy fixture passes', () => {
+    const f = fails(run('QA-T01'));
+    expect(f.map((x) => x.remediation)).toEqual([
+      'DROP SYNONYM [app].[QRTZ_LOCKS];\nALTER USER [quartz_app] WITH DEFAULT_SCHEMA = [dbo];',
+      'DROP VIEW [reports].[qrtz_calendars];',
+      'DROP TRIGGER [dbo].[trg_job_details_sync]; -- after checking what it does (sys.sql_modules)',
+      'DROP TRIGGER [ddl_watch] ON DATABASE;',
+    ]);
+    expect(run('QA-T01', facts(HEALTHY)).map((x) => x.status)).toEqual(['pass']);
+  });
+});
+
 describe('QA-E01 on SQL Server (TDE, tempdb, backups, Always Encrypted)', () => {
   it('ENCRYPTION_IN_PROGRESS is medium (high when the scan is suspended), with the tempdb note, backups and Always Encrypted', () => {
     const fs = run('QA-E01');
