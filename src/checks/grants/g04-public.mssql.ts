@@ -19,7 +19,7 @@ export const g04Mssql: EnginePart = {
   evaluate(facts) {
     const dbObj = mssqlDatabase(facts);
     const u = unreadable(facts, 'mssql.database-permissions');
-    if (u && u.reason.startsWith('could not read')) {
+    if (u?.reason.startsWith('could not read')) {
       return [
         {
           status: 'not-evaluated',

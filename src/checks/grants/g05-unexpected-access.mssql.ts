@@ -35,7 +35,7 @@ export const g05Mssql: EnginePart = {
     const admins = new Set<string>();
     for (const e of facts.effective) {
       const p = users.get(e.principal);
-      if (!p || p.kind !== 'user' || !p.canLogin || e.principal === 'guest') continue;
+      if (p?.kind !== 'user' || !p.canLogin || e.principal === 'guest') continue;
       if (lower.has(e.principal.toLowerCase())) continue;
       const write = WRITE.has(e.privilege);
       if (!write && e.privilege !== 'SELECT') continue;
