@@ -31,7 +31,7 @@ export const g01Mssql: EnginePart = {
     const out: FindingDraft[] = [];
 
     // Server level.
-    if (u.serverRoles === null && u.serverPermissions === null) {
+    if (u.serverAdmin === null || (u.serverRoles === null && u.serverPermissions === null)) {
       out.push({
         status: 'not-evaluated',
         message: `the server roles and server permissions of ${login ? `login ${login}` : `the login of ${svc}`} were not visible to ${facts.connectedAs}: request ${SERVER_NEEDS}`,

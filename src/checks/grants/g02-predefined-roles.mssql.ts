@@ -200,6 +200,15 @@ export const g02Mssql: EnginePart = {
       });
     }
 
+    if (!facts.capabilities) {
+      out.push({
+        status: 'not-evaluated',
+        message: `the server permissions of ${m.serviceUser.login ? `login ${m.serviceUser.login}` : `the login of ${svc}`} (bulk operations, server administration, sysadmin reach of xp_cmdshell) were not visible: request ${REACH_NEEDS}`,
+        object: mssqlPrincipal(login, 'login'),
+        evidence: { needs: REACH_NEEDS },
+        discriminator: 'server-permissions',
+      });
+    }
     if (unknown.length) {
       out.push({
         status: 'not-evaluated',
