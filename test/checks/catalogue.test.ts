@@ -9,7 +9,7 @@ import { decodeBlob } from '../../src/decode/index.js';
 import { evaluateFacts, inspectBlobWith } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
 import { writeJobDataMap } from '../../src/fixtures/java-writer.js';
-import type { Dialect } from '../../src/model.js';
+import type { Check, Dialect } from '../../src/model.js';
 import { DIALECT_NAMES, DIALECTS, FAMILIES } from '../../src/model.js';
 import { formatSarif } from '../../src/report/sarif.js';
 import { runCli } from '../support/cli.js';
@@ -38,12 +38,29 @@ describe('check catalogue', () => {
   });
 
   it('a check that applies to a dialect without an evaluator reports not-evaluated there, never a pass', () => {
-    const entries = catalogue();
+    // Every shipped check has an evaluator on each dialect it applies to (SQL Server included since #12); a
+    // check without one (here a stand-in applying to PostgreSQL and SQL Server, evaluated on PostgreSQL only)
+    // still reports not-evaluated there, never a pass.
+    const pendingCheck: Check = {
+      meta: {
+        id: 'QA-Z99',
+        title: 'stand-in',
+        family: 'grants',
+        severity: 'low',
+        mitigation: 'm',
+        remediation: 'r',
+        dialects: ['postgres', 'mssql'],
+        evaluatedOn: ['postgres'],
+      },
+      evaluate: (facts) => [{ status: 'pass', message: 'fine', object: { kind: 'database', name: facts.dialect } }],
+    };
+    const checks = [...allChecks, pendingCheck];
+    const entries = catalogue(checks);
     const pending = entries.filter((e) => e.notYetEvaluated.length > 0);
-    expect(pending.map((e) => e.id)).toContain('QA-A01');
+    expect(pending.map((e) => e.id)).toEqual(['QA-Z99']);
     for (const e of pending) {
       for (const d of e.notYetEvaluated) {
-        const fs = evaluateFacts(emptyFacts(d), allChecks, new Set(FAMILIES)).filter((f) => f.check === e.id);
+        const fs = evaluateFacts(emptyFacts(d), checks, new Set(FAMILIES)).filter((f) => f.check === e.id);
         expect(
           fs.map((f) => [f.status, f.message]),
           `${e.id} on ${d}`,
@@ -52,10 +69,21 @@ describe('check catalogue', () => {
     }
   });
 
-  it("QA-U02 on SQL Server is not-evaluated, never judged against another vendor's end-of-support table", () => {
-    const f = emptyFacts('mssql', { server: { product: 'Microsoft SQL Server', version: '5.7.44' } });
-    const u02 = evaluateFacts(f, allChecks, new Set(FAMILIES)).filter((x) => x.check === 'QA-U02');
-    expect(u02.map((x) => [x.status, x.message])).toEqual([['not-evaluated', 'not yet evaluated on SQL Server']]);
+  it("QA-U02 on SQL Server is judged against SQL Server's own end-of-support lines, never another vendor's", () => {
+    const u02Of = (version: string) =>
+      evaluateFacts(
+        emptyFacts('mssql', { server: { product: 'Microsoft SQL Server', version } }),
+        allChecks,
+        new Set(FAMILIES),
+      )
+        .filter((x) => x.check === 'QA-U02')
+        .map((x) => [x.status, x.message]);
+    expect(u02Of('13.0.7000.253')).toEqual([
+      ['fail', 'SQL Server 2016 (13.0.7000.253) is past end of support: end of support 2026-07-14 (SQL Server 2016)'],
+    ]);
+    expect(u02Of('16.0.4135.4')[0]?.[0]).toBe('pass');
+    // a MySQL-looking version string is not read as MySQL 5.7
+    expect(u02Of('5.7.44')[0]?.[1]).toMatch(/^SQL Server 5 /);
   });
 
   it('MySQL meanings of the old QA-G03/G04 have their own ids; QA-G03/G04 are PostgreSQL-only in meaning', () => {
@@ -155,13 +183,14 @@ describe('qrtz-audit checks', () => {
     expect(list.map((x) => x.id)).toEqual(catalogue().map((e) => e.id));
   });
 
-  it('--dialect mssql lists what applies to SQL Server, with the permission and "not yet evaluated"', async () => {
+  it('--dialect mssql lists what applies to SQL Server, each evaluated, with the permission it needs', async () => {
     const r = await runCli(['checks', '--dialect', 'mssql', '--format', 'markdown']);
     expect(r.code).toBe(0);
     expect(r.stdout).toBe(formatCatalogue(catalogue(), 'markdown', 'mssql' as Dialect));
     const a01 = r.stdout.split('\n').find((l) => l.startsWith('| QA-A01 |'));
-    expect(a01).toContain('mssql (not yet evaluated)');
-    expect(a01).toContain('VIEW AUDIT STATE');
+    expect(a01).toContain('| mssql |');
+    expect(a01).toContain('ALTER ANY SERVER AUDIT');
+    expect(r.stdout).not.toContain('not yet evaluated');
     expect(r.stdout).not.toContain('| QA-G10 |'); // MySQL-only
     expect(r.stdout).not.toContain('| QA-C01 |'); // config files, not a database
   });

@@ -10,11 +10,13 @@ import { join } from 'node:path';
 import sql from 'mssql';
 import { GenericContainer, getContainerRuntimeClient, type StartedTestContainer, Wait } from 'testcontainers';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { allChecks } from '../../src/checks/index.js';
 import type { ConnectOptions } from '../../src/dialect.js';
 import { createMssqlAdapter } from '../../src/dialects/mssql/index.js';
+import { evaluateFacts } from '../../src/engine.js';
 import { writeJobDataMap as writeJavaJobDataMap } from '../../src/fixtures/java-writer.js';
 import { writeJobDataMap } from '../../src/fixtures/nrbf-writer.js';
-import type { BlobRow, Facts, Unreadable } from '../../src/model.js';
+import { type BlobRow, checkOptions, FAMILIES, type Facts, type Unreadable } from '../../src/model.js';
 
 const runtime = await getContainerRuntimeClient().then(
   () => undefined,
@@ -187,6 +189,40 @@ describe.skipIf(Boolean(runtime))('SQL Server 2022 (testcontainers)', () => {
     expect(jd.map((b) => b.key.name).sort()).toEqual(['java', 'json', 'mail']);
     for (const b of jd) expect(b.bytes?.length).toBe(b.size);
     expect(blobs.some((b) => b.table === 'CALENDARS')).toBe(true);
+  });
+
+  it('findings of the SQL Server checks on the seeded scenario (issue #12 parts 2–4)', () => {
+    const all = evaluateFacts(audited, allChecks, new Set(FAMILIES), checkOptions({ maxBlobSize: 65_536 }));
+    const has = (id: string, status: string, severity?: string, re?: RegExp) =>
+      all.some(
+        (f) =>
+          f.check === id &&
+          f.status === status &&
+          (severity === undefined || f.severity === severity) &&
+          (re === undefined || re.test(f.message)),
+      );
+    expect(all.filter((f) => /not yet evaluated|failed internally/.test(f.message))).toEqual([]);
+    expect(has('QA-G01', 'pass')).toBe(true);
+    expect(has('QA-G02', 'fail', 'high', /xp_cmdshell is enabled/)).toBe(true);
+    expect(has('QA-G02', 'fail', 'high', /TRUSTWORTHY/)).toBe(true);
+    expect(has('QA-G03', 'fail', 'high', /quartz_app holds ALTER on QRTZ_LOCKS/)).toBe(true);
+    expect(has('QA-G03', 'fail', 'medium', /WITH GRANT OPTION/)).toBe(true);
+    expect(has('QA-G04', 'fail', 'high', /public holds SELECT on QRTZ_JOB_DETAILS/)).toBe(true);
+    expect(has('QA-G04', 'fail', 'medium', /guest is enabled/)).toBe(true);
+    expect(has('QA-G05', 'fail', 'medium', /reporting can read/)).toBe(true);
+    expect(has('QA-G13', 'fail', 'medium', /CHECK_POLICY/)).toBe(true);
+    expect(has('QA-G13', 'fail', 'medium', /sa login/)).toBe(true);
+    expect(has('QA-T01', 'fail', 'high', /trg_jd/)).toBe(true);
+    expect(has('QA-E01', 'fail', 'high', /not encrypted at rest/)).toBe(true);
+    expect(has('QA-E02', 'pass')).toBe(true);
+    expect(has('QA-E02', 'fail', 'medium', /TrustServerCertificate/)).toBe(true);
+    expect(has('QA-A01', 'fail', 'high', /no server audit exists/)).toBe(true);
+    expect(has('QA-U02', 'pass', undefined, /SQL Server 2022/)).toBe(true);
+    expect(audited.scheduler?.unreadable).toEqual([]);
+    const selfFindings = evaluateFacts(self, allChecks, new Set(FAMILIES), checkOptions({ maxBlobSize: 65_536 }));
+    const a01 = selfFindings.filter((f) => f.check === 'QA-A01');
+    expect(a01.map((f) => f.status)).toEqual(['not-evaluated']);
+    expect(String(a01[0]?.evidence?.needs)).toMatch(/VIEW ANY DEFINITION or ALTER ANY SERVER AUDIT/);
   });
 
   it('self audit: the service login sees a partial catalog and says which permission is missing', () => {

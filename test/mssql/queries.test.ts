@@ -27,13 +27,16 @@ const quartzColumns = new Set(
  * - `{{table}}`, `{{rows}}`, `{{ms}}`: placeholders the adapter fills with a bracket-quoted name or a
  *   validated integer; the test fills them with sample values.
  * - `@@SPID`: node-sql-parser 5 has no rule for the @@SPID system function; parsed as a variable.
+ * - `{{TRIGGERS}}`…: scheduler-*.sql placeholders the shared scheduler reader fills with the quoted real table
+ *   name; the test fills them with the stock [dbo].[QRTZ_…] name, so their columns are checked against the schema.
  */
 function prepare(sql: string): string {
   return sql
     .replaceAll('{{table}}', '[dbo].[QRTZ_JOB_DETAILS]')
     .replaceAll('{{rows}}', '100')
     .replaceAll('{{ms}}', '2000')
-    .replaceAll('@@SPID', '@spid');
+    .replaceAll('@@SPID', '@spid')
+    .replace(/\{\{([A-Z_]+)\}\}/g, '[dbo].[QRTZ_$1]');
 }
 
 /** Aliases of table-valued functions, which the parser cannot resolve to a name. */

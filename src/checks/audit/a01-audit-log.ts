@@ -1,6 +1,7 @@
 /** QA-A01 — changes to the Quartz tables are not audited: metadata, and the engine parts (PostgreSQL: pgaudit, here; MySQL/MariaDB and SQLite beside it). */
 import type { Check, EnginePart } from '../../model.js';
 import { databaseObject, MITIGATION } from '../util.js';
+import { a01Mssql } from './a01-audit-log.mssql.js';
 import { a01Mysql } from './a01-audit-log.mysql.js';
 import { a01Sqlite } from './a01-audit-log.sqlite.js';
 
@@ -125,8 +126,9 @@ export const a01: Check = {
       mysql: 'SELECT on mysql.audit_log_user and mysql.audit_log_filter (MySQL Enterprise audit filters)',
       mariadb: 'nothing beyond connecting (server_audit_* variables)',
       sqlite: 'nothing (SQLite has no audit facility)',
-      mssql: 'VIEW AUDIT STATE or ALTER ANY SERVER AUDIT (2022: VIEW ANY SECURITY DEFINITION), or CONTROL SERVER',
+      mssql:
+        'VIEW ANY DEFINITION or ALTER ANY SERVER AUDIT (2022: VIEW ANY SECURITY DEFINITION) for sys.server_audits; VIEW SERVER STATE (2022: VIEW SERVER SECURITY AUDIT) for sys.dm_server_audit_status; VIEW DEFINITION on the database for database audit specifications',
     },
   },
-  engines: { postgres: a01Postgres, mysql: a01Mysql, mariadb: a01Mysql, sqlite: a01Sqlite },
+  engines: { postgres: a01Postgres, mysql: a01Mysql, mariadb: a01Mysql, sqlite: a01Sqlite, mssql: a01Mssql },
 };

@@ -1,6 +1,8 @@
 /** QA-A02 — log_connections / log_disconnections are off (PostgreSQL). */
 import type { Check } from '../../model.js';
 import { MITIGATION } from '../util.js';
+import { withMssqlPart } from '../util.mssql.js';
+import { a02Mssql } from './a02-connection-logging.mssql.js';
 
 export const a02: Check = {
   meta: {
@@ -12,12 +14,14 @@ export const a02: Check = {
     remediation:
       'ALTER SYSTEM SET log_connections = on; ALTER SYSTEM SET log_disconnections = on; SELECT pg_reload_conf();',
     dialects: ['postgres', 'mssql'],
-    evaluatedOn: ['postgres'],
     needs: {
       postgres: 'pg_read_all_settings (log_connections, log_disconnections)',
-      mssql: 'VIEW AUDIT STATE or ALTER ANY SERVER AUDIT (server audit specifications with the login groups)',
+      mssql:
+        'VIEW ANY DEFINITION or ALTER ANY SERVER AUDIT (2022: VIEW ANY SECURITY DEFINITION): server audit specifications with FAILED_LOGIN_GROUP / SUCCESSFUL_LOGIN_GROUP',
     },
   },
+  // PostgreSQL: the evaluate below; SQL Server: its own part.
+  engines: withMssqlPart(() => a02, ['postgres'], a02Mssql),
   evaluate(facts) {
     const obj = { kind: 'setting' as const, name: 'log_connections/log_disconnections' };
     const c = facts.settings.log_connections;

@@ -1,6 +1,7 @@
 /** QA-E01 — encryption at rest of the Quartz tables: metadata, the PostgreSQL part (Percona pg_tde, else manual evidence) here, MySQL/MariaDB and SQLite beside it. */
 import type { Check, EnginePart, FindingDraft } from '../../model.js';
 import { databaseObject, MITIGATION } from '../util.js';
+import { e01Mssql } from './e01-at-rest.mssql.js';
 import { e01Mysql } from './e01-at-rest.mysql.js';
 import { e01Sqlite } from './e01-at-rest.sqlite.js';
 
@@ -62,8 +63,9 @@ export const e01: Check = {
       mysql: 'nothing beyond connecting (information_schema.TABLES, encryption variables)',
       mariadb: 'nothing beyond connecting (information_schema.INNODB_TABLESPACES_ENCRYPTION, encryption variables)',
       sqlite: 'read access to the database file (its header)',
-      mssql: 'VIEW SERVER STATE (2022: VIEW SERVER SECURITY STATE) for sys.dm_database_encryption_keys',
+      mssql:
+        'VIEW SERVER STATE (2022: VIEW SERVER SECURITY STATE) for sys.dm_database_encryption_keys (else sys.databases.is_encrypted only); SELECT on msdb.dbo.backupset for backup encryption',
     },
   },
-  engines: { postgres: e01Postgres, mysql: e01Mysql, mariadb: e01Mysql, sqlite: e01Sqlite },
+  engines: { postgres: e01Postgres, mysql: e01Mysql, mariadb: e01Mysql, sqlite: e01Sqlite, mssql: e01Mssql },
 };

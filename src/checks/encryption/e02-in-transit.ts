@@ -1,6 +1,7 @@
 /** QA-E02 — encryption in transit: metadata, the PostgreSQL part here, the MySQL/MariaDB part beside it. */
 import type { Check, EnginePart, FindingDraft } from '../../model.js';
 import { MITIGATION, notEvaluated } from '../util.js';
+import { e02Mssql } from './e02-in-transit.mssql.js';
 import { e02Mysql } from './e02-in-transit.mysql.js';
 
 const OLD_TLS = new Set(['TLSv1', 'TLSv1.1']);
@@ -104,5 +105,5 @@ export const e02: Check = {
       mssql: 'VIEW SERVER STATE (2022: VIEW SERVER PERFORMANCE STATE) for sys.dm_exec_connections',
     },
   },
-  engines: { postgres: e02Postgres, mysql: e02Mysql, mariadb: e02Mysql },
+  engines: { postgres: e02Postgres, mysql: e02Mysql, mariadb: e02Mysql, mssql: e02Mssql },
 };

@@ -1,8 +1,8 @@
 /** QA-G01 — the service account is superuser or holds role-administration attributes (PostgreSQL). */
 import type { Check, EnginePart, FindingDraft } from '../../model.js';
-import { capabilityPart } from '../capability-part.js';
 import { safeRemediation } from '../sql-quote.js';
 import { MITIGATION, notEvaluated, pgIdent, principalObject } from '../util.js';
+import { g01Mssql } from './g01-role-attributes.mssql.js';
 import { g01Mysql } from './g01-role-attributes.mysql.js';
 
 const ATTRS: Record<string, { severity: 'critical' | 'high'; why: string; undo: string }> = {
@@ -68,19 +68,14 @@ export const g01: Check = {
       postgres: 'nothing beyond connecting (pg_roles)',
       mysql: 'SELECT on mysql.user, mysql.global_grants and mysql.role_edges (else only its own grants)',
       mariadb: 'SELECT on mysql.global_priv and mysql.roles_mapping (else only its own grants)',
-      mssql: 'VIEW ANY DEFINITION (server role members and server permissions of other logins)',
+      mssql:
+        'VIEW ANY DEFINITION (2022: VIEW ANY SECURITY DEFINITION) for server roles and permissions, and VIEW DEFINITION on the database for database roles (its own are always visible)',
     },
   },
   engines: {
     postgres: g01Postgres,
     mysql: g01Mysql,
     mariadb: g01Mysql,
-    // SQL Server: judged on the capabilities the adapter normalised (sysadmin / CONTROL SERVER, ALTER ANY LOGIN…).
-    mssql: capabilityPart({
-      fails: { superuser: 'critical', 'administer-roles': 'high' },
-      passes: 'is neither sysadmin nor CONTROL SERVER and cannot administer logins or roles',
-      remediation:
-        'ALTER SERVER ROLE sysadmin DROP MEMBER [login]; REVOKE CONTROL SERVER, ALTER ANY LOGIN FROM [login]; take db_owner/db_securityadmin from the Quartz user; grant only SELECT, INSERT, UPDATE, DELETE on the Quartz tables.',
-    }),
+    mssql: g01Mssql,
   },
 };

@@ -1,8 +1,8 @@
 /** QA-G02 — the service account is (transitively) a member of dangerous predefined or admin roles (PostgreSQL). */
 import type { Check, EnginePart, FindingDraft, Severity } from '../../model.js';
-import { capabilityPart } from '../capability-part.js';
 import { safeRemediation } from '../sql-quote.js';
 import { isSuperuser, MITIGATION, notEvaluated, pgIdent, principalObject, rolesOf } from '../util.js';
+import { g02Mssql } from './g02-predefined-roles.mssql.js';
 import { g02Mysql } from './g02-predefined-roles.mysql.js';
 
 const DANGEROUS: Record<string, { severity: Severity; why: string }> = {
@@ -82,24 +82,14 @@ export const g02: Check = {
       postgres: 'nothing beyond connecting (pg_auth_members)',
       mysql: 'SELECT on mysql.user, mysql.global_grants and mysql.role_edges (else only its own grants)',
       mariadb: 'SELECT on mysql.global_priv and mysql.roles_mapping (else only its own grants)',
-      mssql: 'VIEW ANY DEFINITION, and VIEW DEFINITION in master (xp_cmdshell grantees)',
+      mssql:
+        'nothing for sys.configurations; VIEW ANY DEFINITION (2022: VIEW ANY SECURITY DEFINITION) and VIEW DEFINITION in master to see who can reach xp_cmdshell; VIEW DEFINITION on the database for assemblies',
     },
   },
   engines: {
     postgres: g02Postgres,
     mysql: g02Mysql,
     mariadb: g02Mysql,
-    // SQL Server: judged on the capabilities the adapter normalised (xp_cmdshell, bulk operations, server state).
-    mssql: capabilityPart({
-      fails: {
-        'run-os-commands': 'critical',
-        'read-server-files': 'high',
-        'write-server-files': 'high',
-        'administer-server': 'medium',
-      },
-      passes: 'cannot run OS commands, read or write server files or administer the server',
-      remediation:
-        "REVOKE EXECUTE ON xp_cmdshell FROM the Quartz user in master (and EXEC sp_configure 'xp_cmdshell', 0), REVOKE ADMINISTER BULK OPERATIONS, ALTER SERVER STATE FROM [login].",
-    }),
+    mssql: g02Mssql,
   },
 };

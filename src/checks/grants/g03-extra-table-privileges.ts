@@ -2,6 +2,8 @@
 import type { Check, FindingDraft, QuartzTable } from '../../model.js';
 import { pgRole, safeRemediation } from '../sql-quote.js';
 import { listSome, MITIGATION, notEvaluated, pgIdent, principalObject, qualified } from '../util.js';
+import { withMssqlPart } from '../util.mssql.js';
+import { g03Mssql } from './g03-extra-table-privileges.mssql.js';
 
 const EXTRA = ['TRUNCATE', 'REFERENCES', 'TRIGGER', 'MAINTAIN'];
 
@@ -14,12 +16,13 @@ export const g03: Check = {
     mitigation: MITIGATION.leastPrivilege,
     remediation: 'Quartz needs only SELECT, INSERT, UPDATE and DELETE. REVOKE the rest and every GRANT OPTION.',
     dialects: ['postgres', 'mssql'],
-    evaluatedOn: ['postgres'],
     needs: {
       postgres: 'nothing beyond connecting (table ACLs)',
       mssql: 'VIEW DEFINITION on the database (sys.database_permissions of every principal)',
     },
   },
+  // SQL Server: its own part; the other engines share the evaluate below.
+  engines: withMssqlPart(() => g03, ['postgres'], g03Mssql),
   evaluate(facts) {
     const dbObj = { kind: 'schema' as const, name: facts.target.schema, schema: facts.target.schema };
     const ne = notEvaluated(facts, ['table-acl'], dbObj);

@@ -2,6 +2,8 @@
 import type { Check, FindingDraft, PostgresFacts, QuartzTable, QuartzTableName } from '../../model.js';
 import { safeRemediation } from '../sql-quote.js';
 import { listSome, MITIGATION, notEvaluated, pgIdent, qualified } from '../util.js';
+import { withMssqlPart } from '../util.mssql.js';
+import { g04Mssql } from './g04-public.mssql.js';
 
 const WRITE = ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'];
 
@@ -14,12 +16,14 @@ export const g04: Check = {
     mitigation: MITIGATION.leastPrivilege,
     remediation: 'REVOKE ALL ON the Quartz tables FROM PUBLIC; REVOKE CREATE ON SCHEMA … FROM PUBLIC.',
     dialects: ['postgres', 'mssql'],
-    evaluatedOn: ['postgres'],
     needs: {
       postgres: 'nothing beyond connecting (table and schema ACLs)',
-      mssql: 'VIEW DEFINITION on the database (sys.database_permissions of every principal)',
+      mssql:
+        'nothing beyond connecting (grants to public are visible to every user); VIEW DEFINITION on the database to see whether guest is enabled',
     },
   },
+  // SQL Server: its own part; the other engines share the evaluate below.
+  engines: withMssqlPart(() => g04, ['postgres'], g04Mssql),
   evaluate(facts) {
     const obj = { kind: 'principal' as const, name: 'PUBLIC', principal: 'PUBLIC' };
     const ne = notEvaluated(facts, ['table-acl', 'schema-privileges'], obj);

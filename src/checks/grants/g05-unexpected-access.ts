@@ -15,6 +15,8 @@ import {
   principalObject,
   qualified,
 } from '../util.js';
+import { withMssqlPart } from '../util.mssql.js';
+import { g05Mssql } from './g05-unexpected-access.mssql.js';
 
 const WRITE = new Set(['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE']);
 
@@ -29,14 +31,14 @@ export const g05: Check = {
     id: 'QA-G05',
     // SQLite has no grants: its grants family is QA-F01 (file permissions).
     dialects: ['postgres', 'mysql', 'mariadb', 'mssql'],
-    evaluatedOn: ['postgres', 'mysql', 'mariadb'],
     needs: {
       postgres: 'nothing beyond connecting (table ACLs, pg_auth_members)',
       mysql:
         'SELECT on the mysql grant tables (mysql.user, mysql.db, mysql.tables_priv, mysql.global_grants / mysql.global_priv), else only its own grants',
       mariadb:
         'SELECT on the mysql grant tables (mysql.user, mysql.db, mysql.tables_priv, mysql.global_grants / mysql.global_priv), else only its own grants',
-      mssql: 'VIEW DEFINITION on the database (sys.database_permissions of every principal)',
+      mssql:
+        'VIEW DEFINITION on the database (sys.database_permissions and sys.database_role_members of every principal)',
     },
     title: 'Unexpected principals can write or read Quartz tables',
     family: 'grants',
@@ -45,6 +47,8 @@ export const g05: Check = {
     remediation:
       'Only the Quartz service account (and named administrators) should hold privileges on the QRTZ_ tables: revoke the rest, or pass --allow-principal for principals that are expected.',
   },
+  // SQL Server: its own part; the other engines share the evaluate below.
+  engines: withMssqlPart(() => g05, ['postgres', 'mysql', 'mariadb'], g05Mssql),
   evaluate(facts) {
     const dbObj = { kind: 'database' as const, name: facts.target.database || facts.dialect };
     const ne = notEvaluated(facts, ['effective-privileges', 'pg_roles', 'grants.others'], dbObj);

@@ -2,6 +2,8 @@
 import type { Check, FindingDraft, PostgresFacts } from '../../model.js';
 import { safeRemediation } from '../sql-quote.js';
 import { listSome, MITIGATION, pgIdent, principalObject, qualified, rolesOf } from '../util.js';
+import { withMssqlPart } from '../util.mssql.js';
+import { g06Mssql } from './g06-ownership.mssql.js';
 
 export const g06: Check = {
   meta: {
@@ -13,12 +15,14 @@ export const g06: Check = {
     remediation:
       'Give ownership to a NOLOGIN owner role (e.g. quartz_owner) used only for migrations, and grant the Quartz role SELECT, INSERT, UPDATE, DELETE.',
     dialects: ['postgres', 'mssql'],
-    evaluatedOn: ['postgres'],
     needs: {
       postgres: 'nothing beyond connecting (pg_class, pg_namespace, pg_database owners)',
-      mssql: 'nothing beyond connecting (sys.schemas, sys.databases owners)',
+      mssql:
+        'nothing beyond connecting (sys.objects / sys.schemas owners, sys.databases owner_sid; VIEW ANY DEFINITION for the owner login)',
     },
   },
+  // SQL Server: its own part; the other engines share the evaluate below.
+  engines: withMssqlPart(() => g06, ['postgres'], g06Mssql),
   evaluate(facts) {
     const svc = facts.serviceAccount;
     const obj = principalObject(svc);

@@ -7,14 +7,15 @@ export const g07: Check = {
     id: 'QA-G07',
     // SQLite has no grants: its grants family is QA-F01 (file permissions).
     dialects: ['postgres', 'mysql', 'mariadb', 'mssql'],
-    evaluatedOn: ['postgres', 'mysql', 'mariadb'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'mssql'],
     needs: {
       postgres: 'nothing beyond connecting (ACLs of the database objects)',
       mysql:
         'SELECT on the mysql grant tables (mysql.user, mysql.db, mysql.tables_priv, mysql.global_grants / mysql.global_priv), else only its own grants',
       mariadb:
         'SELECT on the mysql grant tables (mysql.user, mysql.db, mysql.tables_priv, mysql.global_grants / mysql.global_priv), else only its own grants',
-      mssql: 'VIEW DEFINITION on the database (sys.database_permissions of every principal)',
+      mssql:
+        'nothing when auditing as the service account (its own permissions are visible); else VIEW DEFINITION on the database',
     },
     title: 'Service account holds privileges on objects other than the Quartz tables',
     family: 'grants',

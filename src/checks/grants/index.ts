@@ -13,6 +13,7 @@ import { g09 } from './g09-default-privileges.js';
 import { g10 } from './g10-account-host-tls.js';
 import { g11 } from './g11-schema-ddl.js';
 import { g12 } from './g12-anonymous-accounts.js';
+import { g13 } from './g13-login-hygiene.js';
 import { t01 } from './t01-tamper.js';
 
-export const checks: Check[] = [g01, g02, g03, g04, g05, g06, g07, g08, g09, g10, g11, g12, f01, t01];
+export const checks: Check[] = [g01, g02, g03, g04, g05, g06, g07, g08, g09, g10, g11, g12, g13, f01, t01];

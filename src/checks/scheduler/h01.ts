@@ -8,8 +8,7 @@ export const h01: Check = {
     id: 'QA-H01',
     title: 'Triggers in ERROR state',
     family: 'scheduler',
-    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
     severity: 'medium',
     mitigation: 'Monitor the scheduler: failed and stuck jobs',
     remediation:

@@ -9,8 +9,7 @@ export const h02: Check = {
     id: 'QA-H02',
     title: 'Triggers whose next fire time is far in the past (misfires)',
     family: 'scheduler',
-    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
     severity: 'low',
     mitigation: 'Monitor the scheduler: failed and stuck jobs',
     remediation: `Check that a scheduler instance is running against this store and is not starved (thread pool, DB locks); review the misfire instruction of the listed triggers. Threshold: --misfire-threshold MINUTES (default ${DEFAULT_CHECK_OPTIONS.misfireThresholdMinutes}).`,

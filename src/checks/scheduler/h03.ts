@@ -8,8 +8,7 @@ export const h03: Check = {
     id: 'QA-H03',
     title: 'Cluster nodes that stopped checking in',
     family: 'scheduler',
-    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
     severity: 'medium',
     mitigation: 'Monitor the scheduler: cluster health',
     remediation:

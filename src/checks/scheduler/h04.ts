@@ -9,8 +9,7 @@ export const h04: Check = {
     id: 'QA-H04',
     title: 'Fired triggers executing for longer than the threshold',
     family: 'scheduler',
-    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
     severity: 'low',
     mitigation: 'Monitor the scheduler: failed and stuck jobs',
     remediation: `Check whether the job is hung or its node died without recovery; long runs of non-concurrent jobs block their triggers. Threshold: --long-running MINUTES (default ${DEFAULT_CHECK_OPTIONS.longRunningMinutes}).`,

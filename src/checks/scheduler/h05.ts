@@ -8,8 +8,7 @@ export const h05: Check = {
     id: 'QA-H05',
     title: 'Paused and blocked trigger groups and triggers (inventory)',
     family: 'scheduler',
-    // The SQL Server adapter does not read scheduler state yet (queries/mssql has no scheduler-*.sql).
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
+    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite', 'mssql'],
     severity: 'info',
     mitigation: 'Monitor the scheduler: paused work',
     remediation:

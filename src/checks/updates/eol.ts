@@ -15,7 +15,7 @@ export interface EolProduct {
   schemaColumns?: { column: string; since: string }[];
 }
 export type EolTable = { asOf: string } & Record<
-  'postgresql' | 'mysql' | 'mariadb' | 'quartznet' | 'quartz-java',
+  'postgresql' | 'mysql' | 'mariadb' | 'sqlserver' | 'quartznet' | 'quartz-java',
   EolProduct
 >;
 

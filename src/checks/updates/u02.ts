@@ -1,7 +1,9 @@
 /** QA-U02: the database server version is past its vendor end of support (data/eol.json). */
 import type { Check, CheckOptions, Facts, FindingDraft } from '../../model.js';
 import { safeText } from '../job-util.js';
+import { withMssqlPart } from '../util.mssql.js';
 import { eolTable, nowOf, serverVersion, supportOf } from './eol.js';
+import { u02Mssql } from './u02.mssql.js';
 
 export const u02: Check = {
   meta: {
@@ -11,8 +13,6 @@ export const u02: Check = {
     severity: 'medium',
     mitigation: 'Keep Quartz and its dependencies updated',
     remediation: 'Upgrade the database server to a supported major version (see the vendor support policy).',
-    // SQL Server has no line in data/eol.json yet: not-evaluated there rather than judged by another vendor's table.
-    evaluatedOn: ['postgres', 'mysql', 'mariadb', 'sqlite'],
     needs: {
       postgres: 'nothing beyond connecting (server_version)',
       mysql: 'nothing beyond connecting (VERSION())',
@@ -21,6 +21,8 @@ export const u02: Check = {
       mssql: 'nothing beyond connecting (SERVERPROPERTY)',
     },
   },
+  // SQL Server: its own part (u02.mssql.ts); the other engines share the evaluate below.
+  engines: withMssqlPart(() => u02, ['postgres', 'mysql', 'mariadb', 'sqlite'], u02Mssql),
   evaluate(facts: Facts, options: CheckOptions): FindingDraft[] {
     const object = { kind: 'server' as const, name: `${facts.server.product} ${facts.server.version}`.trim() };
     if (facts.dialect === 'sqlite') {

@@ -16,12 +16,13 @@ import sql from 'mssql';
 import { serviceAccountCapabilities } from '../../capabilities.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
-import type { BlobRow, Facts, QuartzTable, Unreadable } from '../../model.js';
+import { type BlobRow, type Facts, type QuartzTable, readsTableContents, type Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { chooseServiceAccount } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
 import { noTablesError } from '../shared/discovery.js';
-import { streamBlobs } from './blobs.js';
+import { readSchedulerFacts } from '../shared/scheduler.js';
+import { quoteName, streamBlobs } from './blobs.js';
 import { connectionLost, failureCause, type MssqlTarget, mapMssqlError, mssqlTarget } from './connection.js';
 import type { MssqlFacts } from './facts.js';
 import { finishMssqlFacts, type MssqlRows, mapMssql, mapQuartzObjects, type Row } from './map.js';
@@ -236,7 +237,45 @@ export class MssqlAdapter implements Adapter {
         });
       }
     }
-    return factsFromRows(rows, failures, o, this.target, this.isolation, this.tables);
+    const facts = factsFromRows(rows, failures, o, this.target, this.isolation, this.tables);
+    if (readsTableContents(o.families)) facts.scheduler = await this.schedulerFacts();
+    return facts;
+  }
+
+  /**
+   * Scheduler state (QA-H01…H05) through the shared reader and queries/mssql/scheduler-*.sql, under the content
+   * isolation level (snapshot when the database allows it, else READ COMMITTED with the lock timeout): a part that
+   * cannot be read (lock timeout behind Quartz's UPDLOCK, missing SELECT) is recorded with its table and cause.
+   */
+  private async schedulerFacts(): Promise<NonNullable<Facts['scheduler']>> {
+    const pool = this.pool;
+    if (!pool) throw new Error('not connected');
+    const prefix = this.prefix(true);
+    const quote = (t: QuartzTable) => `${quoteName(t.schema)}.${quoteName(t.name)}`;
+    const failures = new Map<string, { table?: string; cause: NonNullable<Unreadable['cause']> }>();
+    const scheduler = await readSchedulerFacts(
+      async (text) => {
+        try {
+          const result = await pool.request().query(prefix + text);
+          return (result.recordset ?? []) as Row[];
+        } catch (err) {
+          if (connectionLost(err)) throw mapMssqlError(err, this.target.display);
+          const table = this.tables.find((t) => text.includes(quote(t)))?.name;
+          failures.set(String((err as Error)?.message ?? err), {
+            cause: failureCause(err),
+            ...(table ? { table } : {}),
+          });
+          throw err;
+        }
+      },
+      this.tables,
+      { dialect: 'mssql', quote, needs: (t) => `SELECT on ${t.schema}.${t.name}` },
+    );
+    for (const u of scheduler.unreadable) {
+      const f = u.cause ? undefined : failures.get(u.reason);
+      if (f) Object.assign(u, f);
+    }
+    return scheduler;
   }
 
   blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
@@ -344,13 +383,32 @@ export function factsFromRows(
     session: mapped.session,
     tableEncryption: mapped.tableEncryption,
     attestations: { ...o.attestations },
-    unreadable: [...mapped.unreadable, ...failures],
+    unreadable: [
+      ...mapped.unreadable,
+      ...partialGrants(mapped.internal.databaseCatalogComplete, choice.name, connectedUser),
+      ...failures,
+    ],
     mssql,
   });
   if (mapped.quartzSchemaColumns) facts.quartzSchemaColumns = mapped.quartzSchemaColumns;
   const capabilities = serviceAccountCapabilities(facts);
   if (capabilities) facts.capabilities = capabilities;
   return facts;
+}
+
+/**
+ * The engine-neutral grant facts QA-G07/G08 judge (effective-privileges, foreign-privileges) are incomplete when
+ * the database catalog was partly visible and the service account is not the connected login (a user always sees
+ * its own permissions and memberships): absence of a grant then proves nothing.
+ */
+function partialGrants(complete: boolean, serviceAccount: string, connectedUser: string): Unreadable[] {
+  if (complete || serviceAccount.toLowerCase() === connectedUser.toLowerCase()) return [];
+  const needs = 'VIEW DEFINITION on the database';
+  const reason = `partial view of sys.database_permissions and sys.database_role_members: ${connectedUser} sees only what it owns or holds a permission on`;
+  return [
+    { what: 'effective-privileges', reason, needs, cause: 'privilege' },
+    { what: 'foreign-privileges', reason, needs, cause: 'privilege' },
+  ];
 }
 
 export function createMssqlAdapter(options: ConnectOptions): Adapter {
