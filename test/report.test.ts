@@ -159,7 +159,7 @@ describe('sarif, junit, html', () => {
   it('JUnit: failures and skips counted, text escaped, no raw control characters', () => {
     const x = formatReport(r, 'junit', { color: false });
     expect(x).toMatch(
-      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="qrtz-audit" tests="3" failures="1" skipped="1" time="1.234">/,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="qrtz-audit" tests="3" failures="1" errors="0" skipped="1" time="1.234">/,
     );
     expect(x).toContain(
       '<failure message="[critical] Test check" type="critical">boom x&lt;y&gt;&amp;&quot;&apos;\\x01\\x1b[31m',
