@@ -9,7 +9,7 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { REPORT_SCHEMA_VERSION, type Report } from '../../src/report/report.js';
 import { runCli } from '../support/cli.js';
-import { githubSarifProblems } from './sarif-github.js';
+import { githubSarifProblems, sarifSchemaProblems } from './sarif-github.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'qrtz-outputs-'));
 const store = join(dir, 'quartz.db');
@@ -37,6 +37,7 @@ describe('several formats from one scan', () => {
     expect(json.schemaVersion).toBe(REPORT_SCHEMA_VERSION);
     expect(json.summary.exitCode).toBe(1);
     const sarif = JSON.parse(readFileSync(join(out, 'qrtz-audit.sarif'), 'utf8'));
+    expect(sarifSchemaProblems(sarif)).toEqual([]);
     expect(githubSarifProblems(sarif)).toEqual([]);
     // One scan: every file describes the same findings.
     expect(sarif.runs[0].results).toHaveLength(json.findings.filter((f) => f.status === 'fail').length);

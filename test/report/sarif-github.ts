@@ -4,6 +4,7 @@
  * GH1001–GH1007 and SARIF2012), as a zod schema plus cross-field checks. The full 2.1.0 JSON schema and the
  * multitool itself are not vendored (no copy here; the multitool needs an npm install): see the report.
  */
+import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 
 const message = z.object({ text: z.string().min(1) }).loose();
@@ -140,6 +141,36 @@ export function githubSarifProblems(doc: unknown): string[] {
       for (const n of inv.toolExecutionNotifications ?? [])
         if (n.associatedRule && ids[n.associatedRule.index] !== n.associatedRule.id)
           out.push(`runs.${r}: notification names rule ${n.associatedRule.id} at a wrong index`);
+  }
+  return out;
+}
+
+/**
+ * The OASIS SARIF 2.1.0 JSON schema, as an extract of the definitions our SARIF uses
+ * (test/fixtures/sarif/sarif-schema-2.1.0-extract.json, its description says how it was made), compiled by
+ * zod's JSON Schema reader. zod does not enforce `anyOf` branches that hold only `required` (message: text or
+ * id; region: startLine…), which githubSarif above checks instead; and it reads `format: uri-reference` as an
+ * absolute URL, so that format becomes RFC 3986's character rule for a URI reference (a relative path passes).
+ */
+export function sarifSchemaProblems(doc: unknown): string[] {
+  const schema = JSON.parse(
+    readFileSync(new URL('../fixtures/sarif/sarif-schema-2.1.0-extract.json', import.meta.url), 'utf8'),
+  );
+  const parsed = z
+    .fromJSONSchema(uriReferenceAsPattern(schema) as Parameters<typeof z.fromJSONSchema>[0])
+    .safeParse(doc);
+  return parsed.success ? [] : parsed.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`);
+}
+
+/** Replaces `format: uri-reference` with a pattern of the characters RFC 3986 allows in a URI reference. */
+function uriReferenceAsPattern(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(uriReferenceAsPattern);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) out[k] = uriReferenceAsPattern(v);
+  if (out.format === 'uri-reference') {
+    delete out.format;
+    out.pattern = "^[A-Za-z0-9\\-._~:/?#\\[\\]@!$&'()*+,;=%]*$";
   }
   return out;
 }

@@ -16,7 +16,7 @@ import { formatReport } from '../../src/report/index.js';
 import { buildReport, type Report } from '../../src/report/report.js';
 import { TARGET_DESCRIPTOR } from '../../src/report/sarif.js';
 import { parseReport, runCli } from '../support/cli.js';
-import { githubSarifProblems } from './sarif-github.js';
+import { githubSarifProblems, sarifSchemaProblems } from './sarif-github.js';
 
 describe('SARIF for GitHub code scanning (real SQLite audit)', () => {
   const dir = mkdtempSync(join(tmpdir(), 'qrtz-sarif-'));
@@ -28,6 +28,7 @@ describe('SARIF for GitHub code scanning (real SQLite audit)', () => {
     const run = await runCli(['scan', store, '--format', 'sarif']);
     expect(run.code, run.stderr).toBe(1);
     const sarif = JSON.parse(run.stdout);
+    expect(sarifSchemaProblems(sarif)).toEqual([]);
     expect(githubSarifProblems(sarif)).toEqual([]);
     const json = parseReport(await runCli(['scan', store, '--format', 'json'])) as Report;
     const r = sarif.runs[0];
@@ -69,6 +70,37 @@ const facts = (database: string) =>
   });
 
 describe('SARIF structure', () => {
+  it('the schema and GitHub checks reject what they must (they are not vacuous)', () => {
+    const base = () => ({
+      version: '2.1.0',
+      runs: [
+        {
+          tool: { driver: { name: 'x', informationUri: 'https://example.com', version: '1', rules: [] } },
+          invocations: [{ executionSuccessful: true }],
+          results: [] as unknown[],
+        },
+      ],
+    });
+    expect(sarifSchemaProblems(base())).toEqual([]);
+    const extra = base() as unknown as { runs: { tool: { driver: Record<string, unknown> } }[] };
+    (extra.runs[0] as { tool: { driver: Record<string, unknown> } }).tool.driver.securitySeverity = '9';
+    expect(sarifSchemaProblems(extra)).not.toEqual([]);
+    const level = base();
+    level.runs[0]?.results.push({ message: { text: 'm' }, level: 'fatal' });
+    expect(sarifSchemaProblems(level)).not.toEqual([]);
+    const noLocation = base();
+    noLocation.runs[0]?.results.push({
+      ruleId: 'a',
+      ruleIndex: 0,
+      kind: 'fail',
+      level: 'error',
+      message: { text: 'm' },
+      partialFingerprints: {},
+    });
+    expect(sarifSchemaProblems(noLocation)).toEqual([]); // valid SARIF …
+    expect(githubSarifProblems(noLocation)).not.toEqual([]); // … that GitHub refuses
+  });
+
   const findings = [
     finalize(check, {
       status: 'fail',
