@@ -79,7 +79,8 @@ function postgres(facts: Facts, principal: string): CapabilityFact[] {
   for (const { role, path } of walkRoles(facts.memberships, principal)) {
     const via = path.length ? ` via ${path.join(' → ')}` : '';
     const p = facts.principals.find((x) => x.name === role);
-    // Attributes are not inherited through membership (only SET ROLE to a superuser role gives them).
+    // Attributes are not inherited, but SET ROLE to a role reached by membership gives its attributes: they
+    // count, with the path (the membership's SET option is not in the facts, so this errs on reporting).
     for (const a of p?.attributes ?? []) {
       for (const capability of PG_ATTRIBUTES[a] ?? []) {
         out.push({ principal, capability, via: `attribute ${a.toUpperCase()}${via}` });

@@ -69,12 +69,27 @@ export function internalErrorLine(err: unknown, debug = false): string {
   return `qrtz-audit: internal error: ${stderrText(`${what}${String(e?.message ?? err)}`, false)}${debug ? '' : ' (run with --debug for details)'}`;
 }
 
+/** The one line printed when standard output cannot be written, e.g. "no space left on device (ENOSPC)". */
+export function stdoutErrorLine(err: NodeJS.ErrnoException): string {
+  const code = err?.code ?? '';
+  const what = String(err?.message ?? err)
+    .replace(new RegExp(`^${code}: `), '')
+    .replace(/, write$/, '');
+  return `qrtz-audit: cannot write the report to standard output: ${stderrText(what, false)}${code ? ` (${code})` : ''}`;
+}
+
 const invokedDirectly = process.argv[1] && /cli\.(ts|js)$/.test(process.argv[1]);
 if (invokedDirectly || process.env.QRTZ_AUDIT_BIN === '1') {
   const fatal = (err: unknown) => {
     process.stderr.write(`${internalErrorLine(err, process.argv.includes('--debug'))}\n`);
     process.exit(EXIT_INTERNAL);
   };
+  // A report that cannot reach standard output (a full disk, a closed pipe) is the same input/output
+  // error as an --output file that cannot be written (exit 2), not an internal error.
+  process.stdout.on('error', (err: NodeJS.ErrnoException) => {
+    process.stderr.write(`${stdoutErrorLine(err)}\n`);
+    process.exit(EXIT_USAGE);
+  });
   process.on('uncaughtException', fatal);
   process.on('unhandledRejection', fatal);
   main(process.argv.slice(2)).then((code) => {

@@ -188,6 +188,30 @@ export function emptyInventory(): BlobInventory {
   return { byColumn: dict(), rows: 0, bytes: 0, types: dict(), typesByFormat: dict(), quartzVersions: dict() };
 }
 
+/**
+ * Most distinct names (types, job classes, Quartz versions) one inventory map keeps: garbage or hostile
+ * blobs can hold a new name in every row, and memory must stay flat whatever the row count. Names past
+ * the limit are still counted (`droppedNames`), and the checks still see every blob's own types.
+ */
+export const MAX_INVENTORY_NAMES = 2000;
+const inventorySizes = new WeakMap<Record<string, number>, number>();
+
+/** Counts `key` in `map` unless it is a new key and the map already holds MAX_INVENTORY_NAMES names. */
+function bump(inv: BlobInventory, map: Record<string, number>, key: string): void {
+  const n = map[key];
+  if (n !== undefined) {
+    map[key] = n + 1;
+    return;
+  }
+  const size = inventorySizes.get(map) ?? Object.keys(map).length;
+  if (size >= MAX_INVENTORY_NAMES) {
+    inv.droppedNames = (inv.droppedNames ?? 0) + 1;
+    return;
+  }
+  map[key] = 1;
+  inventorySizes.set(map, size + 1);
+}
+
 /** Adds one decoded blob to the inventory (rows and bytes per column and format, type counts). */
 export function addToInventory(inv: BlobInventory, blob: ScannedBlob): void {
   const col = `${blob.row.tableName}.${blob.row.column}`;
@@ -204,19 +228,19 @@ export function addToInventory(inv: BlobInventory, blob: ScannedBlob): void {
   for (const t of blob.decoded.types) {
     if (seen.has(t.name)) continue;
     seen.add(t.name);
-    inv.types[t.name] = (inv.types[t.name] ?? 0) + 1;
+    bump(inv, inv.types, t.name);
     const byFormat = inv.typesByFormat[f] ?? dict();
     inv.typesByFormat[f] = byFormat;
-    byFormat[t.name] = (byFormat[t.name] ?? 0) + 1;
+    bump(inv, byFormat, t.name);
   }
   if (blob.row.table === 'JOB_DETAILS' && blob.row.jobClassName) {
     const classes = inv.jobClasses ?? dict();
     inv.jobClasses = classes;
-    classes[blob.row.jobClassName] = (classes[blob.row.jobClassName] ?? 0) + 1;
+    bump(inv, classes, blob.row.jobClassName);
   }
   const versions = inv.quartzVersions ?? dict();
   inv.quartzVersions = versions;
-  for (const v of new Set(blob.decoded.quartzVersions ?? [])) versions[v] = (versions[v] ?? 0) + 1;
+  for (const v of new Set(blob.decoded.quartzVersions ?? [])) bump(inv, versions, v);
 }
 
 /** Runs a whole scan on a connected adapter. */
@@ -253,24 +277,33 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
         opts.onBlob?.(inventory.rows, inventory.bytes);
       }
     } catch (err) {
-      // A privilege error or a lock/statement timeout mid-stream ends the stream, not the audit: what was
-      // read is evaluated, the rest is not-evaluated. Anything else (a lost connection, a bug) ends the run.
-      if (!(err instanceof UserError) || (err.kind !== 'privilege' && err.kind !== 'timeout')) throw err;
+      // A privilege error, a lock/statement timeout or a connection lost mid-stream (the session killed,
+      // the server stopped) ends the stream, not the audit: what was read is evaluated and reported, the
+      // rest is not-evaluated (issue #17 part 4). Anything else (a bug) ends the run.
+      if (
+        !(err instanceof UserError) ||
+        (err.kind !== 'privilege' && err.kind !== 'timeout' && err.kind !== 'connection')
+      )
+        throw err;
       onUnreadable({
         what: 'blobs.stream',
-        reason: err.message,
+        reason: err.kind === 'connection' ? `connection lost mid-scan: ${err.message}` : err.message,
         needs:
           err.kind === 'privilege'
             ? 'SELECT on the Quartz tables'
-            : 'a retry when the tables are not locked, or a higher --lock-timeout / --statement-timeout',
+            : err.kind === 'connection'
+              ? 'a connection that stays up for the whole scan (run it again)'
+              : 'a retry when the tables are not locked, or a higher --lock-timeout / --statement-timeout',
         cause:
           err.kind === 'privilege'
             ? 'privilege'
-            : /\block/i.test(err.message)
-              ? 'lock-timeout'
-              : /\bstatement/i.test(err.message)
-                ? 'statement-timeout'
-                : 'other',
+            : err.kind === 'connection'
+              ? 'other'
+              : /\block/i.test(err.message)
+                ? 'lock-timeout'
+                : /\bstatement/i.test(err.message)
+                  ? 'statement-timeout'
+                  : 'other',
       });
     }
     if (unreadTables.length) inventory.unreadable = summarizeUnreadable(unreadTables);

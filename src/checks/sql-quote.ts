@@ -9,10 +9,13 @@ import { escapeControl, isUnsafeCodePoint } from '../report/terminal.js';
 
 export class UnsafeNameError extends Error {
   readonly unsafeName: string;
-  constructor(name: string) {
-    super(`name ${JSON.stringify(escapeControl(name))} holds control or formatting characters`);
+  /** Why it cannot be pasted, as the end of a sentence about the name. */
+  readonly why: string;
+  constructor(name: string, why = 'holds control, bidi or line-separator characters that cannot be pasted safely') {
+    super(`name ${JSON.stringify(escapeControl(name))} ${why}`);
     this.name = 'UnsafeNameError';
     this.unsafeName = name;
+    this.why = why;
   }
 }
 
@@ -76,11 +79,22 @@ function mysqlAccountPart(part: string): string {
   return `'${part.replace(/'/g, "''")}'`;
 }
 
+/** How many ways a canonical 'user'@'host' name splits into user and host ('@' between quotes, overlaps counted). */
+export function accountSplitPoints(name: string): number {
+  let n = 0;
+  for (let i = 1; i + 3 <= name.length - 1; i++) if (name.startsWith("'@'", i)) n++;
+  return n;
+}
+
 /** MySQL/MariaDB account or role from the canonical principal name ('user'@'host', a bare role or PUBLIC). */
 export function mysqlAccount(name: string): string {
   if (name === 'PUBLIC') return 'PUBLIC';
   const m = /^'(.*)'@'(.*)'$/s.exec(name);
   if (!m) return mysqlAccountPart(name);
+  // 'user'@'host' with raw quotes is ambiguous when '@' stands in it more than once ('a'@'b'@'c' is
+  // user a'@'b or host b'@'c): no statement is given for a name that cannot be split for certain.
+  if (accountSplitPoints(name) > 1)
+    throw new UnsafeNameError(name, "has more than one '@' between quotes, so its user and host cannot be told apart");
   return `${mysqlAccountPart(m[1] ?? '')}@${mysqlAccountPart(m[2] ?? '')}`;
 }
 
@@ -108,8 +122,8 @@ export function safeRemediation(build: () => string): string {
   } catch (err) {
     if (!(err instanceof UnsafeNameError)) throw err;
     return (
-      `-- no SQL given: the name ${escapeControl(JSON.stringify(err.unsafeName))} holds control, bidi or ` +
-      'line-separator characters that cannot be pasted safely; check who created it, then rename or drop it by hand.'
+      `-- no SQL given: the name ${escapeControl(JSON.stringify(err.unsafeName))} ${err.why}; ` +
+      'check who created it, then rename or drop it by hand.'
     );
   }
 }

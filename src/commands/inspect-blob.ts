@@ -8,7 +8,8 @@
  * tree and findings redact them too); control, C1 and bidi characters from blob content are
  * escaped. Exit 0 when no failing finding at/above high, 1 otherwise, 2 on bad input (UserError).
  */
-import { readFile } from 'node:fs/promises';
+import type { createReadStream } from 'node:fs';
+import { open } from 'node:fs/promises';
 import { basename } from 'node:path';
 import type { Command } from 'commander';
 import { allChecks } from '../checks/index.js';
@@ -258,21 +259,35 @@ export function inspectBytes(
   return { text: `${lines.join('\n')}\n`, exitCode };
 }
 
-async function readAll(stream: NodeJS.ReadableStream, limit: number): Promise<Buffer> {
+async function readAll(stream: NodeJS.ReadableStream, limit: number, what: string): Promise<Buffer> {
   const chunks: Buffer[] = [];
   let size = 0;
-  for await (const chunk of stream) {
-    const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
-    size += b.length;
-    if (size > limit) throw new UserError('input', `input larger than ${limit} bytes`);
-    chunks.push(b);
+  try {
+    for await (const chunk of stream) {
+      const b = Buffer.isBuffer(chunk) ? chunk : Buffer.from(String(chunk));
+      size += b.length;
+      if (size > limit)
+        throw new UserError(
+          'input',
+          `${what} is larger than ${limit} bytes (${limit / (1024 * 1024)} MiB, the bound for files and standard input): not read`,
+        );
+      chunks.push(b);
+    }
+  } finally {
+    (stream as NodeJS.ReadableStream & { destroy?: () => void }).destroy?.();
   }
   return Buffer.concat(chunks);
 }
 
-const MAX_INPUT = 256 * 1024 * 1024;
+/** Bound of one input, file or standard input (an endless file such as /dev/zero stops here). */
+export const MAX_INPUT = 256 * 1024 * 1024;
 
-export async function runInspectBlob(file: string, opts: InspectOptions, io: Io): Promise<number> {
+export async function runInspectBlob(
+  file: string,
+  opts: InspectOptions,
+  io: Io,
+  maxInput = MAX_INPUT,
+): Promise<number> {
   const format = opts.format ?? 'tree';
   if (format !== 'tree' && format !== 'json')
     throw new UserError('usage', `--format must be tree or json, not ${format}`);
@@ -284,13 +299,23 @@ export async function runInspectBlob(file: string, opts: InspectOptions, io: Io)
     decode.maxDepth = n;
   }
   let raw: Buffer;
-  if (file === '-') raw = await readAll(io.stdin, MAX_INPUT);
+  if (file === '-') raw = await readAll(io.stdin, maxInput, 'standard input');
   else {
+    let stream: ReturnType<typeof createReadStream>;
     try {
-      raw = await readFile(file);
+      // Opened first, so a missing file or a directory is one clear error before any read.
+      const fh = await open(file, 'r');
+      stream = fh.createReadStream({ highWaterMark: 1 << 20 });
     } catch (e) {
       const code = (e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e));
-      throw new UserError('input', `cannot read ${file}: ${code}`);
+      throw new UserError('input', `cannot read ${escapeControl(file)}: ${code}`);
+    }
+    try {
+      raw = await readAll(stream, maxInput, escapeControl(file));
+    } catch (e) {
+      if (e instanceof UserError) throw e;
+      const code = (e as { code?: string }).code ?? (e instanceof Error ? e.message : String(e));
+      throw new UserError('input', `cannot read ${escapeControl(file)}: ${code}`);
     }
   }
   const bytes = parseInput(raw, opts);

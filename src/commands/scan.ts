@@ -9,7 +9,9 @@ import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES } from '../
 import { FORMATS, type OutputFormat } from '../report/index.js';
 import { checkOutputOptions, emitReport, type OutputOptions, parseFormats } from '../report/output.js';
 import { buildReport } from '../report/report.js';
+import { escapeControl } from '../report/terminal.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
+import { resolveFromConfig } from './from-config.js';
 import { type Io, readStdin } from './io.js';
 
 export interface ScanCliOptions {
@@ -38,6 +40,12 @@ export interface ScanCliOptions {
   sqliteImmutable?: boolean;
   connectionString?: string;
   connectionStringEnv?: string;
+  fromConfig?: string[];
+  configEnvironment?: string;
+  login?: string;
+  useConfigCredentials?: boolean;
+  /** Set by the command when --table-prefix was given (not its default), so --from-config does not override it. */
+  tablePrefixGiven?: boolean;
   passwordStdin?: boolean;
   allowIncomplete?: boolean;
   verbose?: boolean;
@@ -286,7 +294,6 @@ export function checkOptionsFrom(o: ScanCliOptions, maxBlobSize: number): CheckO
   };
 }
 
-/** Runs a scan and writes the report; returns the exit code. */
 /** The output options of a command line (checked before connecting). */
 export function outputOptionsFrom(o: ScanCliOptions): OutputOptions {
   return {
@@ -296,9 +303,37 @@ export function outputOptionsFrom(o: ScanCliOptions): OutputOptions {
   };
 }
 
-export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Promise<number> {
-  registerUrlPassword(url);
-  checkOutputOptions(outputOptionsFrom(o));
+/** Runs a scan and writes the report; returns the exit code. */
+export async function runScanCommand(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<number> {
+  checkOutputOptions(outputOptionsFrom(given));
+  let o = given;
+  let url = urlArg;
+  let configPassword: string | undefined;
+  if (o.fromConfig?.length) {
+    if (url !== undefined) throw new UserError('usage', 'give either a database URL or --from-config, not both');
+    const t = await resolveFromConfig({
+      paths: o.fromConfig,
+      ...(o.configEnvironment !== undefined ? { environment: o.configEnvironment } : {}),
+      ...(o.login !== undefined ? { login: o.login } : {}),
+      ...(o.useConfigCredentials ? { useConfigCredentials: true } : {}),
+    });
+    url = t.url;
+    configPassword = t.password;
+    o = {
+      ...o,
+      ...(o.tablePrefixGiven ? {} : { tablePrefix: t.tablePrefix }),
+      ...(o.serviceAccount === undefined && t.serviceAccount !== undefined ? { serviceAccount: t.serviceAccount } : {}),
+      ...(o.schema === undefined && t.schema !== undefined ? { schema: t.schema } : {}),
+      ...(t.connectionString !== undefined ? { connectionString: t.connectionString } : {}),
+    };
+    io.stderr(`qrtz-audit: JobStore from ${t.source}\n`);
+  } else if (o.login !== undefined || o.useConfigCredentials || o.configEnvironment !== undefined) {
+    throw new UserError('usage', '--login, --use-config-credentials and --config-environment go with --from-config');
+  }
+  if (url === undefined) throw new UserError('usage', 'scan needs a database URL or --from-config FILE|DIR');
+  if (registerUrlPassword(url) && urlArg !== undefined) io.stderr(`${URL_PASSWORD_WARNING}\n`);
+  // Passwords the drivers read from the environment are covered by the redaction net too.
+  for (const v of ['PGPASSWORD', 'MYSQL_PWD']) registerSecret(process.env[v]);
   // Every option is validated before anything is read or connected.
   const checkOptions = checkOptionsFrom(o, parseMaxBlobSize(o.maxBlobSize));
   const validated = connectOptionsFrom(url, o);
@@ -315,7 +350,8 @@ export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Pr
     registerSecret(key);
     setFingerprintKey(key);
   }
-  const options = password !== undefined ? { ...validated, password } : validated;
+  const chosen = password ?? configPassword;
+  const options = chosen !== undefined ? { ...validated, password: chosen } : validated;
   const adapter = await adapterFor(options);
   try {
     await adapter.connect();
@@ -345,8 +381,17 @@ export async function runScanCommand(url: string, o: ScanCliOptions, io: Io): Pr
   return report.summary.exitCode;
 }
 
-/** A password written into the URL is registered for redaction before anything can print it. */
-export function registerUrlPassword(url: string): void {
+/** The one line printed when the command line's URL carries a password (constant text: nothing to escape). */
+export const URL_PASSWORD_WARNING = escapeControl(
+  'qrtz-audit: warning: the password in the URL is visible to other local users (ps, /proc/<pid>/cmdline) and stays in shell history; give it with PGPASSWORD / MYSQL_PWD or --password-stdin instead',
+  false,
+);
+
+/**
+ * A password written into the URL is registered for redaction before anything can print it.
+ * Returns whether the URL held one (the caller warns that the process list shows it).
+ */
+export function registerUrlPassword(url: string): boolean {
   const m = /^[a-z][a-z0-9+.-]*:\/\/[^/@\s:]*:([^@/\s]*)@/i.exec(url);
   if (m?.[1]) {
     registerSecret(m[1]);
@@ -355,16 +400,41 @@ export function registerUrlPassword(url: string): void {
     } catch {
       /* not percent-encoded */
     }
+    return true;
   }
+  return false;
 }
 
 export function registerScan(program: Command, io: Io, setExit: (code: number) => void): void {
   const cmd = program
     .command('scan')
     .description('audit a Quartz JobStore database (read-only)')
-    .argument('<url>', 'postgres://user@host:5432/db, mysql://…, mariadb://…, sqlite:PATH or a .db/.sqlite path')
-    .option('--password-stdin', 'read the password from standard input');
-  addScanOptions(cmd).action(async (url: string, o: ScanCliOptions) => {
-    setExit(await runScanCommand(url, o, io));
+    .argument(
+      '[url]',
+      'postgres://user@host:5432/db, mysql://…, mariadb://…, mssql://…, sqlite:PATH or a .db/.sqlite path (or --from-config)',
+    )
+    .option('--password-stdin', 'read the password from standard input')
+    .option(
+      '--from-config <file|dir>',
+      "scan the JobStore a Quartz application's configuration names (quartz.config, App.config, appsettings.json, quartz.properties…; repeatable)",
+      collect,
+      [],
+    )
+    .option(
+      '--config-environment <name>',
+      'with --from-config: ASP.NET environment for appsettings overlays',
+      undefined,
+    )
+    .option(
+      '--login <user>',
+      'with --from-config: connect as this auditor login (the configured user stays the service account)',
+    )
+    .option(
+      '--use-config-credentials',
+      'with --from-config: connect with the user and password the configuration holds',
+    );
+  addScanOptions(cmd).action(async (url: string | undefined, o: ScanCliOptions, command: Command) => {
+    const tablePrefixGiven = command.getOptionValueSource('tablePrefix') !== 'default';
+    setExit(await runScanCommand(url, { ...o, tablePrefixGiven }, io));
   });
 }

@@ -4,11 +4,11 @@
  * is registered with registerSecret() and never placed in a message or evidence; evidence carries its
  * length and keyed fingerprint only.
  */
-import { INVOKER_JOBS, NATIVE_JOBS } from '../checks/jobs/j01.js';
-import { commandSignals, isCommandKey } from '../checks/jobs/j02.js';
-import { isPathKey, pathSignals } from '../checks/jobs/j03.js';
-import { compareVersions, eolTable } from '../checks/jobs/u01-u02.js';
-import { jobClassBase, safeText } from '../checks/jobs/util.js';
+import { INVOKER_JOBS, NATIVE_JOBS } from '../checks/content/j01.js';
+import { commandSignals, isCommandKey } from '../checks/content/j02.js';
+import { isPathKey, pathSignals } from '../checks/content/j03.js';
+import { jobClassBase, safeText } from '../checks/job-util.js';
+import { compareVersions, eolTable } from '../checks/updates/eol.js';
 import type { FindingDraft, FindingObject, Severity } from '../model.js';
 import { loadData } from '../queries.js';
 import { detectSecrets } from '../secrets/detect.js';
@@ -733,7 +733,8 @@ const c12: ConfigCheck = {
     family: 'config',
     severity: 'info',
     mitigation: 'Secure the JobStore database',
-    remediation: 'Audit the JobStore database this configuration names: qrtz-audit scan with its connection details.',
+    remediation:
+      'Audit the JobStore database this configuration names: qrtz-audit scan --from-config <file|dir> (--login USER or --use-config-credentials).',
   },
   evaluate(facts) {
     const out: FindingDraft[] = [];

@@ -29,7 +29,7 @@ import { parseNrbf } from './nrbf.js';
 import { parseProperties } from './properties.js';
 import { isClassFile, isGzip, isJava, isJsonStart, isNrbf, isPe, looksLikeText, sniff } from './sniff.js';
 import { extractStrings } from './strings.js';
-import type { FormatResult, Limits } from './types.js';
+import { type FormatResult, type Limits, MAX_TEXT_BYTES } from './types.js';
 
 export interface DecodeOptions {
   /** Nesting bound for object graphs (default 64). */
@@ -44,6 +44,8 @@ export interface DecodeOptions {
   maxNested?: number;
   /** Bound of gzip output and of all nested decoded bytes together (default 16 MiB; gzip also ≤ 100× input). */
   maxInflate?: number;
+  /** Bytes of a JSON/properties blob decoded into a string (default 64 MiB); past it: not read, `limited`. */
+  maxTextBytes?: number;
 }
 
 const DEFAULTS = {
@@ -53,6 +55,7 @@ const DEFAULTS = {
   maxStringLength: 1024 * 1024,
   maxNested: 3,
   maxInflate: 16 * 1024 * 1024,
+  maxTextBytes: MAX_TEXT_BYTES,
 };
 
 interface Ctx {
@@ -127,6 +130,7 @@ function decodeLayer(bytes: Uint8Array, ctx: Ctx, level: number): Layer {
       }
       const inner = decodeLayer(z.out, ctx, level + 1);
       inner.nestedFormats = ['gzip', ...inner.nestedFormats];
+      if (inner.trailing) inner.trailing.within = 'gzip';
       if (z.error) inner.malformed ??= { offset: 0, reason: `${z.error} (content read up to where the stream broke)` };
       const desc = Object.getOwnPropertyDescriptor(inner, 'tree');
       const innerTree = desc?.get ? desc.get.bind(inner) : () => desc?.value as TreeNode | undefined;
@@ -158,12 +162,34 @@ function decodeLayer(bytes: Uint8Array, ctx: Ctx, level: number): Layer {
       return r;
     }
   }
+  // Bytes after the end of the stream: a deserializer never reads them, but something may hide
+  // there — search them for strings (secrets) and nested payloads (gadgets).
+  if (r.trailing) {
+    const tail = bytes.subarray(r.trailing.offset);
+    r.byteArrays.push({ path: ['(trailing)'], bytes: tail });
+    // A payload may hide after a few bytes of padding: every serialization header inside the tail too.
+    for (const at of payloadStarts(tail))
+      if (at > 0) r.byteArrays.push({ path: ['(trailing)', `@${r.trailing.offset + at}`], bytes: tail.subarray(at) });
+    for (const s of stringsFallback(tail, ctx.limits, ['(trailing)'], r.trailing.offset)) r.strings.push(s);
+  }
   // What was learned before a failure stays; the bytes after it are still searched for strings.
   if (r.malformed && r.malformed.offset >= 0 && r.malformed.offset < bytes.length) {
     const tail = stringsFallback(bytes.subarray(r.malformed.offset), ctx.limits, ['(unparsed)'], r.malformed.offset);
     for (const s of tail) r.strings.push(s);
   }
   return r;
+}
+
+/** Offsets of Java (AC ED 00 05) and NRBF (SerializationHeaderRecord, version 1.0) headers in `b` (at most 8). */
+function payloadStarts(b: Uint8Array): number[] {
+  const out: number[] = [];
+  for (let i = 0; i + 4 <= b.length && out.length < 8; i++) {
+    const c = b[i];
+    if (c === 0xac) {
+      if (b[i + 1] === 0xed && b[i + 2] === 0x00 && b[i + 3] === 0x05) out.push(i);
+    } else if (c === 0x00 && i + 17 <= b.length && isNrbf(b.subarray(i, i + 17))) out.push(i);
+  }
+  return out;
 }
 
 const B64_RE = /^[A-Za-z0-9+/\r\n]+={0,2}$/;
@@ -282,6 +308,7 @@ function merge(parent: Layer, child: Layer, prefix: string[], via: string, label
   if (child.methodCall) parent.methodCall = true;
   if (child.jsonTypeNames) parent.jsonTypeNames = true;
   if (child.quartzVersions?.length) parent.quartzVersions = [...(parent.quartzVersions ?? []), ...child.quartzVersions];
+  if (child.denialOfService && !parent.denialOfService) parent.denialOfService = child.denialOfService;
   if (child.limited && !parent.limited) parent.limited = `nested: ${child.limited}`;
   if (child.malformed && !parent.malformed && child.format !== 'json')
     parent.malformed = {
@@ -304,15 +331,25 @@ function merge(parent: Layer, child: Layer, prefix: string[], via: string, label
 /** Nested payload search over a layer's strings and byte arrays (recursive, bounded). */
 function searchNested(layer: Layer, ctx: Ctx, level: number): void {
   if (level >= ctx.maxNested) return;
-  const strings = layer.strings.slice();
-  const arrays = layer.byteArrays.slice();
+  // Only what the layer holds now (merges below append to it): no copies of the lists.
+  const strings = layer.strings;
+  const nStrings = strings.length;
+  const arrays = layer.byteArrays.length > 0 ? layer.byteArrays.slice() : [];
   const found: { bytes: Uint8Array; path: string[]; how: string }[] = [];
-  // A carrier string that is a JobDataMap value is named by its entry path (what users know).
-  const entryPath = new Map<string, string[]>();
-  for (const e of layer.entries)
-    if (typeof e.value === 'string' && e.value.length >= 16) entryPath.set(e.value, e.path);
+  // A carrier string that is a JobDataMap value is named by its entry path (what users know);
+  // the index is built only when a carrier is found.
+  let entryPath: Map<string, string[]> | undefined;
+  const carrierPath = (value: string): string[] | undefined => {
+    if (!entryPath) {
+      entryPath = new Map();
+      for (const e of layer.entries)
+        if (typeof e.value === 'string' && e.value.length >= 16) entryPath.set(e.value, e.path);
+    }
+    return entryPath.get(value);
+  };
   let n = 0;
-  for (const s of strings) {
+  for (let si = 0; si < nStrings; si++) {
+    const s = strings[si] as FoundString;
     if ((++n & 63) === 0 && Date.now() > ctx.limits.deadline) {
       layer.limited ??= 'time';
       return;
@@ -324,7 +361,7 @@ function searchNested(layer: Layer, ctx: Ctx, level: number): void {
     if (!k) continue;
     if (k === 'pe') layer.types.push({ name: PE_TYPE, ecosystem: 'dotnet', via: `nested:${d.how}` });
     else if (k === 'classfile') layer.types.push({ name: CLASSFILE_TYPE, ecosystem: 'java', via: `nested:${d.how}` });
-    else found.push({ bytes: d.bytes, path: [...(entryPath.get(s.value) ?? s.path), `(${d.how})`], how: d.how });
+    else found.push({ bytes: d.bytes, path: [...(carrierPath(s.value) ?? s.path), `(${d.how})`], how: d.how });
   }
   for (const a of arrays) {
     const k = nestedKind(a.bytes);
@@ -348,7 +385,7 @@ function searchNested(layer: Layer, ctx: Ctx, level: number): void {
     }
     ctx.budget -= f.bytes.length;
     const child = decodeLayer(f.bytes, ctx, level + 1);
-    if (child.format === 'json' && child.malformed) continue; // base64 of text that merely starts with {
+    if ((child.format === 'json' || child.format === 'json-stj') && child.malformed) continue; // base64 of text that merely starts with {
     searchNested(child, ctx, level + 1);
     merge(layer, child, f.path, `nested:${f.how}`, `nested ${f.how}`);
   }
@@ -374,6 +411,7 @@ export function decodeBlob(bytes: Uint8Array | null, options: DecodeOptions = {}
     maxRecords: o.maxRecords,
     deadline: Date.now() + o.timeBudgetMs,
     maxStringLength: o.maxStringLength,
+    maxTextBytes: o.maxTextBytes,
   };
   if (!bytes || bytes.length === 0) return { format: 'empty', nestedFormats: [], types: [], entries: [], strings: [] };
   const ctx: Ctx = { limits, maxNested: o.maxNested, budget: o.maxInflate, maxInflate: o.maxInflate };
@@ -410,6 +448,8 @@ export function decodeBlob(bytes: Uint8Array | null, options: DecodeOptions = {}
   if (layer.quartzObject) result.quartzObject = layer.quartzObject;
   if (layer.malformed) result.malformed = layer.malformed;
   if (layer.limited) result.limited = layer.limited;
+  if (layer.trailing) result.trailing = layer.trailing;
+  if (layer.denialOfService) result.denialOfService = layer.denialOfService;
   if (layer.methodCall) result.methodCall = true;
   if (layer.jsonTypeNames) result.jsonTypeNames = true;
   if (layer.quartzVersions?.length) result.quartzVersions = [...new Set(layer.quartzVersions)];

@@ -5,7 +5,9 @@
  * allocated; nesting, records and time are bounded; a violation stops the parse with a
  * `malformed` offset while keeping everything read so far.
  */
-import type { FoundString, TreeNode, TypeRef } from '../model.js';
+import type { ExpansionFinding, FoundString, TreeNode, TypeRef } from '../model.js';
+import { detectExpansion, isHashedCollection } from './expansion.js';
+import { trailingBytes } from './nrbf.js';
 import type { FormatResult, Limits } from './types.js';
 import { javaViews, scalar } from './views-java.js';
 
@@ -156,11 +158,14 @@ export function decodeModifiedUtf8(b: Uint8Array, start: number, end: number): s
     }
   }
   if (ascii) {
-    if (end - start <= 48) {
+    // Short: String.fromCharCode over the bytes (cheaper than a native call); long: one native slice.
+    const n = end - start;
+    if (n <= 16) {
       let out = '';
       for (let i = start; i < end; i++) out += String.fromCharCode(b[i] as number);
       return out;
     }
+    if (b instanceof Buffer) return b.toString('latin1', start, end);
     return latin1.decode(b.subarray(start, end));
   }
   const units: number[] = [];
@@ -210,13 +215,23 @@ class JavaReader {
   readonly types: TypeRef[] = [];
   readonly seenTypes = new Set<string>();
   readonly top: JContent[] = [];
+  /** Hash-based collection objects read (gate of the SerialDOS detection). */
+  hashedCount = 0;
+  /** Start offset of the top-level content being read. */
+  contentStart = 4;
+  /** The top-level object being read (see assign). */
+  partial: JContent | undefined;
+  private awaitingRoot = false;
   private readonly dv: DataView;
 
+  readonly b: Uint8Array;
   constructor(
-    readonly b: Uint8Array,
+    bytes: Uint8Array,
     readonly limits: Limits,
   ) {
-    this.dv = new DataView(b.buffer, b.byteOffset, b.byteLength);
+    // A Buffer view of the same memory: latin1Slice decodes ASCII strings natively.
+    this.b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   }
 
   remaining(): number {
@@ -270,6 +285,13 @@ class JavaReader {
     if (this.handles.length >= this.limits.maxRecords)
       throw new Stop(this.pos, 'too many handles', `records>${this.limits.maxRecords}`);
     this.handles.push(c);
+    if (c.kind === 'object' && isHashedCollection(c.desc.name)) this.hashedCount++;
+    // The top-level object being read: kept when a limit or a fault stops the read inside it, so
+    // what was read before is still checked.
+    if (this.awaitingRoot && (c.kind === 'object' || c.kind === 'array' || c.kind === 'enum')) {
+      this.partial = c;
+      this.awaitingRoot = false;
+    }
   }
 
   addType(name: string, via = 'java-classdesc'): void {
@@ -294,6 +316,7 @@ class JavaReader {
     this.pos = 4;
     while (this.pos < this.b.length) {
       const tc = this.b[this.pos] as number;
+      this.contentStart = this.pos;
       if (tc === TC_BLOCKDATA || tc === TC_BLOCKDATALONG) {
         this.top.push(this.block());
         continue;
@@ -303,7 +326,11 @@ class JavaReader {
         this.top.push({ kind: 'reset', offset: this.pos++ });
         continue;
       }
-      this.top.push(this.content(1));
+      this.partial = undefined;
+      this.awaitingRoot = true;
+      const c = this.content(1);
+      this.awaitingRoot = false;
+      this.top.push(c);
     }
   }
 
@@ -312,7 +339,7 @@ class JavaReader {
     const tc = this.u8();
     const len = tc === TC_BLOCKDATA ? this.u8() : this.i32();
     this.need(len, 'block data');
-    const bytes = this.b.slice(this.pos, this.pos + len);
+    const bytes = new Uint8Array(this.b.subarray(this.pos, this.pos + len));
     this.pos += len;
     this.records++;
     return { kind: 'block', bytes, offset };
@@ -328,7 +355,7 @@ class JavaReader {
         return;
       }
       if (tc === TC_BLOCKDATA || tc === TC_BLOCKDATALONG) into.push(this.block());
-      else into.push(this.content(depth + 1));
+      else into.push(this.child(depth + 1, into));
     }
   }
 
@@ -388,6 +415,29 @@ class JavaReader {
       default:
         throw new Stop(offset, `unknown type code 0x${tc.toString(16).padStart(2, '0')}`);
     }
+  }
+
+  /** A nested content; when a stop happens inside it, the object it was reading is still attached to
+   *  `into` (so what was read before a limit stays reachable and is checked). */
+  child(depth: number, into: JValue[]): JContent {
+    const mark = this.handles.length;
+    try {
+      return this.content(depth);
+    } catch (e) {
+      const c = this.partialSince(mark, e);
+      if (c) into.push(c);
+      throw e;
+    }
+  }
+
+  /** The first object, array or enum assigned since handle `mark`, when `e` is a Stop. */
+  partialSince(mark: number, e: unknown): JContent | undefined {
+    if (!(e instanceof Stop)) return undefined;
+    for (let i = mark; i < this.handles.length; i++) {
+      const c = this.handles[i];
+      if (c && (c.kind === 'object' || c.kind === 'array' || c.kind === 'enum')) return c;
+    }
+    return undefined;
   }
 
   /** classDesc: newClassDesc | TC_NULL | TC_REFERENCE (to a class descriptor). */
@@ -503,7 +553,7 @@ class JavaReader {
     if (size !== undefined) {
       this.need(len * size, `array of ${len} ${code}`);
       if (code === 'B') {
-        arr.bytes = this.b.slice(this.pos, this.pos + len);
+        arr.bytes = new Uint8Array(this.b.subarray(this.pos, this.pos + len));
         this.pos += len;
       } else {
         const prims: (number | bigint | boolean | string)[] = [];
@@ -515,7 +565,7 @@ class JavaReader {
       arr.elemCode = 'L';
       this.need(len, `array of ${len} objects`);
       arr.items = [];
-      for (let i = 0; i < len; i++) arr.items.push(this.content(depth + 1));
+      for (let i = 0; i < len; i++) arr.items.push(this.child(depth + 1, arr.items));
     } else throw new Stop(desc.offset, `invalid array class name ${desc.name}`);
     return arr;
   }
@@ -560,11 +610,10 @@ class JavaReader {
     if (!desc) throw new Stop(offset, 'object with null class descriptor');
     const obj: JObject = { kind: 'object', desc, data: [], offset };
     this.assign(obj);
+    // Superclass chains are short (a Set per object was a fifth of the allocation of a scan).
     const chain: JClassDesc[] = [];
-    const seen = new Set<JClassDesc>();
     for (let d: JClassDesc | null = desc; d; d = d.superDesc) {
-      if (seen.has(d)) throw new Stop(offset, 'cyclic superclass chain');
-      seen.add(d);
+      if (chain.includes(d)) throw new Stop(offset, 'cyclic superclass chain');
       chain.push(d);
     }
     for (let i = chain.length - 1; i >= 0; i--) {
@@ -579,11 +628,21 @@ class JavaReader {
         this.annotation(depth, cd.annotation);
       } else if (d.flags & SC_SERIALIZABLE) {
         for (const f of d.fields) {
-          const value: JValue =
-            f.code === 'L' || f.code === '['
-              ? this.content(depth + 1)
-              : { kind: 'prim', code: f.code, value: this.prim(f.code) };
-          cd.values.push({ name: f.name, code: f.code, value });
+          if (f.code === 'L' || f.code === '[') {
+            const mark = this.handles.length;
+            try {
+              cd.values.push({ name: f.name, code: f.code, value: this.content(depth + 1) });
+            } catch (e) {
+              const c = this.partialSince(mark, e);
+              if (c) cd.values.push({ name: f.name, code: f.code, value: c });
+              throw e;
+            }
+          } else
+            cd.values.push({
+              name: f.name,
+              code: f.code,
+              value: { kind: 'prim', code: f.code, value: this.prim(f.code) },
+            });
         }
         if (d.flags & SC_WRITE_METHOD) {
           cd.annotation = [];
@@ -618,16 +677,27 @@ function walkStrings(
   deadline: number,
 ): void {
   const seen = new Set<object>();
-  const stack: { v: JValue; p: PathNode | null }[] = [];
-  for (let i = top.length - 1; i >= 0; i--)
-    stack.push({ v: top[i] as JContent, p: top.length > 1 ? { parent: null, name: `#${i}` } : null });
+  // Parallel stacks (value, parent path, own name): no wrapper object per value, and a path node is
+  // made only for a container or a kept string, not for every value walked.
+  const vs: JValue[] = [];
+  const ps: (PathNode | null)[] = [];
+  const ns: (string | number | null)[] = [];
+  const push = (v: JValue, p: PathNode | null, name: string | number | null) => {
+    vs.push(v);
+    ps.push(p);
+    ns.push(name);
+  };
+  for (let i = top.length - 1; i >= 0; i--) push(top[i] as JContent, null, top.length > 1 ? `#${i}` : null);
   let n = 0;
-  while (stack.length > 0) {
-    const { v, p } = stack.pop() as { v: JValue; p: PathNode | null };
+  while (vs.length > 0) {
+    const v = vs.pop() as JValue;
+    const parent = ps.pop() as PathNode | null;
+    const name = ns.pop() as string | number | null;
     if (v.kind === 'null' || v.kind === 'prim' || v.kind === 'reset') continue;
     if (seen.has(v)) continue;
     seen.add(v);
     if ((++n & 1023) === 0 && Date.now() > deadline) return;
+    const p: PathNode | null = name === null ? parent : { parent, name: typeof name === 'number' ? `[${name}]` : name };
     switch (v.kind) {
       case 'string':
         strings.push({ path: pathOf(p), value: v.value });
@@ -637,40 +707,36 @@ function walkStrings(
         break;
       case 'array':
         if (v.bytes) byteArrays.push({ path: pathOf(p), bytes: v.bytes });
-        if (v.items)
-          for (let i = v.items.length - 1; i >= 0; i--)
-            stack.push({ v: v.items[i] as JValue, p: { parent: p, name: `[${i}]` } });
+        if (v.items) for (let i = v.items.length - 1; i >= 0; i--) push(v.items[i] as JValue, p, i);
         break;
       case 'enum':
         strings.push({ path: pathOf(p), value: v.constant });
         break;
       case 'exception':
-        stack.push({ v: v.value, p: { parent: p, name: '(exception)' } });
+        push(v.value, p, '(exception)');
         break;
       case 'classdesc':
         for (let i = v.annotation.length - 1; i >= 0; i--)
-          stack.push({
-            v: v.annotation[i] as JContent,
-            p: { parent: { parent: p, name: `(classAnnotation ${v.name})` }, name: `${i}` },
-          });
-        if (v.superDesc) stack.push({ v: v.superDesc, p });
+          push(v.annotation[i] as JContent, { parent: p, name: `(classAnnotation ${v.name})` }, `${i}`);
+        if (v.superDesc) push(v.superDesc, p, null);
         break;
       case 'class':
-        stack.push({ v: v.desc, p });
+        push(v.desc, p, null);
         break;
       case 'object': {
-        if (!seen.has(v.desc)) stack.push({ v: v.desc, p });
+        if (!seen.has(v.desc)) push(v.desc, p, null);
         for (let ci = v.data.length - 1; ci >= 0; ci--) {
           const cd = v.data[ci] as JClassData;
-          const ann = cd.annotation ?? [];
-          for (let i = ann.length - 1; i >= 0; i--) {
-            const a = ann[i] as JContent;
-            if (a.kind !== 'null') stack.push({ v: a, p: { parent: p, name: `@${i}` } });
-          }
+          const ann = cd.annotation;
+          if (ann)
+            for (let i = ann.length - 1; i >= 0; i--) {
+              const a = ann[i] as JContent;
+              if (a.kind !== 'null') push(a, p, `@${i}`);
+            }
           for (let i = cd.values.length - 1; i >= 0; i--) {
             const fv = cd.values[i] as { name: string; value: JValue };
             const k = fv.value.kind;
-            if (k !== 'prim' && k !== 'null') stack.push({ v: fv.value, p: { parent: p, name: fv.name } });
+            if (k !== 'prim' && k !== 'null') push(fv.value, p, fv.name);
           }
         }
         break;
@@ -809,6 +875,43 @@ export function defineLazyTree(obj: { tree?: TreeNode }, build: () => TreeNode |
   });
 }
 
+function isObjectContent(c: JContent): boolean {
+  return c.kind === 'object' || c.kind === 'array' || c.kind === 'enum';
+}
+
+/** The SerialDOS shape: java.util.HashSet/HashMap/Hashtable nested through shared references. */
+function javaExpansion(top: JContent[], hashedCount: number, cutAtDepth: boolean): ExpansionFinding | undefined {
+  const roots = top.filter((c) => c.kind === 'object' || c.kind === 'array');
+  if (roots.length === 0) return undefined;
+  // Cheap gate: the shape needs hash-based collections nested at least 3 deep, so at least 3 of them.
+  if (hashedCount < 3) return undefined;
+  type N = JObject | JArray;
+  const push = (out: N[], v: JValue) => {
+    if (v.kind === 'object' || v.kind === 'array') out.push(v);
+  };
+  return detectExpansion<N>(
+    roots as N[],
+    {
+      children(n) {
+        const out: N[] = [];
+        if (n.kind === 'array') {
+          if (n.items) for (const it of n.items) push(out, it);
+          return out;
+        }
+        for (const d of n.data) {
+          for (const v of d.values) push(out, v.value);
+          if (d.annotation) for (const a of d.annotation) push(out, a);
+        }
+        return out;
+      },
+      hashName(n) {
+        return n.kind === 'object' && isHashedCollection(n.desc.name) ? n.desc.name : undefined;
+      },
+    },
+    { cutAtDepth },
+  );
+}
+
 /** Parse a Java serialization stream. Never throws for any input. */
 export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
   const r = new JavaReader(bytes, limits);
@@ -816,14 +919,21 @@ export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
   try {
     r.stream();
   } catch (e) {
-    if (e instanceof Stop) {
-      res.malformed = { offset: e.offset, reason: e.reason };
-      if (e.limit) res.limited = e.limit;
-    } else if (e instanceof RangeError) {
-      res.malformed = { offset: r.pos, reason: `parser stopped: ${e.message}` };
-      res.limited = 'depth';
+    if (e instanceof Stop && !e.limit && r.top.some(isObjectContent)) {
+      // ObjectInputStream.readObject reads the first object and stops there: bytes that do not
+      // form another complete content are not malformed, but data hidden after the payload (QA-B08).
+      res.trailing = trailingBytes(bytes, r.contentStart);
     } else {
-      res.malformed = { offset: r.pos, reason: `parser error: ${e instanceof Error ? e.message : String(e)}` };
+      if (e instanceof Stop) {
+        res.malformed = { offset: e.offset, reason: e.reason };
+        if (e.limit) res.limited = e.limit;
+      } else if (e instanceof RangeError) {
+        res.malformed = { offset: r.pos, reason: `parser stopped: ${e.message}` };
+        res.limited = 'depth';
+      } else {
+        res.malformed = { offset: r.pos, reason: `parser error: ${e instanceof Error ? e.message : String(e)}` };
+      }
+      if (r.partial && !r.top.includes(r.partial)) r.top.push(r.partial);
     }
   }
   if (r.top.length === 0 && !res.malformed) res.malformed = { offset: r.pos, reason: 'no content after the header' };
@@ -834,6 +944,10 @@ export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
       res.malformed ??= { offset: r.pos, reason: `${what} failed: ${e instanceof Error ? e.message : String(e)}` };
     }
   };
+  post('expansion', () => {
+    const dos = javaExpansion(r.top, r.hashedCount, res.limited?.startsWith('depth') === true);
+    if (dos) res.denialOfService = dos;
+  });
   post('string walk', () => walkStrings(r.top, res.strings, res.byteArrays, limits.deadline + 500));
   defineLazyTree(res, () => buildTree(r.top, new Map()));
   post('Quartz views', () => {

@@ -12,7 +12,7 @@
  */
 import type { BlobFormat, MapEntry, MapValue, TreeNode, TypeRef } from '../model.js';
 import { defineLazyTree } from './java.js';
-import type { FormatResult, Limits } from './types.js';
+import { type FormatResult, type Limits, MAX_TEXT_BYTES } from './types.js';
 
 export type JNode =
   | { t: 'obj'; off: number; members: { key: string; value: JNode }[] }
@@ -73,7 +73,9 @@ class Parser {
     }
   }
 
-  value(depth: number): JNode {
+  /** `onStart` receives an object or array as soon as it is created, before its contents are read,
+   *  so a limit or fault inside it keeps what was read (the partial tree stays attached). */
+  value(depth: number, onStart?: (n: JNode) => void): JNode {
     if (depth > this.limits.maxDepth)
       throw new JsonStop(this.i, `nesting deeper than ${this.limits.maxDepth}`, `depth>${this.limits.maxDepth}`);
     if (++this.count > this.limits.maxRecords)
@@ -83,8 +85,8 @@ class Parser {
     this.ws();
     const off = this.i;
     const c = this.s[this.i];
-    if (c === '{') return this.object(depth);
-    if (c === '[') return this.array(depth);
+    if (c === '{') return this.object(depth, onStart);
+    if (c === '[') return this.array(depth, onStart);
     if (c === '"' || c === "'") return { t: 'str', off, v: this.string() };
     if (c === undefined) this.fail('unexpected end of input');
     if (c === '-' || c === '+' || c === '.' || (c >= '0' && c <= '9')) return this.number();
@@ -226,21 +228,33 @@ class Parser {
     return m[0];
   }
 
-  object(depth: number): JNode {
+  object(depth: number, onStart?: (n: JNode) => void): JNode {
     const off = this.i;
     this.i++;
     const members: { key: string; value: JNode }[] = [];
+    const node: JNode = { t: 'obj', off, members };
+    onStart?.(node);
     this.ws();
     if (this.s[this.i] === '}') {
       this.i++;
-      return { t: 'obj', off, members };
+      return node;
     }
     for (;;) {
       const key = this.key();
       this.ws();
       if (this.s[this.i] !== ':') this.fail('expected :');
       this.i++;
-      members.push({ key, value: this.value(depth + 1) });
+      const vc = this.s[this.i] ?? '';
+      if (vc === '{' || vc === '[' || vc === ' ' || vc === '\t' || vc === '\n' || vc === '\r' || vc === '/') {
+        const m: { key: string; value: JNode } = { key, value: node };
+        let attached = false;
+        const v = this.value(depth + 1, (n) => {
+          m.value = n;
+          members.push(m);
+          attached = true;
+        });
+        if (!attached) members.push({ key, value: v });
+      } else members.push({ key, value: this.value(depth + 1) });
       this.ws();
       const c = this.s[this.i];
       if (c === ',') {
@@ -261,17 +275,24 @@ class Parser {
     }
   }
 
-  array(depth: number): JNode {
+  array(depth: number, onStart?: (n: JNode) => void): JNode {
     const off = this.i;
     this.i++;
     const items: JNode[] = [];
+    const node: JNode = { t: 'arr', off, items };
+    onStart?.(node);
     this.ws();
     if (this.s[this.i] === ']') {
       this.i++;
-      return { t: 'arr', off, items };
+      return node;
     }
+    const attach = (n: JNode) => {
+      items.push(n);
+    };
     for (;;) {
-      items.push(this.value(depth + 1));
+      const before = items.length;
+      const v = this.value(depth + 1, attach);
+      if (items.length === before) items.push(v);
       this.ws();
       const c = this.s[this.i];
       if (c === ',') {
@@ -301,7 +322,9 @@ export function parseJsonText(
   const p = new Parser(text, limits);
   let root: JNode | undefined;
   try {
-    root = p.value(0);
+    root = p.value(0, (n) => {
+      root = n;
+    });
     p.ws();
     if (p.i < text.length) return { root, error: { offset: p.i, reason: 'trailing characters after the JSON value' } };
     return p.lenient ? { root, lenient: p.lenient } : { root };
@@ -309,9 +332,11 @@ export function parseJsonText(
     if (e instanceof JsonStop) {
       const error: { offset: number; reason: string; limit?: string } = { offset: e.offset, reason: e.reason };
       if (e.limit) error.limit = e.limit;
-      return { error };
+      // The tree read before the stop stays: its entries and strings are still checked.
+      return root ? { root, error } : { error };
     }
-    return { error: { offset: p.i, reason: e instanceof Error ? e.message : String(e) } };
+    const error = { offset: p.i, reason: e instanceof Error ? e.message : String(e) };
+    return root ? { root, error } : { error };
   }
 }
 
@@ -526,9 +551,10 @@ export function parseJson(bytes: Uint8Array, limits: Limits): FormatResult {
   const res: FormatResult = { format: 'json', types: [], entries: [], strings: [], byteArrays: [] };
   let text: string;
   let start = 0;
+  const maxText = limits.maxTextBytes ?? MAX_TEXT_BYTES;
   if (bytes[0] === 0xef && bytes[1] === 0xbb && bytes[2] === 0xbf) start = 3;
   try {
-    text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(start));
+    text = new TextDecoder('utf-8', { fatal: false }).decode(bytes.subarray(start, start + maxText));
   } catch {
     res.malformed = { offset: 0, reason: 'not decodable as UTF-8' };
     return res;
@@ -544,6 +570,11 @@ export function parseJson(bytes: Uint8Array, limits: Limits): FormatResult {
     }
   };
   const parsed = parseJsonText(text, limits);
+  if (bytes.length - start > maxText) {
+    // Only the first maxText were decoded: what they hold is checked, the rest is not read.
+    res.limited = `text>${maxText}`;
+    if (!parsed.error) parsed.error = { offset: maxText, reason: 'text past the size bound was not read' };
+  }
   if (parsed.error) {
     res.malformed = { offset: parsed.error.offset + start, reason: `JSON: ${parsed.error.reason}` };
     if (parsed.error.limit) res.limited = parsed.error.limit;

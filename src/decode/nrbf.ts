@@ -3,10 +3,13 @@
  * Quartz.NET view, every string and Byte[] with its path). Never throws; never recurses into nested
  * payloads (the decode entry point searches `strings` and `byteArrays`).
  */
-import type { FoundString, TreeNode, TypeRef } from '../model.js';
+import type { ExpansionFinding, FoundString, TrailingBytes, TreeNode, TypeRef } from '../model.js';
+import { detectExpansion, isHashedCollection } from './expansion.js';
+import { defineLazyTree } from './java.js';
 import {
   BT,
   baseTypeName,
+  type ClassMeta,
   deref,
   type NArray,
   type NClass,
@@ -135,23 +138,82 @@ export function parseNrbf(bytes: Uint8Array, limits: Limits): FormatResult {
       result.limited = `${graph.truncatedStrings} string${graph.truncatedStrings === 1 ? '' : 's'} longer than ${limits.maxStringLength} characters cut`;
     collectTypes(graph, result);
     if (graph.methods.length > 0) result.methodCall = true;
-    buildTreeAndStrings(graph, limits, result);
+    buildTreeAndStrings(graph, limits, result, false);
     const root = graph.objects.get(graph.rootId);
     const view = dotnetQuartzView(graph, root, Math.min(limits.maxDepth, HARD_DEPTH));
     result.entries = view.entries;
     if (view.limited && !result.limited) result.limited = view.limited;
     if (view.quartzObject) result.quartzObject = view.quartzObject;
-    if (graph.endOffset !== undefined && graph.endOffset < bytes.length && !result.malformed) {
-      result.malformed = {
-        offset: graph.endOffset,
-        reason: `${bytes.length - graph.endOffset} trailing bytes after MessageEnd`,
-      };
-      result.byteArrays.push({ path: ['(trailing)'], bytes: new Uint8Array(bytes.subarray(graph.endOffset)) });
-    }
+    // .NET reads up to MessageEnd and ignores what follows: not malformed, but data hidden after
+    // the payload (QA-B08). The entry point searches it for strings and nested payloads.
+    if (graph.endOffset !== undefined && graph.endOffset < bytes.length && !result.malformed)
+      result.trailing = trailingBytes(bytes, graph.endOffset);
+    const dos = nrbfExpansion(graph);
+    if (dos) result.denialOfService = dos;
   } catch (e) {
     result.malformed ??= { offset: 0, reason: `parser error: ${e instanceof Error ? e.message : String(e)}` };
   }
   return result;
+}
+
+/** Bytes after the end of a stream: offset, count and a hex preview of the first 16. */
+export function trailingBytes(bytes: Uint8Array, offset: number): TrailingBytes {
+  const head = bytes.subarray(offset, offset + 16);
+  let preview = '';
+  for (const b of head) preview += b.toString(16).padStart(2, '0');
+  return { offset, length: bytes.length - offset, preview: bytes.length - offset > 16 ? `${preview}…` : preview };
+}
+
+/** The SerialDOS shape in NRBF (Hashtable / HashSet`1 / Dictionary`2 nested through shared references). */
+function nrbfExpansion(graph: NrbfGraph): ExpansionFinding | undefined {
+  if (graph.objects.size < 8) return undefined;
+  // Cheap gate: the shape needs hash-based collections nested at least 3 deep, so at least 3 of them.
+  const hashed = new Set<ClassMeta>();
+  for (const c of graph.classes) if (isHashedCollection(baseTypeName(c.name))) hashed.add(c);
+  if (hashed.size === 0) return undefined;
+  let count = 0;
+  for (const o of graph.objects.values()) if (o.kind === 'class' && hashed.has(o.meta) && ++count >= 3) break;
+  if (count < 3) return undefined;
+  const roots: NObj[] = [];
+  const root = graph.objects.get(graph.rootId);
+  if (root) roots.push(root);
+  for (const o of graph.topLevel) if (o !== root) roots.push(o);
+  return detectExpansion<NObj>(roots, {
+    children(n) {
+      if (n.kind === 'string' || (n.kind === 'array' && n.bytes)) return [];
+      const out: NObj[] = [];
+      for (const v of n.values) {
+        const c = deref(graph, v);
+        if (c && c.kind !== 'string') out.push(c);
+      }
+      return out;
+    },
+    hashName(n) {
+      if (n.kind !== 'class') return undefined;
+      const b = baseTypeName(n.meta.name);
+      return isHashedCollection(b) ? b : undefined;
+    },
+  });
+}
+
+/** Type names repeat across the blobs of a store: their split is cached (bounded). */
+const SPLIT_CACHE = new Map<string, { name: string; assembly?: string }[]>();
+
+function splitTypeName(
+  full: string,
+  assembly: string | undefined,
+  qualified: boolean,
+): { name: string; assembly?: string }[] {
+  const key = `${qualified ? 1 : 0}${assembly ?? ''}\u0000${full}`;
+  let out = SPLIT_CACHE.get(key);
+  if (!out) {
+    out = flattenTypeName(parseTypeName(full, qualified), assembly);
+    if (key.length <= 4096) {
+      if (SPLIT_CACHE.size >= 4096) SPLIT_CACHE.clear();
+      SPLIT_CACHE.set(key, out);
+    }
+  }
+  return out;
 }
 
 function collectTypes(graph: NrbfGraph, result: FormatResult): void {
@@ -167,13 +229,13 @@ function collectTypes(graph: NrbfGraph, result: FormatResult): void {
     noteVersion(assembly);
   };
   const noteVersion = (assembly: string | undefined) => {
-    if (!assembly) return;
+    if (!assembly || !/^\s*quartz/i.test(assembly)) return;
     const simple = simpleAssemblyName(assembly);
     const v = /Version\s*=\s*([0-9.]+)/i.exec(assembly);
     if (/^Quartz(\.|$)/i.test(simple) && v) versions.add(`${simple}, Version=${v[1]}`);
   };
   const addName = (full: string, assembly: string | undefined, via: string, qualified = false) => {
-    for (const t of flattenTypeName(parseTypeName(full, qualified), assembly)) add(t.name, t.assembly, via);
+    for (const t of splitTypeName(full, assembly, qualified)) add(t.name, t.assembly, via);
   };
   for (const lib of graph.libraries.values()) noteVersion(lib.name);
   for (const c of graph.classes) {
@@ -227,10 +289,17 @@ interface WalkCtx {
   maxDepth: number;
   nodes: number;
   limited?: string;
+  /** Build tree nodes (inspect-blob reads the tree lazily); false: collect strings and byte arrays only. */
+  tree: boolean;
 }
 
-function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatResult): void {
+/** Stand-in node and child list of the collect-only walk (nothing is kept). */
+const LEAF: TreeNode = Object.freeze({ label: '' }) as TreeNode;
+const SINK = { push: () => 0 } as unknown as TreeNode[];
+
+function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatResult, tree: boolean): void {
   const ctx: WalkCtx = {
+    tree,
     graph,
     visited: new Set(),
     strings: result.strings,
@@ -282,7 +351,14 @@ function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatRes
       emitted.add(obj.value);
     }
   }
-  if (rootNode && extra.length === 0) result.tree = rootNode;
+  if (!tree) {
+    // The tree is built on first read, by the same walk with nodes (the scan never reads it).
+    defineLazyTree(result, () => {
+      const again: FormatResult = { format: 'nrbf', types: [], entries: [], strings: [], byteArrays: [] };
+      buildTreeAndStrings(graph, limits, again, true);
+      return again.tree;
+    });
+  } else if (rootNode && extra.length === 0) result.tree = rootNode;
   else
     result.tree = {
       label: 'stream',
@@ -302,8 +378,9 @@ function walk(ctx: WalkCtx, v: NValue, label: string, path: string[], depth: num
   ctx.nodes++;
   if (v.t === 'prim') {
     if (v.ptype === 18 && typeof v.v === 'string') ctx.strings.push({ path, value: v.v });
-    return { label, type: PRIMITIVE_NAMES[v.ptype], value: v.v };
+    return ctx.tree ? { label, type: PRIMITIVE_NAMES[v.ptype], value: v.v } : LEAF;
   }
+  if (!ctx.tree && (v.t === 'null' || v.t === 'nulls')) return LEAF;
   if (v.t === 'null') return { label, value: null };
   if (v.t === 'nulls') return { label, value: null, type: `null ×${v.count}` };
   const obj = deref(ctx.graph, v);
@@ -311,8 +388,9 @@ function walk(ctx: WalkCtx, v: NValue, label: string, path: string[], depth: num
   if (obj.kind === 'string') {
     ctx.visited.add(obj);
     ctx.strings.push({ path, value: obj.value });
-    return { label, type: 'System.String', value: obj.value, offset: obj.offset };
+    return ctx.tree ? { label, type: 'System.String', value: obj.value, offset: obj.offset } : LEAF;
   }
+  if (!ctx.tree && ctx.visited.has(obj)) return LEAF;
   const type = objTypeName(obj);
   if (ctx.visited.has(obj)) return { label, type, value: `→ #${obj.id}`, offset: obj.offset };
   ctx.visited.add(obj);
@@ -322,8 +400,8 @@ function walk(ctx: WalkCtx, v: NValue, label: string, path: string[], depth: num
     markReachable(ctx, obj, path);
     return { label, type, value: '… (limit)', offset: obj.offset };
   }
-  const node: TreeNode = { label, type, offset: obj.offset, children: [] };
-  const children = node.children as TreeNode[];
+  const node: TreeNode = ctx.tree ? { label, type, offset: obj.offset, children: [] } : LEAF;
+  const children = ctx.tree ? (node.children as TreeNode[]) : SINK;
   if (obj.kind === 'array') walkArray(ctx, obj, path, depth, children);
   else walkClass(ctx, obj, path, depth, children);
   return node;
@@ -351,14 +429,23 @@ function markReachable(ctx: WalkCtx, start: NObj, path: string[]): void {
   }
 }
 
+/** A value the collect-only walk has nothing to take from: a non-string primitive or a null. */
+function isPlainLeaf(v: NValue): boolean {
+  return v.t === 'null' || v.t === 'nulls' || (v.t === 'prim' && !(v.ptype === 18 && typeof v.v === 'string'));
+}
+
 function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, children: TreeNode[]): void {
   if (arr.bytes) {
     ctx.byteArrays.push({ path, bytes: arr.bytes });
-    children.push({ label: 'bytes', type: 'System.Byte[]', value: hexPreview(arr.bytes) });
+    if (ctx.tree) children.push({ label: 'bytes', type: 'System.Byte[]', value: hexPreview(arr.bytes) });
     return;
   }
   if (arr.elementType.bt === BT.Primitive) {
     arr.values.slice(0, MAX_PRIMITIVE_CHILDREN).forEach((v, i) => {
+      if (!ctx.tree && isPlainLeaf(v)) {
+        ctx.nodes++;
+        return;
+      }
       children.push(walk(ctx, v, `[${i}]`, [...path, `[${i}]`], depth + 1));
     });
     if (arr.values.length > MAX_PRIMITIVE_CHILDREN)
@@ -368,8 +455,14 @@ function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, chi
   let index = 0;
   for (const v of arr.values) {
     if (v.t === 'nulls') {
-      children.push({ label: `[${index}..${index + v.count - 1}]`, value: null, type: `null ×${v.count}` });
+      if (ctx.tree)
+        children.push({ label: `[${index}..${index + v.count - 1}]`, value: null, type: `null ×${v.count}` });
       index += v.count;
+      continue;
+    }
+    if (!ctx.tree && isPlainLeaf(v)) {
+      ctx.nodes++;
+      index++;
       continue;
     }
     children.push(walk(ctx, v, `[${index}]`, [...path, `[${index}]`], depth + 1));
@@ -377,20 +470,27 @@ function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, chi
   }
 }
 
+/** Members of a map whose pairs are shown as entries instead. */
+const PAIR_MEMBERS = new Set(['Keys', 'Values', 'KeyValuePairs']);
+
 function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, children: TreeNode[]): void {
   const graph = ctx.graph;
   const pairs = mapPairs(graph, obj);
-  const skip = new Set<string>();
-  if (pairs) for (const m of ['Keys', 'Values', 'KeyValuePairs']) skip.add(m);
-  obj.meta.memberNames.forEach((name, i) => {
-    if (skip.has(name)) return;
+  const names = obj.meta.memberNames;
+  for (let i = 0; i < names.length; i++) {
+    const name = names[i] as string;
+    if (pairs && PAIR_MEMBERS.has(name)) continue;
     const v = obj.values[i];
     if (!v) {
-      children.push({ label: name, value: '(not read)' });
-      return;
+      if (ctx.tree) children.push({ label: name, value: '(not read)' });
+      continue;
+    }
+    if (!ctx.tree && isPlainLeaf(v)) {
+      ctx.nodes++; // counted as walk() would (the node bound must not depend on the tree being built)
+      continue; // nothing to collect: no path array, no call
     }
     children.push(walk(ctx, v, name, [...path, memberPathName(name)], depth + 1));
-  });
+  }
   if (pairs) {
     // Mark the pair containers visited so they are not reported as unreferenced.
     for (const m of ['Keys', 'Values', 'KeyValuePairs']) {

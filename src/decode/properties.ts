@@ -7,7 +7,7 @@
  * makes the blob malformed, keeping the entries read before it.
  */
 import type { TreeNode } from '../model.js';
-import type { FormatResult, Limits } from './types.js';
+import { type FormatResult, type Limits, MAX_TEXT_BYTES } from './types.js';
 
 const MAX_ENTRIES = 100_000;
 
@@ -62,7 +62,15 @@ export function parseProperties(bytes: Uint8Array, limits: Limits): FormatResult
   const children: TreeNode[] = [];
   res.tree = { label: 'properties', type: 'java.util.Properties', offset: 0, children };
   try {
-    const text = decodeText(bytes);
+    let text: string;
+    const maxText = limits.maxTextBytes ?? MAX_TEXT_BYTES;
+    if (bytes.length > maxText) {
+      // Cut at the last line break before the bound; entries before it are read and checked.
+      let cut = maxText;
+      while (cut > 0 && bytes[cut - 1] !== 0x0a && bytes[cut - 1] !== 0x0d) cut--;
+      text = decodeText(bytes.subarray(0, cut || maxText));
+      res.limited = `text>${maxText}`;
+    } else text = decodeText(bytes);
     // Natural lines with their start offsets (character offsets; bytes for ISO-8859-1 text).
     const lines: string[] = [];
     const starts: number[] = [];

@@ -1,5 +1,13 @@
 /** Contract between the format parsers and the decode entry point (src/decode/index.ts). */
-import type { BlobFormat, FoundString, MapEntry, TreeNode, TypeRef } from '../model.js';
+import type {
+  BlobFormat,
+  ExpansionFinding,
+  FoundString,
+  MapEntry,
+  TrailingBytes,
+  TreeNode,
+  TypeRef,
+} from '../model.js';
 
 export interface Limits {
   maxDepth: number;
@@ -7,6 +15,8 @@ export interface Limits {
   /** Absolute deadline, Date.now() based. */
   deadline: number;
   maxStringLength: number;
+  /** Bytes of a text format (JSON, properties) decoded into a string (default MAX_TEXT_BYTES). */
+  maxTextBytes?: number;
 }
 
 /** What one format parser learned from one buffer. Parsers never recurse into nested payloads:
@@ -25,4 +35,11 @@ export interface FormatResult {
   methodCall?: boolean;
   jsonTypeNames?: boolean;
   quartzVersions?: string[];
+  trailing?: TrailingBytes;
+  denialOfService?: ExpansionFinding;
 }
+
+/** Text formats (JSON, properties) decode at most this many bytes into a string: a large blob stays a
+ *  Buffer (a whole 270 MB blob as one string is memory the scan cannot afford, and past 512 MiB
+ *  characters V8 cannot make the string at all). Content past it is reported as not read. */
+export const MAX_TEXT_BYTES = 64 * 1024 * 1024;

@@ -95,6 +95,34 @@ export interface DecodeResult {
   jsonTypeNames?: boolean;
   /** Assembly names mentioning Quartz with a version, e.g. 'Quartz, Version=3.3.3.0' (QA-U01). */
   quartzVersions?: string[];
+  /** Added for QA-B08: bytes after the end of the stream (after NRBF MessageEnd, after the last
+   *  complete Java object) that a deserializer never reads; preview = hex of the first bytes. */
+  trailing?: TrailingBytes;
+  /** Added for QA-B02: an exponential object graph (hash-based collections nested through shared
+   *  references, the ysoserial SerialDOS shape) that makes a deserializer hash for ever. */
+  denialOfService?: ExpansionFinding;
+}
+
+export interface TrailingBytes {
+  offset: number;
+  length: number;
+  /** Hex of the first (at most 16) trailing bytes. */
+  preview: string;
+  /** Set when the stream was gzip-compressed: offset and length are in the inflated content. */
+  within?: 'gzip';
+}
+
+export interface ExpansionFinding {
+  /** Collection type at the top of the exponential shape, e.g. java.util.HashSet. */
+  collection: string;
+  /** Hash-based collections nested inside each other along the deepest chain read. */
+  depth: number;
+  /** Nodes a deserializer visits when it hashes the graph (log2, so it never overflows). */
+  log2Visits: number;
+  /** Distinct objects in the graph read. */
+  objects: number;
+  /** The parse hit its depth bound inside the nested collections (depth is then a lower bound). */
+  cutAtDepth?: boolean;
 }
 
 export interface ScannedBlob {
@@ -115,6 +143,8 @@ export interface BlobInventory {
   quartzVersions?: Record<string, number>;
   /** Added for QA-J04: QRTZ_JOB_DETAILS JOB_CLASS_NAME → row count (filled by the engine from BlobRow.jobClassName). */
   jobClasses?: Record<string, number>;
+  /** Names not kept once a map above held MAX_INVENTORY_NAMES (src/engine.ts): garbage blobs can hold a new one per row. */
+  droppedNames?: number;
   /** Reading the rows failed, or the family was skipped. */
   unreadable?: Unreadable;
 }

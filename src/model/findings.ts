@@ -75,8 +75,9 @@ export interface CheckMeta {
   /** Dialects it applies to; absent = every dialect. */
   dialects?: readonly Dialect[];
   /**
-   * Dialects where an evaluator exists; absent = every dialect it applies to. On a dialect it applies to but
-   * is not evaluated on, the check reports not-evaluated ("not yet evaluated on …"), never a pass.
+   * Dialects where its one `evaluate` is right; absent = every dialect it applies to. Ignored when the check
+   * has `engines` (there the parts decide). On a dialect it applies to but is not evaluated on, the check
+   * reports not-evaluated ("not yet evaluated on …"), never a pass.
    */
   evaluatedOn?: readonly Dialect[];
   /** What the auditing login needs on each dialect to evaluate it (privilege, role or file access); absent = nothing beyond connecting. */

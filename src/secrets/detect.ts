@@ -11,7 +11,7 @@
 import type { Severity } from '../model.js';
 import { findHighEntropy } from './entropy.js';
 import { classifyKey } from './keyname.js';
-import { matchPatterns, passwordValue } from './patterns.js';
+import { hasPatternKeyword, matchPatterns, passwordValue } from './patterns.js';
 import { isPlaceholder } from './placeholder.js';
 import { describeSecret } from './redact.js';
 import { isWeak } from './weak.js';
@@ -60,9 +60,18 @@ function makeHit(
     secret,
     publicPrefix > 0 ? { publicPrefix: secret.slice(0, Math.min(3, publicPrefix)) } : {},
   );
-  const hit = { ...fields, length: d.length, fingerprint: d.fingerprint } as SecretHit;
+  // Built field by field (a spread then `delete` turned every hit into a slow dictionary object).
+  const hit = {
+    check: fields.check,
+    detector: fields.detector,
+    label: fields.label,
+    severity: fields.severity,
+    path: fields.path,
+    length: d.length,
+    fingerprint: d.fingerprint,
+  } as SecretHit;
+  if (fields.weak !== undefined) hit.weak = fields.weak;
   if (d.prefix) hit.publicPrefix = d.prefix;
-  if (fields.weak === undefined) delete (hit as { weak?: boolean }).weak;
   Object.defineProperty(hit, 'secretValue', { value: secret, enumerable: false, writable: false, configurable: false });
   return hit;
 }
@@ -83,6 +92,29 @@ export function keyOfPath(path: string[]): string {
   return '';
 }
 
+/** Shortest run of token characters any run-based detector reports (findHighEntropy's candidate). */
+const MIN_TOKEN_RUN = 16;
+
+/** Length of the longest run of [A-Za-z0-9+/_~.=-] (the entropy candidate alphabet, padding included), capped at MIN_TOKEN_RUN. */
+function longestTokenRun(s: string): number {
+  let run = 0;
+  for (let i = 0; i < s.length; i++) {
+    const c = s.charCodeAt(i);
+    if (
+      (c >= 0x61 && c <= 0x7a) ||
+      (c >= 0x41 && c <= 0x5a) ||
+      (c >= 0x2d && c <= 0x39) || // - . / 0-9
+      c === 0x2b ||
+      c === 0x5f ||
+      c === 0x7e ||
+      c === 0x3d
+    ) {
+      if (++run >= MIN_TOKEN_RUN) return run;
+    } else run = 0;
+  }
+  return run;
+}
+
 /** Detect secrets in one value. */
 export function detectSecrets(input: SecretInput): SecretHit[] {
   const raw = input.value;
@@ -91,6 +123,11 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
   const path = input.path;
   const key = input.key ?? keyOfPath(path);
   const kc = classifyKey(key);
+  // Combined pre-filter, one pass before any detector: a value can only hit when its key names a
+  // secret (QA-S01), it holds a keyword of a pattern rule (QA-S02), or it has a run of at least 16
+  // token characters (QA-S03 high entropy; AWS and Twilio secrets are such runs too). Most
+  // JobDataMap strings are short words, numbers and names: they stop here.
+  if (!kc.secret && longestTokenRun(value) < MIN_TOKEN_RUN && !hasPatternKeyword(value)) return [];
   // AWS / Twilio context may come from any element of the path (aws › secret_key)
   let aws = kc.aws;
   let twilio = kc.twilio;

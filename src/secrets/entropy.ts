@@ -143,7 +143,9 @@ export function findHighEntropy(value: string, keyHint: boolean): EntropyHit[] {
   const trimmed = value.trim();
   if (trimmed.length < 16) return out;
   // type and assembly names: PublicKeyToken=<16 hex> is public; the names are identifiers
-  const text = value.replace(/PublicKeyToken=[0-9a-fA-F]{16}/g, (m) => ' '.repeat(m.length));
+  const text = value.includes('PublicKeyToken=')
+    ? value.replace(/PublicKeyToken=[0-9a-fA-F]{16}/g, (m) => ' '.repeat(m.length))
+    : value;
   CANDIDATE.lastIndex = 0;
   let budget = MAX_CANDIDATES;
   for (let m = CANDIDATE.exec(text); m && budget-- > 0; m = CANDIDATE.exec(text)) {

@@ -385,17 +385,34 @@ const KEYWORD_RE = new RegExp(
   'gi',
 );
 
+const KEYWORD_TEST = new RegExp(KEYWORD_RE.source, 'i');
+/** Keyword (lower case) → the rules it and the keywords inside it select (computed once per keyword). */
+const KEYWORD_CLOSURE = new Map<string, number[]>();
+
+/** True when the text holds a keyword of some pattern rule (else matchPatterns finds nothing). */
+export function hasPatternKeyword(text: string): boolean {
+  return KEYWORD_TEST.test(text);
+}
+
 /** All pattern matches in text; overlapping matches keep the earlier rule. */
+/** Rules wanted by the keywords of the current text (reused: matchPatterns is not reentrant). */
+const WANTED = new Uint8Array(PATTERN_RULES.length);
+
 export function matchPatterns(text: string): PatternMatch[] {
-  const wanted = new Uint8Array(PATTERN_RULES.length);
+  const wanted = WANTED;
+  wanted.fill(0);
   let any = false;
   KEYWORD_RE.lastIndex = 0;
   for (let k = KEYWORD_RE.exec(text); k; k = KEYWORD_RE.exec(text)) {
     // overlapping keywords (sk inside sk_live_) are covered: shorter keywords are listed separately
     const kw = k[0].toLowerCase();
-    for (const [key, rules] of KEYWORD_RULES) {
-      if (kw === key || kw.includes(key)) for (const i of rules) wanted[i] = 1;
+    let rules = KEYWORD_CLOSURE.get(kw);
+    if (!rules) {
+      rules = [];
+      for (const [key, list] of KEYWORD_RULES) if (kw === key || kw.includes(key)) rules.push(...list);
+      if (KEYWORD_CLOSURE.size < 1000) KEYWORD_CLOSURE.set(kw, rules);
     }
+    for (const i of rules) wanted[i] = 1;
     any = true;
   }
   const out: PatternMatch[] = [];

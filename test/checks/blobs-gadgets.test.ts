@@ -1,11 +1,11 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { b02 } from '../../src/checks/blobs/b02-gadget.js';
-import { b03, isAllowedType } from '../../src/checks/blobs/b03-type-allowlist.js';
-import { b06 } from '../../src/checks/blobs/b06-json-typenames.js';
-import { findGadget, loadGadgetCatalogue, matchGadgets, normaliseTypeName } from '../../src/checks/blobs/gadgets.js';
-import { checks } from '../../src/checks/blobs/index.js';
+import { b02 } from '../../src/checks/content/b02-gadget.js';
+import { b03, isAllowedType } from '../../src/checks/content/b03-type-allowlist.js';
+import { b06 } from '../../src/checks/content/b06-json-typenames.js';
+import { findGadget, loadGadgetCatalogue, matchGadgets, normaliseTypeName } from '../../src/checks/content/gadgets.js';
+import { checks } from '../../src/checks/content/index.js';
 import { decodeBlob } from '../../src/decode/index.js';
 import { parseNrbf } from '../../src/decode/nrbf.js';
 import { MSCORLIB, writeGadgetGraph, writeJobDataMap } from '../../src/fixtures/nrbf-writer.js';

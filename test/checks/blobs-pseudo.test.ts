@@ -1,6 +1,6 @@
 /** Payload markers found inside blobs (PE images, class files, XAML, CLIXML) are gadget findings. */
 import { describe, expect, it } from 'vitest';
-import { b02 } from '../../src/checks/blobs/b02-gadget.js';
+import { b02 } from '../../src/checks/content/b02-gadget.js';
 import { decodeBlob } from '../../src/decode/index.js';
 import type { ScannedBlob } from '../../src/model.js';
 import { checkOptions } from '../../src/model.js';

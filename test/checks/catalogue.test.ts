@@ -3,6 +3,7 @@
 import { describe, expect, it } from 'vitest';
 import { catalogue, formatCatalogue } from '../../src/checks/catalogue.js';
 import { allChecks } from '../../src/checks/index.js';
+import { parseFamilies } from '../../src/commands/scan.js';
 import { CONFIG_CHECK_META } from '../../src/config/checks.js';
 import { decodeBlob } from '../../src/decode/index.js';
 import { evaluateFacts, inspectBlobWith } from '../../src/engine.js';
@@ -49,6 +50,12 @@ describe('check catalogue', () => {
         ).toEqual([['not-evaluated', `not yet evaluated on ${DIALECT_NAMES[d]}`]]);
       }
     }
+  });
+
+  it("QA-U02 on SQL Server is not-evaluated, never judged against another vendor's end-of-support table", () => {
+    const f = emptyFacts('mssql', { server: { product: 'Microsoft SQL Server', version: '5.7.44' } });
+    const u02 = evaluateFacts(f, allChecks, new Set(FAMILIES)).filter((x) => x.check === 'QA-U02');
+    expect(u02.map((x) => [x.status, x.message])).toEqual([['not-evaluated', 'not yet evaluated on SQL Server']]);
   });
 
   it('MySQL meanings of the old QA-G03/G04 have their own ids; QA-G03/G04 are PostgreSQL-only in meaning', () => {
@@ -126,6 +133,17 @@ describe('check catalogue', () => {
     expect(rule.shortDescription.text).toBe(entry?.title);
     expect(rule.help.text).toBe(entry?.remediationByDialect.mysql);
     expect(rule.defaultConfiguration.level).toBe('error'); // high, not the finding's low
+  });
+});
+
+describe('families', () => {
+  it('--only blobs / --skip blobs stay an alias for what blobs covered (content, scheduler, updates)', () => {
+    expect([...parseFamilies('blobs')].sort()).toEqual(['content', 'scheduler', 'updates']);
+    expect([...parseFamilies('grants,blobs')].sort()).toEqual(['content', 'grants', 'scheduler', 'updates']);
+    expect([...parseFamilies(undefined, 'blobs')].sort()).toEqual(['audit', 'config', 'encryption', 'grants']);
+    expect(() => parseFamilies('blob')).toThrow(
+      /unknown check family blob .*alias blobs = content\+scheduler\+updates/,
+    );
   });
 });
 

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { h01, h02, h03, h04, h05 } from '../../src/checks/jobs/h01-h05.js';
-import { compareVersions, inferQuartzVersions, serverVersion, u01, u02 } from '../../src/checks/jobs/u01-u02.js';
+import { h01, h02, h03, h04, h05 } from '../../src/checks/scheduler/index.js';
+import { compareVersions, inferQuartzVersions, serverVersion } from '../../src/checks/updates/eol.js';
+import { u01, u02 } from '../../src/checks/updates/index.js';
 import { detectTimeUnit, toUnixMs, unixMsToTicks } from '../../src/dialects/shared/scheduler.js';
 import { evaluateCheck } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';

@@ -1,10 +1,10 @@
 import { describe, expect, it } from 'vitest';
-import { j01 } from '../../src/checks/jobs/j01.js';
-import { commandSignals, j02 } from '../../src/checks/jobs/j02.js';
-import { j03, pathSignals } from '../../src/checks/jobs/j03.js';
-import { inNamespaces, j04 } from '../../src/checks/jobs/j04.js';
-import { j05 } from '../../src/checks/jobs/j05.js';
-import { safeText } from '../../src/checks/jobs/util.js';
+import { j01 } from '../../src/checks/content/j01.js';
+import { commandSignals, j02 } from '../../src/checks/content/j02.js';
+import { j03, pathSignals } from '../../src/checks/content/j03.js';
+import { inNamespaces, j04 } from '../../src/checks/content/j04.js';
+import { j05 } from '../../src/checks/content/j05.js';
+import { safeText } from '../../src/checks/job-util.js';
 import { evaluateCheck } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { BlobTable, DecodeResult, MapValue, ScannedBlob } from '../../src/model.js';

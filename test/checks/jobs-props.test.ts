@@ -1,8 +1,8 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { commandSignals, j02 } from '../../src/checks/jobs/j02.js';
-import { j03, pathSignals } from '../../src/checks/jobs/j03.js';
-import { safeText } from '../../src/checks/jobs/util.js';
+import { commandSignals, j02 } from '../../src/checks/content/j02.js';
+import { j03, pathSignals } from '../../src/checks/content/j03.js';
+import { safeText } from '../../src/checks/job-util.js';
 import { detectTimeUnit, toUnixMs, unixMsToTicks } from '../../src/dialects/shared/scheduler.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { ScannedBlob } from '../../src/model.js';

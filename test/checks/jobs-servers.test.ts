@@ -6,8 +6,8 @@
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { h01, h02, h03, h04, h05 } from '../../src/checks/jobs/h01-h05.js';
-import { u01 } from '../../src/checks/jobs/u01-u02.js';
+import { h01, h02, h03, h04, h05 } from '../../src/checks/scheduler/index.js';
+import { u01 } from '../../src/checks/updates/index.js';
 import { createMysqlAdapter } from '../../src/dialects/mysql/index.js';
 import { createPostgresAdapter } from '../../src/dialects/postgres/index.js';
 import {

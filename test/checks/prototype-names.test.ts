@@ -3,8 +3,8 @@
  * "valueOf", "__proto__") are ordinary names: no check may take them for a known entry of its tables.
  */
 import { describe, expect, it } from 'vitest';
+import { j01 } from '../../src/checks/content/j01.js';
 import { g02 } from '../../src/checks/grants/g02-predefined-roles.js';
-import { j01 } from '../../src/checks/jobs/j01.js';
 import { evaluateCheck } from '../../src/engine.js';
 import { emptyFacts } from '../../src/facts.js';
 import type { ScannedBlob } from '../../src/model.js';

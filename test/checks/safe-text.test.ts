@@ -1,6 +1,6 @@
 /** #10 part 5: safeText masks inline credentials without leaking the match offset, and escapes bidi controls. */
 import { describe, expect, it } from 'vitest';
-import { safeText } from '../../src/checks/jobs/util.js';
+import { safeText } from '../../src/checks/job-util.js';
 
 describe('safeText', () => {
   it('masks mysql -pSECRET as -p[REDACTED] (not the match offset)', () => {

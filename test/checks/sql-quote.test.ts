@@ -15,6 +15,7 @@ import { g05 } from '../../src/checks/grants/g05-unexpected-access.js';
 import { g06 } from '../../src/checks/grants/g06-ownership.js';
 import { g09 } from '../../src/checks/grants/g09-default-privileges.js';
 import {
+  accountSplitPoints,
   mssqlQuoteIdent,
   mysqlAccount,
   mysqlQuoteIdent,
@@ -186,6 +187,11 @@ describe('sql-quote', () => {
     expect(mysqlAccount("'app'@'10.0.%'")).toBe("'app'@'10.0.%'");
     expect(mysqlAccount("'a\\b'@'h'")).toBe("`a\\b`@'h'");
     expect(mysqlAccount('PUBLIC')).toBe('PUBLIC');
+    // user a'@'b on host c and user a on host b'@'c have one canonical name: refused, not guessed.
+    expect(() => mysqlAccount("'a'@'b'@'c'")).toThrow(UnsafeNameError);
+    expect(mysqlAccount("'a'@'@'")).toBe("'a'@'@'");
+    // overlapping: user select on host @' or user select'@ on host '' — refused too
+    expect(() => mysqlAccount("'select'@'@''")).toThrow(UnsafeNameError);
     expect(mssqlQuoteIdent('a]b')).toBe('[a]]b]');
     for (const bad of ['a\nb', 'x\u001b[2J', 'inv\u202etxt', '', 'a\u0000', 'a\u2028b']) {
       expect(() => pgQuoteIdent(bad)).toThrow(UnsafeNameError);
@@ -286,7 +292,10 @@ describe('sql-quote', () => {
         const d = run(g05, facts).filter((x) => x.status === 'fail');
         expect(d).toHaveLength(1);
         const rem = d[0]?.remediation ?? '';
-        if ([user, db, table].some((n) => unsafeNameReason(n) || /[\u{10000}-\u{10ffff}]/u.test(n))) {
+        if (
+          [user, db, table].some((n) => unsafeNameReason(n) || /[\u{10000}-\u{10ffff}]/u.test(n)) ||
+          accountSplitPoints(account) > 1
+        ) {
           expect(rem).toMatch(/^-- no SQL given: /);
           expect(hasUnsafeText(rem)).toBe(false);
           return;
@@ -324,7 +333,13 @@ describe('sql-quote', () => {
         expect(id.startsWith('`') && id.endsWith('`')).toBe(true);
         expect(id.slice(1, -1).replace(/``/g, '')).not.toContain('`');
         expect(id.slice(1, -1).replace(/``/g, '`')).toBe(user);
-        const acct = mysqlAccount(`'${user}'@'${host}'`);
+        const name = `'${user}'@'${host}'`;
+        if (accountSplitPoints(name) > 1) {
+          // Ambiguous split: no statement at all.
+          expect(() => mysqlAccount(name)).toThrow(UnsafeNameError);
+          return;
+        }
+        const acct = mysqlAccount(name);
         const m = /^('(?:[^']|'')*'|`(?:[^`]|``)*`)@('(?:[^']|'')*'|`(?:[^`]|``)*`)$/s.exec(acct);
         expect(m, acct).not.toBeNull();
         const unq = (s: string) =>

@@ -10,13 +10,17 @@ import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { allChecks } from '../../src/checks/index.js';
-import { addScanOptions } from '../../src/commands/scan.js';
+import { registerDemo } from '../../src/commands/demo.js';
+import { registerInspectBlob } from '../../src/commands/inspect-blob.js';
+import type { Io } from '../../src/commands/io.js';
+import { registerScan, URL_PASSWORD_WARNING } from '../../src/commands/scan.js';
 import { quartzSqliteSchema } from '../../src/demo/schema.js';
 import type { Adapter } from '../../src/dialect.js';
 import { noTablesError } from '../../src/dialects/shared/discovery.js';
 import { UserError } from '../../src/errors.js';
 import type { Unreadable } from '../../src/model.js';
 import type { Report } from '../../src/report/report.js';
+import { redact } from '../../src/secrets/redact.js';
 import { runCli } from '../support/cli.js';
 
 const hooks = vi.hoisted(() => ({
@@ -134,6 +138,23 @@ describe('CLI: usage', () => {
   });
 });
 
+describe('CLI: environment passwords', () => {
+  it('PGPASSWORD and MYSQL_PWD join the redaction net before anything connects', async () => {
+    const pg = 'Env-Pg-Pw-7q2w9e';
+    const my = 'Env-My-Pw-4r8t1y';
+    expect(redact(`x ${pg} ${my}`)).toBe(`x ${pg} ${my}`);
+    vi.stubEnv('PGPASSWORD', pg);
+    vi.stubEnv('MYSQL_PWD', my);
+    try {
+      const run = await runCli(['scan', 'postgres://nobody@127.0.0.1:1/x', '--connect-timeout', '2s']);
+      expect(run.code).toBe(2);
+    } finally {
+      vi.unstubAllEnvs();
+    }
+    expect(redact(`x ${pg} ${my}`)).toBe('x [REDACTED] [REDACTED]');
+  });
+});
+
 describe('CLI: errors', () => {
   it('an internal error exits 3 with one line, the stack only with --debug', async () => {
     const path = cleanStore('internal.db');
@@ -177,7 +198,8 @@ describe('CLI: errors', () => {
   it('a password that is a common word does not blank that word in errors', async () => {
     hooks.connectError = new UserError('auth', 'login failed (wrong user, host or password)');
     const r = await runCli(['scan', 'postgres://auditor:host@127.0.0.1:1/jobs']);
-    expect(lines(r.stderr)).toEqual(['qrtz-audit: login failed (wrong user, host or password)']);
+    // the password in the URL draws its one warning line first (issue #17 part 6)
+    expect(lines(r.stderr)).toEqual([URL_PASSWORD_WARNING, 'qrtz-audit: login failed (wrong user, host or password)']);
     expect(hooks.closed).toBe(1); // the failed client is closed, never left to hang the process
   });
 });
@@ -255,10 +277,14 @@ describe('CLI: incomplete audit end to end (SQLite)', () => {
 
 describe('every --option named in a check text, a remediation or the README exists', () => {
   it('no text names an option the CLI does not have', () => {
-    const cmd = addScanOptions(new Command('scan'));
+    // Every option of every command, as the CLI registers them.
+    const program = new Command('qrtz-audit');
+    const io = { stdout: () => {}, stderr: () => {} } as unknown as Io;
+    registerScan(program, io, () => {});
+    registerDemo(program, io, () => {});
+    registerInspectBlob(program, io, () => {});
     const known = new Set([
-      ...cmd.options.map((o) => o.long as string),
-      '--password-stdin',
+      ...program.commands.flatMap((c) => c.options.map((o) => o.long as string)),
       '--debug',
       '--help',
       '--version',

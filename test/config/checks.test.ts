@@ -1,8 +1,8 @@
 import { chmod, chown, mkdir, writeFile } from 'node:fs/promises';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { j01 } from '../../src/checks/jobs/j01.js';
-import { s01 } from '../../src/checks/secrets/s01.js';
+import { j01 } from '../../src/checks/content/j01.js';
+import { s01 } from '../../src/checks/content/s01.js';
 import {
   CONFIG_CHECK_META,
   CONFIG_CHECKS,

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { type ScanTarget, toScanTarget } from '../../src/config/index.js';
+import { toScanTarget } from '../../src/config/index.js';
 import { UserError } from '../../src/errors.js';
 import { createQuartzDb as createMysqlQuartzDb } from '../mysql/helpers.js';
 import { makeStore } from '../sqlite/helpers.js';
@@ -76,12 +76,9 @@ describe('toScanTarget from fixtures', () => {
   });
 });
 
-/** Scan the target through the CLI as a DBA would after --from-config; the password (if any) on stdin. */
-async function scanTarget(t: ScanTarget, extra: string[] = []) {
-  const args = ['scan', t.url as string, '--table-prefix', t.tablePrefix, '--format', 'json', ...extra];
-  if (t.serviceAccount) args.push('--service-account', t.serviceAccount);
-  if (t.password) args.push('--password-stdin');
-  return runCli(args, t.password ?? '');
+/** `scan --from-config DIR` through the CLI, as a DBA would: with the configured credentials unless told otherwise. */
+async function scanFromConfig(dir: string, extra: string[] = ['--use-config-credentials']) {
+  return runCli(['scan', '--from-config', dir, '--format', 'json', ...extra]);
 }
 
 describe('scan straight from configuration files', () => {
@@ -107,7 +104,7 @@ describe('scan straight from configuration files', () => {
       );
       const t = toScanTarget(await factsOf([dir]));
       expect([t.dialect, t.url, t.tablePrefix]).toEqual(['sqlite', `sqlite:${db}`, 'app_qrtz_']);
-      const run = await scanTarget(t);
+      const run = await scanFromConfig(dir);
       const report = parseReport(run);
       expect(run.code).toBe(1);
       // the tables were found under the configured prefix and the NativeJob row was read
@@ -191,7 +188,7 @@ describe('scan straight from configuration files', () => {
         );
         const t = toScanTarget(await factsOf([dir]));
         expect(t.serviceAccount).toBe(svc);
-        const run = await scanTarget(t, ['--schema', 'quartz', '--only', 'grants']);
+        const run = await scanFromConfig(dir, ['--use-config-credentials', '--schema', 'quartz', '--only', 'grants']);
         const report = parseReport(run);
         expect(run.stdout + run.stderr).not.toContain(secret);
         expect(JSON.stringify(report)).toContain(svc);
@@ -201,6 +198,21 @@ describe('scan straight from configuration files', () => {
             (f) => f.check === 'QA-G04' && f.status === 'fail' && /qrtz_job_details/.test(f.message),
           ),
         ).toBe(true);
+        expect(report.target.user).toBe(svc);
+        // the auditor's own login: the configured user stays the service account, its password is not used
+        const audit = await scanFromConfig(dir, ['--login', 'postgres', '--schema', 'quartz', '--only', 'grants']);
+        const ar = parseReport(audit);
+        expect(audit.stdout + audit.stderr).not.toContain(secret);
+        expect([ar.target.user, ar.target.serviceAccount]).toEqual(['postgres', svc]);
+        // who connects must be said
+        const neither = await scanFromConfig(dir, []);
+        expect([neither.code, neither.stderr.trim().split('\n').length]).toEqual([2, 1]);
+        expect(neither.stderr).toMatch(/say who connects: --login USER .* or --use-config-credentials/);
+        const both = await runCli(['scan', 'postgres://x@127.0.0.1/x', '--from-config', dir]);
+        expect([both.code, both.stderr]).toEqual([
+          2,
+          'qrtz-audit: give either a database URL or --from-config, not both\n',
+        ]);
       } finally {
         await cleanup();
       }
@@ -258,7 +270,7 @@ describe('scan straight from configuration files', () => {
         );
         const t = toScanTarget(await factsOf([dir]));
         expect([t.url, t.serviceAccount]).toEqual([`mariadb://${user}@127.0.0.1:3306/${db}`, user]);
-        const run = await scanTarget(t, ['--only', 'grants']);
+        const run = await scanFromConfig(dir, ['--use-config-credentials', '--only', 'grants']);
         expect(run.stdout + run.stderr).not.toContain(secret);
         const report = parseReport(run);
         expect(report.findings.length).toBeGreaterThan(0);

@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
-import { b04 } from '../../src/checks/blobs/b04-malformed.js';
-import { b05 } from '../../src/checks/blobs/b05-oversize.js';
-import { checks } from '../../src/checks/blobs/index.js';
+import { b04 } from '../../src/checks/content/b04-malformed.js';
+import { b05 } from '../../src/checks/content/b05-oversize.js';
+import { checks } from '../../src/checks/content/index.js';
 import { decodeBlob } from '../../src/decode/index.js';
 import { emptyFacts } from '../../src/facts.js';
 import { writeJobDataMap } from '../../src/fixtures/java-writer.js';

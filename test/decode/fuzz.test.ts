@@ -2,7 +2,8 @@
  * Safety properties of decodeBlob on hostile bytes (fast-check): it never throws, always returns a
  * well-formed DecodeResult, stays within its time budget (checked as "returns" — no hang — with a
  * generous per-case ceiling only to turn a hang into a failure, not a speed assertion), and keeps
- * its output bounded. `npm run fuzz` multiplies the runs with QRTZ_FUZZ_RUNS.
+ * its output bounded. QRTZ_FUZZ_RUNS multiplies the runs; `npm run fuzz -- --minutes N`
+ * (scripts/fuzz.ts) fuzzes for a given time and saves failing inputs to test/decode/regressions/.
  *
  * Cases in `npm test` (QRTZ_FUZZ_RUNS unset): 2,000 random + 3,000 truncations + 4,000 mutations
  * + 600 structured (huge lengths, deep nesting, cycles) + 500 JSON/properties + 200 nested = 10,300.

@@ -1,10 +1,18 @@
+import { spawnSync } from 'node:child_process';
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
-import { escapeControl, inspectBytes, parseInput, registerInspectBlob } from '../../src/commands/inspect-blob.js';
+import {
+  escapeControl,
+  inspectBytes,
+  MAX_INPUT,
+  parseInput,
+  registerInspectBlob,
+  runInspectBlob,
+} from '../../src/commands/inspect-blob.js';
 import type { Io } from '../../src/commands/io.js';
 import { UserError } from '../../src/errors.js';
 import { priorityQueueGadget, serializeJava, writeJobDataMap } from '../../src/fixtures/java-writer.js';
@@ -158,4 +166,31 @@ describe('inspect-blob command (commander end to end)', () => {
     await expect(run([join(dir, 'clean.ser'), '--max-depth', '0'])).rejects.toThrow(UserError);
     await expect(run(['-', '--hex'], 'xyz')).rejects.toThrow(/bad hex/);
   });
+
+  it('a file larger than the input bound is refused with one line, like standard input (bound injected)', async () => {
+    const f = join(dir, 'big.bin');
+    writeFileSync(f, Buffer.alloc(3 * 1024 * 1024, 0x41));
+    const { io } = fakeIo();
+    await expect(runInspectBlob(f, {}, io, 1024 * 1024)).rejects.toThrow(
+      /big\.bin is larger than 1048576 bytes \(1 MiB, the bound for files and standard input\): not read/,
+    );
+    const { io: io2 } = fakeIo('x'.repeat(2 * 1024 * 1024));
+    await expect(runInspectBlob('-', {}, io2, 1024 * 1024)).rejects.toThrow(/standard input is larger than 1048576/);
+    await expect(runInspectBlob(dir, {}, io)).rejects.toThrow(/cannot read .*: EISDIR/);
+  });
+
+  it.skipIf(process.platform !== 'linux')(
+    'inspect-blob /dev/zero stops at the bound: exit 2, one line, bounded memory',
+    () => {
+      const bin = join(import.meta.dirname, '..', '..', 'bin', 'qrtz-audit.js');
+      const r = spawnSync(process.execPath, ['--max-old-space-size=1024', bin, 'inspect-blob', '/dev/zero'], {
+        encoding: 'utf8',
+        timeout: 60_000,
+      });
+      expect(r.status).toBe(2);
+      expect(r.stderr.trim().split('\n')).toHaveLength(1);
+      expect(r.stderr).toContain(`/dev/zero is larger than ${MAX_INPUT} bytes`);
+    },
+    70_000,
+  );
 });

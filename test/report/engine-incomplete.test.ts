@@ -87,6 +87,10 @@ describe('engine: incomplete audits', () => {
     expect(b02[0]?.evidence?.tables).toBe('qrtz_triggers');
     expect(r.findings.some((f) => f.status === 'pass' && f.family === 'content' && f.check !== 'QA-B00')).toBe(false);
     expect(r.facts.unreadable).toContainEqual(lockedTriggers);
+    // The inventory still lists what was read, and says what was not.
+    const b00 = r.findings.filter((f) => f.check === 'QA-B00').map((f) => [f.status, f.object.name]);
+    expect(b00).toContainEqual(['info', 'qrtz_job_details.JOB_DATA']);
+    expect(b00.filter(([s]) => s === 'not-evaluated')).toHaveLength(1);
     const report = buildReport(r.facts, r.findings, 'critical', '', 0);
     expect(report.summary.exitCode).toBe(4);
     expect(report.summary.incomplete).toBe(true);
@@ -134,8 +138,23 @@ describe('engine: incomplete audits', () => {
     });
   }
 
-  it('any other error mid-stream (a lost connection, a bug) still ends the scan', async () => {
-    await expect(scan([{ throw: new UserError('connection', 'connection lost') }])).rejects.toThrow('connection lost');
+  it('a connection lost mid-stream keeps what was read and reports the rest (issue #17 part 4)', async () => {
+    const r = await scan([
+      { row: row('JOB_DETAILS', 'evil', GADGET) },
+      { throw: new UserError('connection', 'cannot use postgres://a@h/d: Connection terminated unexpectedly') },
+    ]);
+    expect(r.facts.blobInventory?.rows).toBe(1);
+    expect(r.findings.some((f) => f.check === 'QA-B02' && f.status === 'fail')).toBe(true);
+    const u = r.facts.unreadable.find((x) => x.what === 'blobs.stream');
+    expect([u?.cause, u?.reason]).toEqual([
+      'other',
+      'connection lost mid-scan: cannot use postgres://a@h/d: Connection terminated unexpectedly',
+    ]);
+    expect(buildReport(r.facts, r.findings, 'critical', '', 0).summary.exitCode).toBe(1);
+  });
+
+  it('any other error mid-stream (a bug) still ends the scan', async () => {
     await expect(scan([{ throw: new TypeError('bug') }])).rejects.toThrow('bug');
+    await expect(scan([{ throw: new UserError('input', 'not a stream error') }])).rejects.toThrow('not a stream error');
   });
 });

@@ -1,6 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { checks } from '../../src/checks/secrets/index.js';
-import { scanBlob } from '../../src/checks/secrets/scan.js';
+import { s01 as qaS01 } from '../../src/checks/content/s01.js';
+import { s02 } from '../../src/checks/content/s02.js';
+import { s03 } from '../../src/checks/content/s03.js';
+import { scanBlob } from '../../src/checks/content/secrets-scan.js';
 import { decodeBlob } from '../../src/decode/index.js';
 import { finalize } from '../../src/engine.js';
 import { hashMap, writeJobDataMap as javaJobDataMap } from '../../src/fixtures/java-writer.js';
@@ -8,6 +10,10 @@ import { writeJobDataMap as nrbfJobDataMap } from '../../src/fixtures/nrbf-write
 import type { DecodeResult, Facts, FindingDraft, ScannedBlob } from '../../src/model.js';
 import { checkOptions } from '../../src/model.js';
 import { REDACTED, redact, scrubbable } from '../../src/secrets/redact.js';
+
+/** The secret checks (they were the registry of src/checks/secrets/ before #11 merged it into content/). */
+const checks = [qaS01, s02, s03];
+
 import { Gen } from './corpus/load.js';
 
 const g = new Gen('checks.test');

@@ -1,6 +1,6 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
-import { scanBlob } from '../../src/checks/secrets/scan.js';
+import { scanBlob } from '../../src/checks/content/secrets-scan.js';
 import { decodeBlob } from '../../src/decode/index.js';
 import { loadCorpus, loadHeldout } from './corpus/load.js';
 import { scoreItems } from './corpus/score.js';

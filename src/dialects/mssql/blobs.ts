@@ -52,7 +52,7 @@ export function toBlobRow(table: BlobTable, tableName: string, raw: Row): BlobRo
     sched: raw.SCHED_NAME,
     group: src.group ? raw[src.group] : null,
     name: raw[src.name],
-    bytes: raw.bytes as Buffer | null | undefined,
+    bytes: raw.bytes === null || raw.bytes === undefined ? null : Buffer.from(raw.bytes as Buffer),
     size: raw.size,
     texts: raw,
   });

@@ -184,7 +184,8 @@ function blobRow(src: (typeof BLOB_SOURCES)[number], tableName: string, raw: Row
     sched: raw.SCHED_NAME,
     group: src.group ? raw[src.group] : null,
     name: raw[src.name],
-    bytes: raw.BYTES as Buffer | null | undefined,
+    // Copied, as before: the driver's buffer may be a view into a packet it reuses.
+    bytes: raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer),
     size: raw.SIZE,
     texts: raw,
   });

@@ -62,7 +62,13 @@ export function buildBlobRow(src: BlobSource, tableName: string, raw: RawBlobRow
       ...(src.group && raw.group !== null && raw.group !== undefined ? { group: text(raw.group) } : {}),
       name: text(raw.name),
     },
-    bytes: raw.bytes === null || raw.bytes === undefined ? null : Buffer.from(raw.bytes),
+    // A view over the driver's bytes, never a copy (blobs may be megabytes each).
+    bytes:
+      raw.bytes === null || raw.bytes === undefined
+        ? null
+        : Buffer.isBuffer(raw.bytes)
+          ? raw.bytes
+          : Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength),
     size: raw.size === null || raw.size === undefined ? 0 : Number(raw.size),
   };
   const extra = src.extra.map((c) => c.toUpperCase());

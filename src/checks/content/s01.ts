@@ -1,6 +1,6 @@
 import type { Check } from '../../model.js';
 import { MITIGATION } from '../util.js';
-import { draftsFor, REMEDIATION } from './scan.js';
+import { draftsFor, REMEDIATION } from './secrets-scan.js';
 
 /** QA-S01: a JobDataMap key that names a secret (password, token, apiKey…) holds a real value. */
 export const s01: Check = {

@@ -1,6 +1,6 @@
 /** QA-J03: path-like JobDataMap values with traversal, system locations, UNC shares or file: URLs. */
 import type { Check, FindingDraft, ScannedBlob } from '../../model.js';
-import { keyWords, stringValues, valueFinding } from './util.js';
+import { keyWords, stringValues, valueFinding } from '../job-util.js';
 
 /** Key word parts that mark a value as a file-system path (FileScanJob FILE_NAME, DirectoryScanJob DIRECTORY_NAME(S),
  *  NativeJob workingDirectory, and custom keys like outputPath, exportDir, logFolder). */

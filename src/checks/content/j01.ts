@@ -1,6 +1,6 @@
 /** QA-J01: job classes that run OS commands or invoke arbitrary code from their JobDataMap. */
 import type { Check, FindingDraft, ScannedBlob } from '../../model.js';
-import { entryValue, jobClassBase, rowObject, safeText } from './util.js';
+import { entryValue, jobClassBase, rowObject, safeText } from '../job-util.js';
 
 /** Job classes that start a process from the JobDataMap `command` key. */
 export const NATIVE_JOBS = new Set([

@@ -1,6 +1,6 @@
 import type { Check } from '../../model.js';
 import { MITIGATION } from '../util.js';
-import { draftsFor, REMEDIATION } from './scan.js';
+import { draftsFor, REMEDIATION } from './secrets-scan.js';
 
 /** QA-S02: a value has the shape of a credential (cloud keys, tokens, JWTs, private keys,
  *  connection-string and URL passwords, basic-auth headers). Critical for private keys and cloud

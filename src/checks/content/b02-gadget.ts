@@ -36,6 +36,29 @@ export const b02: Check = {
         discriminator: type,
       });
     }
+    const dos = blob.decoded.denialOfService;
+    if (dos) {
+      const collection = safeName(dos.collection);
+      out.push({
+        status: 'fail',
+        severity: 'critical',
+        message: dos.cutAtDepth
+          ? `${object.name} holds ${collection} collections nested at least ${dos.depth} deep (the parse stopped at its depth bound inside them) — the SerialDOS denial-of-service shape, where shared references make deserialization hash at least 2^${dos.log2Visits} times`
+          : `${object.name} holds an exponential object graph: ${collection} collections nested ${dos.depth} deep through shared references (${dos.objects} objects, about 2^${dos.log2Visits} hash computations to deserialize) — the SerialDOS denial-of-service shape; reading the row would keep the scheduler hashing for ever`,
+        object,
+        evidence: {
+          type: collection,
+          gadget: 'SerialDOS',
+          ecosystem: dos.collection.startsWith('java.') ? 'java' : 'dotnet',
+          why: 'denial of service: hash-based collections nested through shared references make deserialization exponential',
+          depth: dos.depth,
+          log2Visits: dos.log2Visits,
+          objects: dos.objects,
+          ...(dos.cutAtDepth ? { cutAtDepth: true } : {}),
+        },
+        discriminator: `SerialDOS:${collection}`,
+      });
+    }
     return out;
   },
 };

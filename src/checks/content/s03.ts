@@ -1,6 +1,6 @@
 import type { Check } from '../../model.js';
 import { MITIGATION } from '../util.js';
-import { draftsFor, REMEDIATION } from './scan.js';
+import { draftsFor, REMEDIATION } from './secrets-scan.js';
 
 /** QA-S03: a high-entropy string with secret-like context (key hint, context word, bare token). */
 export const s03: Check = {

@@ -1,7 +1,7 @@
 /** Shared helpers of the job-hygiene (J), scheduler-health (H) and update-hygiene (U) checks. */
-import type { Facts, FindingDraft, FindingObject, QuartzInstant, ScannedBlob } from '../../model.js';
-import { escapeControl } from '../../report/terminal.js';
-import { redact } from '../../secrets/redact.js';
+import type { Facts, FindingDraft, FindingObject, QuartzInstant, ScannedBlob } from '../model.js';
+import { escapeControl } from '../report/terminal.js';
+import { redact } from '../secrets/redact.js';
 
 /** `Quartz.Job.NativeJob, Quartz.Jobs` → `Quartz.Job.NativeJob` (assembly part and generic args dropped). */
 export function jobClassBase(name: string | undefined): string {

@@ -1,6 +1,6 @@
 /** QA-J05: SendMailJob-style jobs carrying SMTP credentials in their JobDataMap (the values are QA-S01's). */
 import type { Check, FindingDraft, ScannedBlob } from '../../model.js';
-import { entryValue, hasEntry, jobClassBase, rowObject, safeText } from './util.js';
+import { entryValue, hasEntry, jobClassBase, rowObject, safeText } from '../job-util.js';
 
 export const MAIL_JOBS = new Set(['Quartz.Job.SendMailJob', 'org.quartz.jobs.ee.mail.SendMailJob']);
 /** Keys the mail jobs read credentials from (Quartz.NET smtp_*, Java username/password and mail.smtp.*). */

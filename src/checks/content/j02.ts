@@ -1,7 +1,7 @@
 /** QA-J02: command-like JobDataMap values with shell metacharacters, download-and-run or encoded PowerShell. */
 import type { Check, FindingDraft, ScannedBlob } from '../../model.js';
+import { jobClassBase, keyWords, stringValues, valueFinding } from '../job-util.js';
 import { NATIVE_JOBS } from './j01.js';
-import { jobClassBase, keyWords, stringValues, valueFinding } from './util.js';
 
 /** Key word parts that mark a value as a command line. */
 const COMMAND_WORDS = new Set([

@@ -1,5 +1,5 @@
 /** QA-B00 — inventory of blob rows and bytes per table/column and detected format (info). */
-import type { Check } from '../../model.js';
+import type { Check, FindingDraft } from '../../model.js';
 import { databaseObject, MITIGATION } from '../util.js';
 
 export const b00: Check = {
@@ -15,17 +15,19 @@ export const b00: Check = {
     const inv = facts.blobInventory;
     const obj = databaseObject(facts);
     if (!inv) return [];
-    if (inv.unreadable) {
-      return [
-        {
-          status: 'not-evaluated',
-          message: `blob rows could not be read: ${inv.unreadable.reason}`,
-          object: obj,
-          evidence: { needs: inv.unreadable.needs ?? null },
-        },
-      ];
-    }
-    const out = Object.entries(inv.byColumn).map(([col, formats]) => {
+    // What was read is still inventoried; what could not be read is said beside it.
+    const unread: FindingDraft[] = inv.unreadable
+      ? [
+          {
+            status: 'not-evaluated',
+            message: `blob rows could not be read: ${inv.unreadable.reason}`,
+            object: obj,
+            evidence: { needs: inv.unreadable.needs ?? null },
+            discriminator: 'unreadable',
+          },
+        ]
+      : [];
+    const out: FindingDraft[] = Object.entries(inv.byColumn).map(([col, formats]) => {
       const parts = Object.entries(formats)
         .sort((a, b) => b[1].rows - a[1].rows)
         .map(([f, c]) => `${f}: ${c.rows} rows, ${c.bytes} bytes`);
@@ -38,7 +40,7 @@ export const b00: Check = {
         discriminator: col,
       };
     });
-    if (!out.length)
+    if (!out.length && !unread.length)
       out.push({
         status: 'info',
         message: 'no blob rows',
@@ -46,6 +48,6 @@ export const b00: Check = {
         evidence: {},
         discriminator: 'none',
       });
-    return out;
+    return [...unread, ...out];
   },
 };

@@ -1,6 +1,6 @@
 /** QA-J04: job classes outside the allowed namespaces (with --allow-job-namespace), else an inventory. */
 import type { Check, CheckOptions, Facts, FindingDraft, ScannedBlob } from '../../model.js';
-import { databaseObject, jobClassBase, rowObject, safeText } from './util.js';
+import { databaseObject, jobClassBase, rowObject, safeText } from '../job-util.js';
 
 /** True when a class is in one of the namespaces ('Contoso.Jobs' or 'Contoso.Jobs.*' allow Contoso.Jobs.X). */
 export function inNamespaces(cls: string, namespaces: string[]): boolean {

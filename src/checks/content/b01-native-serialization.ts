@@ -1,8 +1,9 @@
-/** QA-B01 / QA-B07 — BinaryFormatter (MS-NRBF) or Java serialization payloads in the JobStore. */
+/** QA-B01 — BinaryFormatter (MS-NRBF) payloads in the JobStore (from the blob inventory; QA-B07 shares `present`). */
 import type { BlobFormat, Check, Facts, FindingDraft } from '../../model.js';
 import { MITIGATION } from '../util.js';
 
-function present(facts: Facts, format: BlobFormat, what: string): FindingDraft[] {
+/** Fails per column holding blobs of `format` (from the blob inventory the scan built). */
+export function present(facts: Facts, format: BlobFormat, what: string): FindingDraft[] {
   const inv = facts.blobInventory;
   if (!inv) return [];
   const obj = { kind: 'database' as const, name: facts.target.database || facts.dialect };
@@ -38,17 +39,4 @@ export const b01: Check = {
       'Switch Quartz.NET to its JSON serializer (quartz.serializer.type = stj or newtonsoft) and migrate the stored JobDataMaps; BinaryFormatter is removed from .NET 9 and unsafe on any input an attacker can write.',
   },
   evaluate: (facts) => present(facts, 'nrbf', 'BinaryFormatter (MS-NRBF) payloads'),
-};
-
-export const b07: Check = {
-  meta: {
-    id: 'QA-B07',
-    title: 'Java serialization payloads in the JobStore',
-    family: 'content',
-    severity: 'high',
-    mitigation: MITIGATION.serialization,
-    remediation:
-      'Use org.quartz.jobStore.useProperties=true (string-only JobDataMaps) and an ObjectInputFilter (jdk.serialFilter) that allows only Quartz and JDK value types; CALENDAR and BLOB_DATA stay Java-serialized, so keep writers out.',
-  },
-  evaluate: (facts) => present(facts, 'java', 'Java serialization payloads'),
 };

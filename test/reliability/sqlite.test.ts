@@ -1,0 +1,337 @@
+/**
+ * Reliability on SQLite (issue #17 parts 1 and 5), no server needed:
+ *  1. full audits (every family, every format) leave the file's bytes and mtime alone and create no
+ *     side file (rollback-journal and WAL-mode stores);
+ *  5. hostile content — job names, groups, descriptions, JobDataMap keys and values with ANSI/OSC
+ *     sequences, control characters, bidi overrides, HTML/script, `]]>`, invalid UTF-8 and 100,000-
+ *     character strings; blobs that are huge, deeply nested, exponential, cyclic or lying about their
+ *     lengths — come out harmless in table, HTML (loaded in headless Chromium: no script runs), JUnit
+ *     (parsed as XML), and exact in JSON and SARIF; and 100,000 garbage rows are audited with bounded
+ *     memory (peak RSS of the CLI measured in a child process).
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createHash, randomBytes } from 'node:crypto';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import Database from 'better-sqlite3';
+import { XMLValidator } from 'fast-xml-parser';
+import { afterAll, describe, expect, it } from 'vitest';
+import { quartzSqliteSchema } from '../../src/demo/schema.js';
+import type { Report } from '../../src/report/report.js';
+import { runCli } from '../support/cli.js';
+import { HOSTILE, hostileRows, REL_SECRETS, SCHED, secretRows } from '../support/rel-store.js';
+
+const FORMATS = ['table', 'json', 'sarif', 'junit', 'html'] as const;
+const dir = mkdtempSync(join(tmpdir(), 'qrtz-rel-sqlite-'));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function makeDb(path: string, rows: ReturnType<typeof secretRows>, wal = false): void {
+  const db = new Database(path);
+  try {
+    if (wal) db.pragma('journal_mode = WAL');
+    db.exec(quartzSqliteSchema('QRTZ_'));
+    for (const r of rows) {
+      const cols = Object.keys(r.values);
+      const vals = cols.map((c) => {
+        const v = r.values[c];
+        if (typeof v === 'boolean') return v ? 1 : 0;
+        if (typeof v === 'string' && /^-?\d{12,}$/.test(v)) return BigInt(v);
+        return v;
+      });
+      db.prepare(`INSERT INTO QRTZ_${r.table} (${cols.join(', ')}) VALUES (${cols.map(() => '?').join(', ')})`).run(
+        ...vals,
+      );
+    }
+  } finally {
+    db.close();
+  }
+}
+
+const fingerprint = (path: string) => {
+  const st = statSync(path);
+  return {
+    sha256: createHash('sha256').update(readFileSync(path)).digest('hex'),
+    mtimeMs: st.mtimeMs,
+    size: st.size,
+  };
+};
+
+/**
+ * The first code point a terminal, a browser or an XML reader could act on (C0 but tab and newline,
+ * DEL, C1, bidi controls, line/paragraph separators), written independently of src/report/terminal.ts.
+ */
+function firstUnsafe(text: string): { index: number; cp: number } | undefined {
+  let index = 0;
+  for (const ch of text) {
+    const c = ch.codePointAt(0) as number;
+    const bad =
+      (c < 0x20 && c !== 0x09 && c !== 0x0a) ||
+      (c >= 0x7f && c <= 0x9f) ||
+      c === 0x061c ||
+      c === 0x200e ||
+      c === 0x200f ||
+      (c >= 0x202a && c <= 0x202e) ||
+      (c >= 0x2066 && c <= 0x2069) ||
+      c === 0x2028 ||
+      c === 0x2029;
+    if (bad) return { index, cp: c };
+    index += ch.length;
+  }
+  return undefined;
+}
+
+describe('reliability on SQLite', () => {
+  for (const wal of [false, true]) {
+    it(`part 1: full audits in every format leave a ${wal ? 'WAL-mode' : 'rollback-journal'} file's bytes and mtime alone, and create no side file`, async () => {
+      const sub = mkdtempSync(join(dir, 'ro-'));
+      const path = join(sub, 'quartz.db');
+      makeDb(path, secretRows(5), wal);
+      const files = readdirSync(sub).sort();
+      const before = fingerprint(path);
+      const out = mkdtempSync(join(dir, 'out-'));
+      const codes: number[] = [];
+      if (wal) {
+        // a WAL-mode file without its -wal/-shm: refused in one line (reading would create them)…
+        const refused = await runCli(['scan', path, '--format', 'json']);
+        expect([refused.code, refused.stderr.trim().split('\n').length]).toEqual([2, 1]);
+        expect(refused.stderr).toMatch(/--sqlite-immutable/);
+        expect(readdirSync(sub).sort()).toEqual(files);
+      }
+      // …and read from a private snapshot with --sqlite-immutable
+      for (const f of FORMATS) {
+        const r = await runCli([
+          'scan',
+          path,
+          '--format',
+          f,
+          '--output',
+          join(out, `r.${f}`),
+          ...(wal ? ['--sqlite-immutable'] : []),
+        ]);
+        codes.push(r.code);
+      }
+      expect(codes).toEqual([1, 1, 1, 1, 1]);
+      const rep = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8')) as Report;
+      expect(rep.findings.some((x) => x.check === 'QA-S01' && x.status === 'fail')).toBe(true);
+      expect(fingerprint(path)).toEqual(before);
+      expect(readdirSync(sub).sort()).toEqual(files);
+      for (const f of FORMATS) {
+        const text = readFileSync(join(out, `r.${f}`), 'utf8');
+        for (const [k, v] of Object.entries(REL_SECRETS)) expect(text.includes(v), `${k} in ${f}`).toBe(false);
+      }
+    });
+  }
+
+  describe('part 5: hostile content in every format', () => {
+    const path = join(dir, 'hostile.db');
+    const out = join(dir, 'hostile-out');
+    const texts: Record<string, string> = {};
+    const codes: number[] = [];
+    const ready = (async () => {
+      makeDb(path, hostileRows());
+      // invalid UTF-8 in TEXT columns: SQLite stores the bytes as they are
+      const db = new Database(path);
+      const bad = Buffer.from([
+        0x62, 0x61, 0x64, 0xff, 0xfe, 0xc3, 0x28, 0xed, 0xa0, 0x80, 0x1b, 0x5b, 0x33, 0x31, 0x6d,
+      ]);
+      db.prepare(
+        "INSERT INTO QRTZ_JOB_DETAILS VALUES (?, CAST(? AS TEXT), CAST(? AS TEXT), CAST(? AS TEXT), 'Bad.Utf8', 1, 0, 0, 0, ?)",
+      ).run(
+        SCHED,
+        bad,
+        bad,
+        bad,
+        Buffer.concat([Buffer.from('{"password":"'), bad, Buffer.from(`Utf-${'Kj5h'.repeat(3)}"}`)]),
+      );
+      db.close();
+      execFileSync('mkdir', ['-p', out]);
+      for (const f of FORMATS) {
+        const r = await runCli([
+          'scan',
+          path,
+          '--format',
+          f,
+          '--output',
+          join(out, `r.${f}`),
+          '--max-blob-size',
+          '1048576',
+        ]);
+        codes.push(r.code);
+        texts[f] = readFileSync(join(out, `r.${f}`), 'utf8');
+        texts[`${f}.stderr`] = r.stderr;
+      }
+    })();
+
+    it('every audit completes (exit 1: findings) with one summary line', async () => {
+      await ready;
+      expect(codes).toEqual([1, 1, 1, 1, 1]);
+      for (const f of FORMATS) expect(texts[`${f}.stderr`]?.trim().split('\n')).toHaveLength(1);
+      for (const f of FORMATS) expect(firstUnsafe(texts[`${f}.stderr`] ?? '')).toBeUndefined();
+    });
+
+    it('table and HTML and JUnit hold no raw control, escape or bidi character; the hostile rows are reported', async () => {
+      await ready;
+      for (const f of ['table', 'html', 'junit']) {
+        const t = texts[f] ?? '';
+        const m = firstUnsafe(t);
+        expect(
+          m
+            ? `${f}: U+${m.cp.toString(16)} near ${JSON.stringify(t.slice(Math.max(0, m.index - 40), m.index + 20))}`
+            : '',
+        ).toBe('');
+      }
+      // the findings about hostile rows are there, made visible
+      expect(texts.table).toContain('\\x1b[31mALERT');
+      expect(texts.html).toContain('&lt;script&gt;');
+    });
+
+    it('JUnit parses as XML (]]> and control characters included)', async () => {
+      await ready;
+      expect(XMLValidator.validate(texts.junit ?? '')).toBe(true);
+    });
+
+    it('JSON and SARIF parse and keep the exact hostile values', async () => {
+      await ready;
+      const rep = JSON.parse(texts.json ?? '') as Report;
+      const all = JSON.stringify(rep);
+      for (const [k, v] of Object.entries(HOSTILE).filter(([k]) => k !== 'long')) {
+        expect(all.includes(JSON.stringify(`${k}:${v}`).slice(1, -1)), `${k} kept exactly in JSON`).toBe(true);
+      }
+      const sarif = JSON.parse(texts.sarif ?? '');
+      expect(sarif.runs[0].results.length).toBeGreaterThan(0);
+    });
+
+    it('blobs that are huge, deeply nested, exponential, cyclic or lying: the right findings, nothing crashes', async () => {
+      await ready;
+      const rep = JSON.parse(texts.json ?? '') as Report;
+      const bad = rep.findings
+        .filter((f) => f.status === 'fail' && String(f.object.rowKey ?? '').startsWith(`${SCHED}/bad.`))
+        .map((f) => `${f.check} ${f.object.rowKey}`)
+        .sort();
+      console.info(`[rel sqlite] findings on the bad blobs: ${JSON.stringify([...new Set(bad)])}`);
+      expect(bad).toContain(`QA-B05 ${SCHED}/bad.huge-blob`);
+      // every bad blob is reported by a blob check (gadget/SerialDOS, unexpected type, malformed, oversize)
+      for (const row of [
+        'serialdos-nrbf',
+        'serialdos-java',
+        'deep-json',
+        'lying-nrbf',
+        'lying-java',
+        'cyclic-nrbf',
+        'huge-blob',
+      ])
+        expect(
+          bad.some((b) => /^QA-B0[2-5] /.test(b) && b.endsWith(`/bad.${row}`)),
+          row,
+        ).toBe(true);
+      expect(bad).toContain(`QA-B04 ${SCHED}/bad.lying-nrbf`);
+      expect(bad).toContain(`QA-B04 ${SCHED}/bad.lying-java`);
+    });
+
+    it('HTML in headless Chromium: no script runs, no injected element exists', async (ctx) => {
+      await ready;
+      const chromium = ['/usr/bin/chromium', '/usr/bin/chromium-browser'].find((p) => existsSync(p));
+      if (!chromium) {
+        if (/chromium/i.test(process.env.QRTZ_REQUIRE_DB ?? '')) throw new Error('QRTZ_REQUIRE_DB requires chromium');
+        console.warn('SKIPPED (chromium): /usr/bin/chromium is not installed (apt-get install chromium)');
+        ctx.skip();
+        return;
+      }
+      const r = spawnSync(
+        chromium,
+        [
+          '--headless',
+          '--no-sandbox',
+          '--disable-gpu',
+          '--virtual-time-budget=3000',
+          '--dump-dom',
+          `file://${join(out, 'r.html')}`,
+        ],
+        { encoding: 'utf8', timeout: 60_000, maxBuffer: 64 * 1024 * 1024 },
+      );
+      const dom = r.stdout;
+      expect(dom.length, r.stderr.slice(-500)).toBeGreaterThan(1000);
+      const title = /<title>([\s\S]*?)<\/title>/.exec(dom)?.[1] ?? '';
+      expect(title).not.toMatch(/PWNED/);
+      expect(dom).not.toMatch(/<img[^>]*onerror/i);
+      expect(dom).not.toMatch(/<evil/i);
+      // the report's own markup has no script at all; none was injected
+      expect((dom.match(/<script/gi) ?? []).length).toBe((texts.html?.match(/<script/gi) ?? []).length);
+      expect(dom).toContain('PWNED-SCRIPT'); // shown as text
+    });
+  });
+
+  it('part 5: 100,000 garbage rows — the audit completes with bounded memory (peak RSS in a child process)', async () => {
+    const rss = (rows: number, heapMb?: number) => {
+      const path = join(dir, `garbage-${rows}.db`);
+      const db = new Database(path);
+      db.exec(quartzSqliteSchema('QRTZ_'));
+      const ins = db.prepare(
+        "INSERT INTO QRTZ_JOB_DETAILS VALUES ('G', ?, 'g', NULL, 'Garbage.Job, Garbage', 1, 0, 0, 0, ?)",
+      );
+      const heads = [
+        Buffer.from([0x00, 0x01, 0x00, 0x00, 0x00]),
+        Buffer.from([0xac, 0xed, 0x00, 0x05]),
+        Buffer.from('{"$type":"'),
+        Buffer.from([0x1f, 0x8b]),
+        Buffer.alloc(0),
+      ];
+      db.transaction(() => {
+        for (let i = 0; i < rows; i++) {
+          const body = randomBytes(64 + (i % 449));
+          ins.run(`j${i}`, Buffer.concat([heads[i % heads.length] as Buffer, body]));
+        }
+      })();
+      db.close();
+      const bin = join(import.meta.dirname, '..', '..', 'bin', 'qrtz-audit.js');
+      const t0 = Date.now();
+      const r = spawnSync(
+        '/usr/bin/time',
+        [
+          '-v',
+          process.execPath,
+          ...(heapMb ? [`--max-old-space-size=${heapMb}`] : []),
+          bin,
+          'scan',
+          path,
+          '--format',
+          'json',
+          '--output',
+          join(dir, `g-${rows}.json`),
+        ],
+        {
+          encoding: 'utf8',
+          timeout: 120_000,
+        },
+      );
+      const kb = Number(/Maximum resident set size \(kbytes\): (\d+)/.exec(r.stderr)?.[1]);
+      return { code: r.status, mb: Math.round(kb / 1024), ms: Date.now() - t0, stderr: r.stderr.split('\n')[0] };
+    };
+    if (!existsSync('/usr/bin/time')) {
+      console.warn('SKIPPED (peak RSS): /usr/bin/time is not installed (apt-get install time)');
+      return;
+    }
+    const small = rss(1_000);
+    // the big run with the JavaScript heap capped at 48 MB: it completes only if nothing piles up per row
+    // (before the inventory kept a bounded number of names, 200,000 rows ran out of such a heap)
+    const big = rss(100_000, 48);
+    console.info(
+      `[rel sqlite] garbage rows: 1,000 → peak RSS ${small.mb} MB in ${small.ms} ms; 100,000 (JS heap capped at 48 MB) → peak RSS ${big.mb} MB in ${big.ms} ms`,
+    );
+    expect(big.code, `${small.stderr} / ${big.stderr}`).toBe(small.code);
+    expect([0, 1]).toContain(big.code);
+    const rep = JSON.parse(readFileSync(join(dir, 'g-100000.json'), 'utf8')) as Report;
+    expect(rep.summary.incomplete ?? false).toBe(false);
+    // garbage holds a new "type name" in about one row in five: the inventory keeps a bounded number
+    const inv = rep.inventory.blobs;
+    const kept = Object.keys(inv?.types ?? {}).length;
+    console.info(
+      `[rel sqlite] 100,000 garbage rows: ${kept} distinct type names kept, ${inv?.droppedNames ?? 0} not kept`,
+    );
+    expect(kept).toBeLessThanOrEqual(2000);
+    expect(Object.values(inv?.typesByFormat ?? {}).every((m) => Object.keys(m).length <= 2000)).toBe(true);
+    // memory stays flat: 100× the rows in a capped heap costs less than 100 MB of RSS more than 1,000 rows
+    expect(big.mb - small.mb).toBeLessThan(100);
+  }, 240_000);
+});
