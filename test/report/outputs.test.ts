@@ -125,4 +125,40 @@ describe('qrtz-audit convert', () => {
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^qrtz-audit: cannot read /);
   });
+
+  it('a hostile saved report (no display forms, raw HTML, ESC and bidi in every field) is escaped by every format', async () => {
+    const good = JSON.parse((await runCli(['scan', store, '--format', 'json'])).stdout) as Report;
+    const evil = 'x<script>alert(1)</script>\u202e\u001b]0;t\u0007|`';
+    const f = good.findings.find((x) => x.status === 'fail');
+    const doc = {
+      ...good,
+      target: { ...good.target, database: evil, host: evil, user: evil },
+      findings: [
+        {
+          ...f,
+          message: evil,
+          title: evil,
+          remediation: evil,
+          object: { kind: 'row', name: evil },
+          evidence: { [evil]: evil },
+        },
+      ],
+      unreadable: [{ what: evil, reason: evil, table: evil, cause: 'privilege' }],
+    };
+    const p = join(dir, 'hostile.json');
+    writeFileSync(p, JSON.stringify(doc));
+    // biome-ignore lint/suspicious/noControlCharactersInRegex: the point of the test
+    const RAW = /[\u0000-\u0008\u000b-\u001f\u007f-\u009f\u202a-\u202e\u2066-\u2069]/;
+    for (const format of ['html', 'markdown', 'junit', 'table', 'sarif']) {
+      const r = await runCli(['convert', p, '--format', format]);
+      expect(r.code, format).toBe(0);
+      if (format !== 'sarif') expect(r.stdout, format).not.toMatch(RAW);
+      // Markdown shows fenced code literally: only the prose outside the remediation fence must be escaped.
+      const prose = r.stdout.replace(/^\s*(`{3,})[^\n]*\n[\s\S]*?^\s*\1\s*$/gm, '');
+      if (format !== 'table' && format !== 'sarif') expect(prose, format).not.toContain('<script>alert');
+    }
+    const sarif = JSON.parse((await runCli(['convert', p, '--format', 'sarif'])).stdout);
+    expect(sarif.runs[0].results[0].message.text).not.toMatch(RAW);
+    expect(sarif.runs[0].tool.driver.rules[0].help.markdown).not.toContain('<script>alert');
+  });
 });
