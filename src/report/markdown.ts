@@ -19,9 +19,20 @@ export const MARKDOWN_MAX_CHARS = 60_000;
 
 const ENTITY: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
 
-/** Inline text from the database (or anything else): literal in GitHub-flavoured Markdown, on one line. */
-export function mdEscape(text: string): string {
-  return escapeControl(redact(text)).replace(/[\\`*_{}[\]()#+\-.!|<>&~=:]/g, (c) => ENTITY[c] ?? `\\${c}`);
+/**
+ * Inline text from the database (or anything else): literal in GitHub-flavoured Markdown, on one line.
+ * Escaped: the inline syntax (\\ ` * _ [ ] | ~), HTML (< > & as entities), autolinks (`://`, `www.`),
+ * GitHub @mentions and #references (the sign in a code span: a hostile role name must not notify anyone),
+ * and, with lineStart (the text begins a line), a construct it would open there (heading, list, setext underline).
+ */
+export function mdEscape(text: string, lineStart = false): string {
+  const inline = escapeControl(redact(text))
+    .replace(/[\\`*_[\]<>&|~]/g, (c) => ENTITY[c] ?? `\\${c}`)
+    .replace(/@(?=[\w-])/g, '<code>@</code>')
+    .replace(/#(?=\d)/g, '<code>#</code>')
+    .replace(/:\/\//g, ':&#47;&#47;')
+    .replace(/\b(www)\./gi, '$1&#46;');
+  return lineStart ? inline.replace(/^(\s*)([#+\-=])/, '$1\\$2').replace(/^(\s*\d+)([.)])/, '$1\\$2') : inline;
 }
 
 /** A fenced block that its content cannot close: the fence is longer than any backtick run inside. */
@@ -35,7 +46,7 @@ export function mdFence(text: string, info = ''): string {
 function findingBlock(f: Finding): string {
   const lines = [
     `- **${mdEscape(f.check)}** ${mdEscape(f.title)}: ${mdEscape(f.object.name)}  `,
-    `  ${mdEscape(f.message)}`,
+    `  ${mdEscape(f.message, true)}`,
   ];
   if (f.evidence && Object.keys(f.evidence).length) {
     lines.push(

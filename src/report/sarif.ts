@@ -18,6 +18,7 @@ import { type CatalogueEntry, catalogue } from '../checks/catalogue.js';
 import type { Dialect, Finding, Severity } from '../model.js';
 import { DIALECTS } from '../model.js';
 import { redact } from '../secrets/redact.js';
+import { mdEscape } from './markdown.js';
 import { incompleteAt, type Report } from './report.js';
 import { escapeControl } from './terminal.js';
 
@@ -44,12 +45,6 @@ export const SECURITY_SEVERITY: Record<Severity, string> = {
 
 /** Text GitHub shows: redacted, control, ESC and bidi characters made visible. */
 const t = (s: string, keepNewlines = false) => escapeControl(redact(s), keepNewlines);
-
-/** Markdown-safe inline text (database text never becomes Markdown syntax or HTML). */
-function mdText(s: string): string {
-  const entity: Record<string, string> = { '&': '&amp;', '<': '&lt;', '>': '&gt;' };
-  return t(s).replace(/[\\`*_{}[\]()#+\-.!|<>&~]/g, (c) => entity[c] ?? `\\${c}`);
-}
 
 /** A rule name GitHub shows: the title in PascalCase (SARIF: "a valid identifier"), never empty. */
 function ruleName(id: string, title: string): string {
@@ -79,7 +74,7 @@ function ruleOf(e: RuleSource) {
     help: {
       // The remediation template itself (fullDescription says what the check finds).
       text: t(remediation, true),
-      markdown: `**${mdText(e.title)}** (${mdText(e.id)}, family ${mdText(e.family)}, default severity ${e.severity})\n\nMitigation served: ${mdText(e.mitigation)}\n\n**Remediation**\n\n\`\`\`\n${t(remediation, true).replace(/`/g, "'")}\n\`\`\`\n`,
+      markdown: `**${mdEscape(e.title)}** (${mdEscape(e.id)}, family ${mdEscape(e.family)}, default severity ${e.severity})\n\nMitigation served: ${mdEscape(e.mitigation)}\n\n**Remediation**\n\n\`\`\`\n${t(remediation, true).replace(/`/g, "'")}\n\`\`\`\n`,
     },
     defaultConfiguration: { level: LEVEL[e.severity] },
     properties: {

@@ -66,10 +66,11 @@ describe('markdown', () => {
     const prose = md.replace(/^\s*(`{3,})[^\n]*\n[\s\S]*?^\s*\1\s*$/gm, '');
     expect(prose).not.toContain('DROP TABLE');
     expect(prose).not.toContain('<img');
-    expect(prose).not.toContain('](http');
+    expect(prose).not.toMatch(/(^|[^\\])\]\(/); // a link needs an unescaped ](
+    expect(prose).not.toContain('http://');
     expect(md).not.toMatch(/^# head/m);
-    expect(md).toContain('job\\|x\\`&lt;img src\\=x onerror\\=alert\\(1\\)&gt;\\[l\\]\\(http\\:');
-    expect(md).toContain('\\\\u202e\\\\x1b\\[2J\\\\n\\# head');
+    expect(md).toContain('job\\|x\\`&lt;img src=x onerror=alert(1)&gt;\\[l\\](http:&#47;&#47;e)');
+    expect(md).toContain('\\\\u202e\\\\x1b\\[2J\\\\n# head');
     // The remediation fence is longer than any backtick run in it: the block cannot be closed from inside.
     const fence = md
       .split('\n')
@@ -80,6 +81,16 @@ describe('markdown', () => {
 
   it('escaping helpers', () => {
     expect(mdEscape('a|b')).toBe('a\\|b');
+    // No @mention, #reference or autolink from database text; no heading, list or quote at a line start.
+    expect(mdEscape('role @security-team #12 see https://x.test www.x.test')).toBe(
+      'role <code>@</code>security-team <code>#</code>12 see https:&#47;&#47;x.test www&#46;x.test',
+    );
+    expect(mdEscape('# h', true)).toBe('\\# h');
+    expect(mdEscape('- item', true)).toBe('\\- item');
+    expect(mdEscape('1. item', true)).toBe('1\\. item');
+    expect(mdEscape('> quote')).toBe('&gt; quote');
+    expect(mdEscape('127.0.0.1')).toBe('127.0.0.1');
+    expect(mdEscape('===', true)).toBe('\\===');
     expect(mdEscape('<b>&')).toBe('&lt;b&gt;&amp;');
     expect(mdFence('x ```` y')).toBe('`````\nx ```` y\n`````');
   });
