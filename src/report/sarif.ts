@@ -110,8 +110,13 @@ function logicalLocations(r: Report, f: Finding) {
   if (f.object.table) chain.push({ name: f.object.table, kind: 'type' });
   if (f.object.rowKey) chain.push({ name: f.object.rowKey, kind: 'object' });
   const last = chain[chain.length - 1];
-  // The object itself when it is more than the chain's last element (a principal, a setting, a file).
-  if (!last || last.name !== f.object.name) chain.push({ name: f.object.name, kind: 'object' });
+  // The object itself when the chain does not already end at it (a principal, a setting, a file; a row or
+  // table named by its key/table above is not repeated).
+  const endsAtObject =
+    (f.object.kind === 'row' && Boolean(f.object.rowKey)) ||
+    (f.object.kind === 'table' && Boolean(f.object.table) && !f.object.rowKey) ||
+    last?.name === f.object.name;
+  if (!endsAtObject) chain.push({ name: f.object.name, kind: 'object' });
   // Exact values, as in the JSON report (the escaping policy: SARIF keeps them; the message and the
   // result's properties.objectDisplay carry the safe display forms).
   return [

@@ -136,6 +136,35 @@ describe('SARIF structure', () => {
     expect(run.results[0].locations[0].logicalLocations[0].fullyQualifiedName).toBe(
       'db.example/jobs/public/qrtz_job_details/DEFAULT.nightly',
     );
+    // A row named otherwise than its key ends at its key; a principal is appended to the chain.
+    const more = JSON.parse(
+      formatReport(
+        buildReport(
+          facts('jobs'),
+          [
+            finalize(check, {
+              status: 'fail',
+              message: 'm',
+              object: { kind: 'row', name: 'QRTZ_JOB_DETAILS.JOB_DATA G/j', table: 'QRTZ_JOB_DETAILS', rowKey: 'G/j' },
+            }),
+            finalize(check, {
+              status: 'fail',
+              message: 'm',
+              object: { kind: 'principal', name: 'role app', principal: 'app' },
+            }),
+          ],
+          'high',
+          '',
+          1,
+        ),
+        'sarif',
+        { color: false },
+      ),
+    ).runs[0].results.map(
+      (x: { locations: { logicalLocations: { fullyQualifiedName: string }[] }[] }) =>
+        x.locations[0]?.logicalLocations[0]?.fullyQualifiedName,
+    );
+    expect(more).toEqual(['db.example/jobs/public/QRTZ_JOB_DETAILS/G/j', 'db.example/jobs/public/role app']);
     const n = run.invocations[0].toolExecutionNotifications;
     const ne = n.find((x: { descriptor: { id: string } }) => x.descriptor.id === 'not-evaluated');
     expect(ne.associatedRule.id).toBe('QA-X96');
