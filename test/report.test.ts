@@ -142,25 +142,24 @@ describe('sarif, junit, html', () => {
   ];
   const r = buildReport(facts, fs, 'high', '2026-01-01T00:00:00.000Z', 1234);
 
-  it('SARIF 2.1.0: one rule per check, a result per finding with kind, level, logical location and fingerprint', () => {
+  it('SARIF 2.1.0: one rule per check, a result per failing finding with level, locations and fingerprint', () => {
     const s = JSON.parse(formatReport(r, 'sarif', { color: false }));
     expect(s.version).toBe('2.1.0');
     const run = s.runs[0];
     expect(run.tool.driver.rules.map((x: { id: string }) => x.id)).toEqual(['QA-X99']);
-    expect(run.results.map((x: { kind: string; level: string }) => [x.kind, x.level])).toEqual([
-      ['fail', 'error'],
-      ['pass', 'none'],
-      ['open', 'none'],
-    ]);
+    // #14: passes are not results; the not-evaluated one is a tool execution notification.
+    expect(run.results.map((x: { kind: string; level: string }) => [x.kind, x.level])).toEqual([['fail', 'error']]);
     expect(run.results[0].locations[0].logicalLocations[0].name).toBe('public.qrtz_locks');
+    expect(run.results[0].locations[0].physicalLocation.artifactLocation.uri).toBe('qrtz-audit-target.json');
     expect(run.results[0].partialFingerprints['qrtzAudit/v1']).toBe(fs[0]?.fingerprint);
+    expect(run.tool.driver.rules[0].properties['security-severity']).toBe('9.5');
     expect(run.results[0].properties['security-severity']).toBe('9.5');
   });
 
   it('JUnit: failures and skips counted, text escaped, no raw control characters', () => {
     const x = formatReport(r, 'junit', { color: false });
     expect(x).toMatch(
-      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="qrtz-audit" tests="3" failures="1" skipped="1" time="1.234">/,
+      /^<\?xml version="1.0" encoding="UTF-8"\?>\n<testsuites name="qrtz-audit" tests="3" failures="1" errors="0" skipped="1" time="1.234">/,
     );
     expect(x).toContain(
       '<failure message="[critical] Test check" type="critical">boom x&lt;y&gt;&amp;&quot;&apos;\\x01\\x1b[31m',
@@ -170,11 +169,12 @@ describe('sarif, junit, html', () => {
     expect((x.match(/<testcase /g) ?? []).length).toBe((x.match(/<\/testcase>/g) ?? []).length);
   });
 
-  it('HTML: self-contained, escaped, no script', () => {
+  it('HTML: self-contained, escaped, only its own inline script', () => {
     const html = formatReport(r, 'html', { color: false });
     expect(html.startsWith('<!doctype html>')).toBe(true);
     expect(html).toContain("default-src 'none'");
-    expect(html).not.toMatch(/<script/i);
+    expect(html.match(/<script/gi)).toHaveLength(1);
+    expect(html).not.toMatch(/<script[^>]*src=/i);
     expect(html).toContain('boom x&lt;y&gt;&amp;');
     expect(html).not.toContain('x<y>');
   });

@@ -1,5 +1,4 @@
 /** `qrtz-audit scan <url>`: connect, collect facts, stream blobs, run checks, print the report. */
-import { writeFileSync } from 'node:fs';
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ConnectOptions } from '../dialect.js';
 import { adapterFor } from '../dialects/index.js';
@@ -7,9 +6,9 @@ import { runScan } from '../engine.js';
 import { UserError } from '../errors.js';
 import type { CheckOptions, Family, Severity } from '../model.js';
 import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES } from '../model.js';
-import { FORMATS, formatReport, type OutputFormat } from '../report/index.js';
+import { FORMATS, type OutputFormat } from '../report/index.js';
+import { checkOutputOptions, emitReport, type OutputOptions, parseFormats } from '../report/output.js';
 import { buildReport } from '../report/report.js';
-import { summaryLine } from '../report/table.js';
 import { escapeControl } from '../report/terminal.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
 import { resolveFromConfig } from './from-config.js';
@@ -22,8 +21,9 @@ export interface ScanCliOptions {
   allowPrincipal: string[];
   only?: string;
   skip?: string;
-  format?: OutputFormat;
+  format?: OutputFormat[];
   output?: string;
+  outputDir?: string;
   failOn: Severity;
   statementTimeout: string;
   lockTimeout: string;
@@ -64,9 +64,13 @@ export function addScanOptions(cmd: Command): Command {
     .option('--only <families>', `run only these check families (comma-separated: ${familyHelp()})`)
     .option('--skip <families>', 'skip these check families (comma-separated)')
     .addOption(
-      new Option('--format <format>', 'output format (default: table on a terminal, json otherwise)').choices(FORMATS),
+      new Option(
+        '--format <formats>',
+        `output format: ${FORMATS.join(', ')}; several comma-separated with --output-dir (default: table on a terminal, json otherwise)`,
+      ).argParser(parseFormats),
     )
     .option('--output <file>', 'write the report to a file (a summary line still goes to stderr)')
+    .option('--output-dir <dir>', 'write one file per --format into this directory: qrtz-audit.<ext>')
     .addOption(
       new Option(
         '--fail-on <severity>',
@@ -290,8 +294,18 @@ export function checkOptionsFrom(o: ScanCliOptions, maxBlobSize: number): CheckO
   };
 }
 
+/** The output options of a command line (checked before connecting). */
+export function outputOptionsFrom(o: ScanCliOptions): OutputOptions {
+  return {
+    ...(o.format ? { formats: o.format } : {}),
+    ...(o.output !== undefined ? { output: o.output } : {}),
+    ...(o.outputDir !== undefined ? { outputDir: o.outputDir } : {}),
+  };
+}
+
 /** Runs a scan and writes the report; returns the exit code. */
 export async function runScanCommand(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<number> {
+  checkOutputOptions(outputOptionsFrom(given));
   let o = given;
   let url = urlArg;
   let configPassword: string | undefined;
@@ -355,19 +369,15 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
   const report = buildReport(result.facts, result.findings, o.failOn, result.startedAt, result.durationMs, {
     allowIncomplete: o.allowIncomplete ?? false,
   });
-  const format: OutputFormat = o.format ?? (io.stdoutIsTTY ? 'table' : 'json');
-  const color = o.color !== false && io.colorAllowed;
-  const text = formatReport(report, format, { color: o.output ? false : color, verbose: o.verbose ?? false });
-  if (o.output) {
-    try {
-      writeFileSync(o.output, text);
-    } catch (err) {
-      throw new UserError('input', `cannot write ${o.output}: ${(err as Error).message}`);
-    }
-    io.stderr(`${summaryLine(report, io.stderrColor)} — report written to ${escapeControl(o.output)}\n`);
-  } else {
-    io.stdout(text);
-  }
+  emitReport(
+    report,
+    {
+      ...outputOptionsFrom(o),
+      color: o.color !== false,
+      verbose: o.verbose ?? false,
+    },
+    io,
+  );
   return report.summary.exitCode;
 }
 

@@ -2,12 +2,23 @@
 import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
+import { formatMarkdown } from './markdown.js';
 import type { Report } from './report.js';
 import { formatSarif } from './sarif.js';
 import { formatTable } from './table.js';
 
-export type OutputFormat = 'table' | 'json' | 'sarif' | 'junit' | 'html';
-export const FORMATS: OutputFormat[] = ['table', 'json', 'sarif', 'junit', 'html'];
+export type OutputFormat = 'table' | 'json' | 'sarif' | 'junit' | 'html' | 'markdown';
+export const FORMATS: OutputFormat[] = ['table', 'json', 'sarif', 'junit', 'html', 'markdown'];
+
+/** File name extension of each format in --output-dir (qrtz-audit.<ext>). */
+export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
+  table: 'txt',
+  json: 'json',
+  sarif: 'sarif',
+  junit: 'junit.xml',
+  html: 'html',
+  markdown: 'md',
+};
 
 export function formatReport(
   report: Report,
@@ -23,6 +34,8 @@ export function formatReport(
       return formatJunit(report);
     case 'html':
       return formatHtml(report);
+    case 'markdown':
+      return formatMarkdown(report);
     case 'table':
       return formatTable(report, opts);
   }

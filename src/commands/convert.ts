@@ -1,0 +1,192 @@
+/**
+ * `qrtz-audit convert report.json --format sarif[,junit,…] [--output FILE | --output-dir DIR]`: another
+ * format from a saved JSON report, without scanning again. The file is untrusted input: its schema version
+ * and shape are checked (one line, exit 2, otherwise), and every formatter escapes its text as for a scan.
+ */
+import { readFileSync, statSync } from 'node:fs';
+import { type Command, Option } from 'commander';
+import { z } from 'zod';
+import { UserError } from '../errors.js';
+import { FAMILIES, SEVERITIES } from '../model.js';
+import { FORMATS, type OutputFormat } from '../report/index.js';
+import { emitReport, parseFormats } from '../report/output.js';
+import { REPORT_SCHEMA_VERSION, type Report } from '../report/report.js';
+import type { Io } from './io.js';
+
+/** The largest report convert reads (a JSON report of a very large store stays far below it). */
+export const CONVERT_MAX_BYTES = 256 * 1024 * 1024;
+
+const severity = z.enum(SEVERITIES as unknown as [string, ...string[]]);
+const status = z.enum(['fail', 'pass', 'not-evaluated', 'manual', 'not-applicable', 'info']);
+const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
+const counts = z.record(z.string(), z.number().int().min(0));
+
+/** The JSON report shape every formatter reads (extra keys allowed: a newer minor addition is harmless). */
+const reportSchema = z
+  .object({
+    schemaVersion: z.literal(REPORT_SCHEMA_VERSION),
+    tool: z.object({ name: z.literal('qrtz-audit'), version: z.string() }).loose(),
+    target: z
+      .object({
+        dialect: z.string(),
+        database: z.string(),
+        schema: z.string(),
+        tablePrefix: z.string(),
+        user: z.string(),
+        host: z.string().optional(),
+        server: z.string(),
+        serviceAccount: z.string(),
+        serviceAccountSource: z.enum(['option', 'connected-login', 'inferred']).optional(),
+        display: z.record(z.string(), z.string()).optional(),
+      })
+      .loose(),
+    startedAt: z.string(),
+    durationMs: z.number().min(0),
+    summary: z
+      .object({
+        failOn: severity,
+        exitCode: z.number().int(),
+        total: z.number().int().min(0),
+        byStatus: counts,
+        failedBySeverity: counts,
+        incomplete: z.boolean(),
+        incompleteChecks: z.array(z.string()),
+        allowIncomplete: z.boolean(),
+      })
+      .loose(),
+    findings: z.array(
+      z
+        .object({
+          check: z.string().min(1),
+          severity,
+          status,
+          title: z.string(),
+          message: z.string(),
+          object: z
+            .object({
+              kind: z.string(),
+              name: z.string(),
+              schema: z.string().optional(),
+              table: z.string().optional(),
+              principal: z.string().optional(),
+              rowKey: z.string().optional(),
+              display: z.string().optional(),
+            })
+            .loose(),
+          evidence: z.record(z.string(), scalar).optional(),
+          remediation: z.string(),
+          mitigation: z.string(),
+          family: z.enum(FAMILIES),
+          fingerprint: z.string(),
+          display: z
+            .object({
+              message: z.string().optional(),
+              remediation: z.string().optional(),
+              evidence: z.record(z.string(), z.string()).optional(),
+            })
+            .loose()
+            .optional(),
+        })
+        .loose(),
+    ),
+    inventory: z
+      .object({
+        tables: z.object({ present: z.array(z.string()), missing: z.array(z.string()) }).loose(),
+        blobs: z.object({ rows: z.number(), bytes: z.number() }).loose().nullable(),
+      })
+      .loose(),
+    unreadable: z.array(
+      z
+        .object({
+          what: z.string(),
+          reason: z.string(),
+          needs: z.string().optional(),
+          table: z.string().optional(),
+          cause: z.enum(['privilege', 'lock-timeout', 'statement-timeout', 'tamper', 'other']).optional(),
+        })
+        .loose(),
+    ),
+  })
+  .loose();
+
+/** Reads and checks a saved JSON report; every problem is one UserError line naming the file. */
+export function readReport(path: string): Report {
+  let text: string;
+  try {
+    if (statSync(path).size > CONVERT_MAX_BYTES)
+      throw new UserError('input', `${path}: larger than ${CONVERT_MAX_BYTES} bytes; not a qrtz-audit JSON report`);
+    text = readFileSync(path, 'utf8');
+  } catch (err) {
+    if (err instanceof UserError) throw err;
+    throw new UserError('input', `cannot read ${path}: ${(err as Error).message}`);
+  }
+  let doc: unknown;
+  try {
+    doc = JSON.parse(text);
+  } catch (err) {
+    throw new UserError('input', `${path}: not JSON (${(err as Error).message}); convert reads a --format json report`);
+  }
+  const head = (doc ?? {}) as { schemaVersion?: unknown; tool?: { name?: unknown } };
+  if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || head.tool?.name !== 'qrtz-audit')
+    throw new UserError('input', `${path}: not a qrtz-audit JSON report (no tool.name "qrtz-audit")`);
+  if (head.schemaVersion !== REPORT_SCHEMA_VERSION)
+    throw new UserError(
+      'input',
+      `${path}: report schema version ${JSON.stringify(head.schemaVersion)}; this qrtz-audit reads version ${REPORT_SCHEMA_VERSION} (convert it with the qrtz-audit that wrote it)`,
+    );
+  const parsed = reportSchema.safeParse(doc);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0];
+    throw new UserError(
+      'input',
+      `${path}: not a valid qrtz-audit report: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+    );
+  }
+  // The document itself, not zod's copy (which reorders keys): JSON converts to the same bytes.
+  return doc as Report;
+}
+
+export interface ConvertCliOptions {
+  format?: OutputFormat[];
+  output?: string;
+  outputDir?: string;
+  verbose?: boolean;
+  color?: boolean;
+}
+
+/** Converts a saved report; exit 0 (the conversion worked; the audit's own exit code is in the report). */
+export function runConvertCommand(path: string, o: ConvertCliOptions, io: Io): number {
+  const report = readReport(path);
+  emitReport(
+    report,
+    {
+      ...(o.format ? { formats: o.format } : {}),
+      ...(o.output !== undefined ? { output: o.output } : {}),
+      ...(o.outputDir !== undefined ? { outputDir: o.outputDir } : {}),
+      color: o.color !== false,
+      verbose: o.verbose ?? false,
+    },
+    io,
+  );
+  return 0;
+}
+
+export function registerConvert(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('convert')
+    .description('write a saved JSON report (scan --format json) in other formats, without scanning again')
+    .argument('<report.json>', 'a report written by qrtz-audit scan --format json')
+    .addOption(
+      new Option(
+        '--format <formats>',
+        `output format: ${FORMATS.join(', ')}; several comma-separated with --output-dir (default: table on a terminal, json otherwise)`,
+      ).argParser(parseFormats),
+    )
+    .option('--output <file>', 'write the report to a file')
+    .option('--output-dir <dir>', 'write one file per --format into this directory: qrtz-audit.<ext>')
+    .option('--verbose', 'list passing checks too (table)')
+    .option('--no-color', 'no colors (NO_COLOR is respected too)')
+    .action((path: string, o: ConvertCliOptions) => {
+      setExit(runConvertCommand(path, o, io));
+    });
+}

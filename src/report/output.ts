@@ -1,0 +1,108 @@
+/**
+ * Where reports go: stdout, one file (--output), or several formats from one scan into a directory
+ * (--format json,sarif,html --output-dir DIR: DIR/qrtz-audit.<ext>). A SARIF file gets the target
+ * descriptor its results point at (qrtz-audit-target.json) beside it. Shared by `scan`, `demo` and `convert`.
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { InvalidArgumentError } from 'commander';
+import type { Io } from '../commands/io.js';
+import { UserError } from '../errors.js';
+import { FORMAT_EXTENSIONS, FORMATS, formatReport, type OutputFormat } from './index.js';
+import type { Report } from './report.js';
+import { formatTargetDescriptor, TARGET_DESCRIPTOR } from './sarif.js';
+import { summaryLine } from './table.js';
+import { escapeControl } from './terminal.js';
+
+/** --format: one format, or several comma-separated (with --output-dir); each once, in the order given. */
+export function parseFormats(value: string): OutputFormat[] {
+  const list = value
+    .split(',')
+    .map((x) => x.trim().toLowerCase())
+    .filter(Boolean);
+  if (!list.length) throw new InvalidArgumentError(`no format given (formats: ${FORMATS.join(', ')})`);
+  for (const f of list)
+    if (!(FORMATS as string[]).includes(f))
+      throw new InvalidArgumentError(`unknown format ${f} (formats: ${FORMATS.join(', ')})`);
+  return [...new Set(list)] as OutputFormat[];
+}
+
+export interface OutputOptions {
+  formats?: OutputFormat[];
+  output?: string;
+  outputDir?: string;
+}
+
+/** Checks the output options before anything is read or connected (a usage error is one line, exit 2). */
+export function checkOutputOptions(o: OutputOptions): void {
+  if (o.output !== undefined && o.outputDir !== undefined)
+    throw new UserError(
+      'usage',
+      '--output and --output-dir cannot be combined (--output-dir writes one file per format)',
+    );
+  if ((o.formats?.length ?? 0) > 1 && o.outputDir === undefined)
+    throw new UserError(
+      'usage',
+      `several formats (${o.formats?.join(',')}) need --output-dir DIR (one file per format)`,
+    );
+}
+
+/** The file names --output-dir writes for these formats (and the SARIF target descriptor). */
+export function outputFileNames(formats: OutputFormat[]): string[] {
+  const names = formats.map((f) => `qrtz-audit.${FORMAT_EXTENSIONS[f]}`);
+  if (formats.includes('sarif')) names.push(TARGET_DESCRIPTOR);
+  return names;
+}
+
+function write(path: string, text: string): void {
+  try {
+    writeFileSync(path, text);
+  } catch (err) {
+    throw new UserError('input', `cannot write ${path}: ${(err as Error).message}`);
+  }
+}
+
+/**
+ * Writes the report in the chosen formats: to stdout (default format: table on a terminal, JSON otherwise),
+ * to --output, or to --output-dir; a summary line goes to stderr whenever the report went to a file.
+ */
+export function emitReport(
+  report: Report,
+  o: OutputOptions & { color?: boolean; verbose?: boolean },
+  io: Io,
+  command = 'report',
+): void {
+  checkOutputOptions(o);
+  const formats: OutputFormat[] = o.formats?.length ? o.formats : [io.stdoutIsTTY ? 'table' : 'json'];
+  const verbose = o.verbose ?? false;
+  if (o.outputDir !== undefined) {
+    try {
+      mkdirSync(o.outputDir, { recursive: true });
+    } catch (err) {
+      throw new UserError('input', `cannot create ${o.outputDir}: ${(err as Error).message}`);
+    }
+    for (const f of formats) {
+      write(
+        join(o.outputDir, `qrtz-audit.${FORMAT_EXTENSIONS[f]}`),
+        formatReport(report, f, { color: false, verbose }),
+      );
+    }
+    if (formats.includes('sarif')) write(join(o.outputDir, TARGET_DESCRIPTOR), formatTargetDescriptor(report));
+    io.stderr(
+      `${summaryLine(report, io.stderrColor)} — ${command}s written to ${escapeControl(o.outputDir)}: ${outputFileNames(formats).join(', ')}\n`,
+    );
+    return;
+  }
+  const format = formats[0] as OutputFormat;
+  if (o.output !== undefined) {
+    write(o.output, formatReport(report, format, { color: false, verbose }));
+    const descriptor = format === 'sarif' ? join(dirname(o.output), TARGET_DESCRIPTOR) : undefined;
+    if (descriptor) write(descriptor, formatTargetDescriptor(report));
+    io.stderr(
+      `${summaryLine(report, io.stderrColor)} — ${command} written to ${escapeControl(o.output)}${descriptor ? ` (target descriptor: ${escapeControl(descriptor)})` : ''}\n`,
+    );
+    return;
+  }
+  const color = o.color !== false && io.colorAllowed;
+  io.stdout(formatReport(report, format, { color, verbose }));
+}
