@@ -10,7 +10,7 @@ import { mkdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { writeJobDataMap as writeJavaJobDataMap } from '../src/fixtures/java-writer.js';
 import { writeGadgetGraph, writeJobDataMap } from '../src/fixtures/nrbf-writer.js';
-import { QUARTZ_MYSQL_SCHEMA } from '../test/mysql/schema.js';
+import { QUARTZ_MYSQL_SCHEMA } from '../test/integration/mysql/schema.js';
 
 type Db = 'mssql' | 'postgres' | 'mysql';
 const root = join(import.meta.dirname, '..');

@@ -24,7 +24,7 @@ import {
   createQuartzDb as createMysqlQuartzDb,
   connectOptions as mysqlConnectOptions,
   uniq,
-} from '../mysql/helpers.js';
+} from '../integration/mysql/helpers.js';
 import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
 import { createQuartzDb as createPgQuartzDb, dropAll } from '../support/pg-quartz.js';
 import { acquirePostgres, type PgServer, requireDb } from '../support/pg-server.js';

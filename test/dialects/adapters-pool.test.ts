@@ -10,7 +10,7 @@ import type { ConnectOptions } from '../../src/dialect.js';
 import { createMysqlAdapter } from '../../src/dialects/mysql/index.js';
 import { createPostgresAdapter } from '../../src/dialects/postgres/index.js';
 import { FAMILIES } from '../../src/model.js';
-import { createQuartzDb as createMysqlQuartzDb } from '../mysql/helpers.js';
+import { createQuartzDb as createMysqlQuartzDb } from '../integration/mysql/helpers.js';
 import { sharedMariadb } from '../support/mariadb-server.js';
 import { createQuartzDb, dropAll } from '../support/pg-quartz.js';
 import { acquirePostgres, adminSql, type PgServer } from '../support/pg-server.js';

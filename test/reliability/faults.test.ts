@@ -8,7 +8,7 @@ import { closeSync, existsSync, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
-import { makeStore } from '../sqlite/helpers.js';
+import { makeStore } from '../integration/sqlite/helpers.js';
 import { runCli } from '../support/cli.js';
 import { freePort } from '../support/pg-server.js';
 

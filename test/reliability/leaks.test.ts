@@ -15,7 +15,7 @@ import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { QUARTZ_MYSQL_SCHEMA } from '../mysql/schema.js';
+import { QUARTZ_MYSQL_SCHEMA } from '../integration/mysql/schema.js';
 import { runCli } from '../support/cli.js';
 import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
 import { createQuartzDb } from '../support/pg-quartz.js';

@@ -17,7 +17,7 @@ import { join } from 'node:path';
 import type mysql from 'mysql2/promise';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
-import { QUARTZ_MYSQL_SCHEMA } from '../mysql/schema.js';
+import { QUARTZ_MYSQL_SCHEMA } from '../integration/mysql/schema.js';
 import { parseReport, runCli } from '../support/cli.js';
 import { dbRequired, type MariadbServer, startMariadb, throwawayUnavailable } from '../support/mariadb-server.js';
 import { insertRows, QUARTZ_TABLES, secretRows, tableName } from '../support/rel-store.js';

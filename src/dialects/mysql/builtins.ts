@@ -2,7 +2,7 @@
  * Names of MySQL/MariaDB built-in functions (the common string, numeric, date, cast, JSON, aggregate,
  * information and encryption functions). A stored function in the Quartz database with one of these names
  * is reported as a shadow-function tamper fact. Every function this tool's queries call must be in this list
- * (test/mysql/builtins.test.ts checks it), so an unqualified call can only mean the built-in.
+ * (test/integration/mysql/builtins.test.ts checks it), so an unqualified call can only mean the built-in.
  */
 export const MYSQL_BUILTIN_FUNCTIONS: readonly string[] = [
   // string
