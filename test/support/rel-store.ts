@@ -7,6 +7,7 @@
  */
 import { writeJobDataMap as javaJobDataMap, serialDos, serializeJava } from '../../src/fixtures/java-writer.js';
 import { writeJobDataMap as nrbfJobDataMap, writeGadgetGraph, writeSerialDos } from '../../src/fixtures/nrbf-writer.js';
+import { QUARTZ_TABLES } from '../../src/model.js';
 
 export type Dialect = 'postgres' | 'mysql' | 'sqlite';
 
@@ -280,17 +281,5 @@ export async function insertRows(
   }
 }
 
-/** Every Quartz table of the official schema, logical names. */
-export const QUARTZ_TABLES = [
-  'JOB_DETAILS',
-  'TRIGGERS',
-  'SIMPLE_TRIGGERS',
-  'CRON_TRIGGERS',
-  'SIMPROP_TRIGGERS',
-  'BLOB_TRIGGERS',
-  'CALENDARS',
-  'PAUSED_TRIGGER_GRPS',
-  'FIRED_TRIGGERS',
-  'SCHEDULER_STATE',
-  'LOCKS',
-] as const;
+/** Every Quartz table of the official schema, logical names (the model's list). */
+export { QUARTZ_TABLES };

@@ -1,35 +1,6 @@
 /** QA-E02 on MySQL/MariaDB (require_secure_transport, TLS versions, the session cipher): the evaluation part; the metadata lives in e02-in-transit.ts. */
-import type { EnginePart, Facts, FindingDraft } from '../../model.js';
+import type { EnginePart, FindingDraft } from '../../model.js';
 import { isOn, serverObject } from '../util-mysql.js';
-
-const KEY_PLUGINS =
-  /^(file_key_management|aws_key_management|hashicorp_key_management|keyring_.*|component_keyring_.*)$/i;
-
-function _keyManagement(facts: Facts): string[] {
-  return facts.extensions.filter((e) => KEY_PLUGINS.test(e));
-}
-
-/** Log-type stores that keep JobDataMap bytes, with the variable that encrypts each. */
-function _logSettings(facts: Facts): { name: string; variable: string; what: string; applies: boolean }[] {
-  const binlogOn = isOn(facts.settings.log_bin);
-  if (facts.dialect === 'mariadb') {
-    return [
-      { name: 'redo log', variable: 'innodb_encrypt_log', what: 'InnoDB redo log', applies: true },
-      { name: 'binary log', variable: 'encrypt_binlog', what: 'binary and relay logs', applies: binlogOn },
-      {
-        name: 'temporary files',
-        variable: 'encrypt_tmp_files',
-        what: 'temporary files (filesort, binlog cache)',
-        applies: true,
-      },
-    ];
-  }
-  return [
-    { name: 'binary log', variable: 'binlog_encryption', what: 'binary and relay logs', applies: binlogOn },
-    { name: 'redo log', variable: 'innodb_redo_log_encrypt', what: 'InnoDB redo log', applies: true },
-    { name: 'undo log', variable: 'innodb_undo_log_encrypt', what: 'InnoDB undo tablespaces', applies: true },
-  ];
-}
 
 export const e02Mysql: EnginePart = {
   remediation:
