@@ -4,22 +4,13 @@
  * principals, memberships, grants (and for SQL Server its typed facts) are read, so checks judge "can run OS
  * commands" rather than engine names. Each engine's rules are a table here; a new engine adds one function.
  */
-import type { Capability, CapabilityFact, Dialect, Facts } from './model.js';
+import { CAPABILITIES, type Capability, type CapabilityFact, type Dialect, type Facts } from './model.js';
 import { walkRoles } from './role-graph.js';
 
 /** PostgreSQL role attributes → capabilities. */
 const PG_ATTRIBUTES: Record<string, Capability[]> = {
-  superuser: [
-    'superuser',
-    'administer-roles',
-    'run-os-commands',
-    'read-server-files',
-    'write-server-files',
-    'bypass-row-security',
-    'read-all-data',
-    'write-all-data',
-    'administer-server',
-  ],
+  // A superuser can do everything there is to do.
+  superuser: [...CAPABILITIES],
   createrole: ['administer-roles'],
   bypassrls: ['bypass-row-security'],
   replication: ['administer-server'],

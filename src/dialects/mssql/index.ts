@@ -16,7 +16,14 @@ import sql from 'mssql';
 import { serviceAccountCapabilities } from '../../capabilities.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
-import { type BlobRow, type Facts, type QuartzTable, readsTableContents, type Unreadable } from '../../model.js';
+import {
+  type BlobRow,
+  type Facts,
+  QUARTZ_TABLES,
+  type QuartzTable,
+  readsTableContents,
+  type Unreadable,
+} from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { chooseServiceAccount } from '../../service-account.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
@@ -124,19 +131,7 @@ export class MssqlAdapter implements Adapter {
   }
 
   private names(): string[] {
-    return [
-      'JOB_DETAILS',
-      'TRIGGERS',
-      'SIMPLE_TRIGGERS',
-      'CRON_TRIGGERS',
-      'SIMPROP_TRIGGERS',
-      'BLOB_TRIGGERS',
-      'CALENDARS',
-      'PAUSED_TRIGGER_GRPS',
-      'FIRED_TRIGGERS',
-      'SCHEDULER_STATE',
-      'LOCKS',
-    ].map((l) => `${this.options.tablePrefix}${l}`.toUpperCase());
+    return QUARTZ_TABLES.map((l) => `${this.options.tablePrefix}${l}`.toUpperCase());
   }
 
   private async query(name: string): Promise<Row[]> {
