@@ -272,6 +272,11 @@ function connectTimeoutOf(t: ConnectionConfig): number {
 export function openConnection(target: ConnectionConfig, s: SessionSettings, pool: PoolSettings = {}): Connection {
   const server: ServerInfo = {};
   const knex = knexFactory(knexConfig(target, s, pool, server));
+  if (target.dialect === 'mssql') {
+    // knex 3's mssql client keeps its queue of not-yet-sent requests on the prototype, shared by every
+    // target; a request waiting there could be sent on another target's connection. One queue each.
+    (knex.client as { requestQueue?: unknown[] }).requestQueue = [];
+  }
   return {
     dialect: target.dialect,
     knex,
@@ -281,26 +286,133 @@ export function openConnection(target: ConnectionConfig, s: SessionSettings, poo
 }
 
 /**
+ * Values of one statement: positional (PostgreSQL `$n`, MySQL `?`) or, for SQL Server, named inputs
+ * (`@name` in the file → `{ name: value }`).
+ */
+export type QueryParams = readonly unknown[] | Readonly<Record<string, unknown>>;
+
+/**
  * Rewrites a statement from its file's placeholder style into knex.raw's, where every `?` outside
  * `\\?` binds a value — in comments too, which knex does not skip (the drivers do). PostgreSQL files
  * number their parameters (`$1`, `$2`, `$1` again): each use becomes one `?` and its value is
  * repeated, so the server sees the same values in the same places. MySQL files use `?` already;
  * a `?` in one of their comments (a substitution can put one there) is escaped. A `?` inside a
  * MySQL string literal or quoted name is refused: its escaped form would depend on the server's
- * sql_mode (NO_BACKSLASH_ESCAPES), which the audited server chooses.
+ * sql_mode (NO_BACKSLASH_ESCAPES), which the audited server chooses. SQL Server files name their
+ * inputs (`@t0`, `@k1`): see {@link mssqlNamedToKnex}.
  */
 export function toKnexRaw(
   dialect: ServerDialect,
   sql: string,
-  params: readonly unknown[],
+  params: QueryParams,
 ): { sql: string; bindings: unknown[] } {
   // knex reads `\\?` as an escaped `?`: a backslash before a `?` in the file would change meaning.
   if (/\\\?/.test(sql)) throw new Error('a query file holds a backslash before "?": not supported through knex.raw');
   if (dialect === 'mssql') {
-    // The SQL Server files take named inputs (@t0…), which the adapter binds itself: none here.
-    if (params.length) throw new Error('SQL Server query files take named inputs: not supported through knex.raw yet');
-    return { sql: sql.replace(/\?/g, '\\?'), bindings: [] };
+    if (Array.isArray(params)) {
+      if (params.length) throw new Error('SQL Server query files take named inputs ({ name: value }), not positions');
+      return mssqlNamedToKnex(sql, {});
+    }
+    return mssqlNamedToKnex(sql, params as Readonly<Record<string, unknown>>);
   }
+  if (!Array.isArray(params)) throw new Error(`${dialect} query files take positional values, not named inputs`);
+  return positionalToKnex(dialect, sql, params);
+}
+
+/**
+ * SQL Server: knex's mssql client sends every statement through `sp_executesql` with its bindings
+ * as the parameters `@p0`, `@p1`… in `?` order. A file's named input (`@name`, outside comments,
+ * string literals and quoted names; `@@SPID` and the like are functions, not inputs) becomes one
+ * `?` per use with its value repeated, so the server sees real typed parameters (string →
+ * nvarchar, boolean → bit, integer → int) where the file has them. An `@name` without a value, or a
+ * value the file never uses, is an error rather than a silent NULL or a dropped input; a `?` outside
+ * an input is escaped (a substituted name may hold one).
+ */
+export function mssqlNamedToKnex(
+  sql: string,
+  named: Readonly<Record<string, unknown>>,
+): { sql: string; bindings: unknown[] } {
+  const values = new Map(Object.entries(named).map(([k, v]) => [k.toLowerCase(), v]));
+  const used = new Set<string>();
+  const bindings: unknown[] = [];
+  let out = '';
+  let i = 0;
+  const copyUntil = (end: number) => {
+    out += sql.slice(i, end).replace(/\?/g, '\\?');
+    i = end;
+  };
+  /** End of the literal or quoted name starting at i: '' (or "", ]]) inside is the quote itself. */
+  const closing = (close: string) => {
+    let j = i + 1;
+    while (j < sql.length) {
+      if (sql[j] === close && sql[j + 1] === close) j += 2;
+      else if (sql[j] === close) return j + 1;
+      else j++;
+    }
+    return sql.length;
+  };
+  while (i < sql.length) {
+    const ch = sql[i] as string;
+    const next = sql[i + 1];
+    if (ch === '-' && next === '-') {
+      const nl = sql.indexOf('\n', i);
+      copyUntil(nl < 0 ? sql.length : nl + 1);
+    } else if (ch === '/' && next === '*') {
+      // T-SQL block comments nest.
+      let depth = 0;
+      let j = i;
+      while (j < sql.length) {
+        if (sql[j] === '/' && sql[j + 1] === '*') {
+          depth++;
+          j += 2;
+        } else if (sql[j] === '*' && sql[j + 1] === '/') {
+          depth--;
+          j += 2;
+          if (depth === 0) break;
+        } else j++;
+      }
+      copyUntil(j);
+    } else if (ch === "'" || ch === '"') {
+      copyUntil(closing(ch));
+    } else if (ch === '[') {
+      copyUntil(closing(']'));
+    } else if (ch === '@' && next === '@') {
+      const m = /^@@[A-Za-z0-9_#$@]*/.exec(sql.slice(i, i + 130)) as RegExpExecArray;
+      out += m[0];
+      i += m[0].length;
+    } else if (ch === '@') {
+      const m = /^@([A-Za-z_#$][A-Za-z0-9_#$@]*)/.exec(sql.slice(i, i + 130));
+      if (!m?.[1]) throw new Error('a query file holds a bare "@": not supported through knex.raw');
+      const name = m[1].toLowerCase();
+      if (!values.has(name)) throw new Error(`query input @${m[1]} has no value`);
+      used.add(name);
+      bindings.push(values.get(name));
+      out += '?';
+      i += m[0].length;
+    } else if (ch === '?') {
+      out += '\\?';
+      i++;
+    } else {
+      const m = /[-/'"[@?]/g;
+      m.lastIndex = i + 1;
+      const hit = m.exec(sql);
+      const end = hit ? hit.index : sql.length;
+      out += sql.slice(i, end);
+      i = end;
+    }
+  }
+  const unused = [...values.keys()].filter((k) => !used.has(k));
+  if (unused.length)
+    throw new Error(`query inputs never used by the statement: ${unused.map((k) => `@${k}`).join(', ')}`);
+  return { sql: out, bindings };
+}
+
+/** PostgreSQL numbered and MySQL positional placeholders → knex.raw's `?` (see {@link toKnexRaw}). */
+function positionalToKnex(
+  dialect: 'postgres' | 'mysql',
+  sql: string,
+  params: readonly unknown[],
+): { sql: string; bindings: unknown[] } {
   const pgStyle = dialect === 'postgres';
   const bindings: unknown[] = [];
   let out = '';
@@ -404,7 +516,7 @@ export async function runSql(
   db: Runner,
   dialect: ServerDialect,
   sql: string,
-  params: readonly unknown[] = [],
+  params: QueryParams = [],
 ): Promise<Record<string, unknown>[]> {
   const q = toKnexRaw(dialect, sql, params);
   try {
@@ -438,7 +550,7 @@ export function runFile(
   db: Runner,
   dialect: ServerDialect,
   name: string,
-  params: readonly unknown[] = [],
+  params: QueryParams = [],
   substitutions: Record<string, string> = {},
 ): Promise<Record<string, unknown>[]> {
   return runSql(db, dialect, loadQuery(dialect, name, substitutions), params);
@@ -463,7 +575,7 @@ export async function* streamRows(
   db: Runner,
   dialect: ServerDialect,
   sql: string,
-  params: readonly unknown[] = [],
+  params: QueryParams = [],
   options: { highWaterMark?: number } = {},
 ): AsyncGenerator<Record<string, unknown>> {
   const q = toKnexRaw(dialect, sql, params);
@@ -513,7 +625,7 @@ export async function* cursorBatches(
  * silently re-run on another connection.
  */
 export interface PinnedConnection {
-  run(sql: string, params?: readonly unknown[]): Promise<Record<string, unknown>[]>;
+  run(sql: string, params?: QueryParams): Promise<Record<string, unknown>[]>;
   release(): Promise<void>;
 }
 

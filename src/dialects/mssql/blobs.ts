@@ -35,11 +35,17 @@ export function quoteName(name: string): string {
 
 export type Row = Record<string, unknown>;
 
-/** Runs one batch: the statement text and its parameters → rows. */
-export type RunBatch = (
-  sql: string,
-  params: { first: boolean; k1: string; k2: string; k3: string; max: number },
-) => Promise<Row[]>;
+/** The named inputs of one batch: `k3` only for tables with three key columns (the file uses @k3). */
+export interface BatchInputs {
+  first: boolean;
+  k1: string;
+  k2: string;
+  k3?: string;
+  max: number;
+}
+
+/** Runs one batch: the statement text and its named inputs → rows. */
+export type RunBatch = (sql: string, params: BatchInputs) => Promise<Row[]>;
 
 const str = (v: unknown): string =>
   v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString() : String(v);
@@ -78,7 +84,8 @@ export async function* streamBlobs(
       table: `${quoteName(t.schema)}.${quoteName(t.name)}`,
       rows: String(rows),
     });
-    let key = { first: true, k1: '', k2: '', k3: '' };
+    const threeKeys = ks.keys.length === 3;
+    let key: Omit<BatchInputs, 'max'> = { first: true, k1: '', k2: '', ...(threeKeys ? { k3: '' } : {}) };
     for (;;) {
       let batch: Row[];
       try {
@@ -105,7 +112,7 @@ export async function* streamBlobs(
         first: false,
         k1: str(last[ks.keys[0] as string]),
         k2: str(last[ks.keys[1] as string]),
-        k3: str(ks.keys[2] ? last[ks.keys[2]] : ''),
+        ...(threeKeys ? { k3: str(last[ks.keys[2] as string]) } : {}),
       };
     }
   }

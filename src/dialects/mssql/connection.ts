@@ -1,7 +1,8 @@
 /**
  * SQL Server connection part: `mssql://` / `sqlserver://` URLs and ADO.NET connection strings (as
- * Quartz.NET configuration holds them: `quartz.dataSource.default.connectionString`) → an `mssql`
- * (tedious) configuration, plus driver error → one-line UserError mapping.
+ * Quartz.NET configuration holds them: `quartz.dataSource.default.connectionString`) → a tedious
+ * configuration (in the `mssql` package's shape, which the connection layer hands to knex's mssql
+ * client), plus driver error → one-line UserError mapping.
  *
  * ADO.NET strings are split by @tediousjs/connection-string (quoting, `;;`, `{}` and aliases as
  * SqlClient does). Every key is either honoured, accepted as having no effect on a single read-only
@@ -427,10 +428,14 @@ export function failureCause(err: unknown): FailureCause {
   return 'other';
 }
 
-/** True when the connection itself is gone (streams end with an error instead of skipping a table). */
+/**
+ * True when the connection itself is gone (streams end with an error instead of skipping a table): tedious's
+ * own codes (ECLOSE: closed before the request completed, EINVALIDSTATE: a request on a connection that is
+ * no longer logged in, ESOCKET, ECONNRESET) and the `mssql` package's (ECONNCLOSED, ENOTOPEN, ENOCONN).
+ */
 export function connectionLost(err: unknown): boolean {
-  const code = (err as { code?: string })?.code;
-  return code === 'ECONNCLOSED' || code === 'ESOCKET' || code === 'ENOTOPEN' || code === 'ENOCONN';
+  const code = (err as { code?: string })?.code ?? '';
+  return ['ECLOSE', 'EINVALIDSTATE', 'ESOCKET', 'ECONNRESET', 'ECONNCLOSED', 'ENOTOPEN', 'ENOCONN'].includes(code);
 }
 
 /** Error codes anywhere in a driver error: the error, originalError, cause, AggregateError.errors. */

@@ -1,10 +1,13 @@
 /**
- * SQL Server adapter: connects with a SQL login over the `mssql` (tedious) driver, runs queries/mssql/*.sql
- * and turns the rows into facts through the pure functions of map.ts; blobs stream through blobs.ts.
- * It knows SQL; it never judges.
+ * SQL Server adapter: connects with a SQL login over the connection layer (src/dialects/connection.ts: knex's
+ * mssql client, which drives tedious; a pool of one connection per target, hardened in afterCreate), runs
+ * queries/mssql/*.sql through knex.raw with their named inputs bound (`@t0`, `@k1`… → typed parameters), and
+ * turns the rows into facts through the pure functions of map.ts; blobs stream through blobs.ts in keyset
+ * batches. It knows SQL; it never judges.
  *
- * Non-interference (Quartz.NET takes UPDLOCK/ROWLOCK on QRTZ_LOCKS and writes triggers constantly):
- * every batch starts with SET LOCK_TIMEOUT (--lock-timeout) and SET DEADLOCK_PRIORITY LOW. Catalog reads run
+ * Non-interference (Quartz.NET takes UPDLOCK/ROWLOCK on QRTZ_LOCKS and writes triggers constantly): every
+ * pooled connection gets SET LOCK_TIMEOUT (--lock-timeout) and SET DEADLOCK_PRIORITY LOW in afterCreate, as a
+ * batch of its own (a SET inside knex's sp_executesql would end with the statement). Catalog reads run
  * READ COMMITTED (security facts must be committed data: never NOLOCK / READ UNCOMMITTED). Quartz table reads
  * run SNAPSHOT when the database allows it (snapshot_isolation_state ON: row versions, no shared locks, never
  * blocks nor waits on the scheduler); otherwise READ COMMITTED — row-versioned when READ_COMMITTED_SNAPSHOT is
@@ -12,7 +15,6 @@
  * cause 'lock-timeout' and the scan goes on). The choice is recorded in MssqlFacts.isolation.
  */
 
-import sql from 'mssql';
 import { serviceAccountCapabilities } from '../../capabilities.js';
 import { UserError } from '../../errors.js';
 import { emptyFacts } from '../../facts.js';
@@ -26,7 +28,15 @@ import {
 } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { chooseServiceAccount } from '../../service-account.js';
-import type { Adapter, ConnectOptions } from '../adapter.js';
+import type { Adapter, AdapterCapabilities, ConnectOptions } from '../adapter.js';
+import {
+  type Connection,
+  type ConnectionConfig,
+  openConnection,
+  type PoolSettings,
+  runSql,
+  type SessionSettings,
+} from '../connection.js';
 import { noTablesError } from '../shared/discovery.js';
 import { readSchedulerFacts } from '../shared/scheduler.js';
 import { quoteName, streamBlobs } from './blobs.js';
@@ -70,6 +80,29 @@ export const FACT_QUERIES = [
 const NAME_QUERIES = new Set(['quartz-objects', 'synonyms', 'columns']);
 
 /**
+ * What the adapter gives the connection layer for one target: the tedious configuration the connection part
+ * built (server, login, encrypt / trustServerCertificate / instanceName / read-only intent / application name),
+ * the session bounds afterCreate applies (lock timeout; the statement bound is the request timeout) and a pool of
+ * one connection (the audit reads in order; fleet scans get concurrency from many targets).
+ */
+export function mssqlConnectionSettings(
+  target: Pick<MssqlTarget, 'config'>,
+  lockTimeoutMs: number,
+): { target: ConnectionConfig; session: SessionSettings; pool: PoolSettings } {
+  const c = target.config;
+  return {
+    target: { dialect: 'mssql', driver: c },
+    session: {
+      statementTimeoutMs: c.requestTimeout ?? 30_000,
+      lockTimeoutMs,
+      applicationName: c.options?.appName ?? 'qrtz-audit',
+    },
+    // Idle connections stay open for the length of one audit (the SET statements are per connection).
+    pool: { max: 1, idleTimeoutMs: 600_000 },
+  };
+}
+
+/**
  * The ADO.NET connection string from --connection-string or the variable --connection-string-env names
  * (preferred: it keeps the password out of the process list and shell history).
  */
@@ -90,7 +123,8 @@ export function connectionStringOf(
 
 export class MssqlAdapter implements Adapter {
   readonly dialect = 'mssql' as const;
-  private pool: sql.ConnectionPool | undefined;
+  readonly capabilities: AdapterCapabilities = { viaConnectionLayer: true };
+  private conn: Connection | undefined;
   private readonly target: MssqlTarget;
   private server: Row = {};
   private database: Row = {};
@@ -116,49 +150,46 @@ export class MssqlAdapter implements Adapter {
     };
   }
 
-  /** SET statements that start every batch (the pool may reconnect: settings are never assumed to persist). */
+  /**
+   * The isolation level that starts every statement: SNAPSHOT for Quartz table contents when the database allows
+   * it, READ COMMITTED for the catalog. It holds for that statement only (knex runs each through sp_executesql),
+   * so a content read never leaves the session in SNAPSHOT for the next catalog read.
+   */
   private prefix(contentRead: boolean): string {
     const iso =
       contentRead && this.isolation.used === 'snapshot'
         ? loadQuery('mssql', 'set-isolation-snapshot')
         : loadQuery('mssql', 'set-isolation-read-committed');
-    return [
-      loadQuery('mssql', 'set-lock-timeout', { ms: String(this.options.lockTimeoutMs) }),
-      loadQuery('mssql', 'set-deadlock-priority'),
-      iso,
-      '',
-    ].join(';\n');
+    return `${iso};\n`;
+  }
+
+  private run(text: string, inputs: Record<string, unknown> = {}): Promise<Row[]> {
+    const conn = this.conn;
+    if (!conn) throw new Error('not connected');
+    return runSql(conn.knex, 'mssql', text, inputs);
   }
 
   private names(): string[] {
     return QUARTZ_TABLES.map((l) => `${this.options.tablePrefix}${l}`.toUpperCase());
   }
 
-  private async query(name: string): Promise<Row[]> {
-    const pool = this.pool;
-    if (!pool) throw new Error('not connected');
-    const req = pool.request();
+  private query(name: string): Promise<Row[]> {
+    const inputs: Record<string, unknown> = {};
     if (NAME_QUERIES.has(name)) {
       this.names().forEach((n, i) => {
-        req.input(`t${i}`, sql.NVarChar(256), n);
+        inputs[`t${i}`] = n;
       });
     }
-    if (name === 'columns') req.input('schema', sql.NVarChar(128), this.schema ?? '');
-    const result = await req.query(this.prefix(false) + loadQuery('mssql', name));
-    return (result.recordset ?? []) as Row[];
+    if (name === 'columns') inputs.schema = this.schema ?? '';
+    return this.run(this.prefix(false) + loadQuery('mssql', name), inputs);
   }
 
   async connect(): Promise<void> {
-    const { display, config } = this.target;
+    const { display } = this.target;
     try {
-      const pool = new sql.ConnectionPool({
-        ...config,
-        pool: { max: 1, min: 0, idleTimeoutMillis: 600_000 },
-      });
-      // A failed connect must not leave an unhandled 'error' event behind.
-      pool.on('error', () => {});
-      this.pool = pool;
-      await pool.connect();
+      const c = mssqlConnectionSettings(this.target, this.options.lockTimeoutMs);
+      // Lazy (min 0): the first statement opens and hardens the one connection.
+      this.conn = openConnection(c.target, c.session, c.pool);
       [this.server = {}] = await this.query('server');
       [this.database = {}] = await this.query('database');
       const snapshot = Number(this.database.snapshot_isolation_state) === 1;
@@ -243,16 +274,13 @@ export class MssqlAdapter implements Adapter {
    * cannot be read (lock timeout behind Quartz's UPDLOCK, missing SELECT) is recorded with its table and cause.
    */
   private async schedulerFacts(): Promise<NonNullable<Facts['scheduler']>> {
-    const pool = this.pool;
-    if (!pool) throw new Error('not connected');
     const prefix = this.prefix(true);
     const quote = (t: QuartzTable) => `${quoteName(t.schema)}.${quoteName(t.name)}`;
     const failures = new Map<string, { table?: string; cause: NonNullable<Unreadable['cause']> }>();
     const scheduler = await readSchedulerFacts(
       async (text) => {
         try {
-          const result = await pool.request().query(prefix + text);
-          return (result.recordset ?? []) as Row[];
+          return await this.run(prefix + text);
         } catch (err) {
           if (connectionLost(err)) throw mapMssqlError(err, this.target.display);
           const table = this.tables.find((t) => text.includes(quote(t)))?.name;
@@ -274,30 +302,22 @@ export class MssqlAdapter implements Adapter {
   }
 
   blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
-    const pool = this.pool;
-    if (!pool) throw new Error('not connected');
+    if (!this.conn) throw new Error('not connected');
     const prefix = this.prefix(true);
     return streamBlobs(
       this.tables,
       this.options.maxBlobSize,
-      async (text, p) => {
-        const req = pool.request();
-        req.input('first', sql.Bit, p.first);
-        req.input('k1', sql.NVarChar(450), p.k1);
-        req.input('k2', sql.NVarChar(450), p.k2);
-        req.input('k3', sql.NVarChar(450), p.k3);
-        req.input('max', sql.Int, p.max);
-        const result = await req.query(prefix + text);
-        return (result.recordset ?? []) as Row[];
-      },
+      // first: bit, k1–k3: nvarchar, max: int (knex's mssql binding types).
+      (text, p) => this.run(prefix + text, { ...p }),
       onUnreadable,
     );
   }
 
   async close(): Promise<void> {
-    const pool = this.pool;
-    this.pool = undefined;
-    if (pool) await pool.close().catch(() => {});
+    const conn = this.conn;
+    this.conn = undefined;
+    // Never waits long: a half-open login must not keep the process alive.
+    if (conn) await Promise.race([conn.destroy().catch(() => {}), new Promise((r) => setTimeout(r, 2000).unref())]);
   }
 }
 
