@@ -21,7 +21,7 @@ import type {
   Severity,
   Unreadable,
 } from './model.js';
-import { checkOptions, DIALECT_NAMES, readsTableContents, SEVERITIES } from './model.js';
+import { checkOptions, DIALECT_NAMES, evaluatorOf, readsTableContents, SEVERITIES } from './model.js';
 
 /** At most this many failing findings per check from blob rows; the rest are counted in one summary. */
 export const MAX_ROW_FINDINGS_PER_CHECK = 500;
@@ -77,10 +77,9 @@ export function applies(check: Check, dialect: Dialect, families: ReadonlySet<Fa
   return !check.meta.dialects || check.meta.dialects.includes(dialect);
 }
 
-/** The dialects a check is evaluated on: its engine parts, else meta.evaluatedOn, else where it applies. */
+/** The dialects a check is evaluated on: its engine part there, else its evaluate (see evaluatorOf). */
 export function evaluatedOn(check: Check, dialect: Dialect): boolean {
-  if (check.engines) return Boolean(check.engines[dialect]);
-  return !check.meta.evaluatedOn || check.meta.evaluatedOn.includes(dialect);
+  return evaluatorOf(check, dialect) !== undefined;
 }
 
 /** The not-evaluated finding of a check that applies to a dialect but has no evaluator for it yet. */
@@ -100,10 +99,9 @@ function notYetEvaluated(check: Check, facts: Facts): FindingDraft {
  * the check has no evaluator for the dialect. Unlike evaluateFacts it does not filter by family or catch.
  */
 export function evaluateCheck(check: Check, facts: Facts, options: Partial<CheckOptions> = {}): FindingDraft[] {
-  if (!evaluatedOn(check, facts.dialect)) return [notYetEvaluated(check, facts)];
-  const part = check.engines?.[facts.dialect];
-  const opts = checkOptions(options);
-  return part ? part.evaluate(facts, opts) : (check.evaluate?.(facts, opts) ?? []);
+  const evaluator = evaluatorOf(check, facts.dialect);
+  if (!evaluator) return [notYetEvaluated(check, facts)];
+  return evaluator.evaluate(facts, checkOptions(options));
 }
 
 /** Runs every fact-level check. A check that throws is reported as not-evaluated, never as a pass. */
@@ -118,13 +116,14 @@ export function evaluateFacts(
   for (const check of checks) {
     if ((!check.evaluate && !check.engines) || !applies(check, facts.dialect, families)) continue;
     const part = check.engines?.[facts.dialect];
-    if (!evaluatedOn(check, facts.dialect)) {
+    const evaluator = evaluatorOf(check, facts.dialect);
+    if (!evaluator) {
       out.push(finalize(check, notYetEvaluated(check, facts)));
       continue;
     }
     let drafts: FindingDraft[];
     try {
-      drafts = part ? part.evaluate(facts, opts) : (check.evaluate?.(facts, opts) ?? []);
+      drafts = evaluator.evaluate(facts, opts);
     } catch (err) {
       drafts = [
         {

@@ -5,7 +5,7 @@
  */
 import { CONFIG_CHECK_META } from '../config/checks.js';
 import type { Check, Dialect, Family, Severity } from '../model.js';
-import { DIALECTS } from '../model.js';
+import { DIALECTS, evaluatorOf } from '../model.js';
 import { allChecks } from './index.js';
 
 /** What the auditing login needs for content, scheduler and updates checks when a check names nothing else. */
@@ -40,8 +40,11 @@ function dialectsOf(check: Check): Dialect[] {
 function entryOf(check: Check): CatalogueEntry {
   const m = check.meta;
   const dialects = dialectsOf(check);
+  // A fact-level check is evaluated where it has an evaluator; a content check (inspectBlob only) wherever
+  // meta.evaluatedOn allows (absent: everywhere it applies).
+  const factLevel = Boolean(check.evaluate || check.engines);
   const evaluated = (d: Dialect) =>
-    check.engines ? Boolean(check.engines[d]) : !m.evaluatedOn || m.evaluatedOn.includes(d);
+    factLevel ? evaluatorOf(check, d) !== undefined : !m.evaluatedOn || m.evaluatedOn.includes(d);
   const needs: Partial<Record<Dialect, string>> = {};
   const remediationByDialect: Partial<Record<Dialect, string>> = {};
   for (const d of dialects) {

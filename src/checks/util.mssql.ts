@@ -6,7 +6,7 @@
 
 import type { MssqlFacts } from '../dialects/mssql/facts.js';
 import { unreadable } from '../facts.js';
-import type { Check, Dialect, EnginePart, Facts, FindingDraft, FindingObject, QuartzTable } from '../model.js';
+import type { Facts, FindingDraft, FindingObject, QuartzTable } from '../model.js';
 import { mssqlQuoteIdent } from './sql-quote.js';
 
 /** A database principal (user or role) as a finding object. */
@@ -67,24 +67,6 @@ export function mssqlNotEvaluated(
 export function databaseCatalogUnread(facts: Facts): string | undefined {
   const keys = ['mssql.principals', 'mssql.role-members', 'mssql.database-permissions'];
   return keys.find((k) => unreadable(facts, k));
-}
-
-/**
- * Engine parts for a check whose other engines share one engine-neutral `evaluate`: each listed dialect runs
- * that evaluate, SQL Server runs its own part. (Used for ids that had `evaluate` + `evaluatedOn` and gain a SQL
- * Server part; the catalogue and the engine read `engines`.)
- */
-export function withMssqlPart(
-  check: () => Check,
-  dialects: readonly Dialect[],
-  mssql: EnginePart,
-): Partial<Record<Dialect, EnginePart>> {
-  const shared: EnginePart = {
-    evaluate: (facts, options) => check().evaluate?.(facts, options) ?? [],
-  };
-  const out: Partial<Record<Dialect, EnginePart>> = { mssql };
-  for (const d of dialects) out[d] = shared;
-  return out;
 }
 
 /** Admin bypasses in EffectivePrivilege.via (computeEffective): implicit access, not a grant to revoke. */

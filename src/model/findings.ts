@@ -1,7 +1,8 @@
 /** Findings and checks: what checks say, the catalogue metadata every check id carries, and the options. */
 
+import type { Dialect } from './common.js';
 import type { ScannedBlob } from './decoding.js';
-import type { Dialect, Facts } from './facts.js';
+import type { Facts } from './facts.js';
 
 export type Severity = 'critical' | 'high' | 'medium' | 'low' | 'info';
 export const SEVERITIES: readonly Severity[] = ['critical', 'high', 'medium', 'low', 'info'];
@@ -75,9 +76,9 @@ export interface CheckMeta {
   /** Dialects it applies to; absent = every dialect. */
   dialects?: readonly Dialect[];
   /**
-   * Dialects where its one `evaluate` is right; absent = every dialect it applies to. Ignored when the check
-   * has `engines` (there the parts decide). On a dialect it applies to but is not evaluated on, the check
-   * reports not-evaluated ("not yet evaluated on …"), never a pass.
+   * Dialects where its one `evaluate` is right; absent = every dialect it applies to. An engine part (`engines`)
+   * wins on its own dialect. On a dialect it applies to but is not evaluated on, the check reports
+   * not-evaluated ("not yet evaluated on …"), never a pass.
    */
   evaluatedOn?: readonly Dialect[];
   /** What the auditing login needs on each dialect to evaluate it (privilege, role or file access); absent = nothing beyond connecting. */
@@ -146,17 +147,33 @@ export interface EnginePart {
 }
 
 /**
- * One check id: its metadata and its evaluation, in one home (src/checks/<family>/<id>.ts). Either one
- * `evaluate` over normalised facts, or `engines`: the per-engine parts (sibling files named after the id)
- * where engines truly differ. A content check has `inspectBlob`, which sees one decoded blob and the
- * options, never database facts (the config auditor runs it on job data from files).
+ * One check id: its metadata and its evaluation, in one home (src/checks/<family>/<id>.ts): one `evaluate`
+ * over normalised facts, `engines` — the per-engine parts (sibling files named after the id) where engines
+ * truly differ — or both: a part wins on its engine, `evaluate` serves the others ({@link evaluatorOf}). A
+ * content check has `inspectBlob`, which sees one decoded blob and the options, never database facts (the
+ * config auditor runs it on job data from files).
  */
 export interface Check {
   meta: CheckMeta;
-  /** Judge the facts, on every dialect in meta.evaluatedOn. */
+  /** Judge the facts, on every dialect in meta.evaluatedOn (absent: every dialect) without an engine part. */
   evaluate?: Evaluator;
-  /** Per-engine parts; a dialect the check applies to without one here reports not-evaluated. */
+  /** Per-engine parts; a dialect without one here falls back to `evaluate`, else reports not-evaluated. */
   engines?: Partial<Record<Dialect, EnginePart>>;
   /** Judge one decoded blob. Pure: no I/O, no facts. Called once per streamed row. */
   inspectBlob?(blob: ScannedBlob, options: CheckOptions): FindingDraft[];
+}
+
+/**
+ * What evaluates a check on one dialect — the one rule the engine and the catalogue share: the check's engine
+ * part for that dialect; else its `evaluate` where meta.evaluatedOn allows it (absent = every dialect); else
+ * nothing (the check then reports "not yet evaluated" there, never a pass). Whether it applies to the dialect at
+ * all is meta.dialects' business.
+ */
+export function evaluatorOf(check: Check, dialect: Dialect): EnginePart | undefined {
+  const part = check.engines?.[dialect];
+  if (part) return part;
+  const evaluate = check.evaluate;
+  if (!evaluate) return undefined;
+  if (check.meta.evaluatedOn && !check.meta.evaluatedOn.includes(dialect)) return undefined;
+  return { evaluate };
 }

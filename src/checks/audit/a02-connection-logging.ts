@@ -1,7 +1,6 @@
 /** QA-A02 — log_connections / log_disconnections are off (PostgreSQL). */
 import type { Check } from '../../model.js';
 import { MITIGATION } from '../util.js';
-import { withMssqlPart } from '../util.mssql.js';
 import { a02Mssql } from './a02-connection-logging.mssql.js';
 
 export const a02: Check = {
@@ -21,7 +20,7 @@ export const a02: Check = {
     },
   },
   // PostgreSQL: the evaluate below; SQL Server: its own part.
-  engines: withMssqlPart(() => a02, ['postgres'], a02Mssql),
+  engines: { mssql: a02Mssql },
   evaluate(facts) {
     const obj = { kind: 'setting' as const, name: 'log_connections/log_disconnections' };
     const c = facts.settings.log_connections;

@@ -2,7 +2,7 @@
 import type { Check, EnginePart, FindingDraft } from '../../model.js';
 import { databaseObject, MITIGATION } from '../util.js';
 import { e01Mssql } from './e01-at-rest.mssql.js';
-import { e01Mysql } from './e01-at-rest.mysql.js';
+import { e01Mariadb, e01Mysql } from './e01-at-rest.mysql.js';
 import { e01Sqlite } from './e01-at-rest.sqlite.js';
 
 /** The PostgreSQL part. */
@@ -67,5 +67,5 @@ export const e01: Check = {
         'VIEW SERVER STATE (2022: VIEW SERVER SECURITY STATE) for sys.dm_database_encryption_keys (else sys.databases.is_encrypted only); SELECT on msdb.dbo.backupset for backup encryption',
     },
   },
-  engines: { postgres: e01Postgres, mysql: e01Mysql, mariadb: e01Mysql, sqlite: e01Sqlite, mssql: e01Mssql },
+  engines: { postgres: e01Postgres, mysql: e01Mysql, mariadb: e01Mariadb, sqlite: e01Sqlite, mssql: e01Mssql },
 };

@@ -54,7 +54,7 @@ export const f01: Check = {
   },
   evaluate(facts: Facts): FindingDraft[] {
     const ff = facts.sqlite?.files;
-    const dbObj = { kind: 'file' as const, name: facts.target.database || 'sqlite' };
+    const dbObj = { kind: 'file' as const, name: facts.target.database || facts.dialect };
     if (!ff) return [{ status: 'not-evaluated', message: 'file metadata was not read', object: dbObj }];
     const ok = new Set<number>([ff.processUid]);
     if (ff.serviceUid !== null) ok.add(ff.serviceUid);

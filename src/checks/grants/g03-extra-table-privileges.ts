@@ -2,7 +2,6 @@
 import type { Check, FindingDraft, QuartzTable } from '../../model.js';
 import { pgRole, safeRemediation } from '../sql-quote.js';
 import { listSome, MITIGATION, notEvaluated, pgIdent, principalObject, qualified } from '../util.js';
-import { withMssqlPart } from '../util.mssql.js';
 import { g03Mssql } from './g03-extra-table-privileges.mssql.js';
 
 const EXTRA = ['TRUNCATE', 'REFERENCES', 'TRIGGER', 'MAINTAIN'];
@@ -22,7 +21,7 @@ export const g03: Check = {
     },
   },
   // SQL Server: its own part; the other engines share the evaluate below.
-  engines: withMssqlPart(() => g03, ['postgres'], g03Mssql),
+  engines: { mssql: g03Mssql },
   evaluate(facts) {
     const dbObj = { kind: 'schema' as const, name: facts.target.schema, schema: facts.target.schema };
     const ne = notEvaluated(facts, ['table-acl'], dbObj);

@@ -2,7 +2,6 @@
 import type { Check, FindingDraft, PostgresFacts, QuartzTable, QuartzTableName } from '../../model.js';
 import { safeRemediation } from '../sql-quote.js';
 import { listSome, MITIGATION, notEvaluated, pgIdent, qualified } from '../util.js';
-import { withMssqlPart } from '../util.mssql.js';
 import { g04Mssql } from './g04-public.mssql.js';
 
 const WRITE = ['INSERT', 'UPDATE', 'DELETE', 'TRUNCATE'];
@@ -23,7 +22,7 @@ export const g04: Check = {
     },
   },
   // SQL Server: its own part; the other engines share the evaluate below.
-  engines: withMssqlPart(() => g04, ['postgres'], g04Mssql),
+  engines: { mssql: g04Mssql },
   evaluate(facts) {
     const obj = { kind: 'principal' as const, name: 'PUBLIC', principal: 'PUBLIC' };
     const ne = notEvaluated(facts, ['table-acl', 'schema-privileges'], obj);

@@ -2,7 +2,6 @@
 import type { Check, FindingDraft, PostgresFacts } from '../../model.js';
 import { safeRemediation } from '../sql-quote.js';
 import { listSome, MITIGATION, pgIdent, principalObject, qualified, rolesOf } from '../util.js';
-import { withMssqlPart } from '../util.mssql.js';
 import { g06Mssql } from './g06-ownership.mssql.js';
 
 export const g06: Check = {
@@ -22,7 +21,7 @@ export const g06: Check = {
     },
   },
   // SQL Server: its own part; the other engines share the evaluate below.
-  engines: withMssqlPart(() => g06, ['postgres'], g06Mssql),
+  engines: { mssql: g06Mssql },
   evaluate(facts) {
     const svc = facts.serviceAccount;
     const obj = principalObject(svc);

@@ -1,7 +1,6 @@
 /** QA-T01 — triggers, rules, policies, event triggers or shadowing objects around the Quartz tables. Cross-dialect. */
 import type { Check, Severity, TamperObject } from '../../model.js';
 import { MITIGATION, notEvaluated } from '../util.js';
-import { withMssqlPart } from '../util.mssql.js';
 import { t01Mssql } from './t01-tamper.mssql.js';
 
 /**
@@ -54,11 +53,7 @@ export const t01: Check = {
       'Review each object; stock Quartz schemas on server databases have none. Drop what is not yours, and make sure only the owner role can create them.',
   },
   // SQL Server: the evaluate below, with the T-SQL that removes each object (t01-tamper.mssql.ts).
-  engines: withMssqlPart(
-    () => t01,
-    ['postgres', 'mysql', 'mariadb', 'sqlite'],
-    t01Mssql(() => t01),
-  ),
+  engines: { mssql: t01Mssql(() => t01) },
   evaluate(facts) {
     const obj = {
       kind: 'schema' as const,
