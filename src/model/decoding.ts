@@ -1,5 +1,5 @@
 /** Decoding: the rows the scan streams and what the blob parsers make of them (never deserialized). */
-import type { Unreadable } from './facts.js';
+import type { Unreadable } from './common.js';
 
 /** Tables whose rows the scan streams. SIMPROP_TRIGGERS has no blob: its rows carry only textColumns. */
 export type BlobTable = 'JOB_DETAILS' | 'TRIGGERS' | 'BLOB_TRIGGERS' | 'CALENDARS' | 'SIMPROP_TRIGGERS';

@@ -2,7 +2,7 @@
  * Typed per-engine facts (Facts.postgres / .mysql / .sqlite; SQL Server's live in dialects/mssql/facts.ts)
  * and the engine-neutral capability facts the checks judge. Adapters write these; checks read them without casts.
  */
-import type { Dialect } from './facts.js';
+import type { Dialect } from './common.js';
 
 /** PostgreSQL specifics (Facts.postgres). */
 export interface PostgresFacts {

@@ -1,5 +1,6 @@
 /**
- * No import cycle among the decoder files (src/decode). A simple import-graph walk: every relative
+ * No import cycle among the decoder files (src/decode), the model (src/model) or the checks (src/checks).
+ * A simple import-graph walk: every relative
  * `import … from`, `import type … from`, `export … from`, side-effect `import '…'` and literal
  * `import('…')` counts (a type-only back edge is still a cycle between the files' jobs). Edges
  * leaving src/decode are followed too, so a cycle that goes out and comes back is also caught.
@@ -119,3 +120,32 @@ describe('src/decode import graph', () => {
     expect(cycles).toEqual([]);
   });
 });
+
+/** Every .ts file below a folder. */
+function tsFiles(dir: string): string[] {
+  return readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+    e.isDirectory() ? tsFiles(join(dir, e.name)) : e.name.endsWith('.ts') ? [join(dir, e.name)] : [],
+  );
+}
+
+for (const area of ['model', 'checks'] as const) {
+  describe(`src/${area} import graph`, () => {
+    const dir = join(ROOT, 'src', area);
+    const files = tsFiles(dir);
+    const graph = importGraph(files);
+    const rel = (f: string) => relative(ROOT, f);
+
+    it('the walk sees the imports (it cannot pass on an empty graph)', () => {
+      expect(files.length).toBeGreaterThan(area === 'model' ? 4 : 40);
+      const edges = files.reduce((n, f) => n + (graph.get(f) ?? []).filter((d) => d.startsWith(dir)).length, 0);
+      expect(edges).toBeGreaterThan(area === 'model' ? 4 : 40);
+    });
+
+    it(`has no import cycle that involves a src/${area} file`, () => {
+      const cycles = findCycles(graph)
+        .filter((c) => c.some((f) => f.startsWith(dir)))
+        .map((c) => c.map(rel).join(' → '));
+      expect(cycles).toEqual([]);
+    });
+  });
+}
