@@ -1,4 +1,8 @@
-/** QA-B00 — inventory of blob rows and bytes per table/column and detected format (info). */
+/**
+ * QA-B00 — inventory of blob rows and bytes per table/column and detected format (info). Fact-level: it judges the
+ * totals the scan built over every streamed row (facts.blobInventory), so it runs after the stream; one blob on its
+ * own (inspect-blob, the config auditor) has no inventory and is judged by the content checks' inspectBlob only.
+ */
 import type { Check, FindingDraft } from '../../model.js';
 import { databaseObject, MITIGATION } from '../util.js';
 

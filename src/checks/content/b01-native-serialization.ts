@@ -1,4 +1,7 @@
-/** QA-B01 — BinaryFormatter (MS-NRBF) payloads in the JobStore (from the blob inventory; QA-B07 shares `present`). */
+/**
+ * QA-B01 — BinaryFormatter (MS-NRBF) payloads in the JobStore (QA-B07 shares `present`). Fact-level: it judges the
+ * inventory totals per column (facts.blobInventory) the scan built, not one blob; inspect-blob has no inventory.
+ */
 import type { BlobFormat, Check, Facts, FindingDraft } from '../../model.js';
 import { MITIGATION } from '../util.js';
 

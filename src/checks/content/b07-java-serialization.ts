@@ -1,4 +1,4 @@
-/** QA-B07 — Java serialization payloads in the JobStore (from the blob inventory). */
+/** QA-B07 — Java serialization payloads in the JobStore. Fact-level, like QA-B01: the inventory totals per column. */
 import type { Check } from '../../model.js';
 import { MITIGATION } from '../util.js';
 import { present } from './b01-native-serialization.js';

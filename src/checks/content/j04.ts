@@ -34,7 +34,10 @@ export const j04: Check = {
       },
     ];
   },
-  /** The inventory (info): job classes and their row counts, from blobInventory.jobClasses. */
+  /**
+   * The inventory (info), fact-level: job classes and their row counts over every streamed row
+   * (facts.blobInventory.jobClasses). Without --allow-job-namespace only; the verdict per blob is inspectBlob.
+   */
   evaluate(facts: Facts, options: CheckOptions): FindingDraft[] {
     if (options.allowJobNamespaces.length) return [];
     const classes = facts.blobInventory?.jobClasses;
