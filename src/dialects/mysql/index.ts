@@ -22,7 +22,7 @@ import { readsTableContents } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { chooseServiceAccount, closeMatches } from '../../service-account.js';
 import type { Adapter, AdapterCapabilities, ConnectOptions } from '../adapter.js';
-import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
+import { expectedTables, logicalName, noTablesError, notTablesUnreadable } from '../shared/discovery.js';
 import { type Guarded, guardedReads } from '../shared/guarded.js';
 import { addContentFacts } from '../shared/scheduler.js';
 import { BLOB_BATCH_BYTES, keysetAfter, rowsWithin, SIZE_BATCH_ROWS, streamMysqlBlobs } from './blobs.js';
@@ -245,15 +245,7 @@ export class MysqlAdapter implements Adapter {
       attestations: { ...o.attestations },
     });
     facts.tamper.push(...this.notTables);
-    for (const n of this.notTables) {
-      const logical = n.table ? logicalName(o.tablePrefix, n.table) : undefined;
-      facts.unreadable.push({
-        what: `table.${logical ?? n.table}`,
-        reason: `not read: ${n.detail}`,
-        ...(n.table ? { table: n.table } : {}),
-        cause: 'tamper',
-      });
-    }
+    facts.unreadable.push(...notTablesUnreadable(o.tablePrefix, this.notTables));
     const present = new Set(this.tables.map((t) => t.logical));
     facts.missingTables = expectedTables(o.tablePrefix)
       .map((t) => t.logical)

@@ -1,6 +1,6 @@
 /** Quartz table discovery shared by the adapters: exact, case-insensitive names (never LIKE patterns). */
 import { UserError } from '../../errors.js';
-import { QUARTZ_TABLES, type QuartzTableName } from '../../model.js';
+import { QUARTZ_TABLES, type QuartzTableName, type TamperObject, type Unreadable } from '../../model.js';
 import { escapeControl } from '../../report/terminal.js';
 
 /** Lower-case real names expected for a prefix, with their logical names. */
@@ -26,4 +26,20 @@ export function noTablesError(
     ? ` Quartz-looking tables found at: ${seen.join(', ')} (use --schema / --table-prefix).`
     : ' No Quartz-looking tables (a *LOCKS table with SCHED_NAME and LOCK_NAME) are visible to this login.';
   return new UserError('tables', `no Quartz tables with prefix ${prefix} in ${where}.${hint}`);
+}
+
+/**
+ * The Unreadable of each object found under a Quartz name that is not a plain table (a view, a virtual table, a
+ * table with generated columns): reported as tampering, never read.
+ */
+export function notTablesUnreadable(prefix: string, notTables: readonly TamperObject[]): Unreadable[] {
+  return notTables.map((n) => {
+    const logical = n.table ? logicalName(prefix, n.table) : undefined;
+    return {
+      what: `table.${logical ?? n.table}`,
+      reason: `not read: ${n.detail}`,
+      ...(n.table ? { table: n.table } : {}),
+      cause: 'tamper',
+    };
+  });
 }

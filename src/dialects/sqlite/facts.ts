@@ -13,7 +13,7 @@ import type { Facts, QuartzTable, SqliteFileFact, SqliteHeaderFact, TamperObject
 import { QUARTZ_TABLES, readsTableContents } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import type { ConnectOptions } from '../adapter.js';
-import { logicalName } from '../shared/discovery.js';
+import { notTablesUnreadable } from '../shared/discovery.js';
 import { readQuartzSchemaColumns, readSchedulerFacts } from '../shared/scheduler.js';
 import { quoteSqliteIdent, sqliteCause } from './connection.js';
 
@@ -128,15 +128,7 @@ function tableFacts(facts: Facts, ctx: SqliteFactsContext): void {
   facts.missingTables = QUARTZ_TABLES.filter((l) => !ctx.tables.some((t) => t.logical === l));
   facts.tableEncryption = ctx.tables.map((t) => ({ table: t.name, encrypted: false, detail: ctx.header.detail }));
   facts.tamper = [...ctx.notTables, ...tamperTriggers(ctx)];
-  for (const n of ctx.notTables) {
-    const logical = n.table ? logicalName(o.tablePrefix, n.table) : undefined;
-    facts.unreadable.push({
-      what: `table.${logical ?? n.table}`,
-      reason: `not read: ${n.detail}`,
-      ...(n.table ? { table: n.table } : {}),
-      cause: 'tamper',
-    });
-  }
+  facts.unreadable.push(...notTablesUnreadable(o.tablePrefix, ctx.notTables));
 }
 
 /**
