@@ -21,6 +21,7 @@ import { quartzSqliteSchema } from '../../src/demo/schema.js';
 import type { Report } from '../../src/report/report.js';
 import { runCli } from '../support/cli.js';
 import { HOSTILE, hostileRows, REL_SECRETS, SCHED, secretRows } from '../support/rel-store.js';
+import { firstUnsafe } from '../support/unsafe-text.js';
 
 const FORMATS = ['table', 'json', 'sarif', 'junit', 'html'] as const;
 const dir = mkdtempSync(join(tmpdir(), 'qrtz-rel-sqlite-'));
@@ -56,30 +57,6 @@ const fingerprint = (path: string) => {
     size: st.size,
   };
 };
-
-/**
- * The first code point a terminal, a browser or an XML reader could act on (C0 but tab and newline,
- * DEL, C1, bidi controls, line/paragraph separators), written independently of src/report/terminal.ts.
- */
-function firstUnsafe(text: string): { index: number; cp: number } | undefined {
-  let index = 0;
-  for (const ch of text) {
-    const c = ch.codePointAt(0) as number;
-    const bad =
-      (c < 0x20 && c !== 0x09 && c !== 0x0a) ||
-      (c >= 0x7f && c <= 0x9f) ||
-      c === 0x061c ||
-      c === 0x200e ||
-      c === 0x200f ||
-      (c >= 0x202a && c <= 0x202e) ||
-      (c >= 0x2066 && c <= 0x2069) ||
-      c === 0x2028 ||
-      c === 0x2029;
-    if (bad) return { index, cp: c };
-    index += ch.length;
-  }
-  return undefined;
-}
 
 describe('reliability on SQLite', () => {
   for (const wal of [false, true]) {

@@ -277,7 +277,7 @@ export class MssqlAdapter implements Adapter {
     const pool = this.pool;
     if (!pool) throw new Error('not connected');
     const prefix = this.prefix(true);
-    return streamBlobs(
+    const stream = streamBlobs(
       this.tables,
       this.options.maxBlobSize,
       async (text, p) => {
@@ -292,6 +292,16 @@ export class MssqlAdapter implements Adapter {
       },
       onUnreadable,
     );
+    // A session killed or a server gone mid-stream ends the stream (streamBlobs rethrows it) as a connection
+    // error: the engine then reports what was read, marked incomplete, instead of an internal error.
+    const display = this.target.display;
+    return (async function* () {
+      try {
+        yield* stream;
+      } catch (err) {
+        throw connectionLost(err) ? mapMssqlError(err, display) : err;
+      }
+    })();
   }
 
   async close(): Promise<void> {
