@@ -25,6 +25,7 @@ import { createQuartzDb } from '../support/pg-quartz.js';
 import { acquirePostgres, adminSql, type PgServer } from '../support/pg-server.js';
 import { insertRows, QUARTZ_TABLES, REL_SECRETS, secretRows, tableName } from '../support/rel-store.js';
 import { runWorkload } from '../support/rel-workload.js';
+import { untilNoSession } from '../support/sessions.js';
 
 const logDir = mkdtempSync(join(tmpdir(), 'qrtz-pglog-'));
 if (process.getuid?.() === 0) {
@@ -180,13 +181,7 @@ async function auditSessions(): Promise<number> {
   return Number(r?.n);
 }
 async function noSessionLeft(): Promise<number> {
-  // The server ends a closed session asynchronously; on a loaded 2-core machine that took over 3 s once.
-  for (let i = 0; i < 100; i++) {
-    const n = await auditSessions();
-    if (n === 0) return 0;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return await auditSessions();
+  return untilNoSession(auditSessions);
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
