@@ -209,7 +209,7 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
     await s.stop();
   });
 
-  it('part 1: full audits in every format write nothing (binlog, LSN, changed rows, checksums) and log only reads', async () => {
+  it('part 1: full audits in every format write nothing (binlog, changed rows, write counters, checksums) and log only reads', async () => {
     await quiet();
     const before = await evidence();
     const lsnBefore = await lsn();
