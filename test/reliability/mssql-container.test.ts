@@ -65,7 +65,7 @@ function statementOf(text: string): string {
 describe.skipIf(Boolean(runtime))('reliability on SQL Server 2022 (testcontainers)', () => {
   let container: StartedTestContainer;
   let admin: sql.ConnectionPool;
-  const out = mkdtempSync(join(tmpdir(), 'qrtz-rel-mssql-c-'));
+  let out = '';
   const url = (db: string) =>
     `mssql://${AUDITOR}:${encodeURIComponent(AUDITOR_PW)}@${container.getHost()}:${container.getMappedPort(1433)}/${db}?trustServerCertificate=true`;
   const q = async <T = Record<string, unknown>>(text: string): Promise<T[]> =>
@@ -109,6 +109,7 @@ describe.skipIf(Boolean(runtime))('reliability on SQL Server 2022 (testcontainer
     );
 
   beforeAll(async () => {
+    out = mkdtempSync(join(tmpdir(), 'qrtz-rel-mssql-c-'));
     container = await new GenericContainer('mcr.microsoft.com/mssql/server:2022-latest')
       .withEnvironment({ ACCEPT_EULA: 'Y', MSSQL_SA_PASSWORD: SA_PW, MSSQL_PID: 'Developer' })
       .withExposedPorts(1433)
@@ -168,7 +169,7 @@ describe.skipIf(Boolean(runtime))('reliability on SQL Server 2022 (testcontainer
   afterAll(async () => {
     await admin?.close().catch(() => {});
     await container?.stop();
-    rmSync(out, { recursive: true, force: true });
+    if (out) rmSync(out, { recursive: true, force: true });
   });
 
   async function recordedStatements(): Promise<string[]> {
