@@ -25,6 +25,8 @@ import { checkOptions, DIALECT_NAMES, evaluatorOf, readsTableContents, SEVERITIE
 
 /** At most this many failing findings per check from blob rows; the rest are counted in one summary. */
 export const MAX_ROW_FINDINGS_PER_CHECK = 500;
+/** Blob rows between two turns of the event loop during a scan (see runScan). */
+const YIELD_EVERY_ROWS = 1000;
 
 export interface ScanOptions {
   families: Set<Family>;
@@ -274,6 +276,10 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
           else overflow.set(f.check, (overflow.get(f.check) ?? 0) + 1);
         }
         opts.onBlob?.(inventory.rows, inventory.bytes);
+        // A synchronous source (SQLite) keeps this loop inside one microtask drain, so process.nextTick work
+        // (zlib's clean-up after a failed gunzipSync, among others) would wait for the end of the scan and pile
+        // up per row: a million gzip-garbage rows ran a 64 MB heap out (issue #17 part 5). Let it run.
+        if (inventory.rows % YIELD_EVERY_ROWS === 0) await new Promise<void>((r) => setImmediate(r));
       }
     } catch (err) {
       // A privilege error, a lock/statement timeout or a connection lost mid-stream (the session killed,

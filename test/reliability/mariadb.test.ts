@@ -1,9 +1,10 @@
 /**
  * Reliability on MariaDB (issue #17 parts 1–4), on a throwaway mariadbd with the general query log,
  * the binary log and per-user/per-table statistics (userstat) on:
- *  1. full audits (every family, every format) leave the binlog position, the InnoDB LSN, the
- *     per-table changed-row counters and CHECKSUM TABLE of every Quartz table unchanged, and the
- *     general log shows only reads from the audit's connections;
+ *  1. full audits (every family, every format) leave the binlog position, the per-table changed-row
+ *     counters, every user's write counters and CHECKSUM TABLE of every Quartz table unchanged, and the
+ *     general log shows only reads from the audit's connections (the global InnoDB LSN, which background
+ *     work moves, is reported, not asserted);
  *  2. the login scripts/auditor-mariadb.sql creates runs a full audit; the only not-evaluated checks
  *     are the ones that need PROCESS or TRIGGER (not granted on purpose), and they name it;
  *  3. a Quartz-like workload never waits on the auditor (InnoDB lock waits and metadata-lock waits
@@ -22,6 +23,7 @@ import { parseReport, runCli } from '../support/cli.js';
 import { dbRequired, type MariadbServer, startMariadb, throwawayUnavailable } from '../support/mariadb-server.js';
 import { insertRows, QUARTZ_TABLES, secretRows, tableName } from '../support/rel-store.js';
 import { runWorkload } from '../support/rel-workload.js';
+import { untilNoSession } from '../support/sessions.js';
 
 const unavailable = throwawayUnavailable();
 let server: MariadbServer | undefined;
@@ -59,11 +61,17 @@ const FORMATS = ['table', 'json', 'sarif', 'junit', 'html'] as const;
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([p, new Promise<T>((_, rej) => setTimeout(() => rej(new Error(`${what}: hung for ${ms} ms`)), ms))]);
 
+/**
+ * Write evidence that only a write can move: the binlog position, per-table changed-row counters, CHECKSUM
+ * TABLE of every Quartz table, and the write counters of every connected user (userstat). The global InnoDB
+ * LSN is not part of it: purge, statistics and checkpoints move it with no client writing (it once failed a
+ * run with nothing written), so it is only reported; the audit's own share of writes is its users' counters.
+ */
 interface Evidence {
   binlog: string;
-  lsn: string;
   changed: Record<string, string>;
   checksums: Record<string, string>;
+  writes: Record<string, string>;
 }
 
 /** General-log entries (connection id, command, argument), multi-line arguments joined. */
@@ -112,7 +120,6 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
   }
   async function evidence(): Promise<Evidence> {
     const [m] = await rows<{ File: string; Position: number }>('SHOW MASTER STATUS');
-    const [l] = await rows<{ Value: string }>("SHOW GLOBAL STATUS LIKE 'Innodb_lsn_current'");
     const changed: Record<string, string> = {};
     for (const r of await rows<{ TABLE_NAME: string; ROWS_CHANGED: number }>(
       'SELECT TABLE_NAME, ROWS_CHANGED FROM information_schema.TABLE_STATISTICS WHERE TABLE_SCHEMA = ?',
@@ -125,7 +132,19 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
       const [c] = await rows<{ Checksum: number }>(`CHECKSUM TABLE \`${DB}\`.\`${name}\` EXTENDED`);
       checksums[name] = String(c?.Checksum);
     }
-    return { binlog: `${m?.File}:${m?.Position}`, lsn: String(l?.Value), changed, checksums };
+    const writes: Record<string, string> = {};
+    for (const u of await rows<Record<string, number | string>>(
+      'SELECT USER, ROWS_INSERTED, ROWS_UPDATED, ROWS_DELETED, UPDATE_COMMANDS, BINLOG_BYTES_WRITTEN FROM information_schema.USER_STATISTICS',
+    )) {
+      const w = `ins=${u.ROWS_INSERTED} upd=${u.ROWS_UPDATED} del=${u.ROWS_DELETED} cmds=${u.UPDATE_COMMANDS} binlog=${u.BINLOG_BYTES_WRITTEN}`;
+      // a user's first connection adds its row: a user who never wrote is no evidence either way
+      if (w !== 'ins=0 upd=0 del=0 cmds=0 binlog=0') writes[String(u.USER)] = w;
+    }
+    return { binlog: `${m?.File}:${m?.Position}`, changed, checksums, writes };
+  }
+  async function lsn(): Promise<string> {
+    const [l] = await rows<{ Value: string }>("SHOW GLOBAL STATUS LIKE 'Innodb_lsn_current'");
+    return String(l?.Value);
   }
   /**
    * Waits until InnoDB's background work has stopped moving the LSN: every dirty page flushed (the
@@ -159,11 +178,7 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
     ).map((r) => r.ID);
   }
   async function noSessionLeft(user: string): Promise<number> {
-    for (let i = 0; i < 100; i++) {
-      if (!(await auditorConnections(user)).length) return 0;
-      await new Promise((r) => setTimeout(r, 100));
-    }
-    return (await auditorConnections(user)).length;
+    return untilNoSession(async () => (await auditorConnections(user)).length);
   }
 
   beforeAll(async () => {
@@ -194,9 +209,10 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
     await s.stop();
   });
 
-  it('part 1: full audits in every format write nothing (binlog, LSN, changed rows, checksums) and log only reads', async () => {
+  it('part 1: full audits in every format write nothing (binlog, changed rows, write counters, checksums) and log only reads', async () => {
     await quiet();
     const before = await evidence();
+    const lsnBefore = await lsn();
     await new Promise((r) => setTimeout(r, 500));
     expect(await evidence()).toEqual(before);
     const from = statSync(generalLogFile()).size;
@@ -208,6 +224,7 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
     }
     await quiet();
     const after = await evidence();
+    const lsnAfter = await lsn();
     expect(codes).toEqual([1, 1, 1, 1, 1]);
     const json = JSON.parse(readFileSync(join(out, 'r.json'), 'utf8')) as Report;
     expect(json.findings.some((x) => x.check === 'QA-S01' && x.status === 'fail')).toBe(true);
@@ -223,7 +240,7 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
     const bad = statements.map((e) => [notAReadMysql(e.arg), e.arg.slice(0, 200)]).filter(([why]) => why);
     expect(bad).toEqual([]);
     console.info(
-      `[rel mariadb] ${FORMATS.length} audits: ${statements.length} statements logged, all reads; binlog ${before.binlog}, LSN ${before.lsn} unchanged`,
+      `[rel mariadb] ${FORMATS.length} audits: ${statements.length} statements logged, all reads; binlog ${before.binlog}, counters and checksums unchanged; InnoDB LSN ${lsnBefore} → ${lsnAfter} (background work, not evidence)`,
     );
   });
 
@@ -326,7 +343,10 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
       expect(auditCodes.every((c) => c === 1)).toBe(true);
       expect([baseline.errors, loaded.errors]).toEqual([[], []]);
       expect(blocked).toEqual([]);
-      expect(loaded.maxMs).toBeLessThan(1500);
+      // The proof is the sampler (never blocked by the auditor). The wait bound is a sanity net, scaled by the
+      // baseline measured in the same conditions: on an overloaded shared machine the workload's own slowest
+      // statement took 369 ms without audits and 1,402 ms with audits sharing this process's CPU.
+      expect(loaded.maxMs).toBeLessThan(Math.max(1500, 5 * baseline.maxMs));
     } finally {
       for (const c of clients) await c.end();
     }

@@ -25,6 +25,7 @@ import { createQuartzDb } from '../support/pg-quartz.js';
 import { acquirePostgres, adminSql, type PgServer } from '../support/pg-server.js';
 import { insertRows, QUARTZ_TABLES, REL_SECRETS, secretRows, tableName } from '../support/rel-store.js';
 import { runWorkload } from '../support/rel-workload.js';
+import { untilNoSession } from '../support/sessions.js';
 
 const logDir = mkdtempSync(join(tmpdir(), 'qrtz-pglog-'));
 if (process.getuid?.() === 0) {
@@ -180,13 +181,7 @@ async function auditSessions(): Promise<number> {
   return Number(r?.n);
 }
 async function noSessionLeft(): Promise<number> {
-  // The server ends a closed session asynchronously; on a loaded 2-core machine that took over 3 s once.
-  for (let i = 0; i < 100; i++) {
-    const n = await auditSessions();
-    if (n === 0) return 0;
-    await new Promise((r) => setTimeout(r, 100));
-  }
-  return await auditSessions();
+  return untilNoSession(auditSessions);
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
@@ -397,7 +392,10 @@ describe.skipIf(!server)('reliability on PostgreSQL (throwaway server, statement
       expect(auditCodes.every((c) => c === 1)).toBe(true);
       expect([baseline.errors, loaded.errors]).toEqual([[], []]);
       expect(blocked).toEqual([]);
-      expect(loaded.maxMs).toBeLessThan(1500);
+      // The proof is the sampler (never blocked by the auditor). The wait bound is a sanity net, scaled by the
+      // baseline measured in the same conditions: on an overloaded shared machine the workload's own slowest
+      // statement took 369 ms without audits and 1,402 ms with audits sharing this process's CPU.
+      expect(loaded.maxMs).toBeLessThan(Math.max(1500, 5 * baseline.maxMs));
     } finally {
       await monitor.end();
       for (const c of clients) await c.end();

@@ -243,6 +243,14 @@ export async function acquirePostgres(opts: ThrowawayOptions = {}): Promise<PgSe
     };
   }
   const reasons: string[] = [];
+  // QRTZ_TEST_ABSENT=postgres exercises the skip (and QRTZ_REQUIRE_DB failure) paths without uninstalling anything
+  const absent = (process.env.QRTZ_TEST_ABSENT ?? '').split(',').some((x) => x.trim().toLowerCase() === 'postgres');
+  if (absent) {
+    const skip = 'no PostgreSQL for tests (postgres treated as absent: QRTZ_TEST_ABSENT)';
+    if (requireDb('postgres')) throw new Error(`QRTZ_REQUIRE_DB includes postgres but ${skip}`);
+    console.warn(`SKIPPED: ${skip}`);
+    return { skip };
+  }
   try {
     return await startThrowawayPostgres(opts);
   } catch (err) {

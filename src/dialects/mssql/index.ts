@@ -304,13 +304,23 @@ export class MssqlAdapter implements Adapter {
   blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow> {
     if (!this.conn) throw new Error('not connected');
     const prefix = this.prefix(true);
-    return streamBlobs(
+    const stream = streamBlobs(
       this.tables,
       this.options.maxBlobSize,
       // first: bit, k1–k3: nvarchar, max: int (knex's mssql binding types).
       (text, p) => this.run(prefix + text, { ...p }),
       onUnreadable,
     );
+    // A session killed or a server gone mid-stream ends the stream (streamBlobs rethrows it) as a connection
+    // error: the engine then reports what was read, marked incomplete, instead of an internal error.
+    const display = this.target.display;
+    return (async function* () {
+      try {
+        yield* stream;
+      } catch (err) {
+        throw connectionLost(err) ? mapMssqlError(err, display) : err;
+      }
+    })();
   }
 
   async close(): Promise<void> {
