@@ -8,6 +8,7 @@ import { spawnSync } from 'node:child_process';
 const steps: [string, string[]][] = [
   ['decoders', ['bench/decode.ts']],
   ['store: raw fetch vs content vs full scan (PostgreSQL, MariaDB)', ['bench/store.ts', ...process.argv.slice(2)]],
+  ['catalog checks with 10,000 roles (throwaway PostgreSQL)', ['bench/catalog.ts']],
   ['blob streaming, knex vs bare driver (PostgreSQL, MariaDB)', ['bench/stream.ts']],
   ['secrets quality', ['scripts/secrets-quality.ts']],
 ];
