@@ -58,9 +58,19 @@ try {
     });
     const s = performance.now();
     const c0 = process.cpuUsage();
-    await adapter.connect();
-    const result = await runScan(adapter, { families, checkOptions: checkOptions({}) });
-    await adapter.close();
+    let result: Awaited<ReturnType<typeof runScan>>;
+    try {
+      await adapter.connect();
+      result = await runScan(adapter, { families, checkOptions: checkOptions({}) });
+    } catch (err) {
+      const tail = server.log().trim().split('\n').slice(-8).join('\n  ');
+      console.log(
+        `run ${run}: FAILED after ${((performance.now() - s) / 1000).toFixed(1)} s: ${(err as Error).message}\n  server log:\n  ${tail}`,
+      );
+      continue;
+    } finally {
+      await adapter.close().catch(() => {});
+    }
     const ms = performance.now() - s;
     const cpu = process.cpuUsage(c0);
     const fails = result.findings.filter((f) => f.status === 'fail').length;
