@@ -6,7 +6,8 @@
  * table, every 10th role DML on another, every 50th a default privilege — then runs every
  * non-content family (grants, encryption, audit, scheduler, updates, config) through the real
  * adapter and engine three times and prints the wall time of each run and the findings. Target: under
- * 3 s. The server is stopped and removed at the end.
+ * 3 s. BENCH_LOG_SLOW=<ms> lists the statements the server found slower than that. The server is
+ * stopped and removed at the end.
  */
 import { createPostgresAdapter } from '../src/dialects/postgres/index.js';
 import { runScan } from '../src/engine.js';
@@ -19,7 +20,9 @@ const ROLES = Number(i > 0 ? process.argv[i + 1] : (process.env.BENCH_ROLES ?? 1
 
 let server: Awaited<ReturnType<typeof startThrowawayPostgres>>;
 try {
-  server = await startThrowawayPostgres();
+  // BENCH_LOG_SLOW=ms: the server logs statements slower than that; printed after the runs.
+  const slow = process.env.BENCH_LOG_SLOW;
+  server = await startThrowawayPostgres(slow ? { conf: [`log_min_duration_statement = ${Number(slow)}`] } : {});
 } catch (err) {
   console.log(`catalog bench SKIPPED: no throwaway PostgreSQL (${(err as Error).message.split('\n')[0]})`);
   process.exit(0);
@@ -77,6 +80,20 @@ try {
     console.log(
       `run ${run}: ${(ms / 1000).toFixed(2)} s wall, ${((cpu.user + cpu.system) / 1e6).toFixed(2)} s client CPU, ${result.findings.length} findings (${fails} fail) ${ms < 3000 ? '(under 3 s)' : '(OVER 3 s)'}`,
     );
+  }
+  if (process.env.BENCH_LOG_SLOW) {
+    const lines = server
+      .log()
+      .split('\n')
+      .filter((l) => /duration: /.test(l));
+    console.log(`statements over ${process.env.BENCH_LOG_SLOW} ms: ${lines.length}`);
+    for (const l of lines)
+      console.log(
+        `  ${l
+          .replace(/^.*duration: /, '')
+          .replace(/\s+/g, ' ')
+          .slice(0, 220)}`,
+      );
   }
 } finally {
   await server.stop();
