@@ -9,7 +9,9 @@
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
+import { allChecks } from '../src/checks/index.js';
 import { decodeBlob } from '../src/decode/index.js';
+import { inspectBlobWith } from '../src/engine.js';
 import {
   arrayList,
   hashMap,
@@ -19,9 +21,12 @@ import {
   writeJobDataMap,
 } from '../src/fixtures/java-writer.js';
 import { writeJobDataMap as writeNrbf } from '../src/fixtures/nrbf-writer.js';
+import { FAMILIES, type ScannedBlob } from '../src/model.js';
 import { detectSecrets, type SecretInput } from '../src/secrets/detect.js';
 
 const BENCH_MS = Number(process.env.BENCH_MS ?? 1500);
+/** BENCH_ONLY=nrbf,java,secrets: only these corpora (and the secret-detection pass when `secrets` is named). */
+const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const enc = (s: string) => new TextEncoder().encode(s);
 
 /** A realistic JobDataMap: n entries of settings, ids, urls, flags, numbers. */
@@ -99,7 +104,7 @@ if (existsSync(vectors)) {
 console.log(`decoder throughput, Node ${process.version}, ${BENCH_MS} ms per format`);
 console.log('format            blobs   avg bytes      MB/s  MB/s(cpu)    blobs/s   malformed');
 for (const [format, blobs] of Object.entries(corpus)) {
-  if (!blobs.length) continue;
+  if (!blobs.length || (ONLY && !ONLY.has(format))) continue;
   const total = blobs.reduce((a, b) => a + b.length, 0);
   let malformed = 0;
   for (const b of blobs) if (decodeBlob(b).malformed) malformed++; // warm-up + sanity
@@ -122,7 +127,7 @@ for (const [format, blobs] of Object.entries(corpus)) {
 
 // Secret detection over the string data of the corpus (what QA-S01..S03 scan per blob): entries with
 // their key paths, other strings as free text. MB/s of string data (UTF-16 code units counted as bytes).
-{
+if (!ONLY || ONLY.has('secrets')) {
   const inputs: SecretInput[] = [];
   for (const [format, blobs] of Object.entries(corpus)) {
     if (format === 'gzip') continue;
@@ -152,5 +157,42 @@ for (const [format, blobs] of Object.entries(corpus)) {
   console.log(
     `secret detection: ${inputs.length} strings, ${(chars / 1e6).toFixed(2)} MB per pass: ${(done / sec / 1e6).toFixed(1)} MB/s, ${(done / cpuSec / 1e6).toFixed(1)} MB/s(cpu)`,
   );
+}
+// Decode + every content check, per blob as the scan does it (MB/s of blob bytes), on the NRBF and Java corpora.
+if (!ONLY || ONLY.has('checks')) {
+  const families = new Set(FAMILIES);
+  const checks = allChecks.filter((c) => c.inspectBlob);
+  const row: ScannedBlob['row'] = {
+    table: 'JOB_DETAILS',
+    tableName: 'qrtz_job_details',
+    column: 'JOB_DATA',
+    key: { sched: 'bench', group: 'grp', name: 'job' },
+    size: 0,
+    jobClassName: 'Bench.NoOpJob',
+  };
+  for (const format of ['nrbf', 'java']) {
+    const blobs = corpus[format] ?? [];
+    const total = blobs.reduce((a, b) => a + b.length, 0);
+    const once = () => {
+      let n = 0;
+      for (const b of blobs)
+        n += inspectBlobWith({ row: { ...row, size: b.length }, decoded: decodeBlob(b) }, checks, families).length;
+      return n;
+    };
+    const findings = once();
+    let bytes = 0;
+    const t0 = performance.now();
+    const c0 = process.cpuUsage();
+    while (performance.now() - t0 < BENCH_MS) {
+      once();
+      bytes += total;
+    }
+    const sec = (performance.now() - t0) / 1000;
+    const cpu = process.cpuUsage(c0);
+    const cpuSec = (cpu.user + cpu.system) / 1e6;
+    console.log(
+      `decode + ${checks.length} content checks, ${format}: ${(bytes / sec / 1e6).toFixed(1)} MB/s, ${(bytes / cpuSec / 1e6).toFixed(1)} MB/s(cpu), ${findings} findings per pass`,
+    );
+  }
 }
 console.log(`peak RSS: ${(process.resourceUsage().maxRSS / 1024).toFixed(0)} MiB`);

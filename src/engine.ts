@@ -4,7 +4,6 @@
  */
 import { createHash } from 'node:crypto';
 import { allChecks } from './checks/index.js';
-import { decodeBlob } from './decode/index.js';
 import type { Adapter } from './dialect.js';
 import { UserError } from './errors.js';
 import type {
@@ -22,6 +21,7 @@ import type {
   Unreadable,
 } from './model.js';
 import { checkOptions, DIALECT_NAMES, evaluatorOf, readsTableContents, SEVERITIES } from './model.js';
+import { DecodeCache } from './scan/decode-cache.js';
 
 /** At most this many failing findings per check from blob rows; the rest are counted in one summary. */
 export const MAX_ROW_FINDINGS_PER_CHECK = 500;
@@ -262,10 +262,12 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
       unreadTables.push(u);
       facts.unreadable.push(u);
     };
+    // Byte-identical blobs are decoded once (src/scan/decode-cache.ts); every row is still checked.
+    const decodeCache = new DecodeCache();
     try {
       for await (const row of adapter.blobRows(onUnreadable)) {
         const { bytes, ...rest } = row;
-        const decoded = decodeBlob(bytes);
+        const decoded = decodeCache.decode(bytes);
         const scanned: ScannedBlob = { row: rest, decoded };
         // Rows without a blob column (SIMPROP_TRIGGERS' text properties) are not blob inventory.
         if (row.table !== 'SIMPROP_TRIGGERS') addToInventory(inventory, scanned);

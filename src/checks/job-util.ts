@@ -59,18 +59,55 @@ export function stringValues(blob: ScannedBlob): StringValue[] {
 const stringValueCache = new WeakMap<ScannedBlob, StringValue[]>();
 
 function collectStringValues(blob: ScannedBlob): StringValue[] {
-  const seen = new Set<string>();
+  // Deduplicated by (joined path, value) as `${path.join('\u0000')}\u0001${value}` would be, without
+  // building that string for every value: the paths seen per value, compared element by element.
+  const seen = new Map<string, string[][]>();
   const out: StringValue[] = [];
   const add = (path: string[], value: string) => {
-    const id = `${path.join('\u0000')}\u0001${value}`;
-    if (seen.has(id)) return;
-    seen.add(id);
-    const key = [...path].reverse().find((p) => !/^\[?\d+\]?$/.test(p)) ?? '';
-    out.push({ key, path, value });
+    const paths = seen.get(value);
+    if (paths) {
+      for (const p of paths) if (sameJoinedPath(p, path)) return;
+      paths.push(path);
+    } else seen.set(value, [path]);
+    out.push({ key: lastNonIndex(path), path, value });
   };
   for (const e of blob.decoded.entries) if (typeof e.value === 'string') add(e.path, e.value);
   for (const s of blob.decoded.strings) add(s.path, s.value);
   return out;
+}
+
+/** `a.join('\u0000') === b.join('\u0000')`, element by element when no element holds a NUL. */
+function sameJoinedPath(a: string[], b: string[]): boolean {
+  if (a.length === b.length) {
+    let i = 0;
+    while (i < a.length && a[i] === b[i]) i++;
+    if (i === a.length) return true;
+  }
+  const nul = (p: string[]) => p.some((x) => x.includes('\u0000'));
+  return (nul(a) || nul(b)) && a.join('\u0000') === b.join('\u0000');
+}
+
+/** The last path element that is not a list index (`[3]`, `3`, `[3`, `3]`), or ''. */
+function lastNonIndex(path: string[]): string {
+  for (let i = path.length - 1; i >= 0; i--) {
+    const p = path[i] as string;
+    if (!isIndexLike(p)) return p;
+  }
+  return '';
+}
+
+/** /^\[?\d+\]?$/ without a RegExp. */
+function isIndexLike(p: string): boolean {
+  let i = 0;
+  let end = p.length;
+  if (p.charCodeAt(0) === 0x5b) i = 1;
+  if (end > i && p.charCodeAt(end - 1) === 0x5d) end--;
+  if (end <= i) return false;
+  for (let j = i; j < end; j++) {
+    const c = p.charCodeAt(j);
+    if (c < 0x30 || c > 0x39) return false;
+  }
+  return true;
 }
 
 /** The fail draft for one JobDataMap value that shows signals (J02 commands, J03 paths). */

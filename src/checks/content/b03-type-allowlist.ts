@@ -123,9 +123,29 @@ export function isAllowedType(ref: TypeRef, extra: readonly string[] = []): bool
   if (!name) return true;
   if (ref.ecosystem === 'java' && JAVA_PRIMITIVE_ARRAY.test(name)) return true;
   if (findGadget(name, ref.ecosystem)) return false;
-  for (const g of DEFAULT_ALLOWED_TYPES[ref.ecosystem]) if (matchesGlob(name, g)) return true;
+  if (inDefaultAllowlist(name, ref.ecosystem)) return true;
   for (const g of extra) if (matchesGlob(name, g)) return true;
   return false;
+}
+
+/** The default allowlist's answer per type name, memoised (bounded): names repeat in every blob. */
+const defaultAllowed = new Map<string, boolean>();
+
+function inDefaultAllowlist(name: string, ecosystem: 'dotnet' | 'java'): boolean {
+  const key = `${ecosystem}\u0000${name}`;
+  const known = defaultAllowed.get(key);
+  if (known !== undefined) return known;
+  let ok = false;
+  for (const g of DEFAULT_ALLOWED_TYPES[ecosystem])
+    if (matchesGlob(name, g)) {
+      ok = true;
+      break;
+    }
+  if (key.length <= 1024) {
+    if (defaultAllowed.size >= 10_000) defaultAllowed.clear();
+    defaultAllowed.set(key, ok);
+  }
+  return ok;
 }
 
 const SHOW = 5;
