@@ -122,12 +122,15 @@ export function parseKeywordString(s: string): Conninfo {
   return out;
 }
 
-/** True when a string reads as a libpq keyword/value string (first key a libpq keyword, no `;`). */
+/**
+ * True when a string reads as a libpq keyword/value string: its first key is a libpq keyword and no
+ * `;` stands outside a quoted value (ADO.NET strings separate their pairs with `;`).
+ */
 export function looksLikeKeywordString(s: string): boolean {
   const m = /^\s*([a-z_]+)\s*=/i.exec(s);
   if (!m?.[1]) return false;
   const k = m[1].toLowerCase();
-  if (s.includes(';')) return false;
+  if (s.replace(/'(?:\\.|[^'\\])*'/g, "''").includes(';')) return false;
   return (HONOURED as readonly string[]).includes(k) || k in NO_EFFECT || k in REFUSED;
 }
 
