@@ -104,12 +104,9 @@ function q<T>(option: string, f: () => T): T {
   }
 }
 
-/** 'user'@'host' as given, or a bare user name as 'user'@'%'. */
+/** 'user'@'host' as given (the canonical form, quotes inside not doubled), or a bare user name as 'user'@'%'. */
 function mysqlUser(option: string, name: string): string {
-  const canonical = /^'.*'@'.*'$/s.test(name) ? name : `'${name.replace(/'/g, "''")}'@'%'`;
-  if (!/^'.*'@'.*'$/s.test(name) && name.includes("'")) {
-    throw new UserError('usage', `${option}: give a name with a quote as 'user'@'host' (quotes doubled)`);
-  }
+  const canonical = /^'.*'@'.*'$/s.test(name) ? name : `'${name}'@'%'`;
   return q(option, () => mysqlAccount(canonical));
 }
 
