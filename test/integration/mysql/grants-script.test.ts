@@ -93,7 +93,9 @@ describe.skipIf(!shared.ok)('grants-script on MariaDB', () => {
     // No grant check fails for the service account. (The shared test server's own password-less root
     // accounts are QA-G12 failures of that server, not of the script: they are the only other ones.)
     const grantFails = report.findings.filter((f) => f.status === 'fail' && f.check.startsWith('QA-G'));
-    expect(grantFails.filter((f) => !/^account 'root'@'(localhost|127\.0\.0\.1|::1|%)'$/.test(f.object.name))).toEqual([]);
+    expect(grantFails.filter((f) => !/^account 'root'@'(localhost|127\.0\.0\.1|::1|%)'$/.test(f.object.name))).toEqual(
+      [],
+    );
     expect(grantFails.every((f) => f.check === 'QA-G12')).toBe(true);
     const notEvaluated = [
       ...new Set(report.findings.filter((f) => f.status === 'not-evaluated').map((f) => f.check)),

@@ -7,9 +7,9 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { grantsScript } from '../../../src/grants-script.js';
 import { failing, parseReport, runCli } from '../../support/cli.js';
-import { insertRows, secretRows } from '../../support/rel-store.js';
 import { createQuartzDb, dropAll } from '../../support/pg-quartz.js';
 import { acquirePostgres, adminSql, type PgServer } from '../../support/pg-server.js';
+import { insertRows, secretRows } from '../../support/rel-store.js';
 
 const got = await acquirePostgres();
 const server = 'skip' in got ? undefined : (got as PgServer);
