@@ -136,6 +136,15 @@ function queryPairs(q: string): [string, string][] {
   return out;
 }
 
+/** A JDBC property name for an error line — unless it follows the password (an unencoded `&` in it splits there). */
+function propShown(pairs: [string, string][], key: string): string {
+  const i = pairs.findIndex(([k]) => k === key);
+  if (i > 0 && /^password$/i.test(pairs[i - 1]?.[0] ?? '')) {
+    return '(after the password: a password holding "&" must be percent-encoded: %26)';
+  }
+  return JSON.stringify(key.slice(0, 60));
+}
+
 function dec(s: string): string {
   try {
     return decodeURIComponent(s);
@@ -236,7 +245,8 @@ function jdbcPostgres(rest: string): ResolvedTarget {
   const noEffect: string[] = [];
   let ssl: string | undefined;
   let schema: string | undefined;
-  for (const [k, v] of queryPairs(a.query)) {
+  const pairs = queryPairs(a.query);
+  for (const [k, v] of pairs) {
     const lk = k.toLowerCase();
     if (lk === 'ssl') {
       ssl = v;
@@ -255,8 +265,7 @@ function jdbcPostgres(rest: string): ResolvedTarget {
       continue;
     }
     const rule = Object.hasOwn(PGJDBC, lk) ? PGJDBC[lk] : Object.hasOwn(PGJDBC, k) ? PGJDBC[k] : undefined;
-    if (rule === undefined)
-      throw new UserError('url', `jdbc:postgresql: unknown property ${JSON.stringify(k.slice(0, 60))}`);
+    if (rule === undefined) throw new UserError('url', `jdbc:postgresql: unknown property ${propShown(pairs, k)}`);
     const r = typeof rule === 'function' ? rule(v) : rule;
     if (r === null) noEffect.push(k);
     else if (
@@ -362,7 +371,8 @@ function jdbcMysql(rest: string, sub: 'mysql' | 'mariadb'): ResolvedTarget {
     if (/^(false|0|no)$/i.test(v)) return false;
     throw new UserError('url', `${what}: ${k} must be true or false`);
   };
-  for (const [k, v] of queryPairs(a.query)) {
+  const pairs = queryPairs(a.query);
+  for (const [k, v] of pairs) {
     const lk = k.toLowerCase();
     if (lk === 'user') user = v;
     else if (lk === 'password') password = v;
@@ -389,7 +399,7 @@ function jdbcMysql(rest: string, sub: 'mysql' | 'mariadb'): ResolvedTarget {
     } else if (lk === 'localsocket' || lk === 'socket') q.set('socket', v);
     else if (MYSQL_JDBC_NO_EFFECT.has(lk)) noEffect.push(k);
     else if (MYSQL_JDBC_REFUSED[lk]) throw new UserError('url', `${what}: ${MYSQL_JDBC_REFUSED[lk]} is not supported`);
-    else throw new UserError('url', `${what}: unknown property ${JSON.stringify(k.slice(0, 60))}`);
+    else throw new UserError('url', `${what}: unknown property ${propShown(pairs, k)}`);
   }
   if (!mode && useSsl !== undefined) {
     if (!useSsl) mode = 'disabled';
@@ -485,7 +495,8 @@ function jdbcSqlServer(rest: string): ResolvedTarget {
     if (i <= 0)
       throw new UserError(
         'url',
-        `${what}: property without "=": ${JSON.stringify(p.slice(0, 40).replace(/password.*/i, 'password…'))}`,
+        // Never the text itself: an unbraced password holding ';' is split into such pieces.
+        `${what}: a property without "=" (a value holding ";" must be braced: password={…})`,
       );
     const k = p.slice(0, i).trim();
     let v = p.slice(i + 1).trim();
@@ -685,6 +696,19 @@ function fromAdo(s: string, hint: DialectHint | undefined): ResolvedTarget {
 
 const PASSWORD_KEYS = ['password', 'pwd', 'psw'];
 
+/**
+ * A key for an error line — unless it follows the password's key: an unquoted password holding ';'
+ * is split there, and its second half would be printed as a key.
+ */
+function keyShown(map: Map<string, string>, key: string): string {
+  const keys = [...map.keys()];
+  const before = keys[keys.indexOf(key) - 1];
+  if (before !== undefined && PASSWORD_KEYS.includes(norm(before))) {
+    return '(after the password: a password holding ";" must be quoted: Password="…")';
+  }
+  return JSON.stringify(key.slice(0, 60));
+}
+
 /** Npgsql keys (normalized) → libpq keyword; null: no effect; a function returns the keyword's value or throws. */
 const NPGSQL: Record<string, string | null> = {
   host: 'host',
@@ -787,9 +811,7 @@ function npgsql(map: Map<string, string>): ResolvedTarget {
       };
       throw new UserError(
         'url',
-        refused[k]
-          ? `${what}: ${k0} is not supported: ${refused[k]}`
-          : `${what}: unknown keyword ${JSON.stringify(k0.slice(0, 60))}`,
+        refused[k] ? `${what}: ${k0} is not supported: ${refused[k]}` : `${what}: unknown keyword ${keyShown(map, k0)}`,
       );
     }
     const target = NPGSQL[k];
@@ -915,7 +937,7 @@ function mysqlAdo(map: Map<string, string>, d: 'mysql' | 'mariadb'): ResolvedTar
         'url',
         refused[k]
           ? `${what}: ${k0} is not supported (${refused[k]})`
-          : `${what}: unknown keyword ${JSON.stringify(k0.slice(0, 60))}`,
+          : `${what}: unknown keyword ${keyShown(map, k0)}`,
       );
     }
     const t = MYSQL_ADO[k];

@@ -286,3 +286,25 @@ describe('~/.my.cnf', () => {
     expect(parseMyCnf('[mysql]\nbind-address=1\n[client]\nssl\n', 'f').values.get('ssl')).toBe('');
   });
 });
+
+describe('a password split by a separator it should have escaped is never printed', () => {
+  it('libpq, ADO.NET and JDBC forms', () => {
+    for (const [f, text] of [
+      [() => resolveTarget({ url: 'host=h password=Sec ret-Half2 dbname=q' }), 'ret-Half2'],
+      [
+        () => resolveTarget({ connectionString: 'Host=h;Password=Sec;ret-Half2;Database=q', dialect: 'postgres' }),
+        'ret-Half2',
+      ],
+      [
+        () => resolveTarget({ connectionString: 'Server=h;Pwd=Sec;retHalf2=x;Database=q', dialect: 'mysql' }),
+        'retHalf2',
+      ],
+      [() => resolveTarget({ url: 'jdbc:postgresql://h/q?user=u&password=Sec&retHalf2=x' }), 'retHalf2'],
+      [() => resolveTarget({ url: 'jdbc:sqlserver://h;user=u;password=Sec;ret-Half2;encrypt=true' }), 'ret-Half2'],
+    ] as const) {
+      const e = errorOf(f);
+      expect(e.message).not.toContain(text);
+      expect(e.message).toMatch(/password|property without/i);
+    }
+  });
+});

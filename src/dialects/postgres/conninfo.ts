@@ -85,7 +85,14 @@ export function parseKeywordString(s: string): Conninfo {
     const key = s.slice(start, i);
     while (ws(s[i])) i++;
     if (s[i] !== '=' || !key) {
-      throw new UserError('url', `connection string: missing "=" after ${JSON.stringify(key.slice(0, 40))}`);
+      // Never the text itself when it follows a password: an unquoted password holding a space splits there.
+      const prev = [...out.keys()].pop();
+      throw new UserError(
+        'url',
+        prev === 'password'
+          ? 'connection string: missing "=" after the password (a value holding spaces must be quoted: password=\'…\')'
+          : `connection string: missing "=" after ${JSON.stringify(key.slice(0, 40))}`,
+      );
     }
     i++;
     while (ws(s[i])) i++;
