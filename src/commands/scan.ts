@@ -466,7 +466,7 @@ export function registerScan(program: Command, io: Io, setExit: (code: number) =
     .description('audit a Quartz JobStore database (read-only)')
     .argument(
       '[url]',
-      'postgres://user@host:5432/db, mysql://…, mariadb://…, mssql://…, sqlite:PATH or a .db/.sqlite path (or --from-config)',
+      'postgres://user@host:5432/db, mysql://…, mariadb://…, mssql://…, sqlite:PATH or a .db/.sqlite path; also a JDBC URL, an ADO.NET string or libpq keywords (host=… dbname=…, service=NAME); or --from-config',
     )
     .option('--password-stdin', 'read the password from standard input')
     .option(
