@@ -37,6 +37,7 @@ describe.skipIf(!server)('PostgreSQL: connection strings users already have', ()
     process.env = saved;
     rmSync(home, { recursive: true, force: true });
     await dropAll(s, [DB], [APP, `${P}_owner`]);
+    await s.stop();
   });
 
   async function audit(args: string[], env: Record<string, string> = {}) {

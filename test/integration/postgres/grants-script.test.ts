@@ -34,6 +34,7 @@ describe.skipIf(!server)('grants-script on PostgreSQL', () => {
   });
   afterAll(async () => {
     await dropAll(s, [DB], [SVC, AUDITOR, OWNER]);
+    await s.stop();
   });
 
   it('the CLI prints it; both parts apply cleanly; the audit as the auditor has no grant failure and nothing not evaluated', async () => {
