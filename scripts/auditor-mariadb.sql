@@ -11,10 +11,15 @@
 -- What the login gets, and why (the least every check needs):
 --   SELECT ON <quartz_db>.*        the Quartz tables' contents (blob, secret, job, health checks) and
 --                                  their definitions in information_schema
---   SELECT ON mysql.global_priv    accounts, plugins and attributes (MariaDB; MySQL: mysql.user)
---   SELECT ON mysql.db, mysql.tables_priv, mysql.columns_priv, mysql.roles_mapping, mysql.procs_priv
---                                  every account's grants on the Quartz database and tables, and role
---                                  memberships (without them only the login's own grants are visible)
+--   SELECT ON mysql.*              accounts, plugins and attributes (mysql.global_priv), every account's
+--                                  grants on the Quartz database and tables (mysql.db, tables_priv,
+--                                  columns_priv, procs_priv) and role memberships (mysql.roles_mapping).
+--                                  MariaDB's information_schema *_PRIVILEGES views show other accounts'
+--                                  rows only with SELECT on the whole mysql database: table-level SELECT
+--                                  on mysql.tables_priv is not enough. It also reads mysql.general_log /
+--                                  slow_log when log_output=TABLE (their statements may hold secrets).
+-- `qrtz-audit grants-script --dialect mariadb --schema DB --user SVC --auditor A` prints the same grants
+-- with static names, plus the Quartz service account's (test/grants-script.test.ts keeps them equal).
 --   MAX_USER_CONNECTIONS 2         one audit at a time (plus a spare)
 -- Deliberately not granted (the checks that need them say not-evaluated and name the privilege):
 --   PROCESS   InnoDB tablespace encryption (information_schema.INNODB_TABLESPACES_ENCRYPTION); it
@@ -29,16 +34,6 @@ SET @qa_sql = CONCAT('CREATE USER ', @qa_user, ' WITH MAX_USER_CONNECTIONS 2');
 PREPARE qa_stmt FROM @qa_sql; EXECUTE qa_stmt; DEALLOCATE PREPARE qa_stmt;
 SET @qa_sql = CONCAT('GRANT SELECT ON ', @qa_db, '.* TO ', @qa_user);
 PREPARE qa_stmt FROM @qa_sql; EXECUTE qa_stmt; DEALLOCATE PREPARE qa_stmt;
-SET @qa_sql = CONCAT('GRANT SELECT ON mysql.global_priv TO ', @qa_user);
-PREPARE qa_stmt FROM @qa_sql; EXECUTE qa_stmt; DEALLOCATE PREPARE qa_stmt;
-SET @qa_sql = CONCAT('GRANT SELECT ON mysql.db TO ', @qa_user);
-PREPARE qa_stmt FROM @qa_sql; EXECUTE qa_stmt; DEALLOCATE PREPARE qa_stmt;
-SET @qa_sql = CONCAT('GRANT SELECT ON mysql.tables_priv TO ', @qa_user);
-PREPARE qa_stmt FROM @qa_sql; EXECUTE qa_stmt; DEALLOCATE PREPARE qa_stmt;
-SET @qa_sql = CONCAT('GRANT SELECT ON mysql.columns_priv TO ', @qa_user);
-PREPARE qa_stmt FROM @qa_sql; EXECUTE qa_stmt; DEALLOCATE PREPARE qa_stmt;
-SET @qa_sql = CONCAT('GRANT SELECT ON mysql.roles_mapping TO ', @qa_user);
-PREPARE qa_stmt FROM @qa_sql; EXECUTE qa_stmt; DEALLOCATE PREPARE qa_stmt;
-SET @qa_sql = CONCAT('GRANT SELECT ON mysql.procs_priv TO ', @qa_user);
+SET @qa_sql = CONCAT('GRANT SELECT ON mysql.* TO ', @qa_user);
 PREPARE qa_stmt FROM @qa_sql; EXECUTE qa_stmt; DEALLOCATE PREPARE qa_stmt;
 SET @qa_sql = NULL, @qa_user = NULL, @qa_db = NULL;

@@ -4,6 +4,7 @@ import { Command, CommanderError } from 'commander';
 import { registerChecks } from './commands/checks.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
+import { registerGrantsScript } from './commands/grants-script.js';
 import { registerInspectBlob } from './commands/inspect-blob.js';
 import { type Io, processIo } from './commands/io.js';
 import { registerScan } from './commands/scan.js';
@@ -40,6 +41,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   registerInspectBlob(program, io, setExit);
   registerChecks(program, io, setExit);
   registerConvert(program, io, setExit);
+  registerGrantsScript(program, io, setExit);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -2,6 +2,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ConnectOptions } from '../dialect.js';
 import { adapterFor } from '../dialects/index.js';
+import { DIALECT_CHOICES, resolveTarget } from '../dialects/target.js';
 import { runScan } from '../engine.js';
 import { UserError } from '../errors.js';
 import type { CheckOptions, Family, Severity } from '../model.js';
@@ -40,6 +41,10 @@ export interface ScanCliOptions {
   sqliteImmutable?: boolean;
   connectionString?: string;
   connectionStringEnv?: string;
+  /** --dialect: which database an ADO.NET connection string is for. */
+  dialect?: string;
+  /** false with --no-my-cnf. */
+  myCnf?: boolean;
   fromConfig?: string[];
   configEnvironment?: string;
   login?: string;
@@ -133,12 +138,17 @@ export function addScanOptions(cmd: Command): Command {
     )
     .option(
       '--connection-string-env <VAR>',
-      'SQL Server: environment variable holding an ADO.NET connection string (URL: mssql:)',
+      'environment variable holding a connection string: JDBC URL, ADO.NET (Npgsql, MySqlConnector/MySql.Data, SqlClient) or libpq keywords',
     )
     .option(
       '--connection-string <string>',
-      'SQL Server: ADO.NET connection string (prefer --connection-string-env: no password in ps)',
+      'a connection string as --connection-string-env takes (prefer the -env form: no password in ps)',
     )
+    .option(
+      '--dialect <db>',
+      `which database an ADO.NET connection string is for when its keys do not say (${DIALECT_CHOICES})`,
+    )
+    .option('--no-my-cnf', 'MySQL/MariaDB: do not read ~/.my.cnf (also QRTZ_AUDIT_NO_MY_CNF=1)')
     .option(
       '--attest <claim>',
       'evidence for what SQL cannot show, e.g. at-rest="LUKS on /var/lib/postgresql" (repeatable)',
@@ -259,12 +269,17 @@ export function connectOptionsFrom(url: string, o: ScanCliOptions, password?: st
     connectTimeoutMs: parseDuration('--connect-timeout', o.connectTimeout),
     maxBlobSize: parseMaxBlobSize(o.maxBlobSize),
     attestations: parseAttestations(o.attest),
-    ...(o.sqlcipherKeyEnv || o.sqliteImmutable || o.connectionString !== undefined || o.connectionStringEnv
+    ...(o.sqlcipherKeyEnv ||
+    o.sqliteImmutable ||
+    o.connectionString !== undefined ||
+    o.connectionStringEnv ||
+    o.myCnf === false
       ? {
           extra: Object.fromEntries(
             Object.entries({
               sqlcipherKeyEnv: o.sqlcipherKeyEnv,
               sqliteImmutable: o.sqliteImmutable ? '1' : undefined,
+              noMyCnf: o.myCnf === false ? '1' : undefined,
               connectionString: o.connectionString,
               connectionStringEnv: o.connectionStringEnv,
             }).filter((e): e is [string, string] => e[1] !== undefined),
@@ -330,8 +345,30 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
   } else if (o.login !== undefined || o.useConfigCredentials || o.configEnvironment !== undefined) {
     throw new UserError('usage', '--login, --use-config-credentials and --config-environment go with --from-config');
   }
-  if (url === undefined) throw new UserError('usage', 'scan needs a database URL or --from-config FILE|DIR');
-  if (registerUrlPassword(url) && urlArg !== undefined) io.stderr(`${URL_PASSWORD_WARNING}\n`);
+  const urlHadPassword = url !== undefined && registerUrlPassword(url);
+  // JDBC URLs, ADO.NET and libpq keyword strings become the URL (and password) the adapters take.
+  const cs = connectionStringValue(o);
+  const target = resolveTarget({
+    ...(url !== undefined ? { url } : {}),
+    ...(cs !== undefined ? { connectionString: cs } : {}),
+    ...(o.dialect !== undefined ? { dialect: o.dialect } : {}),
+  });
+  url = target.url;
+  const { connectionStringEnv: _env, ...rest } = o;
+  o = {
+    ...rest,
+    ...(target.connectionString !== undefined ? { connectionString: target.connectionString } : {}),
+    ...(o.schema === undefined && target.schema !== undefined ? { schema: target.schema } : {}),
+  };
+  if (target.connectionString === undefined) delete o.connectionString;
+  if (target.password !== undefined && configPassword === undefined) configPassword = target.password;
+  const argHadPassword = urlHadPassword || (cs === undefined && target.password !== undefined);
+  if (argHadPassword && urlArg !== undefined) io.stderr(`${URL_PASSWORD_WARNING}\n`);
+  if (target.noEffect.length && o.verbose) {
+    io.stderr(
+      `qrtz-audit: connection options without effect on the audit: ${escapeControl(target.noEffect.join(', '), false)}\n`,
+    );
+  }
   // Passwords the drivers read from the environment are covered by the redaction net too.
   for (const v of ['PGPASSWORD', 'MYSQL_PWD']) registerSecret(process.env[v]);
   // Every option is validated before anything is read or connected.
@@ -381,6 +418,24 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
   return report.summary.exitCode;
 }
 
+/** --connection-string, or the value of the variable --connection-string-env names (one of them). */
+export function connectionStringValue(
+  o: Pick<ScanCliOptions, 'connectionString' | 'connectionStringEnv'>,
+  env: NodeJS.ProcessEnv = process.env,
+): string | undefined {
+  if (o.connectionStringEnv !== undefined) {
+    if (o.connectionString !== undefined) {
+      throw new UserError('usage', 'give --connection-string or --connection-string-env, not both');
+    }
+    const value = env[o.connectionStringEnv];
+    if (value === undefined || value.trim() === '') {
+      throw new UserError('usage', `--connection-string-env: environment variable ${o.connectionStringEnv} is not set`);
+    }
+    return value;
+  }
+  return o.connectionString;
+}
+
 /** The one line printed when the command line's URL carries a password (constant text: nothing to escape). */
 export const URL_PASSWORD_WARNING = escapeControl(
   'qrtz-audit: warning: the password in the URL is visible to other local users (ps, /proc/<pid>/cmdline) and stays in shell history; give it with PGPASSWORD / MYSQL_PWD or --password-stdin instead',
@@ -411,7 +466,7 @@ export function registerScan(program: Command, io: Io, setExit: (code: number) =
     .description('audit a Quartz JobStore database (read-only)')
     .argument(
       '[url]',
-      'postgres://user@host:5432/db, mysql://…, mariadb://…, mssql://…, sqlite:PATH or a .db/.sqlite path (or --from-config)',
+      'postgres://user@host:5432/db, mysql://…, mariadb://…, mssql://…, sqlite:PATH or a .db/.sqlite path; also a JDBC URL, an ADO.NET string or libpq keywords (host=… dbname=…, service=NAME); or --from-config',
     )
     .option('--password-stdin', 'read the password from standard input')
     .option(

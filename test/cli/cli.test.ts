@@ -11,6 +11,7 @@ import { Command } from 'commander';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { allChecks } from '../../src/checks/index.js';
 import { registerDemo } from '../../src/commands/demo.js';
+import { registerGrantsScript } from '../../src/commands/grants-script.js';
 import { registerInspectBlob } from '../../src/commands/inspect-blob.js';
 import type { Io } from '../../src/commands/io.js';
 import { registerScan, URL_PASSWORD_WARNING } from '../../src/commands/scan.js';
@@ -283,6 +284,7 @@ describe('every --option named in a check text, a remediation or the README exis
     registerScan(program, io, () => {});
     registerDemo(program, io, () => {});
     registerInspectBlob(program, io, () => {});
+    registerGrantsScript(program, io, () => {});
     const known = new Set([
       ...program.commands.flatMap((c) => c.options.map((o) => o.long as string)),
       '--debug',

@@ -11,6 +11,7 @@ import type { Unreadable } from '../../model.js';
 import { registerSecret } from '../../secrets/redact.js';
 import type { ConnectOptions } from '../adapter.js';
 import { type Connection, openConnection, type PinnedConnection, pinConnection } from '../connection.js';
+import { readMyCnf } from './option-file.js';
 
 /** The audit session: the target's pool and the connection held for the whole audit. */
 export interface MysqlSession {
@@ -27,12 +28,31 @@ export interface ParsedMysqlUrl {
 }
 
 /** The URL parameters the adapter understands (case-insensitive); any other is an error, never ignored. */
-const URL_PARAMS = ['sslmode', 'ssl-mode', 'ssl_mode', 'ssl', 'sslca', 'ssl-ca', 'ssl_ca', 'socket'];
+const URL_PARAMS = [
+  'sslmode',
+  'ssl-mode',
+  'ssl_mode',
+  'ssl',
+  'sslca',
+  'ssl-ca',
+  'ssl_ca',
+  'sslcert',
+  'ssl-cert',
+  'ssl_cert',
+  'sslkey',
+  'ssl-key',
+  'ssl_key',
+  'socket',
+];
 
-/** Parses mysql://user:pass@host:port/db?sslmode=…&socket=… (also mariadb://). Password: options > URL > MYSQL_PWD. */
+/**
+ * Parses mysql://user:pass@host:port/db?sslmode=…&socket=… (also mariadb://). What the URL does not
+ * say comes from ~/.my.cnf's [client] group, as the mysql client reads it (extra.noMyCnf = '1' or
+ * QRTZ_AUDIT_NO_MY_CNF=1 turn that off). Password: options > URL > ~/.my.cnf > MYSQL_PWD.
+ */
 export function parseMysqlUrl(
   url: string,
-  options: { password?: string; schema?: string } = {},
+  options: { password?: string; schema?: string; extra?: Record<string, string> } = {},
   env: NodeJS.ProcessEnv = process.env,
 ): ParsedMysqlUrl {
   let u: URL;
@@ -52,14 +72,17 @@ export function parseMysqlUrl(
     }
   };
   const params = u.searchParams;
-  const host = u.hostname ? dec(u.hostname).replace(/^\[|\]$/g, '') : 'localhost';
-  const port = u.port ? Number(u.port) : 3306;
+  const cnf = readMyCnf(env, options.extra?.noMyCnf === '1');
+  const fromCnf = (k: string) => cnf?.values.get(k);
+  const urlHost = u.hostname ? dec(u.hostname).replace(/^\[|\]$/g, '') : undefined;
+  const host = urlHost ?? fromCnf('host') ?? 'localhost';
+  const port = u.port ? Number(u.port) : urlHost === undefined && fromCnf('port') ? Number(fromCnf('port')) : 3306;
   if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UserError('url', 'malformed port in URL');
-  const user = u.username ? dec(u.username) : env.USER || 'root';
-  const password = options.password ?? (u.password ? dec(u.password) : env.MYSQL_PWD);
+  const user = u.username ? dec(u.username) : fromCnf('user') || env.USER || 'root';
+  const password = options.password ?? (u.password ? dec(u.password) : (fromCnf('password') ?? env.MYSQL_PWD));
   registerSecret(password);
   const pathDb = u.pathname.replace(/^\//, '');
-  const database = options.schema ?? (pathDb ? dec(pathDb) : undefined);
+  const database = options.schema ?? (pathDb ? dec(pathDb) : fromCnf('database') || undefined);
   const unknown = [...new Set(params.keys())].filter((k) => !URL_PARAMS.includes(k.toLowerCase()));
   if (unknown.length) {
     throw new UserError(
@@ -67,12 +90,21 @@ export function parseMysqlUrl(
       `unknown connection URL parameter${unknown.length > 1 ? 's' : ''} ${unknown.join(', ')} (supported: ${URL_PARAMS.join(', ')})`,
     );
   }
-  const param = (name: string) => {
-    for (const [k, v] of params) if (k.toLowerCase() === name) return v;
+  const urlParam = (name: string) => {
+    for (const [k, v] of params) if (k.toLowerCase().replace(/_/g, '-') === name) return v;
     return null;
   };
+  // The URL's TLS settings, else ~/.my.cnf's (ssl-mode, ssl / skip-ssl, ssl-verify-server-cert, ssl-ca/cert/key).
+  const urlSsl = [...params.keys()].some((k) => /^ssl/i.test(k));
+  const param = (name: string): string | null => {
+    const v = urlParam(name) ?? urlParam(name.replace(/-/g, ''));
+    if (v !== null || urlSsl || !name.startsWith('ssl')) return v;
+    return fromCnf(name) ?? null;
+  };
   // ?ssl=true|false (as other MySQL clients spell it) is sslmode=required|disabled; sslmode wins when both are given.
-  const ssl = param('ssl');
+  let ssl = param('ssl');
+  if (ssl === '' && !urlSsl) ssl = 'true';
+  if (!urlSsl && fromCnf('skip-ssl') !== undefined && ssl === null) ssl = 'false';
   let sslFlag: string | undefined;
   if (ssl !== null) {
     const v = ssl.toLowerCase();
@@ -80,23 +112,50 @@ export function parseMysqlUrl(
     else if (['false', '0', 'no', 'off'].includes(v)) sslFlag = 'disabled';
     else throw new UserError('url', `bad ssl=${ssl} in the URL (true or false; or sslmode=…)`);
   }
-  const mode = (param('sslmode') || param('ssl-mode') || param('ssl_mode') || sslFlag || 'preferred').toLowerCase();
+  if (
+    !urlSsl &&
+    fromCnf('ssl-verify-server-cert') !== undefined &&
+    !/^(0|false|off)$/i.test(fromCnf('ssl-verify-server-cert') as string)
+  ) {
+    sslFlag = 'verify_identity';
+  }
+  const mode = (param('ssl-mode') || sslFlag || 'preferred').toLowerCase();
   const modes = ['disabled', 'preferred', 'required', 'verify_ca', 'verify_identity'] as const;
-  const sslmode = modes.find((m) => m === mode.replace(/-/g, '_'));
+  let sslmode = modes.find((m) => m === mode.replace(/-/g, '_'));
   if (!sslmode)
     throw new UserError('url', `unknown sslmode ${mode} (disabled, preferred, required, verify_ca, verify_identity)`);
-  const socket = param('socket') ?? undefined;
+  const ca = param('ssl-ca');
+  // Like the mysql client: a CA given with preferred or required means verify the chain (VERIFY_CA).
+  if (ca && (sslmode === 'preferred' || sslmode === 'required')) sslmode = 'verify_ca';
+  const socket = urlParam('socket') ?? (urlHost === undefined ? fromCnf('socket') : undefined) ?? undefined;
   const config: mysql.ConnectionOptions = { user, ...(socket ? { socketPath: socket } : { host, port }) };
   if (password !== undefined) config.password = password;
+  const readPem = (what: string, file: string) => {
+    try {
+      return readFileSync(file, 'utf8');
+    } catch (err) {
+      throw new UserError(
+        'url',
+        `cannot read ${what} ${JSON.stringify(file)} (${(err as { code?: string }).code ?? 'unreadable'})`,
+      );
+    }
+  };
+  const certFile = param('ssl-cert');
+  const keyFile = param('ssl-key');
+  if (Boolean(certFile) !== Boolean(keyFile)) throw new UserError('url', 'ssl-cert and ssl-key must be given together');
+  const clientCert =
+    certFile && keyFile ? { cert: readPem('ssl-cert', certFile), key: readPem('ssl-key', keyFile) } : {};
   if (sslmode === 'verify_ca' || sslmode === 'verify_identity') {
-    const ca = param('sslca') || param('ssl-ca') || param('ssl_ca');
     config.ssl = {
       rejectUnauthorized: true,
-      ...(ca ? { ca: readFileSync(ca, 'utf8') } : {}),
+      ...clientCert,
+      ...(ca ? { ca: readPem('ssl-ca', ca) } : {}),
       ...(sslmode === 'verify_ca' ? { checkServerIdentity: () => undefined } : {}),
     } as mysql.SslOptions;
   } else if (sslmode === 'required' || sslmode === 'preferred') {
-    config.ssl = { rejectUnauthorized: false };
+    config.ssl = { rejectUnauthorized: false, ...clientCert };
+  } else if (certFile) {
+    throw new UserError('url', 'ssl-cert/ssl-key need TLS: sslmode=disabled turns it off');
   }
   const display = `${scheme}://${user}@${socket ? `localhost?socket=${socket}` : `${host}:${port}`}/${database ?? ''}`;
   return { config, sslmode, database, display, viaSocket: Boolean(socket) };

@@ -14,6 +14,7 @@ import type { Unreadable } from '../../model.js';
 import { registerSecret } from '../../secrets/redact.js';
 import type { ConnectOptions } from '../adapter.js';
 import { type Connection, openConnection, readOnlySnapshot, runSql, type SessionSettings } from '../connection.js';
+import { type Conninfo, checkKeywords, withServiceAndEnv } from './conninfo.js';
 
 type Row = Record<string, unknown>;
 
@@ -21,7 +22,12 @@ export function quoteIdent(name: string): string {
   return `"${name.replace(/"/g, '""')}"`;
 }
 
-/** Parses a postgres:// URL (plus the standard PG* environment variables) into a pg client config. */
+/**
+ * Parses a postgres:// URL into a pg client config. The URL's parts and query parameters are libpq
+ * keywords (see conninfo.ts: each honoured, of no effect, or refused by name); what the URL does not
+ * say comes from its connection service (`?service=` or PGSERVICE, pg_service.conf), then from the
+ * PG* environment variables, as libpq does.
+ */
 export function parsePostgresUrl(
   url: string,
   env: NodeJS.ProcessEnv = process.env,
@@ -42,24 +48,49 @@ export function parsePostgresUrl(
       throw new UserError('url', 'malformed connection URL (bad percent-encoding)');
     }
   };
-  const params = u.searchParams;
-  if (params.has('service') || env.PGSERVICE) {
-    throw new UserError(
-      'url',
-      'connection services (?service= / PGSERVICE, pg_service.conf) are not supported yet: give host, port, user and database in the URL',
-    );
+  const given: Conninfo = new Map();
+  for (const [k, v] of u.searchParams) given.set(k.toLowerCase(), v);
+  // libpq takes JDBC's ssl=true as sslmode=require.
+  const ssl = given.get('ssl');
+  if (ssl !== undefined) {
+    given.delete('ssl');
+    if (!/^(true|1)$/i.test(ssl)) throw new UserError('url', `bad ssl=${ssl} in the URL (true; or sslmode=…)`);
+    if (!given.has('sslmode')) given.set('sslmode', 'require');
   }
-  const host = u.hostname ? dec(u.hostname).replace(/^\[|\]$/g, '') : params.get('host') || env.PGHOST || 'localhost';
-  const port = u.port ? Number(u.port) : Number(params.get('port') || env.PGPORT || 5432);
-  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UserError('url', 'malformed port in URL');
-  const user = u.username ? dec(u.username) : params.get('user') || env.PGUSER || env.USER || 'postgres';
-  const password = u.password ? dec(u.password) : env.PGPASSWORD;
+  if (given.has('requiressl')) {
+    if (given.get('requiressl') === '1' && !given.has('sslmode')) given.set('sslmode', 'require');
+    given.delete('requiressl');
+  }
+  if (u.hostname) given.set('host', dec(u.hostname).replace(/^\[|\]$/g, ''));
+  if (u.port) given.set('port', u.port);
+  if (u.username) given.set('user', dec(u.username));
+  if (u.password) given.set('password', dec(u.password));
   const pathDb = u.pathname.replace(/^\//, '');
-  const database = pathDb ? dec(pathDb) : params.get('dbname') || env.PGDATABASE || user;
-  const sslmode = (params.get('sslmode') || env.PGSSLMODE || 'prefer').toLowerCase();
+  if (pathDb) given.set('dbname', dec(pathDb));
+  checkKeywords(given, 'connection URL');
+  const kw = withServiceAndEnv(given, env);
+  if (kw.has('hostaddr')) {
+    if (kw.has('host') && kw.get('host') !== kw.get('hostaddr')) {
+      throw new UserError('url', 'hostaddr together with a different host is not supported: give one of them');
+    }
+    kw.set('host', kw.get('hostaddr') as string);
+  }
+  const host = kw.get('host') || 'localhost';
+  if (host.includes(',')) {
+    throw new UserError('url', 'several hosts in one connection string are not supported: audit each server');
+  }
+  const port = Number(kw.get('port') || 5432);
+  if (!Number.isInteger(port) || port <= 0 || port > 65535) throw new UserError('url', 'malformed port in URL');
+  const user = kw.get('user') || env.USER || 'postgres';
+  const password = kw.get('password');
+  const database = kw.get('dbname') || user;
+  let sslmode = (kw.get('sslmode') || 'prefer').toLowerCase();
   if (!['disable', 'allow', 'prefer', 'require', 'verify-ca', 'verify-full'].includes(sslmode)) {
     throw new UserError('url', `unknown sslmode ${sslmode}`);
   }
+  // libpq: with a root certificate given, require verifies the chain as verify-ca does.
+  if (sslmode === 'require' && kw.get('sslrootcert')) sslmode = 'verify-ca';
+  const params = { get: (k: string) => kw.get(k) ?? null };
   registerSecret(password);
   const config: pg.ClientConfig = { host, port, user, database };
   if (password !== undefined) config.password = password;
@@ -72,8 +103,8 @@ export function parsePostgresUrl(
     }
   };
   // Client certificate (libpq's sslcert/sslkey, PGSSLCERT/PGSSLKEY): node-pg's ssl.cert/ssl.key.
-  const certFile = params.get('sslcert') || env.PGSSLCERT;
-  const keyFile = params.get('sslkey') || env.PGSSLKEY;
+  const certFile = params.get('sslcert');
+  const keyFile = params.get('sslkey');
   if (Boolean(certFile) !== Boolean(keyFile)) {
     throw new UserError('url', 'sslcert and sslkey (or PGSSLCERT and PGSSLKEY) must be given together');
   }
@@ -83,7 +114,7 @@ export function parsePostgresUrl(
     clientCert.key = readPem('sslkey', keyFile);
   }
   if (sslmode === 'verify-ca' || sslmode === 'verify-full') {
-    const rootcert = params.get('sslrootcert') || env.PGSSLROOTCERT;
+    const rootcert = params.get('sslrootcert');
     const ssl: import('node:tls').ConnectionOptions = { rejectUnauthorized: true, ...clientCert };
     if (rootcert) ssl.ca = readPem('sslrootcert', rootcert);
     if (sslmode === 'verify-ca') ssl.checkServerIdentity = () => undefined;

@@ -20,9 +20,13 @@ describe('MySQL URL parameters', () => {
     expect(() => parseMysqlUrl('mysql://u@h/db?ssl=maybe', {}, {})).toThrow(/bad ssl=maybe/);
   });
   it('an unknown parameter is an error naming it, not ignored', () => {
-    expect(() => parseMysqlUrl('mysql://u@h/db?sslcert=/x.pem', {}, {})).toThrow(UserError);
+    expect(() => parseMysqlUrl('mysql://u@h/db?sslcrl=/x.pem', {}, {})).toThrow(UserError);
+    expect(() => parseMysqlUrl('mysql://u@h/db?sslcrl=/x.pem', {}, {})).toThrow(
+      /unknown connection URL parameter sslcrl/,
+    );
+    // A client certificate (issue #14 part 9) needs its key: never half of it silently.
     expect(() => parseMysqlUrl('mysql://u@h/db?sslcert=/x.pem', {}, {})).toThrow(
-      /unknown connection URL parameter sslcert/,
+      /ssl-cert and ssl-key must be given together/,
     );
     expect(() => parseMysqlUrl('mysql://u:pw@h/db?charset=latin1&x=1', {}, {})).toThrow(/charset, x/);
   });

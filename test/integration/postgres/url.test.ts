@@ -1,7 +1,7 @@
 /**
  * PostgreSQL connection options that used to be silently ignored (issue #10): client certificates
  * (sslcert/sslkey, PGSSLCERT/PGSSLKEY) are used; connection services (?service=, PGSERVICE) are
- * rejected in one line; node-pg's SASL text never reaches the user.
+ * read from pg_service.conf (a missing one is one line); node-pg's SASL text never reaches the user.
  */
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -46,10 +46,11 @@ describe('PostgreSQL URL options', () => {
     expect(() => ssl(`postgres://u@h/db?sslmode=disable&sslcert=${cert}&sslkey=${key}`)).toThrow(/need TLS/);
   });
 
-  it('?service= and PGSERVICE are rejected, never ignored', () => {
+  it('?service= and PGSERVICE name a service that must exist (pg_service.conf; see test/dialects/connection-strings.test.ts)', () => {
+    const none = { PGSERVICEFILE: join(dir, 'none.conf'), PGSYSCONFDIR: dir };
     for (const [url, env] of [
-      ['postgres://u@h/db?service=prod', {}],
-      ['postgres://u@h/db', { PGSERVICE: 'prod' }],
+      ['postgres://u@h/db?service=prod', none],
+      ['postgres://u@h/db', { ...none, PGSERVICE: 'prod' }],
     ] as const) {
       let err: unknown;
       try {
@@ -58,8 +59,8 @@ describe('PostgreSQL URL options', () => {
         err = e;
       }
       expect(err).toBeInstanceOf(UserError);
-      expect((err as UserError).kind).toBe('url');
-      expect((err as Error).message).toMatch(/^connection services .* are not supported yet/);
+      expect((err as UserError).kind).toBe('input');
+      expect((err as Error).message).toMatch(/^definition of service "prod" not found \(looked in .*none\.conf/);
     }
   });
 
