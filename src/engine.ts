@@ -23,9 +23,6 @@ import type {
 } from './model.js';
 import { checkOptions, DIALECT_NAMES, readsTableContents, SEVERITIES } from './model.js';
 
-/** At most this many failing findings per check from blob rows; the rest are counted in one summary. */
-export const MAX_ROW_FINDINGS_PER_CHECK = 500;
-
 export interface ScanOptions {
   families: Set<Family>;
   /** Options the checks read; what is not given takes its default (DEFAULT_CHECK_OPTIONS). */
@@ -252,8 +249,8 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
 
   if (readsTableContents(opts.families)) {
     const inventory = emptyInventory();
+    // Every row finding is kept (issue #13 part 1: nothing lost); human formats group them (src/report/group.ts).
     const failures = new Map<string, number>();
-    const overflow = new Map<string, number>();
     const blobChecks = checks.filter((c) => c.inspectBlob && applies(c, facts.dialect, opts.families));
     /** Tables (or the whole stream) whose rows could not be read: the adapter's sink and mid-stream errors. */
     const unreadTables: Unreadable[] = [];
@@ -269,10 +266,8 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
         // Rows without a blob column (SIMPROP_TRIGGERS' text properties) are not blob inventory.
         if (row.table !== 'SIMPROP_TRIGGERS') addToInventory(inventory, scanned);
         for (const f of inspectBlobWith(scanned, blobChecks, opts.families, opts.checkOptions)) {
-          const n = failures.get(f.check) ?? 0;
-          failures.set(f.check, n + 1);
-          if (n < MAX_ROW_FINDINGS_PER_CHECK) findings.push(f);
-          else overflow.set(f.check, (overflow.get(f.check) ?? 0) + 1);
+          failures.set(f.check, (failures.get(f.check) ?? 0) + 1);
+          findings.push(f);
         }
         opts.onBlob?.(inventory.rows, inventory.bytes);
       }
@@ -332,17 +327,6 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
             status: 'pass',
             message: `${inventory.rows} blob rows inspected, none affected`,
             object: dbObject,
-          }),
-        );
-      }
-      const more = overflow.get(check.meta.id);
-      if (more) {
-        findings.push(
-          finalize(check, {
-            status: 'info',
-            message: `${more} more rows with this finding were not listed (limit ${MAX_ROW_FINDINGS_PER_CHECK} per check)`,
-            object: dbObject,
-            discriminator: 'overflow',
           }),
         );
       }

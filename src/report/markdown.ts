@@ -10,6 +10,7 @@
 import type { Finding } from '../model.js';
 import { FAMILIES, SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
+import { type FindingItem, groupFindings, groupHeadline, groupRows } from './group.js';
 import { type Report, serviceAccountText } from './report.js';
 import { summaryLine } from './table.js';
 import { escapeControl } from './terminal.js';
@@ -67,6 +68,16 @@ function findingBlock(f: Finding): string {
   return lines.join('\n');
 }
 
+/** One finding, or a group of row findings (same secret, or same check and object pattern) with its count. */
+function itemBlock(item: FindingItem): string {
+  if (item.kind === 'one') return findingBlock(item.finding);
+  const first = item.first[0] as Finding;
+  const block = findingBlock(first).split('\n');
+  block[0] = `- **${mdEscape(item.check)}** ${mdEscape(first.title)}: ${mdEscape(groupHeadline(item))}  `;
+  block.splice(1, 0, `  ${mdEscape(groupRows(item))}  `, `  e.g. ${mdEscape(first.object.name)}:`);
+  return block.join('\n');
+}
+
 export function formatMarkdown(report: Report, maxChars = MARKDOWN_MAX_CHARS): string {
   const t = report.target;
   const s = report.summary;
@@ -106,7 +117,9 @@ export function formatMarkdown(report: Report, maxChars = MARKDOWN_MAX_CHARS): s
   for (const sev of SEVERITIES) {
     const group = fails.filter((f) => f.severity === sev);
     if (!group.length) continue;
-    blocks.push(`### ${sev.toUpperCase()} (${group.length})`, '', ...group.map(findingBlock), '');
+    const items = groupFindings(group);
+    const grouped = items.length < group.length ? `, ${items.length} items` : '';
+    blocks.push(`### ${sev.toUpperCase()} (${group.length}${grouped})`, '', ...items.map(itemBlock), '');
   }
   const notEvaluated = report.findings.filter((f) => f.status === 'not-evaluated');
   if (notEvaluated.length) {

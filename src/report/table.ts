@@ -3,6 +3,7 @@ import pc from 'picocolors';
 import type { Finding, Severity } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
+import { type FindingItem, groupFindings, groupHeadline, groupRows } from './group.js';
 import { type Report, serviceAccountText } from './report.js';
 import { escapeControl } from './terminal.js';
 
@@ -43,13 +44,15 @@ export function formatTable(report: Report, opts: TableOptions): string {
   for (const sev of SEVERITIES) {
     const group = fails.filter((f) => f.severity === sev);
     if (!group.length) continue;
-    lines.push('', sevColor[sev](c.bold(`${sev.toUpperCase()} (${group.length})`)));
-    for (const f of group) lines.push(...findingLines(f, sevColor[sev], c));
+    const items = groupFindings(group);
+    const grouped = items.length < group.length ? `, ${items.length} items` : '';
+    lines.push('', sevColor[sev](c.bold(`${sev.toUpperCase()} (${group.length}${grouped})`)));
+    for (const item of items) lines.push(...itemLines(item, sevColor[sev], c));
   }
   const section = (title: string, list: Finding[]) => {
     if (!list.length) return;
     lines.push('', c.bold(`${title} (${list.length})`));
-    for (const f of list) lines.push(...findingLines(f, c.magenta, c, false));
+    for (const item of groupFindings(list)) lines.push(...itemLines(item, c.magenta, c, false));
   };
   section(
     'NOT EVALUATED',
@@ -88,6 +91,23 @@ export function formatTable(report: Report, opts: TableOptions): string {
   }
   lines.push('', summaryLine(report, opts.color));
   return `${lines.join('\n')}\n`;
+}
+
+/** One finding, or a group of row findings: its headline, the first rows, then the first finding's details. */
+function itemLines(
+  item: FindingItem,
+  color: (s: string) => string,
+  c: ReturnType<typeof pc.createColors>,
+  withRemediation = true,
+): string[] {
+  if (item.kind === 'one') return findingLines(item.finding, color, c, withRemediation);
+  const first = item.first[0] as Finding;
+  const out = [`  ${color(item.check)}  ${c.bold(safe(groupHeadline(item)))}`];
+  out.push(c.dim(`      ${safe(groupRows(item))}`));
+  out.push(
+    ...findingLines(first, color, c, withRemediation).map((l, i) => (i === 0 ? c.dim(`      e.g. ${l.trim()}`) : l)),
+  );
+  return out;
 }
 
 function findingLines(
