@@ -14,8 +14,9 @@ import { createHash } from 'node:crypto';
 import type { Finding, Severity, Status } from '../model.js';
 import { FAMILIES, SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
+import { complianceSections } from './compliance.js';
 import { type FindingItem, groupFindings, groupHeadline, groupRows } from './group.js';
-import { type Report, serviceAccountText } from './report.js';
+import { activeFindings, type Report, serviceAccountText } from './report.js';
 import { summaryLine } from './table.js';
 import { escapeControl } from './terminal.js';
 import { escapeXml } from './xml.js';
@@ -221,13 +222,19 @@ export function formatHtml(report: Report): string {
     ['fail-on', s.failOn],
     ['tool', `${report.tool.name} ${report.tool.version}`],
   ];
+  // Suppressed and baseline-known findings fail nothing: counted in their own sections, not in the table.
+  const active: Report = { ...report, findings: activeFindings(report) };
   const body = [
     `<header><h1>qrtz-audit report: ${h(t.server)} ${h(t.database)}${t.schema ? `.${h(t.schema)}` : ''}</h1>`,
     `<dl class="meta">${meta.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl></header>`,
     `<p class="verdict ${verdictClass}">${verdict}: ${h(summaryLine(report, false))}</p>`,
-    `<section><h2>Failed findings by severity and family</h2>${chart(report)}${countsTable(report)}</section>`,
-    `<section><h2>Findings (${report.findings.length})</h2>${findingsTable(report)}</section>`,
-    `<section><h2>Not evaluated</h2>${notEvaluated(report)}</section>`,
+    `<section><h2>Failed findings by severity and family</h2>${chart(active)}${countsTable(active)}</section>`,
+    ...complianceSections(report).map(
+      (sec) =>
+        `<section><h2>${h(sec.title)}</h2><ul>${sec.lines.map((l) => `<li>${h(l)}</li>`).join('')}</ul></section>`,
+    ),
+    `<section><h2>Findings (${active.findings.length})</h2>${findingsTable(active)}</section>`,
+    `<section><h2>Not evaluated</h2>${notEvaluated(active)}</section>`,
     `<section><h2>Inventory</h2>${inventory(report)}</section>`,
   ].join('\n');
   return `<!doctype html>

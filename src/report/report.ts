@@ -4,10 +4,11 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ComplianceSummary } from '../compliance/summary.js';
 import { failsAt } from '../engine.js';
 import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK } from '../errors.js';
 import type { BlobInventory, Facts, Finding, Severity, Status, Unreadable } from '../model.js';
-import { SEVERITIES } from '../model.js';
+import { isAccepted, SEVERITIES } from '../model.js';
 import { packageRoot } from '../queries.js';
 import { redactDeep } from '../secrets/redact.js';
 import { escapeControl, hasUnsafeText } from './terminal.js';
@@ -46,6 +47,10 @@ export interface Report {
     incompleteChecks: string[];
     /** --allow-incomplete: an incomplete audit does not change the exit code. */
     allowIncomplete: boolean;
+    /** Findings a suppression entry accepted (listed, marked `suppressed`; not in byStatus, never failing). */
+    suppressed: number;
+    /** Findings the --baseline file knows (listed, marked `baseline: "known"`; not in byStatus, never failing). */
+    baselined: number;
   };
   findings: Finding[];
   inventory: {
@@ -54,6 +59,8 @@ export interface Report {
   };
   /** What the audit could not read, and what would let it. */
   unreadable: Unreadable[];
+  /** Suppressions (applied, expired, stale) and the baseline (known, new, remediated), when used. */
+  compliance?: ComplianceSummary;
 }
 
 let cachedVersion: string | undefined;
@@ -73,12 +80,14 @@ export interface ReportOptions {
 
 /** True when a not-evaluated finding is at or above the threshold (the audit is incomplete there). */
 export function incompleteAt(f: Finding, threshold: Severity): boolean {
-  return f.status === 'not-evaluated' && SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(threshold);
+  return (
+    f.status === 'not-evaluated' && !isAccepted(f) && SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(threshold)
+  );
 }
 
 /** Exit code: 1 findings at/above failOn; else 4 when incomplete at/above failOn (unless allowed); else 0. */
 export function exitCodeOf(findings: Finding[], failOn: Severity, allowIncomplete = false): number {
-  if (findings.some((f) => failsAt(f, failOn))) return EXIT_FINDINGS;
+  if (findings.some((f) => failsAt(f, failOn) && !isAccepted(f))) return EXIT_FINDINGS;
   if (!allowIncomplete && findings.some((f) => incompleteAt(f, failOn))) return EXIT_INCOMPLETE;
   return EXIT_OK;
 }
@@ -115,6 +124,47 @@ function addDisplayForms(report: Report): void {
   }
 }
 
+/**
+ * The summary of these findings: counts by status and failing severity, the exit code and the incomplete
+ * checks. Findings a suppression or the baseline accepted are counted apart (`suppressed`, `baselined`) and
+ * never fail. Called again whenever compliance marks findings (src/compliance/).
+ */
+export function summarize(findings: Finding[], failOn: Severity, allowIncomplete: boolean): Report['summary'] {
+  const byStatus = { fail: 0, pass: 0, 'not-evaluated': 0, manual: 0, 'not-applicable': 0, info: 0 } as Record<
+    Status,
+    number
+  >;
+  const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let suppressed = 0;
+  let baselined = 0;
+  for (const f of findings) {
+    if (f.suppressed) suppressed++;
+    else if (f.baseline) baselined++;
+    else {
+      byStatus[f.status]++;
+      if (f.status === 'fail') failedBySeverity[f.severity]++;
+    }
+  }
+  const incompleteChecks = [...new Set(findings.filter((f) => incompleteAt(f, failOn)).map((f) => f.check))].sort();
+  return {
+    failOn,
+    exitCode: exitCodeOf(findings, failOn, allowIncomplete),
+    total: findings.length,
+    byStatus,
+    failedBySeverity,
+    incomplete: incompleteChecks.length > 0,
+    incompleteChecks,
+    allowIncomplete,
+    suppressed,
+    baselined,
+  };
+}
+
+/** The findings that count: neither suppressed nor known to the baseline (the human formats' main sections). */
+export function activeFindings(report: Pick<Report, 'findings'>): Finding[] {
+  return report.findings.filter((f) => !isAccepted(f));
+}
+
 export function buildReport(
   facts: Facts,
   findings: Finding[],
@@ -123,18 +173,7 @@ export function buildReport(
   durationMs: number,
   options: ReportOptions = {},
 ): Report {
-  const byStatus = { fail: 0, pass: 0, 'not-evaluated': 0, manual: 0, 'not-applicable': 0, info: 0 } as Record<
-    Status,
-    number
-  >;
-  const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of findings) {
-    byStatus[f.status]++;
-    if (f.status === 'fail') failedBySeverity[f.severity]++;
-  }
-  const allowIncomplete = options.allowIncomplete ?? false;
-  const exitCode = exitCodeOf(findings, failOn, allowIncomplete);
-  const incompleteChecks = [...new Set(findings.filter((f) => incompleteAt(f, failOn)).map((f) => f.check))].sort();
+  const summary = summarize(findings, failOn, options.allowIncomplete ?? false);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'qrtz-audit', version: toolVersion() },
@@ -151,16 +190,7 @@ export function buildReport(
     },
     startedAt,
     durationMs,
-    summary: {
-      failOn,
-      exitCode,
-      total: findings.length,
-      byStatus,
-      failedBySeverity,
-      incomplete: incompleteChecks.length > 0,
-      incompleteChecks,
-      allowIncomplete,
-    },
+    summary,
     findings,
     inventory: {
       tables: { present: facts.tables.map((t) => t.name), missing: facts.missingTables },

@@ -3,8 +3,9 @@ import pc from 'picocolors';
 import type { Finding, Severity } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
+import { complianceSections } from './compliance.js';
 import { type FindingItem, groupFindings, groupHeadline, groupRows } from './group.js';
-import { type Report, serviceAccountText } from './report.js';
+import { activeFindings, type Report, serviceAccountText } from './report.js';
 import { escapeControl } from './terminal.js';
 
 export interface TableOptions {
@@ -40,7 +41,8 @@ export function formatTable(report: Report, opts: TableOptions): string {
           : ''),
     ),
   );
-  const fails = report.findings.filter((f) => f.status === 'fail');
+  const findings = activeFindings(report);
+  const fails = findings.filter((f) => f.status === 'fail');
   for (const sev of SEVERITIES) {
     const group = fails.filter((f) => f.severity === sev);
     if (!group.length) continue;
@@ -56,15 +58,15 @@ export function formatTable(report: Report, opts: TableOptions): string {
   };
   section(
     'NOT EVALUATED',
-    report.findings.filter((f) => f.status === 'not-evaluated'),
+    findings.filter((f) => f.status === 'not-evaluated'),
   );
   section(
     'MANUAL',
-    report.findings.filter((f) => f.status === 'manual'),
+    findings.filter((f) => f.status === 'manual'),
   );
   section(
     'INFO',
-    report.findings.filter((f) => f.status === 'info'),
+    findings.filter((f) => f.status === 'info'),
   );
   if (report.summary.incomplete) {
     lines.push(
@@ -79,14 +81,18 @@ export function formatTable(report: Report, opts: TableOptions): string {
       lines.push(c.dim(`  not read: ${safe(u.table ?? '')} (${safe(u.cause ?? 'other')}): ${safe(u.reason)}`));
     }
   }
+  for (const sec of complianceSections(report)) {
+    lines.push('', c.bold(safe(sec.title)));
+    for (const l of sec.lines) lines.push(`  ${safe(l)}`);
+  }
   if (opts.verbose) {
     section(
       'PASSED',
-      report.findings.filter((f) => f.status === 'pass'),
+      findings.filter((f) => f.status === 'pass'),
     );
     section(
       'NOT APPLICABLE',
-      report.findings.filter((f) => f.status === 'not-applicable'),
+      findings.filter((f) => f.status === 'not-applicable'),
     );
   }
   lines.push('', summaryLine(report, opts.color));
@@ -134,6 +140,11 @@ function findingLines(
   return out;
 }
 
+/** ", 2000 suppressed, 3 known (baseline)" when compliance accepted findings (older reports: nothing). */
+function accepted(s: Report['summary']): string {
+  return `${s.suppressed ? `, ${s.suppressed} suppressed` : ''}${s.baselined ? `, ${s.baselined} known (baseline)` : ''}`;
+}
+
 export function summaryLine(report: Report, color = false): string {
   const c = pc.createColors(color);
   const s = report.summary;
@@ -149,7 +160,7 @@ export function summaryLine(report: Report, color = false): string {
       : '';
   const text =
     `${s.byStatus.fail} failed${sev ? ` (${sev})` : ''}, ${s.byStatus['not-evaluated']} not evaluated, ` +
-    `${s.byStatus.manual} manual, ${s.byStatus.pass} passed, ${s.byStatus.info} info${incomplete}${inferred} — ` +
+    `${s.byStatus.manual} manual, ${s.byStatus.pass} passed, ${s.byStatus.info} info${accepted(s)}${incomplete}${inferred} — ` +
     `exit ${s.exitCode} (fail-on ${s.failOn})`;
   return s.exitCode ? c.red(c.bold(text)) : c.green(text);
 }
