@@ -31,10 +31,19 @@ function position(doc: Document, lc: LineCounter, path: readonly PropertyKey[]):
   return '1:1';
 }
 
-function issueText(issue: z.core.$ZodIssue): string {
+function valueAt(data: unknown, path: readonly PropertyKey[]): unknown {
+  let v = data;
+  for (const k of path) v = v !== null && typeof v === 'object' ? (v as Record<PropertyKey, unknown>)[k] : undefined;
+  return v;
+}
+
+function issueText(issue: z.core.$ZodIssue, data: unknown): string {
   if (issue.code === 'unrecognized_keys')
     return `unknown key ${issue.keys.join(', ')} (expected check, object, fingerprint, reason, expires, owner)`;
-  if (issue.code === 'invalid_type') return `expected ${issue.expected}`;
+  if (issue.code === 'invalid_type')
+    return valueAt(data, issue.path) === undefined
+      ? `missing (expected ${issue.expected})`
+      : `expected ${issue.expected}`;
   return issue.message;
 }
 
@@ -58,7 +67,7 @@ export function parseIgnoreFile(text: string, file: string): SuppressionEntry[] 
     const path = issue.path;
     throw new UserError(
       'input',
-      `${shown}:${position(doc, lc, path)}: ${path.length ? pathText(path) : '(top level)'}: ${escapeControl(issueText(issue), false)}`,
+      `${shown}:${position(doc, lc, path)}: ${path.length ? pathText(path) : '(top level)'}: ${escapeControl(issueText(issue, data), false)}`,
     );
   }
   return parsed.data.suppressions;
