@@ -22,19 +22,24 @@ import type {
   Unreadable,
 } from './model.js';
 import { checkOptions, DIALECT_NAMES, readsTableContents, SEVERITIES } from './model.js';
+import { FindingSpill, SPILL_AFTER } from './spill.js';
 
 export interface ScanOptions {
   families: Set<Family>;
   /** Options the checks read; what is not given takes its default (DEFAULT_CHECK_OPTIONS). */
   checkOptions: Partial<CheckOptions>;
   checks?: Check[];
+  /** Applied to row findings before they spill to disk (the report's redaction; src/spill.ts). */
+  prepareSpilled?: (f: Finding) => Finding;
   /** Called after every streamed blob row (progress display). */
   onBlob?: (rows: number, bytes: number) => void;
 }
 
 export interface ScanResult {
   facts: Facts;
+  /** Every finding, but for the row findings past SPILL_AFTER: those are in `spill` (src/spill.ts). */
   findings: Finding[];
+  spill?: FindingSpill;
   startedAt: string;
   durationMs: number;
 }
@@ -246,11 +251,14 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
   const checks = opts.checks ?? allChecks;
   const facts = await adapter.collectFacts();
   const findings: Finding[] = [];
+  let spill: FindingSpill | undefined;
 
   if (readsTableContents(opts.families)) {
     const inventory = emptyInventory();
-    // Every row finding is kept (issue #13 part 1: nothing lost); human formats group them (src/report/group.ts).
+    // Every row finding is kept (issue #13 part 1: nothing lost): the first SPILL_AFTER in memory, the rest in
+    // a temp file (src/spill.ts); human formats group them (src/report/group.ts).
     const failures = new Map<string, number>();
+    let kept = 0;
     const blobChecks = checks.filter((c) => c.inspectBlob && applies(c, facts.dialect, opts.families));
     /** Tables (or the whole stream) whose rows could not be read: the adapter's sink and mid-stream errors. */
     const unreadTables: Unreadable[] = [];
@@ -267,7 +275,11 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
         if (row.table !== 'SIMPROP_TRIGGERS') addToInventory(inventory, scanned);
         for (const f of inspectBlobWith(scanned, blobChecks, opts.families, opts.checkOptions)) {
           failures.set(f.check, (failures.get(f.check) ?? 0) + 1);
-          findings.push(f);
+          if (kept++ < SPILL_AFTER) findings.push(f);
+          else {
+            spill ??= new FindingSpill(opts.prepareSpilled);
+            spill.add(f);
+          }
         }
         opts.onBlob?.(inventory.rows, inventory.bytes);
       }
@@ -337,6 +349,7 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
   return {
     facts,
     findings: sortFindings(findings),
+    ...(spill ? { spill } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   };

@@ -8,6 +8,7 @@ import type { Command } from 'commander';
 import { createBaseline, formatBaseline } from '../compliance/baseline.js';
 import { EXIT_INCOMPLETE, EXIT_OK, UserError } from '../errors.js';
 import { escapeControl } from '../report/terminal.js';
+import { disposeReport } from '../spill.js';
 import type { Io } from './io.js';
 import { addScanOptions, type ScanCliOptions, scanReport } from './scan.js';
 
@@ -23,7 +24,12 @@ export async function runBaselineCreate(url: string | undefined, o: ScanCliOptio
       'baseline create writes one JSON baseline to -o FILE: --format and --output-dir do not apply',
     );
   const report = await scanReport(url, o, io);
-  const baseline = createBaseline(report);
+  let baseline: ReturnType<typeof createBaseline>;
+  try {
+    baseline = createBaseline(report);
+  } finally {
+    disposeReport(report);
+  }
   try {
     writeFileSync(o.output, formatBaseline(baseline));
   } catch (err) {

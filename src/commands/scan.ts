@@ -10,9 +10,10 @@ import type { CheckOptions, Family, Severity } from '../model.js';
 import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES } from '../model.js';
 import { FORMATS, type OutputFormat } from '../report/index.js';
 import { checkOutputOptions, emitReport, type OutputOptions, parseFormats } from '../report/output.js';
-import { buildReport, type Report } from '../report/report.js';
+import { buildReport, prepareFinding, type Report } from '../report/report.js';
 import { escapeControl } from '../report/terminal.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
+import { disposeReport } from '../spill.js';
 import { resolveFromConfig } from './from-config.js';
 import { type Io, readStdin } from './io.js';
 
@@ -316,17 +317,22 @@ export function outputOptionsFrom(o: ScanCliOptions): OutputOptions {
 export async function runScanCommand(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<number> {
   checkOutputOptions(outputOptionsFrom(given));
   const compliance = loadCompliance(given);
-  const report = applyCompliance(await scanReport(urlArg, given, io), compliance, (l) => io.stderr(`${l}\n`));
-  emitReport(
-    report,
-    {
-      ...outputOptionsFrom(given),
-      color: given.color !== false,
-      verbose: given.verbose ?? false,
-    },
-    io,
-  );
-  return report.summary.exitCode;
+  const scanned = await scanReport(urlArg, given, io);
+  try {
+    const report = applyCompliance(scanned, compliance, (l) => io.stderr(`${l}\n`));
+    emitReport(
+      report,
+      {
+        ...outputOptionsFrom(given),
+        color: given.color !== false,
+        verbose: given.verbose ?? false,
+      },
+      io,
+    );
+    return report.summary.exitCode;
+  } finally {
+    disposeReport(scanned);
+  }
 }
 
 /** Connects, scans and builds the report (shared by scan and baseline create). */
@@ -387,12 +393,13 @@ export async function scanReport(urlArg: string | undefined, given: ScanCliOptio
   }
   let result: Awaited<ReturnType<typeof runScan>>;
   try {
-    result = await runScan(adapter, { families: options.families, checkOptions });
+    result = await runScan(adapter, { families: options.families, checkOptions, prepareSpilled: prepareFinding });
   } finally {
     await adapter.close();
   }
   return buildReport(result.facts, result.findings, o.failOn, result.startedAt, result.durationMs, {
     allowIncomplete: o.allowIncomplete ?? false,
+    ...(result.spill ? { spill: result.spill } : {}),
   });
 }
 

@@ -14,6 +14,7 @@ import type { Finding } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import { type Report, summarize } from '../report/report.js';
 import { escapeControl } from '../report/terminal.js';
+import { allFindings, withTransform } from '../spill.js';
 import { pathText } from './ignore-file.js';
 import type { BaselineEntry } from './summary.js';
 
@@ -50,7 +51,7 @@ export type Baseline = z.infer<typeof baselineSchema>;
 export function createBaseline(report: Report, createdAt = new Date().toISOString()): Baseline {
   const seen = new Set<string>();
   const entries: BaselineEntry[] = [];
-  for (const f of report.findings) {
+  for (const f of allFindings(report)) {
     if (f.status !== 'fail' || seen.has(f.fingerprint)) continue;
     seen.add(f.fingerprint);
     entries.push({ fingerprint: f.fingerprint, check: f.check, object: f.object.name, severity: f.severity });
@@ -103,19 +104,20 @@ export function applyBaseline(report: Report, baseline: Baseline, source: string
   const failingNow = new Set<string>();
   let knownCount = 0;
   let newCount = 0;
-  const findings = report.findings.map((f): Finding => {
-    if (f.status !== 'fail') return f;
-    failingNow.add(f.fingerprint);
-    if (known.has(f.fingerprint)) {
-      knownCount++;
-      return { ...f, baseline: 'known' };
-    }
-    if (!f.suppressed) newCount++;
-    return f;
-  });
   // Checks that ran and were evaluated (a pass, a fail or an inventory line), so their silence means fixed.
-  const evaluated = new Set(report.findings.filter((f) => f.status !== 'not-evaluated').map((f) => f.check));
-  const notEvaluated = new Set(report.findings.filter((f) => f.status === 'not-evaluated').map((f) => f.check));
+  const evaluated = new Set<string>();
+  const notEvaluated = new Set<string>();
+  for (const f of allFindings(report)) {
+    if (f.status === 'not-evaluated') notEvaluated.add(f.check);
+    else evaluated.add(f.check);
+    if (f.status !== 'fail') continue;
+    failingNow.add(f.fingerprint);
+    if (known.has(f.fingerprint)) knownCount++;
+    else if (!f.suppressed) newCount++;
+  }
+  const markKnown = (f: Finding): Finding =>
+    f.status === 'fail' && known.has(f.fingerprint) ? { ...f, baseline: 'known' } : f;
+  const findings = report.findings.map(markKnown);
   const remediated: BaselineEntry[] = [];
   const unverified: BaselineEntry[] = [];
   for (const e of baseline.entries) {
@@ -129,21 +131,19 @@ export function applyBaseline(report: Report, baseline: Baseline, source: string
     if (evaluated.has(e.check) && !notEvaluated.has(e.check)) remediated.push(entry);
     else unverified.push(entry);
   }
-  return {
-    ...report,
-    findings,
-    summary: summarize(findings, report.summary.failOn, report.summary.allowIncomplete),
-    compliance: {
-      ...report.compliance,
-      baseline: {
-        source,
-        createdAt: baseline.createdAt,
-        entries: baseline.entries.length,
-        known: knownCount,
-        new: newCount,
-        remediated,
-        unverified,
-      },
+  const next = withTransform(report, { ...report, findings }, markKnown);
+  next.summary = summarize(allFindings(next), report.summary.failOn, report.summary.allowIncomplete);
+  next.compliance = {
+    ...report.compliance,
+    baseline: {
+      source,
+      createdAt: baseline.createdAt,
+      entries: baseline.entries.length,
+      known: knownCount,
+      new: newCount,
+      remediated,
+      unverified,
     },
   };
+  return next;
 }

@@ -12,6 +12,7 @@
  */
 import type { Finding } from '../model.js';
 import { type Report, summarize } from '../report/report.js';
+import { allFindings, withTransform } from '../spill.js';
 import { matchesObjectGlob } from './glob.js';
 import type { SuppressionEntry, SuppressionMark } from './schema.js';
 import type { ComplianceSummary, ListedSuppression } from './summary.js';
@@ -78,27 +79,28 @@ export function applySuppressions(report: Report, entries: readonly SuppressionE
     active.push({ entry, mark, used: false, source });
   });
   let applied = prev?.applied ?? 0;
-  const findings = report.findings.map((f) => {
-    let out = f;
+  const markOne = (f: Finding): Finding => {
+    if (f.suppressed !== undefined) return f;
+    for (const a of active) if (entryMatches(a.entry, f)) return { ...f, suppressed: a.mark };
+    return f;
+  };
+  // One pass over every finding (spilled ones too) for what each entry matched.
+  for (const f of allFindings(report)) {
+    let hit = false;
     for (const a of active) {
       if (!entryMatches(a.entry, f)) continue;
       a.used = true;
-      if (out.suppressed === undefined) {
-        out = { ...f, suppressed: a.mark };
-        applied++;
-      }
+      hit = true;
     }
-    return out;
-  });
+    if (hit && f.suppressed === undefined) applied++;
+  }
+  const findings = report.findings.map(markOne);
   for (const a of active) if (!a.used) stale.push(listed(a.entry, a.source));
   const compliance: ComplianceSummary = {
     ...report.compliance,
     suppressions: { entries: (prev?.entries ?? 0) + entries.length, applied, expired, stale },
   };
-  return {
-    ...report,
-    findings,
-    summary: summarize(findings, report.summary.failOn, report.summary.allowIncomplete),
-    compliance,
-  };
+  const next = withTransform(report, { ...report, findings, compliance }, markOne);
+  next.summary = summarize(allFindings(next), report.summary.failOn, report.summary.allowIncomplete);
+  return next;
 }

@@ -11,6 +11,7 @@ import type { BlobInventory, Facts, Finding, Severity, Status, Unreadable } from
 import { isAccepted, SEVERITIES } from '../model.js';
 import { packageRoot } from '../queries.js';
 import { redactDeep } from '../secrets/redact.js';
+import { allFindings, attachSpill, type FindingSpill } from '../spill.js';
 import { escapeControl, hasUnsafeText } from './terminal.js';
 
 /** Bumped on any incompatible change of the JSON shape. */
@@ -76,6 +77,8 @@ export function toolVersion(): string {
 export interface ReportOptions {
   /** --allow-incomplete: exit 0 instead of 4 when checks at or above failOn could not be evaluated. */
   allowIncomplete?: boolean;
+  /** Row findings the engine spilled to disk (src/spill.ts); read back through allFindings(report). */
+  spill?: FindingSpill;
 }
 
 /** True when a not-evaluated finding is at or above the threshold (the audit is incomplete there). */
@@ -107,21 +110,30 @@ function addDisplayForms(report: Report): void {
     if (typeof v === 'string' && hasUnsafeText(v)) display[k] = escapeControl(v);
   }
   if (Object.keys(display).length) report.target.display = display;
-  for (const f of report.findings) {
-    if (hasUnsafeText(f.object.name)) f.object.display = escapeControl(f.object.name);
-    const d: NonNullable<Finding['display']> = {};
-    if (hasUnsafeText(f.message)) d.message = escapeControl(f.message);
-    if (escapeControl(f.remediation, true) !== f.remediation) d.remediation = escapeControl(f.remediation, true);
-    if (f.evidence) {
-      // No prototype: evidence keys come from the database (a job class named "__proto__" stays a key).
-      const ev: Record<string, string> = Object.create(null);
-      for (const [k, v] of Object.entries(f.evidence)) {
-        if (typeof v === 'string' && hasUnsafeText(v)) ev[k] = escapeControl(v);
-      }
-      if (Object.keys(ev).length) d.evidence = ev;
+  for (const f of report.findings) addFindingDisplay(f);
+}
+
+/** A finding's safe display forms (object name, message, remediation, evidence values), in place. */
+function addFindingDisplay(f: Finding): Finding {
+  if (hasUnsafeText(f.object.name)) f.object.display = escapeControl(f.object.name);
+  const d: NonNullable<Finding['display']> = {};
+  if (hasUnsafeText(f.message)) d.message = escapeControl(f.message);
+  if (escapeControl(f.remediation, true) !== f.remediation) d.remediation = escapeControl(f.remediation, true);
+  if (f.evidence) {
+    // No prototype: evidence keys come from the database (a job class named "__proto__" stays a key).
+    const ev: Record<string, string> = Object.create(null);
+    for (const [k, v] of Object.entries(f.evidence)) {
+      if (typeof v === 'string' && hasUnsafeText(v)) ev[k] = escapeControl(v);
     }
-    if (Object.keys(d).length) f.display = d;
+    if (Object.keys(ev).length) d.evidence = ev;
   }
+  if (Object.keys(d).length) f.display = d;
+  return f;
+}
+
+/** How a spilled finding is read back: redacted and with display forms, as buildReport does in memory. */
+export function prepareFinding(f: Finding): Finding {
+  return addFindingDisplay(redactDeep(f));
 }
 
 /**
@@ -129,7 +141,7 @@ function addDisplayForms(report: Report): void {
  * checks. Findings a suppression or the baseline accepted are counted apart (`suppressed`, `baselined`) and
  * never fail. Called again whenever compliance marks findings (src/compliance/).
  */
-export function summarize(findings: Finding[], failOn: Severity, allowIncomplete: boolean): Report['summary'] {
+export function summarize(findings: Iterable<Finding>, failOn: Severity, allowIncomplete: boolean): Report['summary'] {
   const byStatus = { fail: 0, pass: 0, 'not-evaluated': 0, manual: 0, 'not-applicable': 0, info: 0 } as Record<
     Status,
     number
@@ -137,7 +149,17 @@ export function summarize(findings: Finding[], failOn: Severity, allowIncomplete
   const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
   let suppressed = 0;
   let baselined = 0;
+  let total = 0;
+  let exitFindings = false;
+  let anyIncomplete = false;
+  const incomplete = new Set<string>();
   for (const f of findings) {
+    total++;
+    if (failsAt(f, failOn) && !isAccepted(f)) exitFindings = true;
+    if (incompleteAt(f, failOn)) {
+      anyIncomplete = true;
+      incomplete.add(f.check);
+    }
     if (f.suppressed) suppressed++;
     else if (f.baseline) baselined++;
     else {
@@ -145,11 +167,11 @@ export function summarize(findings: Finding[], failOn: Severity, allowIncomplete
       if (f.status === 'fail') failedBySeverity[f.severity]++;
     }
   }
-  const incompleteChecks = [...new Set(findings.filter((f) => incompleteAt(f, failOn)).map((f) => f.check))].sort();
+  const incompleteChecks = [...incomplete].sort();
   return {
     failOn,
-    exitCode: exitCodeOf(findings, failOn, allowIncomplete),
-    total: findings.length,
+    exitCode: exitFindings ? EXIT_FINDINGS : anyIncomplete && !allowIncomplete ? EXIT_INCOMPLETE : EXIT_OK,
+    total,
     byStatus,
     failedBySeverity,
     incomplete: incompleteChecks.length > 0,
@@ -173,7 +195,8 @@ export function buildReport(
   durationMs: number,
   options: ReportOptions = {},
 ): Report {
-  const summary = summarize(findings, failOn, options.allowIncomplete ?? false);
+  const allowIncomplete = options.allowIncomplete ?? false;
+  const summary = summarize(findings, failOn, allowIncomplete);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'qrtz-audit', version: toolVersion() },
@@ -200,5 +223,8 @@ export function buildReport(
   };
   const redacted = redactDeep(report);
   addDisplayForms(redacted);
+  if (!options.spill) return redacted;
+  attachSpill(redacted, { spill: options.spill, transforms: options.spill.prepare ? [] : [prepareFinding] });
+  redacted.summary = summarize(allFindings(redacted), failOn, allowIncomplete);
   return redacted;
 }
