@@ -1,9 +1,11 @@
 #!/usr/bin/env node
 /** Command-line wiring only: commands live in src/commands/. */
 import { Command, CommanderError } from 'commander';
+import { registerBaseline } from './commands/baseline.js';
 import { registerChecks } from './commands/checks.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
+import { registerDiff } from './commands/diff.js';
 import { registerGrantsScript } from './commands/grants-script.js';
 import { registerInspectBlob } from './commands/inspect-blob.js';
 import { type Io, processIo } from './commands/io.js';
@@ -42,6 +44,8 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   registerChecks(program, io, setExit);
   registerConvert(program, io, setExit);
   registerGrantsScript(program, io, setExit);
+  registerBaseline(program, io, setExit);
+  registerDiff(program, io, setExit);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -22,9 +22,8 @@ import type {
 } from './model.js';
 import { checkOptions, DIALECT_NAMES, evaluatorOf, readsTableContents, SEVERITIES } from './model.js';
 import { DecodeCache } from './scan/decode-cache.js';
+import { FindingSpill, SPILL_AFTER } from './spill.js';
 
-/** At most this many failing findings per check from blob rows; the rest are counted in one summary. */
-export const MAX_ROW_FINDINGS_PER_CHECK = 500;
 /** Blob rows between two turns of the event loop during a scan (see runScan). */
 const YIELD_EVERY_ROWS = 1000;
 
@@ -33,13 +32,17 @@ export interface ScanOptions {
   /** Options the checks read; what is not given takes its default (DEFAULT_CHECK_OPTIONS). */
   checkOptions: Partial<CheckOptions>;
   checks?: Check[];
+  /** Applied to row findings before they spill to disk (the report's redaction; src/spill.ts). */
+  prepareSpilled?: (f: Finding) => Finding;
   /** Called after every streamed blob row (progress display). */
   onBlob?: (rows: number, bytes: number) => void;
 }
 
 export interface ScanResult {
   facts: Facts;
+  /** Every finding, but for the row findings past SPILL_AFTER: those are in `spill` (src/spill.ts). */
   findings: Finding[];
+  spill?: FindingSpill;
   startedAt: string;
   durationMs: number;
 }
@@ -250,11 +253,14 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
   const checks = opts.checks ?? allChecks;
   const facts = await adapter.collectFacts();
   const findings: Finding[] = [];
+  let spill: FindingSpill | undefined;
 
   if (readsTableContents(opts.families)) {
     const inventory = emptyInventory();
+    // Every row finding is kept (issue #13 part 1: nothing lost): the first SPILL_AFTER in memory, the rest in
+    // a temp file (src/spill.ts); human formats group them (src/report/group.ts).
     const failures = new Map<string, number>();
-    const overflow = new Map<string, number>();
+    let kept = 0;
     const blobChecks = checks.filter((c) => c.inspectBlob && applies(c, facts.dialect, opts.families));
     /** Tables (or the whole stream) whose rows could not be read: the adapter's sink and mid-stream errors. */
     const unreadTables: Unreadable[] = [];
@@ -272,10 +278,12 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
         // Rows without a blob column (SIMPROP_TRIGGERS' text properties) are not blob inventory.
         if (row.table !== 'SIMPROP_TRIGGERS') addToInventory(inventory, scanned);
         for (const f of inspectBlobWith(scanned, blobChecks, opts.families, opts.checkOptions)) {
-          const n = failures.get(f.check) ?? 0;
-          failures.set(f.check, n + 1);
-          if (n < MAX_ROW_FINDINGS_PER_CHECK) findings.push(f);
-          else overflow.set(f.check, (overflow.get(f.check) ?? 0) + 1);
+          failures.set(f.check, (failures.get(f.check) ?? 0) + 1);
+          if (kept++ < SPILL_AFTER) findings.push(f);
+          else {
+            spill ??= new FindingSpill(opts.prepareSpilled);
+            spill.add(f);
+          }
         }
         opts.onBlob?.(inventory.rows, inventory.bytes);
         // A synchronous source (SQLite) keeps this loop inside one microtask drain, so process.nextTick work
@@ -342,17 +350,6 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
           }),
         );
       }
-      const more = overflow.get(check.meta.id);
-      if (more) {
-        findings.push(
-          finalize(check, {
-            status: 'info',
-            message: `${more} more rows with this finding were not listed (limit ${MAX_ROW_FINDINGS_PER_CHECK} per check)`,
-            object: dbObject,
-            discriminator: 'overflow',
-          }),
-        );
-      }
     }
   }
 
@@ -360,6 +357,7 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
   return {
     facts,
     findings: sortFindings(findings),
+    ...(spill ? { spill } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   };

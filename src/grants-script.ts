@@ -16,7 +16,7 @@ import {
   UnsafeNameError,
 } from './checks/sql-quote.js';
 import { UserError } from './errors.js';
-import { QUARTZ_TABLES } from './model/facts.js';
+import { QUARTZ_TABLES } from './model/common.js';
 
 export const GRANTS_DIALECTS = ['postgres', 'mysql', 'mariadb', 'mssql', 'sqlite'] as const;
 export type GrantsDialect = (typeof GRANTS_DIALECTS)[number];

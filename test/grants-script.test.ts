@@ -10,7 +10,7 @@ import { join } from 'node:path';
 import { parse } from 'libpg-query';
 import { describe, expect, it } from 'vitest';
 import { AUDITOR_GRANTS, grantsScript, quartzTableNames } from '../src/grants-script.js';
-import { QUARTZ_TABLES } from '../src/model/facts.js';
+import { QUARTZ_TABLES } from '../src/model/common.js';
 import { runCli } from './support/cli.js';
 
 type Node = Record<string, unknown>;

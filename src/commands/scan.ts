@@ -1,5 +1,7 @@
 /** `qrtz-audit scan <url>`: connect, collect facts, stream blobs, run checks, print the report. */
 import { type Command, InvalidArgumentError, Option } from 'commander';
+import { applyCompliance, loadCompliance } from '../compliance/index.js';
+import type { SuppressionEntry } from '../compliance/schema.js';
 import type { ConnectOptions } from '../dialect.js';
 import { adapterFor } from '../dialects/index.js';
 import { DIALECT_CHOICES, resolveTarget } from '../dialects/target.js';
@@ -9,9 +11,10 @@ import type { CheckOptions, Family, Severity } from '../model.js';
 import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES } from '../model.js';
 import { FORMATS, type OutputFormat } from '../report/index.js';
 import { checkOutputOptions, emitReport, type OutputOptions, parseFormats } from '../report/output.js';
-import { buildReport } from '../report/report.js';
+import { buildReport, prepareFinding, type Report } from '../report/report.js';
 import { escapeControl } from '../report/terminal.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
+import { disposeReport } from '../spill.js';
 import { resolveFromConfig } from './from-config.js';
 import { type Io, readStdin } from './io.js';
 
@@ -55,6 +58,13 @@ export interface ScanCliOptions {
   allowIncomplete?: boolean;
   verbose?: boolean;
   color?: boolean;
+  /** --ignore-file (else .qrtz-audit-ignore.yml in the current directory, when present). */
+  ignoreFile?: string;
+  /** --baseline FILE: only findings whose fingerprints are not in it fail. */
+  baseline?: string;
+  /** Inline suppression entries (a config file's `suppressions:`), applied after the ignore file's. */
+  suppressions?: SuppressionEntry[];
+  suppressionsSource?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -74,7 +84,7 @@ export function addScanOptions(cmd: Command): Command {
         `output format: ${FORMATS.join(', ')}; several comma-separated with --output-dir (default: table on a terminal, json otherwise)`,
       ).argParser(parseFormats),
     )
-    .option('--output <file>', 'write the report to a file (a summary line still goes to stderr)')
+    .option('-o, --output <file>', 'write the report to a file (a summary line still goes to stderr)')
     .option('--output-dir <dir>', 'write one file per --format into this directory: qrtz-audit.<ext>')
     .addOption(
       new Option(
@@ -318,9 +328,30 @@ export function outputOptionsFrom(o: ScanCliOptions): OutputOptions {
   };
 }
 
-/** Runs a scan and writes the report; returns the exit code. */
+/** Runs a scan and writes the report (suppressions and baseline applied); returns the exit code. */
 export async function runScanCommand(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<number> {
   checkOutputOptions(outputOptionsFrom(given));
+  const compliance = loadCompliance(given);
+  const scanned = await scanReport(urlArg, given, io);
+  try {
+    const report = applyCompliance(scanned, compliance, (l) => io.stderr(`${l}\n`));
+    emitReport(
+      report,
+      {
+        ...outputOptionsFrom(given),
+        color: given.color !== false,
+        verbose: given.verbose ?? false,
+      },
+      io,
+    );
+    return report.summary.exitCode;
+  } finally {
+    disposeReport(scanned);
+  }
+}
+
+/** Connects, scans and builds the report (shared by scan and baseline create). */
+export async function scanReport(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<Report> {
   let o = given;
   let url = urlArg;
   let configPassword: string | undefined;
@@ -399,23 +430,14 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
   }
   let result: Awaited<ReturnType<typeof runScan>>;
   try {
-    result = await runScan(adapter, { families: options.families, checkOptions });
+    result = await runScan(adapter, { families: options.families, checkOptions, prepareSpilled: prepareFinding });
   } finally {
     await adapter.close();
   }
-  const report = buildReport(result.facts, result.findings, o.failOn, result.startedAt, result.durationMs, {
+  return buildReport(result.facts, result.findings, o.failOn, result.startedAt, result.durationMs, {
     allowIncomplete: o.allowIncomplete ?? false,
+    ...(result.spill ? { spill: result.spill } : {}),
   });
-  emitReport(
-    report,
-    {
-      ...outputOptionsFrom(o),
-      color: o.color !== false,
-      verbose: o.verbose ?? false,
-    },
-    io,
-  );
-  return report.summary.exitCode;
 }
 
 /** --connection-string, or the value of the variable --connection-string-env names (one of them). */
@@ -487,7 +509,9 @@ export function registerScan(program: Command, io: Io, setExit: (code: number) =
     .option(
       '--use-config-credentials',
       'with --from-config: connect with the user and password the configuration holds',
-    );
+    )
+    .option('--ignore-file <file>', 'suppressions (default: .qrtz-audit-ignore.yml in the current directory, if any)')
+    .option('--baseline <file>', 'fail only on findings whose fingerprints are not in this baseline (baseline create)');
   addScanOptions(cmd).action(async (url: string | undefined, o: ScanCliOptions, command: Command) => {
     const tablePrefixGiven = command.getOptionValueSource('tablePrefix') !== 'default';
     setExit(await runScanCommand(url, { ...o, tablePrefixGiven }, io));

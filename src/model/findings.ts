@@ -1,5 +1,6 @@
 /** Findings and checks: what checks say, the catalogue metadata every check id carries, and the options. */
 
+import type { SuppressionMark } from '../compliance/schema.js';
 import type { Dialect } from './common.js';
 import type { ScannedBlob } from './decoding.js';
 import type { Facts } from './facts.js';
@@ -40,6 +41,15 @@ export interface Finding {
   /** Safe display forms (control, ESC and bidi characters made visible) of the fields that differ from them;
    *  set by the report for JSON/SARIF, which keep the exact values. */
   display?: { message?: string; remediation?: string; evidence?: Record<string, string> };
+  /** Accepted by a suppression entry (src/compliance/suppress.ts): listed, never counted toward the exit code. */
+  suppressed?: SuppressionMark;
+  /** 'known': its fingerprint is in the --baseline file (src/compliance/baseline.ts): listed, not counted. */
+  baseline?: 'known';
+}
+
+/** A finding a suppression or the baseline accepted: it stays in every machine format but fails nothing. */
+export function isAccepted(f: Pick<Finding, 'suppressed' | 'baseline'>): boolean {
+  return f.suppressed !== undefined || f.baseline !== undefined;
 }
 
 /**

@@ -14,7 +14,9 @@ import { createHash } from 'node:crypto';
 import type { Finding, Severity, Status } from '../model.js';
 import { FAMILIES, SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
-import { type Report, serviceAccountText } from './report.js';
+import { complianceSections } from './compliance.js';
+import { type FindingItem, groupFindings, groupHeadline, groupRows } from './group.js';
+import { activeFindings, type Report, serviceAccountText } from './report.js';
 import { summaryLine } from './table.js';
 import { escapeControl } from './terminal.js';
 import { escapeXml } from './xml.js';
@@ -131,7 +133,13 @@ function countsTable(report: Report): string {
   return `<table class="counts"><thead>${head}</thead><tbody>${[...rows, ...statusRows].join('')}</tbody></table>`;
 }
 
-function findingRow(f: Finding, index: number): string {
+/** A grouped item is the row of its first finding, its object the group's headline and its rows listed. */
+function itemRow(item: FindingItem, index: number): string {
+  if (item.kind === 'one') return findingRow(item.finding, index);
+  return findingRow(item.first[0] as Finding, index, { object: groupHeadline(item), rows: groupRows(item) });
+}
+
+function findingRow(f: Finding, index: number, group?: { object: string; rows: string }): string {
   const failing = f.status === 'fail';
   const sevRank = SEVERITIES.indexOf(f.severity);
   const statusRank = STATUS_ORDER.indexOf(f.status);
@@ -147,7 +155,7 @@ function findingRow(f: Finding, index: number): string {
   // Sort keys: status then severity by rank (zero-padded), text columns as lower-case text.
   return `<tr class="st-${f.status}" data-severity="${f.severity}" data-status="${f.status}" data-family="${f.family}" data-kstatus="${statusRank}${sevRank}${String(index).padStart(6, '0')}" data-kseverity="${sevRank}${statusRank}${String(index).padStart(6, '0')}" data-kcheck="${h(f.check.toLowerCase())}" data-kobject="${h(f.object.name.toLowerCase())}">
 <td><span class="badge ${failing ? f.severity : 'neutral'}">${h(f.severity)}</span></td><td>${h(f.status)}</td><td><code>${h(f.check)}</code><br><span class="muted">${h(f.title)}</span><br><span class="muted">${h(f.family)}</span></td>
-<td>${h(f.object.name)}</td><td>${h(f.message)}${evidence}</td><td>${detail}</td></tr>`;
+<td>${h(group?.object ?? f.object.name)}${group ? `<br><span class="muted">${h(group.rows)}</span>` : ''}</td><td>${group ? `<span class="muted">e.g. ${h(f.object.name)}:</span> ` : ''}${h(f.message)}${evidence}</td><td>${detail}</td></tr>`;
 }
 
 function findingsTable(report: Report): string {
@@ -166,7 +174,7 @@ function findingsTable(report: Report): string {
 <span id="f-count" class="muted" aria-live="polite"></span></form>`;
   return `${filters}
 <table id="findings"><thead><tr><th data-sort="kseverity">severity</th><th data-sort="kstatus">status</th><th data-sort="kcheck">check</th><th data-sort="kobject">object</th><th>finding</th><th>detail</th></tr></thead><tbody>
-${sorted.map(findingRow).join('\n')}
+${groupFindings(sorted).map(itemRow).join('\n')}
 </tbody></table>`;
 }
 
@@ -214,13 +222,19 @@ export function formatHtml(report: Report): string {
     ['fail-on', s.failOn],
     ['tool', `${report.tool.name} ${report.tool.version}`],
   ];
+  // Suppressed and baseline-known findings fail nothing: counted in their own sections, not in the table.
+  const active: Report = { ...report, findings: activeFindings(report) };
   const body = [
     `<header><h1>qrtz-audit report: ${h(t.server)} ${h(t.database)}${t.schema ? `.${h(t.schema)}` : ''}</h1>`,
     `<dl class="meta">${meta.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl></header>`,
     `<p class="verdict ${verdictClass}">${verdict}: ${h(summaryLine(report, false))}</p>`,
-    `<section><h2>Failed findings by severity and family</h2>${chart(report)}${countsTable(report)}</section>`,
-    `<section><h2>Findings (${report.findings.length})</h2>${findingsTable(report)}</section>`,
-    `<section><h2>Not evaluated</h2>${notEvaluated(report)}</section>`,
+    `<section><h2>Failed findings by severity and family</h2>${chart(active)}${countsTable(active)}</section>`,
+    ...complianceSections(report).map(
+      (sec) =>
+        `<section><h2>${h(sec.title)}</h2><ul>${sec.lines.map((l) => `<li>${h(l)}</li>`).join('')}</ul></section>`,
+    ),
+    `<section><h2>Findings (${active.findings.length})</h2>${findingsTable(active)}</section>`,
+    `<section><h2>Not evaluated</h2>${notEvaluated(active)}</section>`,
     `<section><h2>Inventory</h2>${inventory(report)}</section>`,
   ].join('\n');
   return `<!doctype html>

@@ -3,12 +3,13 @@ import { formatHtml } from './html.js';
 import { formatJson } from './json.js';
 import { formatJunit } from './junit.js';
 import { formatMarkdown } from './markdown.js';
+import { formatPrometheus } from './prometheus.js';
 import type { Report } from './report.js';
 import { formatSarif } from './sarif.js';
 import { formatTable } from './table.js';
 
-export type OutputFormat = 'table' | 'json' | 'sarif' | 'junit' | 'html' | 'markdown';
-export const FORMATS: OutputFormat[] = ['table', 'json', 'sarif', 'junit', 'html', 'markdown'];
+export type OutputFormat = 'table' | 'json' | 'sarif' | 'junit' | 'html' | 'markdown' | 'prometheus';
+export const FORMATS: OutputFormat[] = ['table', 'json', 'sarif', 'junit', 'html', 'markdown', 'prometheus'];
 
 /** File name extension of each format in --output-dir (qrtz-audit.<ext>). */
 export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
@@ -18,6 +19,7 @@ export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
   junit: 'junit.xml',
   html: 'html',
   markdown: 'md',
+  prometheus: 'prom',
 };
 
 export function formatReport(
@@ -38,5 +40,7 @@ export function formatReport(
       return formatMarkdown(report);
     case 'table':
       return formatTable(report, opts);
+    case 'prometheus':
+      return formatPrometheus(report);
   }
 }

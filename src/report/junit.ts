@@ -9,6 +9,7 @@
  */
 import { failsAt } from '../engine.js';
 import type { Finding } from '../model.js';
+import { isAccepted } from '../model.js';
 import { redact } from '../secrets/redact.js';
 import type { Report } from './report.js';
 import { escapeControl } from './terminal.js';
@@ -16,6 +17,8 @@ import { escapeXml } from './xml.js';
 
 const x = (s: string, keepNewlines = false) => escapeXml(escapeControl(redact(s), keepNewlines));
 const SKIPPED = new Set(['not-evaluated', 'manual', 'not-applicable']);
+/** A failure of the build: failing at or above fail-on and not accepted by a suppression or the baseline. */
+const counts = (f: Finding, failOn: Report['summary']['failOn']) => failsAt(f, failOn) && !isAccepted(f);
 
 /** The suite name: what was audited, e.g. "qrtz-audit postgres db.internal/quartz.public QRTZ_". */
 export function junitSuiteName(report: Report): string {
@@ -46,8 +49,8 @@ export function formatJunit(report: Report): string {
   const s = report.summary;
   const t = report.target;
   const extra = s.incomplete ? 1 : 0;
-  const failures = report.findings.filter((f) => failsAt(f, s.failOn)).length + extra;
-  const skipped = report.findings.filter((f) => SKIPPED.has(f.status)).length;
+  const failures = report.findings.filter((f) => counts(f, s.failOn)).length + extra;
+  const skipped = report.findings.filter((f) => SKIPPED.has(f.status) || isAccepted(f)).length;
   const tests = report.findings.length + extra;
   const time = (report.durationMs / 1000).toFixed(3);
   const suite = junitSuiteName(report);
@@ -86,7 +89,13 @@ export function formatJunit(report: Report): string {
     lines.push(
       `    <testcase classname="${x(`qrtz-audit.${f.family}.${f.check}`)}" name="${x(names[i] as string)}" time="0">`,
     );
-    if (failsAt(f, s.failOn)) {
+    if (isAccepted(f)) {
+      // Suppressed or known to the baseline: listed as a skipped test with why, never a failure.
+      const why = f.suppressed
+        ? `suppressed (${f.suppressed.source}): ${f.suppressed.reason}${f.suppressed.owner ? `; owner ${f.suppressed.owner}` : ''}${f.suppressed.expires ? `; expires ${f.suppressed.expires}` : ''}`
+        : 'known (baseline)';
+      lines.push(`      <skipped message="${x(`${f.status} ${f.severity}, ${why}: ${f.message}`)}"/>`);
+    } else if (counts(f, s.failOn)) {
       lines.push(
         `      <failure message="${x(`[${f.severity}] ${f.title}`)}" type="${x(f.severity)}">${x(`${escapeControl(f.message)}\nfix: ${f.remediation}\nfingerprint: ${f.fingerprint}`, true)}</failure>`,
       );

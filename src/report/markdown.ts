@@ -10,7 +10,9 @@
 import type { Finding } from '../model.js';
 import { FAMILIES, SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
-import { type Report, serviceAccountText } from './report.js';
+import { complianceSections } from './compliance.js';
+import { type FindingItem, groupFindings, groupHeadline, groupRows } from './group.js';
+import { activeFindings, type Report, serviceAccountText } from './report.js';
 import { summaryLine } from './table.js';
 import { escapeControl } from './terminal.js';
 
@@ -67,6 +69,16 @@ function findingBlock(f: Finding): string {
   return lines.join('\n');
 }
 
+/** One finding, or a group of row findings (same secret, or same check and object pattern) with its count. */
+function itemBlock(item: FindingItem): string {
+  if (item.kind === 'one') return findingBlock(item.finding);
+  const first = item.first[0] as Finding;
+  const block = findingBlock(first).split('\n');
+  block[0] = `- **${mdEscape(item.check)}** ${mdEscape(first.title)}: ${mdEscape(groupHeadline(item))}  `;
+  block.splice(1, 0, `  ${mdEscape(groupRows(item))}  `, `  e.g. ${mdEscape(first.object.name)}:`);
+  return block.join('\n');
+}
+
 export function formatMarkdown(report: Report, maxChars = MARKDOWN_MAX_CHARS): string {
   const t = report.target;
   const s = report.summary;
@@ -81,8 +93,9 @@ export function formatMarkdown(report: Report, maxChars = MARKDOWN_MAX_CHARS): s
     '',
   );
   // Failures by severity (rows) and family (columns): only the families that ran.
-  const families = FAMILIES.filter((fam) => report.findings.some((f) => f.family === fam));
-  const fails = report.findings.filter((f) => f.status === 'fail');
+  const findings = activeFindings(report);
+  const families = FAMILIES.filter((fam) => findings.some((f) => f.family === fam));
+  const fails = findings.filter((f) => f.status === 'fail');
   if (families.length) {
     head.push(`| failed | ${families.join(' | ')} | total |`, `|---|${families.map(() => '---:|').join('')}---:|`);
     for (const sev of SEVERITIES) {
@@ -91,7 +104,7 @@ export function formatMarkdown(report: Report, maxChars = MARKDOWN_MAX_CHARS): s
     }
     const statuses = ['pass', 'not-evaluated', 'manual', 'not-applicable', 'info'] as const;
     for (const st of statuses) {
-      const row = families.map((fam) => report.findings.filter((f) => f.status === st && f.family === fam).length);
+      const row = families.map((fam) => findings.filter((f) => f.status === st && f.family === fam).length);
       head.push(`| *${st}* | ${row.join(' | ')} | ${s.byStatus[st]} |`);
     }
     head.push('');
@@ -106,9 +119,11 @@ export function formatMarkdown(report: Report, maxChars = MARKDOWN_MAX_CHARS): s
   for (const sev of SEVERITIES) {
     const group = fails.filter((f) => f.severity === sev);
     if (!group.length) continue;
-    blocks.push(`### ${sev.toUpperCase()} (${group.length})`, '', ...group.map(findingBlock), '');
+    const items = groupFindings(group);
+    const grouped = items.length < group.length ? `, ${items.length} items` : '';
+    blocks.push(`### ${sev.toUpperCase()} (${group.length}${grouped})`, '', ...items.map(itemBlock), '');
   }
-  const notEvaluated = report.findings.filter((f) => f.status === 'not-evaluated');
+  const notEvaluated = findings.filter((f) => f.status === 'not-evaluated');
   if (notEvaluated.length) {
     blocks.push(
       `### Not evaluated (${notEvaluated.length})`,
@@ -119,7 +134,7 @@ export function formatMarkdown(report: Report, maxChars = MARKDOWN_MAX_CHARS): s
       '',
     );
   }
-  const manual = report.findings.filter((f) => f.status === 'manual');
+  const manual = findings.filter((f) => f.status === 'manual');
   if (manual.length) {
     blocks.push(
       `### Manual review (${manual.length})`,
@@ -128,6 +143,15 @@ export function formatMarkdown(report: Report, maxChars = MARKDOWN_MAX_CHARS): s
       '',
     );
   }
+  // Suppressions and baseline first: they are short, and a cut must never hide them.
+  blocks.unshift(
+    ...complianceSections(report).flatMap((sec) => [
+      `### ${mdEscape(sec.title)}`,
+      '',
+      ...sec.lines.map((l) => `- ${mdEscape(l)}`),
+      '',
+    ]),
+  );
   let out = `${head.join('\n')}\n`;
   let shown = 0;
   const body: string[] = [];

@@ -3,12 +3,14 @@
  * (--format json,sarif,html --output-dir DIR: DIR/qrtz-audit.<ext>). A SARIF file gets the target
  * descriptor its results point at (qrtz-audit-target.json) beside it. Shared by `scan`, `demo` and `convert`.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
+import { closeSync, mkdirSync, openSync, writeFileSync, writeSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import type { Io } from '../commands/io.js';
 import { UserError } from '../errors.js';
+import { allFindings, spillOf } from '../spill.js';
 import { FORMAT_EXTENSIONS, FORMATS, formatReport, type OutputFormat } from './index.js';
+import { writeJsonStreaming } from './json.js';
 import type { Report } from './report.js';
 import { formatTargetDescriptor, TARGET_DESCRIPTOR } from './sarif.js';
 import { summaryLine } from './table.js';
@@ -63,6 +65,43 @@ function write(path: string, text: string): void {
 }
 
 /**
+ * One format of a report to `out`: JSON of a report whose findings spilled to disk is streamed; any other
+ * format of such a report holds every finding in memory (materialized once, here).
+ */
+function render(
+  report: Report,
+  format: OutputFormat,
+  opts: { color: boolean; verbose: boolean },
+  out: (chunk: string) => void,
+  cache: { full?: Report },
+): void {
+  if (!spillOf(report)) {
+    out(formatReport(report, format, opts));
+  } else if (format === 'json') {
+    writeJsonStreaming(report, out);
+  } else {
+    cache.full ??= { ...report, findings: [...allFindings(report)] };
+    out(formatReport(cache.full, format, opts));
+  }
+}
+
+/** Writes chunks to a file (created or truncated). */
+function writeChunks(path: string, produce: (out: (chunk: string) => void) => void): void {
+  let fd: number | undefined;
+  try {
+    fd = openSync(path, 'w');
+    const f = fd;
+    produce((chunk) => writeSync(f, chunk));
+  } catch (err) {
+    // A file system error is the user's (exit 2); anything else is a bug and stays one.
+    if (err instanceof UserError || (err as NodeJS.ErrnoException)?.code === undefined) throw err;
+    throw new UserError('input', `cannot write ${path}: ${(err as Error).message}`);
+  } finally {
+    if (fd !== undefined) closeSync(fd);
+  }
+}
+
+/**
  * Writes the report in the chosen formats: to stdout (default format: table on a terminal, JSON otherwise),
  * to --output, or to --output-dir; a summary line goes to stderr whenever the report went to a file.
  */
@@ -81,10 +120,10 @@ export function emitReport(
     } catch (err) {
       throw new UserError('input', `cannot create ${o.outputDir}: ${(err as Error).message}`);
     }
+    const cache = {};
     for (const f of formats) {
-      write(
-        join(o.outputDir, `qrtz-audit.${FORMAT_EXTENSIONS[f]}`),
-        formatReport(report, f, { color: false, verbose }),
+      writeChunks(join(o.outputDir, `qrtz-audit.${FORMAT_EXTENSIONS[f]}`), (out) =>
+        render(report, f, { color: false, verbose }, out, cache),
       );
     }
     if (formats.includes('sarif')) write(join(o.outputDir, TARGET_DESCRIPTOR), formatTargetDescriptor(report));
@@ -95,8 +134,9 @@ export function emitReport(
   }
   const format = formats[0] as OutputFormat;
   if (o.output !== undefined) {
-    write(o.output, formatReport(report, format, { color: false, verbose }));
-    const descriptor = format === 'sarif' ? join(dirname(o.output), TARGET_DESCRIPTOR) : undefined;
+    const output = o.output;
+    writeChunks(output, (out) => render(report, format, { color: false, verbose }, out, {}));
+    const descriptor = format === 'sarif' ? join(dirname(output), TARGET_DESCRIPTOR) : undefined;
     if (descriptor) write(descriptor, formatTargetDescriptor(report));
     io.stderr(
       `${summaryLine(report, io.stderrColor)} — ${command} written to ${escapeControl(o.output)}${descriptor ? ` (target descriptor: ${escapeControl(descriptor)})` : ''}\n`,
@@ -104,5 +144,5 @@ export function emitReport(
     return;
   }
   const color = o.color !== false && io.colorAllowed;
-  io.stdout(formatReport(report, format, { color, verbose }));
+  render(report, format, { color, verbose }, (chunk) => io.stdout(chunk), {});
 }

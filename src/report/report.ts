@@ -4,12 +4,14 @@
  */
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import type { ComplianceSummary } from '../compliance/summary.js';
 import { failsAt } from '../engine.js';
 import { EXIT_FINDINGS, EXIT_INCOMPLETE, EXIT_OK } from '../errors.js';
 import type { BlobInventory, Facts, Finding, Severity, Status, Unreadable } from '../model.js';
-import { SEVERITIES } from '../model.js';
+import { isAccepted, SEVERITIES } from '../model.js';
 import { packageRoot } from '../queries.js';
 import { redactDeep } from '../secrets/redact.js';
+import { allFindings, attachSpill, type FindingSpill } from '../spill.js';
 import { escapeControl, hasUnsafeText } from './terminal.js';
 
 /** Bumped on any incompatible change of the JSON shape. */
@@ -46,6 +48,10 @@ export interface Report {
     incompleteChecks: string[];
     /** --allow-incomplete: an incomplete audit does not change the exit code. */
     allowIncomplete: boolean;
+    /** Findings a suppression entry accepted (listed, marked `suppressed`; not in byStatus, never failing). */
+    suppressed: number;
+    /** Findings the --baseline file knows (listed, marked `baseline: "known"`; not in byStatus, never failing). */
+    baselined: number;
   };
   findings: Finding[];
   inventory: {
@@ -54,6 +60,8 @@ export interface Report {
   };
   /** What the audit could not read, and what would let it. */
   unreadable: Unreadable[];
+  /** Suppressions (applied, expired, stale) and the baseline (known, new, remediated), when used. */
+  compliance?: ComplianceSummary;
 }
 
 let cachedVersion: string | undefined;
@@ -69,16 +77,20 @@ export function toolVersion(): string {
 export interface ReportOptions {
   /** --allow-incomplete: exit 0 instead of 4 when checks at or above failOn could not be evaluated. */
   allowIncomplete?: boolean;
+  /** Row findings the engine spilled to disk (src/spill.ts); read back through allFindings(report). */
+  spill?: FindingSpill;
 }
 
 /** True when a not-evaluated finding is at or above the threshold (the audit is incomplete there). */
 export function incompleteAt(f: Finding, threshold: Severity): boolean {
-  return f.status === 'not-evaluated' && SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(threshold);
+  return (
+    f.status === 'not-evaluated' && !isAccepted(f) && SEVERITIES.indexOf(f.severity) <= SEVERITIES.indexOf(threshold)
+  );
 }
 
 /** Exit code: 1 findings at/above failOn; else 4 when incomplete at/above failOn (unless allowed); else 0. */
 export function exitCodeOf(findings: Finding[], failOn: Severity, allowIncomplete = false): number {
-  if (findings.some((f) => failsAt(f, failOn))) return EXIT_FINDINGS;
+  if (findings.some((f) => failsAt(f, failOn) && !isAccepted(f))) return EXIT_FINDINGS;
   if (!allowIncomplete && findings.some((f) => incompleteAt(f, failOn))) return EXIT_INCOMPLETE;
   return EXIT_OK;
 }
@@ -98,21 +110,81 @@ function addDisplayForms(report: Report): void {
     if (typeof v === 'string' && hasUnsafeText(v)) display[k] = escapeControl(v);
   }
   if (Object.keys(display).length) report.target.display = display;
-  for (const f of report.findings) {
-    if (hasUnsafeText(f.object.name)) f.object.display = escapeControl(f.object.name);
-    const d: NonNullable<Finding['display']> = {};
-    if (hasUnsafeText(f.message)) d.message = escapeControl(f.message);
-    if (escapeControl(f.remediation, true) !== f.remediation) d.remediation = escapeControl(f.remediation, true);
-    if (f.evidence) {
-      // No prototype: evidence keys come from the database (a job class named "__proto__" stays a key).
-      const ev: Record<string, string> = Object.create(null);
-      for (const [k, v] of Object.entries(f.evidence)) {
-        if (typeof v === 'string' && hasUnsafeText(v)) ev[k] = escapeControl(v);
-      }
-      if (Object.keys(ev).length) d.evidence = ev;
+  for (const f of report.findings) addFindingDisplay(f);
+}
+
+/** A finding's safe display forms (object name, message, remediation, evidence values), in place. */
+function addFindingDisplay(f: Finding): Finding {
+  if (hasUnsafeText(f.object.name)) f.object.display = escapeControl(f.object.name);
+  const d: NonNullable<Finding['display']> = {};
+  if (hasUnsafeText(f.message)) d.message = escapeControl(f.message);
+  if (escapeControl(f.remediation, true) !== f.remediation) d.remediation = escapeControl(f.remediation, true);
+  if (f.evidence) {
+    // No prototype: evidence keys come from the database (a job class named "__proto__" stays a key).
+    const ev: Record<string, string> = Object.create(null);
+    for (const [k, v] of Object.entries(f.evidence)) {
+      if (typeof v === 'string' && hasUnsafeText(v)) ev[k] = escapeControl(v);
     }
-    if (Object.keys(d).length) f.display = d;
+    if (Object.keys(ev).length) d.evidence = ev;
   }
+  if (Object.keys(d).length) f.display = d;
+  return f;
+}
+
+/** How a spilled finding is read back: redacted and with display forms, as buildReport does in memory. */
+export function prepareFinding(f: Finding): Finding {
+  return addFindingDisplay(redactDeep(f));
+}
+
+/**
+ * The summary of these findings: counts by status and failing severity, the exit code and the incomplete
+ * checks. Findings a suppression or the baseline accepted are counted apart (`suppressed`, `baselined`) and
+ * never fail. Called again whenever compliance marks findings (src/compliance/).
+ */
+export function summarize(findings: Iterable<Finding>, failOn: Severity, allowIncomplete: boolean): Report['summary'] {
+  const byStatus = { fail: 0, pass: 0, 'not-evaluated': 0, manual: 0, 'not-applicable': 0, info: 0 } as Record<
+    Status,
+    number
+  >;
+  const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
+  let suppressed = 0;
+  let baselined = 0;
+  let total = 0;
+  let exitFindings = false;
+  let anyIncomplete = false;
+  const incomplete = new Set<string>();
+  for (const f of findings) {
+    total++;
+    if (failsAt(f, failOn) && !isAccepted(f)) exitFindings = true;
+    if (incompleteAt(f, failOn)) {
+      anyIncomplete = true;
+      incomplete.add(f.check);
+    }
+    if (f.suppressed) suppressed++;
+    else if (f.baseline) baselined++;
+    else {
+      byStatus[f.status]++;
+      if (f.status === 'fail') failedBySeverity[f.severity]++;
+    }
+  }
+  const incompleteChecks = [...incomplete].sort();
+  return {
+    failOn,
+    exitCode: exitFindings ? EXIT_FINDINGS : anyIncomplete && !allowIncomplete ? EXIT_INCOMPLETE : EXIT_OK,
+    total,
+    byStatus,
+    failedBySeverity,
+    incomplete: incompleteChecks.length > 0,
+    incompleteChecks,
+    allowIncomplete,
+    suppressed,
+    baselined,
+  };
+}
+
+/** The findings that count: neither suppressed nor known to the baseline (the human formats' main sections). */
+export function activeFindings(report: Pick<Report, 'findings'>): Finding[] {
+  return report.findings.filter((f) => !isAccepted(f));
 }
 
 export function buildReport(
@@ -123,18 +195,8 @@ export function buildReport(
   durationMs: number,
   options: ReportOptions = {},
 ): Report {
-  const byStatus = { fail: 0, pass: 0, 'not-evaluated': 0, manual: 0, 'not-applicable': 0, info: 0 } as Record<
-    Status,
-    number
-  >;
-  const failedBySeverity = Object.fromEntries(SEVERITIES.map((s) => [s, 0])) as Record<Severity, number>;
-  for (const f of findings) {
-    byStatus[f.status]++;
-    if (f.status === 'fail') failedBySeverity[f.severity]++;
-  }
   const allowIncomplete = options.allowIncomplete ?? false;
-  const exitCode = exitCodeOf(findings, failOn, allowIncomplete);
-  const incompleteChecks = [...new Set(findings.filter((f) => incompleteAt(f, failOn)).map((f) => f.check))].sort();
+  const summary = summarize(findings, failOn, allowIncomplete);
   const report: Report = {
     schemaVersion: REPORT_SCHEMA_VERSION,
     tool: { name: 'qrtz-audit', version: toolVersion() },
@@ -151,16 +213,7 @@ export function buildReport(
     },
     startedAt,
     durationMs,
-    summary: {
-      failOn,
-      exitCode,
-      total: findings.length,
-      byStatus,
-      failedBySeverity,
-      incomplete: incompleteChecks.length > 0,
-      incompleteChecks,
-      allowIncomplete,
-    },
+    summary,
     findings,
     inventory: {
       tables: { present: facts.tables.map((t) => t.name), missing: facts.missingTables },
@@ -170,5 +223,8 @@ export function buildReport(
   };
   const redacted = redactDeep(report);
   addDisplayForms(redacted);
+  if (!options.spill) return redacted;
+  attachSpill(redacted, { spill: options.spill, transforms: options.spill.prepare ? [] : [prepareFinding] });
+  redacted.summary = summarize(allFindings(redacted), failOn, allowIncomplete);
   return redacted;
 }

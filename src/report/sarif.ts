@@ -259,6 +259,25 @@ export function formatSarif(report: Report): string {
                 logicalLocations: logicalLocations(report, f),
               },
             ],
+            // An accepted finding stays a result, marked: a suppression is `external` (the ignore or config
+            // file) and `accepted`; with --baseline every result says whether it is new or unchanged.
+            ...(f.suppressed
+              ? {
+                  suppressions: [
+                    {
+                      kind: 'external',
+                      status: 'accepted',
+                      justification: t(f.suppressed.reason),
+                      properties: {
+                        source: t(f.suppressed.source),
+                        ...(f.suppressed.owner ? { owner: t(f.suppressed.owner) } : {}),
+                        ...(f.suppressed.expires ? { expires: f.suppressed.expires } : {}),
+                      },
+                    },
+                  ],
+                }
+              : {}),
+            ...(report.compliance?.baseline ? { baselineState: f.baseline ? 'unchanged' : 'new' } : {}),
             partialFingerprints: {
               'qrtzAudit/v1': f.fingerprint,
               'qrtzAuditTarget/v1': sha(`${target}\u0000${f.fingerprint}`),

@@ -3,7 +3,9 @@ import pc from 'picocolors';
 import type { Finding, Severity } from '../model.js';
 import { SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
-import { type Report, serviceAccountText } from './report.js';
+import { complianceSections } from './compliance.js';
+import { type FindingItem, groupFindings, groupHeadline, groupRows } from './group.js';
+import { activeFindings, type Report, serviceAccountText } from './report.js';
 import { escapeControl } from './terminal.js';
 
 export interface TableOptions {
@@ -39,29 +41,32 @@ export function formatTable(report: Report, opts: TableOptions): string {
           : ''),
     ),
   );
-  const fails = report.findings.filter((f) => f.status === 'fail');
+  const findings = activeFindings(report);
+  const fails = findings.filter((f) => f.status === 'fail');
   for (const sev of SEVERITIES) {
     const group = fails.filter((f) => f.severity === sev);
     if (!group.length) continue;
-    lines.push('', sevColor[sev](c.bold(`${sev.toUpperCase()} (${group.length})`)));
-    for (const f of group) lines.push(...findingLines(f, sevColor[sev], c));
+    const items = groupFindings(group);
+    const grouped = items.length < group.length ? `, ${items.length} items` : '';
+    lines.push('', sevColor[sev](c.bold(`${sev.toUpperCase()} (${group.length}${grouped})`)));
+    for (const item of items) lines.push(...itemLines(item, sevColor[sev], c));
   }
   const section = (title: string, list: Finding[]) => {
     if (!list.length) return;
     lines.push('', c.bold(`${title} (${list.length})`));
-    for (const f of list) lines.push(...findingLines(f, c.magenta, c, false));
+    for (const item of groupFindings(list)) lines.push(...itemLines(item, c.magenta, c, false));
   };
   section(
     'NOT EVALUATED',
-    report.findings.filter((f) => f.status === 'not-evaluated'),
+    findings.filter((f) => f.status === 'not-evaluated'),
   );
   section(
     'MANUAL',
-    report.findings.filter((f) => f.status === 'manual'),
+    findings.filter((f) => f.status === 'manual'),
   );
   section(
     'INFO',
-    report.findings.filter((f) => f.status === 'info'),
+    findings.filter((f) => f.status === 'info'),
   );
   if (report.summary.incomplete) {
     lines.push(
@@ -76,18 +81,39 @@ export function formatTable(report: Report, opts: TableOptions): string {
       lines.push(c.dim(`  not read: ${safe(u.table ?? '')} (${safe(u.cause ?? 'other')}): ${safe(u.reason)}`));
     }
   }
+  for (const sec of complianceSections(report)) {
+    lines.push('', c.bold(safe(sec.title)));
+    for (const l of sec.lines) lines.push(`  ${safe(l)}`);
+  }
   if (opts.verbose) {
     section(
       'PASSED',
-      report.findings.filter((f) => f.status === 'pass'),
+      findings.filter((f) => f.status === 'pass'),
     );
     section(
       'NOT APPLICABLE',
-      report.findings.filter((f) => f.status === 'not-applicable'),
+      findings.filter((f) => f.status === 'not-applicable'),
     );
   }
   lines.push('', summaryLine(report, opts.color));
   return `${lines.join('\n')}\n`;
+}
+
+/** One finding, or a group of row findings: its headline, the first rows, then the first finding's details. */
+function itemLines(
+  item: FindingItem,
+  color: (s: string) => string,
+  c: ReturnType<typeof pc.createColors>,
+  withRemediation = true,
+): string[] {
+  if (item.kind === 'one') return findingLines(item.finding, color, c, withRemediation);
+  const first = item.first[0] as Finding;
+  const out = [`  ${color(item.check)}  ${c.bold(safe(groupHeadline(item)))}`];
+  out.push(c.dim(`      ${safe(groupRows(item))}`));
+  out.push(
+    ...findingLines(first, color, c, withRemediation).map((l, i) => (i === 0 ? c.dim(`      e.g. ${l.trim()}`) : l)),
+  );
+  return out;
 }
 
 function findingLines(
@@ -114,6 +140,11 @@ function findingLines(
   return out;
 }
 
+/** ", 2000 suppressed, 3 known (baseline)" when compliance accepted findings (older reports: nothing). */
+function accepted(s: Report['summary']): string {
+  return `${s.suppressed ? `, ${s.suppressed} suppressed` : ''}${s.baselined ? `, ${s.baselined} known (baseline)` : ''}`;
+}
+
 export function summaryLine(report: Report, color = false): string {
   const c = pc.createColors(color);
   const s = report.summary;
@@ -129,7 +160,7 @@ export function summaryLine(report: Report, color = false): string {
       : '';
   const text =
     `${s.byStatus.fail} failed${sev ? ` (${sev})` : ''}, ${s.byStatus['not-evaluated']} not evaluated, ` +
-    `${s.byStatus.manual} manual, ${s.byStatus.pass} passed, ${s.byStatus.info} info${incomplete}${inferred} — ` +
+    `${s.byStatus.manual} manual, ${s.byStatus.pass} passed, ${s.byStatus.info} info${accepted(s)}${incomplete}${inferred} — ` +
     `exit ${s.exitCode} (fail-on ${s.failOn})`;
   return s.exitCode ? c.red(c.bold(text)) : c.green(text);
 }
