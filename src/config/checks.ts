@@ -393,7 +393,8 @@ const c07: ConfigCheck = {
     };
     let checked = 0;
     for (const f of facts.files as ConfigFile[]) {
-      if (f.kind === 'jar' || f.kind === 'deps-json' || f.kind === 'runtimeconfig') continue;
+      // build and dependency manifests hold no secret and are not read at run time
+      if (['jar', 'deps-json', 'runtimeconfig', 'maven', 'gradle', 'gradle-lock'].includes(f.kind)) continue;
       if (f.mode !== undefined) checked++;
       check(f.path, f.kind, f.mode, f.uid);
     }
