@@ -2,6 +2,7 @@
 /** Command-line wiring only: commands live in src/commands/. */
 import { Command, CommanderError } from 'commander';
 import { registerChecks } from './commands/checks.js';
+import { registerConfig } from './commands/config.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerInspectBlob } from './commands/inspect-blob.js';
@@ -39,6 +40,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   registerDemo(program, io, setExit);
   registerInspectBlob(program, io, setExit);
   registerChecks(program, io, setExit);
+  registerConfig(program, io, setExit);
   registerConvert(program, io, setExit);
   for (const c of program.commands) c.exitOverride();
   try {

@@ -2,7 +2,7 @@
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { ConnectOptions } from '../dialect.js';
 import { adapterFor } from '../dialects/index.js';
-import { runScan } from '../engine.js';
+import { runScan, sortFindings } from '../engine.js';
 import { UserError } from '../errors.js';
 import type { CheckOptions, Family, Severity } from '../model.js';
 import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES } from '../model.js';
@@ -309,6 +309,7 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
   let o = given;
   let url = urlArg;
   let configPassword: string | undefined;
+  let config: Awaited<ReturnType<typeof resolveFromConfig>> | undefined;
   if (o.fromConfig?.length) {
     if (url !== undefined) throw new UserError('usage', 'give either a database URL or --from-config, not both');
     const t = await resolveFromConfig({
@@ -319,6 +320,7 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
     });
     url = t.url;
     configPassword = t.password;
+    config = t;
     o = {
       ...o,
       ...(o.tablePrefixGiven ? {} : { tablePrefix: t.tablePrefix }),
@@ -366,8 +368,21 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
   } finally {
     await adapter.close();
   }
-  const report = buildReport(result.facts, result.findings, o.failOn, result.startedAt, result.durationMs, {
+  // --from-config: the configuration's own findings (QA-C…, objects of kind 'file') join the same report,
+  // unless --only/--skip leave the config family out; files discovery skipped are listed as not read.
+  let findings = result.findings;
+  if (config) {
+    if (options.families.has('config')) findings = sortFindings([...findings, ...config.audit.findings]);
+    result.facts.unreadable.push(...config.audit.unreadable);
+  }
+  const report = buildReport(result.facts, findings, o.failOn, result.startedAt, result.durationMs, {
     allowIncomplete: o.allowIncomplete ?? false,
+    ...(config
+      ? {
+          configFiles: { paths: o.fromConfig ?? [], count: config.audit.files.length, environment: config.environment },
+          files: config.audit.files,
+        }
+      : {}),
   });
   emitReport(
     report,

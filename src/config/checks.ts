@@ -50,8 +50,9 @@ function where(loc: Location): string {
   return `${safeText(loc.file, 300)}${loc.line !== undefined ? `:${loc.line}` : ''}`;
 }
 
+/** The file (and line, and what in it) a finding is about: an object of kind 'file' in every report. */
 function fileObject(loc: Location, what?: string): FindingObject {
-  return { kind: what ? 'setting' : 'file', name: what ? `${where(loc)} ${safeText(what, 160)}` : where(loc) };
+  return { kind: 'file', name: what ? `${where(loc)} ${safeText(what, 160)}` : where(loc) };
 }
 
 function locEvidence(loc: Location): Record<string, string | number | null> {

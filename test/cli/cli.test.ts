@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { allChecks } from '../../src/checks/index.js';
+import { registerConfig } from '../../src/commands/config.js';
 import { registerDemo } from '../../src/commands/demo.js';
 import { registerInspectBlob } from '../../src/commands/inspect-blob.js';
 import type { Io } from '../../src/commands/io.js';
@@ -283,6 +284,7 @@ describe('every --option named in a check text, a remediation or the README exis
     registerScan(program, io, () => {});
     registerDemo(program, io, () => {});
     registerInspectBlob(program, io, () => {});
+    registerConfig(program, io, () => {});
     const known = new Set([
       ...program.commands.flatMap((c) => c.options.map((o) => o.long as string)),
       '--debug',

@@ -68,7 +68,7 @@ describe('Java logging configuration (QA-C10)', () => {
     );
   });
 
-  it('hardened: Quartz at WARN, root at INFO, an unresolved ${sys:…:-info} level takes its default: QA-C10 passes', async () => {
+  it('hardened: Quartz at WARN, root at INFO, an unresolved sys: level substitution takes its default: QA-C10 passes', async () => {
     const d = evaluateConfig(await factsOf([join(dir, 'java-logging-hardened')]), { asOf: ASOF, only: ['QA-C10'] });
     expect(d.map((x) => x.status)).toEqual(['pass']);
   });
