@@ -73,6 +73,8 @@ export interface ConnectionFact extends Location {
   host?: string;
   port?: number;
   database?: string;
+  /** PostgreSQL schema the connection puts first (Npgsql `Search Path`, JDBC `currentSchema`). */
+  schema?: string;
   /** SQLite data source file. */
   dataFile?: string;
   password: PasswordState;
