@@ -216,6 +216,24 @@ describe('qrtz-audit config: input errors and options', () => {
     }
   });
 
+  it('a file too large to read is listed in the report as not read, never silently dropped', async () => {
+    const { dir, cleanup } = await stage(['java-hardened'], 0o600);
+    try {
+      await write(join(dir, 'appsettings.json'), `{ "Padding": "${'x'.repeat(6 * 1024 * 1024)}" }`);
+      const r = parseReport(await runCli(['config', dir, '--format', 'json']));
+      expect(r.unreadable).toEqual([
+        {
+          what: `config file ${join(dir, 'appsettings.json')}`,
+          reason: 'not read: larger than 5242880 bytes',
+          cause: 'other',
+        },
+      ]);
+      expect(r.inventory.files?.some((f) => f.path.endsWith('appsettings.json'))).toBe(false);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('SARIF points a config result at its own file and line when the file is under the working directory', async () => {
     // the repository's own fixtures are under the working directory of the test run
     const r = await runCli(['config', join(FIXTURES, 'java-risky'), '--format', 'sarif']);
