@@ -17,7 +17,7 @@
  *   descriptor, with the file in the logical location.
  */
 import { createHash } from 'node:crypto';
-import { isAbsolute, relative, sep } from 'node:path';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { type CatalogueEntry, catalogue } from '../checks/catalogue.js';
 import type { Dialect, Finding, Severity } from '../model.js';
 import { DIALECTS } from '../model.js';
@@ -159,8 +159,8 @@ function logicalLocations(r: Report, f: Finding) {
 /** A config finding's own file and line when the file is under the working directory; else the descriptor. */
 function physicalLocation(f: Finding) {
   const file = f.family === 'config' ? f.evidence?.file : undefined;
-  if (typeof file === 'string' && isAbsolute(file)) {
-    const rel = relative(process.cwd(), file);
+  if (typeof file === 'string' && file) {
+    const rel = relative(process.cwd(), resolve(file));
     if (rel && !rel.startsWith('..') && !isAbsolute(rel)) {
       const line = f.evidence?.line;
       return {

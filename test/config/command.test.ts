@@ -249,6 +249,9 @@ describe('qrtz-audit config: input errors and options', () => {
     const props = relative(process.cwd(), join(FIXTURES, 'java-risky', 'quartz.properties'));
     expect(locs).toContain(`QA-C03 ${props}:6`);
     expect(locs).toContain(`QA-C05 ${props}:28`);
+    // a relative path given on the command line gives the same location
+    const rel = await runCli(['config', relative(process.cwd(), join(FIXTURES, 'java-risky')), '--format', 'sarif']);
+    expect(rel.stdout).toContain(`"uri": "${props}"`);
   });
 
   it('--fail-on medium counts medium findings; --config-environment picks the overlay', async () => {
