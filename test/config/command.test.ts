@@ -216,6 +216,28 @@ describe('qrtz-audit config: input errors and options', () => {
     }
   });
 
+  it('a plugin job file that is not there: QA-C09 not evaluated (high) makes the audit incomplete, exit 4; --allow-incomplete 0', async () => {
+    const { dir, cleanup } = await stage([]);
+    try {
+      await write(
+        join(dir, 'quartz.config'),
+        [
+          '# Quartz.NET quartz.config',
+          'quartz.jobStore.type = Quartz.Simpl.RAMJobStore, Quartz',
+          'quartz.plugin.xml.type = Quartz.Plugin.Xml.XMLSchedulingDataProcessorPlugin, Quartz.Plugins',
+          'quartz.plugin.xml.fileNames = ~/jobs/quartz_jobs.xml',
+          '',
+        ].join('\n'),
+      );
+      const r = await runCli(['config', dir, '--format', 'json']);
+      const report = parseReport(r);
+      expect([r.code, report.summary.incomplete, report.summary.incompleteChecks]).toEqual([4, true, ['QA-C09']]);
+      expect((await runCli(['config', dir, '--format', 'json', '--allow-incomplete'])).code).toBe(0);
+    } finally {
+      await cleanup();
+    }
+  });
+
   it('a file too large to read is listed in the report as not read, never silently dropped', async () => {
     const { dir, cleanup } = await stage(['java-hardened'], 0o600);
     try {
