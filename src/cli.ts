@@ -3,6 +3,7 @@
 import { Command, CommanderError } from 'commander';
 import { registerBaseline } from './commands/baseline.js';
 import { registerChecks } from './commands/checks.js';
+import { registerConfig } from './commands/config.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
@@ -42,6 +43,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   registerDemo(program, io, setExit);
   registerInspectBlob(program, io, setExit);
   registerChecks(program, io, setExit);
+  registerConfig(program, io, setExit);
   registerConvert(program, io, setExit);
   registerGrantsScript(program, io, setExit);
   registerBaseline(program, io, setExit);

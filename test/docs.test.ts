@@ -4,6 +4,7 @@ import { Command } from 'commander';
 import { describe, expect, it } from 'vitest';
 import { catalogue, formatCatalogue } from '../src/checks/catalogue.js';
 import { allChecks } from '../src/checks/index.js';
+import { registerConfig } from '../src/commands/config.js';
 import type { Io } from '../src/commands/io.js';
 import { registerScan } from '../src/commands/scan.js';
 
@@ -39,6 +40,25 @@ describe('README', () => {
     const documented = [...section.matchAll(/^\| `(--[a-z-]+)|\/ `(--[a-z-]+)/gm)].map((m) => m[1] ?? m[2]);
     expect(documented.length).toBeGreaterThan(15);
     for (const flag of documented) expect(known, `${flag} documented but not implemented`).toContain(flag);
+  });
+
+  it('documents every option of `qrtz-audit config`, and documents none it lacks', () => {
+    const program = new Command('qrtz-audit');
+    registerConfig(program, { stdout: () => {}, stderr: () => {} } as unknown as Io, () => {});
+    const cmd = program.commands.find((c) => c.name() === 'config') as Command;
+    const section = readme.slice(
+      readme.indexOf('### Auditing the configuration files'),
+      readme.indexOf('### Read-only'),
+    );
+    const known = new Set(cmd.options.map((o) => o.long as string));
+    for (const flag of known) expect(section, `config ${flag} undocumented`).toContain(`\`${flag}`);
+    // the option table: every flag in the first cell of its rows
+    const documented = section
+      .split('\n')
+      .filter((l) => l.startsWith('| `--'))
+      .flatMap((l) => [...(l.split(' | ')[0] ?? '').matchAll(/`(--[a-z-]+)/g)].map((m) => m[1] as string));
+    expect(documented.length).toBeGreaterThan(8);
+    for (const flag of documented) expect(known, `config ${flag} documented but not implemented`).toContain(flag);
   });
 
   it('documents every scan option', () => {

@@ -5,7 +5,8 @@
  * (`--login USER`, password by the usual means) or the configured credentials
  * (`--use-config-credentials`). Nothing is guessed and nothing configured is silently dropped.
  */
-import { discoverConfigFiles, readConfig, toScanTarget } from '../config/index.js';
+import { auditConfig, type ConfigAudit } from '../config/audit.js';
+import { toScanTarget } from '../config/index.js';
 import { UserError } from '../errors.js';
 import { escapeControl } from '../report/terminal.js';
 import { registerSecret } from '../secrets/redact.js';
@@ -31,24 +32,29 @@ export interface FromConfigTarget {
   connectionString?: string;
   /** Where the connection is configured, for the summary line (no secrets). */
   source: string;
+  /** The configuration audit of the same files (QA-C findings join the scan's report). */
+  audit: ConfigAudit;
+  environment: string;
 }
 
 export async function resolveFromConfig(req: FromConfigRequest): Promise<FromConfigTarget> {
   if (req.login !== undefined && req.useConfigCredentials) {
     throw new UserError('usage', '--login and --use-config-credentials exclude each other: say who connects');
   }
-  const files = await discoverConfigFiles(req.paths);
-  if (files.length === 0) {
+  const environment = req.environment ?? 'Production';
+  const audit = await auditConfig(req.paths, { environment });
+  if (audit.files.length === 0) {
     throw new UserError('input', `--from-config: no Quartz configuration files found in ${req.paths.join(', ')}`);
   }
-  const facts = await readConfig(files, req.environment ? { environment: req.environment } : {});
-  const t = toScanTarget(facts);
+  const t = toScanTarget(audit.facts);
   const source = `${t.file}${t.line !== undefined ? `:${t.line}` : ''} (connection ${JSON.stringify(t.connection)})`;
   const base = {
     tablePrefix: t.tablePrefix,
     ...(t.serviceAccount !== undefined ? { serviceAccount: t.serviceAccount } : {}),
     ...(t.schema !== undefined ? { schema: t.schema } : {}),
     source: escapeControl(source),
+    audit,
+    environment,
   };
   if (t.dialect === 'sqlite' && t.url) return { ...base, url: t.url };
   if (t.dialect === 'sqlserver') {

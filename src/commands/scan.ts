@@ -5,7 +5,7 @@ import type { SuppressionEntry } from '../compliance/schema.js';
 import type { ConnectOptions } from '../dialect.js';
 import { adapterFor } from '../dialects/index.js';
 import { DIALECT_CHOICES, resolveTarget } from '../dialects/target.js';
-import { runScan } from '../engine.js';
+import { runScan, sortFindings } from '../engine.js';
 import { UserError } from '../errors.js';
 import type { CheckOptions, Family, Severity } from '../model.js';
 import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES } from '../model.js';
@@ -355,6 +355,7 @@ export async function scanReport(urlArg: string | undefined, given: ScanCliOptio
   let o = given;
   let url = urlArg;
   let configPassword: string | undefined;
+  let config: Awaited<ReturnType<typeof resolveFromConfig>> | undefined;
   if (o.fromConfig?.length) {
     if (url !== undefined) throw new UserError('usage', 'give either a database URL or --from-config, not both');
     const t = await resolveFromConfig({
@@ -365,6 +366,7 @@ export async function scanReport(urlArg: string | undefined, given: ScanCliOptio
     });
     url = t.url;
     configPassword = t.password;
+    config = t;
     o = {
       ...o,
       ...(o.tablePrefixGiven ? {} : { tablePrefix: t.tablePrefix }),
@@ -434,9 +436,22 @@ export async function scanReport(urlArg: string | undefined, given: ScanCliOptio
   } finally {
     await adapter.close();
   }
-  return buildReport(result.facts, result.findings, o.failOn, result.startedAt, result.durationMs, {
+  // --from-config: the configuration's own findings (QA-C…, objects of kind 'file') join the same report,
+  // unless --only/--skip leave the config family out; files discovery skipped are listed as not read.
+  let findings = result.findings;
+  if (config) {
+    if (options.families.has('config')) findings = sortFindings([...findings, ...config.audit.findings]);
+    result.facts.unreadable.push(...config.audit.unreadable);
+  }
+  return buildReport(result.facts, findings, o.failOn, result.startedAt, result.durationMs, {
     allowIncomplete: o.allowIncomplete ?? false,
     ...(result.spill ? { spill: result.spill } : {}),
+    ...(config
+      ? {
+          configFiles: { paths: o.fromConfig ?? [], count: config.audit.files.length, environment: config.environment },
+          files: config.audit.files,
+        }
+      : {}),
   });
 }
 

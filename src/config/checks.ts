@@ -50,8 +50,9 @@ function where(loc: Location): string {
   return `${safeText(loc.file, 300)}${loc.line !== undefined ? `:${loc.line}` : ''}`;
 }
 
+/** The file (and line, and what in it) a finding is about: an object of kind 'file' in every report. */
 function fileObject(loc: Location, what?: string): FindingObject {
-  return { kind: what ? 'setting' : 'file', name: what ? `${where(loc)} ${safeText(what, 160)}` : where(loc) };
+  return { kind: 'file', name: what ? `${where(loc)} ${safeText(what, 160)}` : where(loc) };
 }
 
 function locEvidence(loc: Location): Record<string, string | number | null> {
@@ -393,7 +394,8 @@ const c07: ConfigCheck = {
     };
     let checked = 0;
     for (const f of facts.files as ConfigFile[]) {
-      if (f.kind === 'jar' || f.kind === 'deps-json' || f.kind === 'runtimeconfig') continue;
+      // build and dependency manifests hold no secret and are not read at run time
+      if (['jar', 'deps-json', 'runtimeconfig', 'maven', 'gradle', 'gradle-lock'].includes(f.kind)) continue;
       if (f.mode !== undefined) checked++;
       check(f.path, f.kind, f.mode, f.uid);
     }

@@ -124,6 +124,8 @@ export function parseAdoConnection(raw: string, name: string, loc: Location, pro
     if (port && /^\d+$/.test(port)) fact.port = Number(port);
     const db = get(DB_KEYS);
     if (db) fact.database = db;
+    const sp = firstSchema(get(['search path', 'searchpath']));
+    if (sp) fact.schema = sp;
   }
   return withHidden(fact, raw, pw.secret);
 }
@@ -196,11 +198,22 @@ export function parseJdbcUrl(
   if (host) fact.host = host;
   if (port !== undefined) fact.port = port;
   if (database) fact.database = database;
+  const cs = firstSchema(param('currentschema'));
+  if (cs) fact.schema = cs;
   if (dataFile) {
     fact.dataFile = dataFile;
     if (pw.state === 'none') fact.password = 'integrated';
   }
   return withHidden(fact, raw, pw.secret);
+}
+
+/** The first schema of a search path ("quartz, public" → quartz; quotes removed; $user skipped). */
+function firstSchema(v: string | undefined): string | undefined {
+  for (const part of (v ?? '').split(',')) {
+    const s = part.trim().replace(/^"(.*)"$/, '$1');
+    if (s && s !== '$user') return s;
+  }
+  return undefined;
 }
 
 function safeDecode(s: string): string {

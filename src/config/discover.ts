@@ -43,10 +43,20 @@ export function kindFromName(path: string): { kind: ConfigKind; environment?: st
   if (n.endsWith('.runtimeconfig.json')) return { kind: 'runtimeconfig' };
   if (n === 'nlog.config' || n === 'nlog.xml') return { kind: 'nlog' };
   if (n === 'log4net.config' || n === 'log4net.xml') return { kind: 'log4net' };
+  // Java logging and builds (Quartz/job loggers, Quartz versions)
+  if (n === 'log4j2.xml' || /^log4j2-[\w.-]+\.xml$/.test(n)) return { kind: 'log4j2' };
+  if (n === 'log4j.xml') return { kind: 'log4j' };
+  if (n === 'log4j.properties' || n === 'log4j2.properties' || /^log4j2-[\w.-]+\.properties$/.test(n))
+    return { kind: 'log4j-properties' };
+  if (n === 'logback.xml' || /^logback-[\w.-]+\.xml$/.test(n)) return { kind: 'logback' };
+  if (n === 'pom.xml') return { kind: 'maven' };
+  if (n === 'build.gradle' || n === 'build.gradle.kts') return { kind: 'gradle' };
+  if (n === 'gradle.lockfile' || (n.endsWith('.lockfile') && /[\\/]dependency-locks[\\/]/.test(path)))
+    return { kind: 'gradle-lock' };
   if (n === 'quartz.properties' || (n.includes('quartz') && n.endsWith('.properties')))
     return { kind: 'quartz-properties' };
   if (n === 'jobs.xml' || (n.includes('quartz') && n.includes('job') && n.endsWith('.xml'))) return { kind: 'job-xml' };
-  if (/^quartz(-all|-core)?-\d+(\.\d+)+.*\.jar$/.test(n)) return { kind: 'jar' };
+  if (/^quartz(-all|-core|-jobs)?-\d+(\.\d+)+.*\.jar$/.test(n)) return { kind: 'jar' };
   return undefined;
 }
 
@@ -57,6 +67,10 @@ function kindFromContent(path: string, head: string): { kind: ConfigKind } | und
     if (/<job-scheduling-data\b/.test(t)) return { kind: 'job-xml' };
     if (/<nlog\b/.test(t)) return { kind: 'nlog' };
     if (/<log4net\b/.test(t)) return { kind: 'log4net' };
+    if (/<project\b[^>]*maven\.apache\.org/.test(t)) return { kind: 'maven' };
+    if (/<Configuration\b/.test(t)) return { kind: 'log4j2' };
+    if (/<log4j:configuration\b/.test(t)) return { kind: 'log4j' };
+    if (/<configuration\b/.test(t) && /ch\.qos\.logback|<root\s+level=/i.test(t)) return { kind: 'logback' };
     if (/<configuration\b/.test(t)) return { kind: 'app-config' };
     return undefined;
   }
@@ -66,6 +80,8 @@ function kindFromContent(path: string, head: string): { kind: ConfigKind } | und
     return { kind: 'appsettings' };
   }
   if (/^\s*(#|!)?\s*org\.quartz\./m.test(t)) return { kind: 'quartz-properties' };
+  if (/^\s*(log4j\.rootLogger|rootLogger\.level|logger\.[\w-]+\.name)\s*[=:]/m.test(t))
+    return { kind: 'log4j-properties' };
   if (/^\s*(#\s*)?quartz\./m.test(t)) return { kind: 'quartz-config' };
   if (path.toLowerCase().endsWith('.properties')) return { kind: 'quartz-properties' };
   return undefined;

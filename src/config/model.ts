@@ -17,6 +17,13 @@ export type ConfigKind =
   | 'nlog' // NLog.config
   | 'log4net' // log4net.config
   | 'quartz-properties' // Java quartz.properties
+  | 'log4j2' // Java log4j2.xml (also log4j2-*.xml)
+  | 'log4j' // Java log4j 1.x log4j.xml
+  | 'log4j-properties' // Java log4j.properties / log4j2.properties
+  | 'logback' // Java logback.xml / logback-spring.xml
+  | 'maven' // Java pom.xml
+  | 'gradle' // Java build.gradle / build.gradle.kts
+  | 'gradle-lock' // Java gradle.lockfile
   | 'jar'; // a quartz-x.y.z.jar (version from its name only)
 
 export interface ConfigFile {
@@ -66,6 +73,8 @@ export interface ConnectionFact extends Location {
   host?: string;
   port?: number;
   database?: string;
+  /** PostgreSQL schema the connection puts first (Npgsql `Search Path`, JDBC `currentSchema`). */
+  schema?: string;
   /** SQLite data source file. */
   dataFile?: string;
   password: PasswordState;
@@ -148,13 +157,13 @@ export interface PackageFact extends Location {
   name: string;
   version: string;
   /** deps.json library, runtimeconfig framework, jar file name, Maven/Gradle coordinates. */
-  source: 'deps-json' | 'runtimeconfig' | 'jar';
+  source: 'deps-json' | 'runtimeconfig' | 'jar' | 'maven' | 'gradle';
   /** runtimeconfig frameworks (Microsoft.NETCore.App, Microsoft.AspNetCore.App). */
   framework?: boolean;
 }
 
 export interface LoggerFact extends Location {
-  framework: 'nlog' | 'log4net' | 'serilog' | 'microsoft';
+  framework: 'nlog' | 'log4net' | 'serilog' | 'microsoft' | 'log4j2' | 'log4j' | 'logback';
   /** Logger name pattern (Quartz*, Quartz.Core, root / Default). */
   logger: string;
   /** Normalised: trace, debug, info, warn, error, fatal, off. */

@@ -7,10 +7,20 @@
  * separate (java) scheduler.
  */
 import { readFile, stat } from 'node:fs/promises';
-import { dirname, isAbsolute, resolve } from 'node:path';
+import { basename, dirname, isAbsolute, resolve } from 'node:path';
 import { REDACTED, redact, registerSecret } from '../secrets/redact.js';
 import { parseConnection, parseJdbcUrl, passwordReference } from './connection.js';
 import { DISCOVERY_DEFAULTS } from './discover.js';
+import {
+  readGradle,
+  readGradleLock,
+  readLog4j2,
+  readLog4jProperties,
+  readLog4jXml,
+  readLogback,
+  readPom,
+} from './java.js';
+import { lineOf, logger } from './levels.js';
 import {
   type ConfigFacts,
   type ConfigFile,
@@ -23,7 +33,6 @@ import {
   type FileStat,
   type JobDefinitionFact,
   type JobStoreFact,
-  type LoggerFact,
   type PackageFact,
   type PluginFact,
   type QuartzSettings,
@@ -143,6 +152,27 @@ export async function readConfig(files: ConfigFile[], options: ReadOptions = {})
       case 'log4net':
         readLog4net(parseXml(text, f.path), f.path, facts);
         break;
+      case 'log4j2':
+        readLog4j2(text, f.path, facts);
+        break;
+      case 'log4j':
+        readLog4jXml(text, f.path, facts);
+        break;
+      case 'log4j-properties':
+        readLog4jProperties(text, f.path, facts);
+        break;
+      case 'logback':
+        readLogback(text, f.path, facts);
+        break;
+      case 'maven':
+        readPom(text, f.path, facts);
+        break;
+      case 'gradle':
+        readGradle(text, f.path, facts);
+        break;
+      case 'gradle-lock':
+        readGradleLock(text, f.path, facts);
+        break;
     }
   }
   // appsettings: base then environment overlay, key by key (case-insensitive, like IConfiguration)
@@ -228,9 +258,14 @@ function mergeFlat(layers: ConfigValue[][]): ConfigValue[] {
 }
 
 function readJar(f: ConfigFile, facts: ConfigFacts): void {
-  const m = /quartz(?:-all|-core)?-(\d+(?:\.\d+)+[\w.-]*?)\.jar$/i.exec(f.path);
+  const m = /quartz(-all|-core|-jobs)?-(\d+(?:\.\d+)+[\w.-]*?)\.jar$/i.exec(basename(f.path));
   if (m)
-    facts.packages.push({ name: 'org.quartz-scheduler:quartz', version: m[1] as string, source: 'jar', file: f.path });
+    facts.packages.push({
+      name: m[1]?.toLowerCase() === '-jobs' ? 'org.quartz-scheduler:quartz-jobs' : 'org.quartz-scheduler:quartz',
+      version: m[2] as string,
+      source: 'jar',
+      file: f.path,
+    });
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -338,44 +373,6 @@ function readAppsettings(flat: ConfigValue[], facts: ConfigFacts, raw: Raw): voi
     }
   }
   raw.appsettingsQuartz = [quartz];
-}
-
-function lineOf(v: { line?: number }): { line?: number } {
-  return v.line !== undefined ? { line: v.line } : {};
-}
-
-const LEVELS: Record<string, string> = {
-  verbose: 'trace',
-  trace: 'trace',
-  all: 'trace',
-  finest: 'trace',
-  finer: 'trace',
-  debug: 'debug',
-  fine: 'debug',
-  information: 'info',
-  info: 'info',
-  warning: 'warn',
-  warn: 'warn',
-  error: 'error',
-  fatal: 'fatal',
-  critical: 'fatal',
-  off: 'off',
-  none: 'off',
-};
-
-function logger(
-  fw: LoggerFact['framework'],
-  name: string,
-  level: string,
-  loc: { file: string; line?: number },
-): LoggerFact {
-  return {
-    framework: fw,
-    logger: name,
-    level: LEVELS[level.trim().toLowerCase()] ?? level.trim().toLowerCase(),
-    file: loc.file,
-    ...lineOf(loc),
-  };
 }
 
 // ---------------------------------------------------------------------------------------------

@@ -107,6 +107,7 @@ export function toScanTarget(
     const port = conn.port !== undefined ? `:${conn.port}` : '';
     target.url = `${scheme}://${user}${urlHost(conn.host)}${port}/${encodeURIComponent(conn.database ?? '')}`;
     if (dialect === 'mysql' && conn.database) target.schema = conn.database;
+    if (dialect === 'postgres' && conn.schema) target.schema = conn.schema;
   }
   if (conn.raw !== undefined) Object.defineProperty(target, 'connectionString', { value: conn.raw, enumerable: false });
   if (conn.secretValue !== undefined)

@@ -16,7 +16,7 @@ import { FAMILIES, SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
 import { complianceSections } from './compliance.js';
 import { type FindingItem, groupFindings, groupHeadline, groupRows } from './group.js';
-import { activeFindings, type Report, serviceAccountText } from './report.js';
+import { activeFindings, type Report, serviceAccountText, targetText } from './report.js';
 import { summaryLine } from './table.js';
 import { escapeControl } from './terminal.js';
 import { escapeXml } from './xml.js';
@@ -200,7 +200,12 @@ function inventory(report: Report): string {
   const t = report.inventory.tables;
   const b = report.inventory.blobs;
   const types = b?.types ? Object.entries(b.types).sort((x, y) => y[1] - x[1]) : [];
-  return `<dl class="meta"><dt>tables found</dt><dd>${t.present.length ? h(t.present.join(', ')) : '<span class="muted">none</span>'}</dd>
+  const files = report.inventory.files ?? [];
+  const filesHtml = files.length
+    ? `<dl class="meta"><dt>configuration files read</dt><dd>${files.map((f) => `${h(f.path)} <span class="muted">(${h(f.kind)})</span>`).join('<br>')}</dd></dl>`
+    : '';
+  if (report.target.kind === 'files') return filesHtml || '<p class="muted">no configuration file read</p>';
+  return `${filesHtml}<dl class="meta"><dt>tables found</dt><dd>${t.present.length ? h(t.present.join(', ')) : '<span class="muted">none</span>'}</dd>
 <dt>tables missing</dt><dd>${t.missing.length ? h(t.missing.join(', ')) : '<span class="muted">none</span>'}</dd>
 ${b ? `<dt>blobs</dt><dd>${b.rows} rows, ${b.bytes} bytes</dd>` : ''}
 ${types.length ? `<dt>types in blobs</dt><dd>${types.map(([k, n]) => `${h(k)} (${n})`).join(', ')}</dd>` : ''}</dl>`;
@@ -211,21 +216,33 @@ export function formatHtml(report: Report): string {
   const s = report.summary;
   const verdictClass = s.exitCode === 1 ? 'fail' : s.exitCode === 4 ? 'incomplete' : 'ok';
   const verdict = s.exitCode === 1 ? 'FAIL' : s.exitCode === 4 ? 'INCOMPLETE' : 'PASS';
-  const meta: [string, string][] = [
-    ['target', `${t.dialect} ${t.database}${t.schema ? `.${t.schema}` : ''}, prefix ${t.tablePrefix}`],
-    ['host', t.host ?? '(local file)'],
-    ['server', t.server],
-    ['login', t.user],
-    ['service account', serviceAccountText(t).replace(/^service account /, '')],
-    ['started', report.startedAt],
-    ['duration', `${(report.durationMs / 1000).toFixed(1)} s`],
-    ['fail-on', s.failOn],
-    ['tool', `${report.tool.name} ${report.tool.version}`],
-  ];
+  const files = t.kind === 'files';
+  const meta: [string, string][] = files
+    ? [
+        ['target', targetText(t)],
+        ['read as', t.user],
+        ...(t.serviceAccount ? [['service user', t.serviceAccount] as [string, string]] : []),
+        ['started', report.startedAt],
+        ['duration', `${(report.durationMs / 1000).toFixed(1)} s`],
+        ['fail-on', s.failOn],
+        ['tool', `${report.tool.name} ${report.tool.version}`],
+      ]
+    : [
+        ['target', `${t.dialect} ${t.database}${t.schema ? `.${t.schema}` : ''}, prefix ${t.tablePrefix}`],
+        ...(t.configFiles ? [['configuration', targetText({ ...t, kind: 'files' })] as [string, string]] : []),
+        ['host', t.host ?? '(local file)'],
+        ['server', t.server],
+        ['login', t.user],
+        ['service account', serviceAccountText(t).replace(/^service account /, '')],
+        ['started', report.startedAt],
+        ['duration', `${(report.durationMs / 1000).toFixed(1)} s`],
+        ['fail-on', s.failOn],
+        ['tool', `${report.tool.name} ${report.tool.version}`],
+      ];
   // Suppressed and baseline-known findings fail nothing: counted in their own sections, not in the table.
   const active: Report = { ...report, findings: activeFindings(report) };
   const body = [
-    `<header><h1>qrtz-audit report: ${h(t.server)} ${h(t.database)}${t.schema ? `.${h(t.schema)}` : ''}</h1>`,
+    `<header><h1>qrtz-audit report: ${files ? h(targetText(t)) : `${h(t.server)} ${h(t.database)}${t.schema ? `.${h(t.schema)}` : ''}`}</h1>`,
     `<dl class="meta">${meta.map(([k, v]) => `<dt>${h(k)}</dt><dd>${h(v)}</dd>`).join('')}</dl></header>`,
     `<p class="verdict ${verdictClass}">${verdict}: ${h(summaryLine(report, false))}</p>`,
     `<section><h2>Failed findings by severity and family</h2>${chart(active)}${countsTable(active)}</section>`,
@@ -240,7 +257,7 @@ export function formatHtml(report: Report): string {
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><meta name="viewport" content="width=device-width, initial-scale=1">
 <meta http-equiv="Content-Security-Policy" content="${CSP}">
-<title>qrtz-audit report: ${h(t.database)}</title><style>${CSS}</style></head>
+<title>qrtz-audit report: ${h(files ? 'configuration files' : t.database)}</title><style>${CSS}</style></head>
 <body>
 ${body}
 <script>${SCRIPT}</script>

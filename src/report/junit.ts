@@ -23,6 +23,7 @@ const counts = (f: Finding, failOn: Report['summary']['failOn']) => failsAt(f, f
 /** The suite name: what was audited, e.g. "qrtz-audit postgres db.internal/quartz.public QRTZ_". */
 export function junitSuiteName(report: Report): string {
   const t = report.target;
+  if (t.kind === 'files') return `qrtz-audit config ${t.configFiles?.paths.join(' ') ?? ''}`.trimEnd();
   return `qrtz-audit ${t.dialect} ${t.host ? `${t.host}/` : ''}${t.database}${t.schema ? `.${t.schema}` : ''} ${t.tablePrefix}`;
 }
 
@@ -71,6 +72,8 @@ export function formatJunit(report: Report): string {
     ['tablePrefix', t.tablePrefix],
     ['user', t.user],
     ['serviceAccount', t.serviceAccount],
+    ['configFiles', t.configFiles ? t.configFiles.paths.join(' ') : ''],
+    ['configEnvironment', t.configFiles?.environment ?? ''],
     ['failOn', s.failOn],
     ['exitCode', String(s.exitCode)],
     ['toolVersion', report.tool.version],

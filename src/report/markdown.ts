@@ -12,7 +12,7 @@ import { FAMILIES, SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
 import { complianceSections } from './compliance.js';
 import { type FindingItem, groupFindings, groupHeadline, groupRows } from './group.js';
-import { activeFindings, type Report, serviceAccountText } from './report.js';
+import { activeFindings, type Report, serviceAccountText, targetText } from './report.js';
 import { summaryLine } from './table.js';
 import { escapeControl } from './terminal.js';
 
@@ -84,14 +84,21 @@ export function formatMarkdown(report: Report, maxChars = MARKDOWN_MAX_CHARS): s
   const s = report.summary;
   const head: string[] = [];
   const verdict = s.exitCode === 1 ? 'FAIL' : s.exitCode === 4 ? 'INCOMPLETE' : 'PASS';
-  head.push(
-    `## qrtz-audit: ${verdict}: ${mdEscape(t.server)} ${mdEscape(t.database)}${t.schema ? `\\.${mdEscape(t.schema)}` : ''}`,
-    '',
-    `${t.host ? `host ${mdEscape(t.host)}, ` : ''}prefix ${mdEscape(t.tablePrefix)}, connected as ${mdEscape(t.user)}, ${mdEscape(serviceAccountText(t))}; started ${mdEscape(report.startedAt)}; qrtz\\-audit ${mdEscape(report.tool.version)}`,
-    '',
-    `**${mdEscape(summaryLine(report, false))}**`,
-    '',
-  );
+  if (t.kind === 'files')
+    head.push(
+      `## qrtz-audit: ${verdict}: ${mdEscape(targetText(t))}`,
+      '',
+      `read as ${mdEscape(t.user)}${t.serviceAccount ? `, service user ${mdEscape(t.serviceAccount)}` : ''}; started ${mdEscape(report.startedAt)}; qrtz\\-audit ${mdEscape(report.tool.version)}`,
+      '',
+    );
+  else
+    head.push(
+      `## qrtz-audit: ${verdict}: ${mdEscape(t.server)} ${mdEscape(t.database)}${t.schema ? `\\.${mdEscape(t.schema)}` : ''}`,
+      '',
+      `${t.host ? `host ${mdEscape(t.host)}, ` : ''}prefix ${mdEscape(t.tablePrefix)}, connected as ${mdEscape(t.user)}, ${mdEscape(serviceAccountText(t))}${t.configFiles ? `; ${mdEscape(targetText({ ...t, kind: 'files' }))}` : ''}; started ${mdEscape(report.startedAt)}; qrtz\\-audit ${mdEscape(report.tool.version)}`,
+      '',
+    );
+  head.push(`**${mdEscape(summaryLine(report, false))}**`, '');
   // Failures by severity (rows) and family (columns): only the families that ran.
   const findings = activeFindings(report);
   const families = FAMILIES.filter((fam) => findings.some((f) => f.family === fam));

@@ -21,6 +21,10 @@ export interface Report {
   schemaVersion: number;
   tool: { name: string; version: string };
   target: {
+    /** 'files': `qrtz-audit config` audited configuration files, no database (dialect 'files', server
+     *  'configuration files', database/schema/tablePrefix empty, user the local account that read them,
+     *  serviceAccount the --service-user given, if any). Absent: a database. */
+    kind?: 'files';
     dialect: string;
     database: string;
     schema: string;
@@ -31,6 +35,8 @@ export interface Report {
     serviceAccount: string;
     /** How the service account was chosen: --service-account, the connected login, or inferred. */
     serviceAccountSource?: 'option' | 'connected-login' | 'inferred';
+    /** The Quartz application's configuration files read (`qrtz-audit config`, `scan --from-config`). */
+    configFiles?: ConfigFilesTarget;
     /** Safe display forms of the target fields that differ from them (control/bidi characters visible). */
     display?: Record<string, string>;
   };
@@ -57,11 +63,29 @@ export interface Report {
   inventory: {
     tables: { present: string[]; missing: string[] };
     blobs: BlobInventory | null;
+    /** Configuration files read, with the kind each was read as (config audits only). */
+    files?: { path: string; kind: string }[];
   };
   /** What the audit could not read, and what would let it. */
   unreadable: Unreadable[];
   /** Suppressions (applied, expired, stale) and the baseline (known, new, remediated), when used. */
   compliance?: ComplianceSummary;
+}
+
+/** What a configuration audit read: the paths given, how many files were read, the ASP.NET environment. */
+export interface ConfigFilesTarget {
+  paths: string[];
+  count: number;
+  environment: string;
+}
+
+/** One line naming what was audited: the database, or the configuration files (headers of every format). */
+export function targetText(t: Report['target']): string {
+  if (t.kind === 'files') {
+    const c = t.configFiles;
+    return `configuration files ${c ? c.paths.join(', ') : ''} (${c?.count ?? 0} read, environment ${c?.environment ?? ''})`;
+  }
+  return `${t.server} ${t.database}${t.schema ? `.${t.schema}` : ''} prefix ${t.tablePrefix}`;
 }
 
 let cachedVersion: string | undefined;
@@ -193,14 +217,10 @@ export function buildReport(
   failOn: Severity,
   startedAt: string,
   durationMs: number,
-  options: ReportOptions = {},
+  options: ReportOptions & { configFiles?: ConfigFilesTarget; files?: { path: string; kind: string }[] } = {},
 ): Report {
-  const allowIncomplete = options.allowIncomplete ?? false;
-  const summary = summarize(findings, failOn, allowIncomplete);
-  const report: Report = {
-    schemaVersion: REPORT_SCHEMA_VERSION,
-    tool: { name: 'qrtz-audit', version: toolVersion() },
-    target: {
+  return assemble(
+    {
       dialect: facts.dialect,
       database: facts.target.database,
       schema: facts.target.schema,
@@ -210,16 +230,80 @@ export function buildReport(
       server: `${facts.server.product} ${facts.server.version}`,
       serviceAccount: facts.serviceAccount,
       ...(facts.serviceAccountSource ? { serviceAccountSource: facts.serviceAccountSource } : {}),
+      ...(options.configFiles ? { configFiles: options.configFiles } : {}),
     },
+    findings,
+    failOn,
+    startedAt,
+    durationMs,
+    {
+      tables: { present: facts.tables.map((t) => t.name), missing: facts.missingTables },
+      blobs: facts.blobInventory ?? null,
+      ...(options.files ? { files: options.files } : {}),
+    },
+    facts.unreadable,
+    options,
+  );
+}
+
+/**
+ * The report of a configuration audit (`qrtz-audit config`): the target is the files, not a database —
+ * no server, database, schema or prefix; `user` is the local account that read them.
+ */
+export function buildFilesReport(
+  configFiles: ConfigFilesTarget,
+  files: { path: string; kind: string }[],
+  findings: Finding[],
+  failOn: Severity,
+  startedAt: string,
+  durationMs: number,
+  options: ReportOptions & { user: string; serviceAccount?: string; unreadable?: Unreadable[] },
+): Report {
+  return assemble(
+    {
+      kind: 'files',
+      dialect: 'files',
+      database: '',
+      schema: '',
+      tablePrefix: '',
+      user: options.user,
+      server: 'configuration files',
+      serviceAccount: options.serviceAccount ?? '',
+      ...(options.serviceAccount !== undefined ? { serviceAccountSource: 'option' as const } : {}),
+      configFiles,
+    },
+    findings,
+    failOn,
+    startedAt,
+    durationMs,
+    { tables: { present: [], missing: [] }, blobs: null, files },
+    options.unreadable ?? [],
+    options,
+  );
+}
+
+function assemble(
+  target: Report['target'],
+  findings: Finding[],
+  failOn: Severity,
+  startedAt: string,
+  durationMs: number,
+  inventory: Report['inventory'],
+  unreadable: Unreadable[],
+  options: ReportOptions,
+): Report {
+  const allowIncomplete = options.allowIncomplete ?? false;
+  const summary = summarize(findings, failOn, allowIncomplete);
+  const report: Report = {
+    schemaVersion: REPORT_SCHEMA_VERSION,
+    tool: { name: 'qrtz-audit', version: toolVersion() },
+    target,
     startedAt,
     durationMs,
     summary,
     findings,
-    inventory: {
-      tables: { present: facts.tables.map((t) => t.name), missing: facts.missingTables },
-      blobs: facts.blobInventory ?? null,
-    },
-    unreadable: facts.unreadable,
+    inventory,
+    unreadable,
   };
   const redacted = redactDeep(report);
   addDisplayForms(redacted);

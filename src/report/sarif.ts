@@ -12,14 +12,18 @@
  * - partialFingerprints: the finding's own (`qrtzAudit/v1`, stable across runs) and one that also names the
  *   target (`qrtzAuditTarget/v1`), so two databases audited into one repository never share an alert.
  * - Checks that could not be evaluated are toolExecutionNotifications, never results.
+ * - Config findings (QA-C…) name a real file and line: a file under the working directory (the repository,
+ *   in CI) is the result's physical location, as a relative path; any other file falls back to the
+ *   descriptor, with the file in the logical location.
  */
 import { createHash } from 'node:crypto';
+import { isAbsolute, relative, resolve, sep } from 'node:path';
 import { type CatalogueEntry, catalogue } from '../checks/catalogue.js';
 import type { Dialect, Finding, Severity } from '../model.js';
 import { DIALECTS } from '../model.js';
 import { redact } from '../secrets/redact.js';
 import { mdEscape } from './markdown.js';
-import { incompleteAt, type Report } from './report.js';
+import { incompleteAt, type Report, targetText } from './report.js';
 import { escapeControl } from './terminal.js';
 
 /** The repository-relative artifact every result points at (see the module comment and the README). */
@@ -93,6 +97,7 @@ function catalogueRule(e: CatalogueEntry, dialect: Dialect | undefined): RuleSou
 /** The target's identity (what makes two audited databases different), for the target fingerprint. */
 function targetKey(r: Report): string {
   const x = r.target;
+  if (x.kind === 'files') return ['files', ...(x.configFiles?.paths ?? [])].join('\u0000');
   return [x.dialect, x.host ?? '', x.database, x.schema, x.tablePrefix].join('\u0000');
 }
 
@@ -103,6 +108,20 @@ function sha(text: string): string {
 /** server/database/schema/table/row key, from the most general to the object itself. */
 function logicalLocations(r: Report, f: Finding) {
   const x = r.target;
+  if (f.family === 'config') {
+    return [
+      {
+        name: f.object.name,
+        fullyQualifiedName: `configuration files/${f.object.name}`,
+        kind: 'object',
+        properties: {
+          objectKind: f.object.kind,
+          ...(typeof f.evidence?.file === 'string' ? { file: f.evidence.file } : {}),
+          ...(typeof f.evidence?.line === 'number' ? { line: f.evidence.line } : {}),
+        },
+      },
+    ];
+  }
   const server = x.host ?? x.dialect;
   const chain: { name: string; kind: string }[] = [{ name: server, kind: 'namespace' }];
   if (x.database) chain.push({ name: x.database, kind: 'namespace' });
@@ -137,13 +156,32 @@ function logicalLocations(r: Report, f: Finding) {
   ];
 }
 
+/** A config finding's own file and line when the file is under the working directory; else the descriptor. */
+function physicalLocation(f: Finding) {
+  const file = f.family === 'config' ? f.evidence?.file : undefined;
+  if (typeof file === 'string' && file) {
+    const rel = relative(process.cwd(), resolve(file));
+    if (rel && !rel.startsWith('..') && !isAbsolute(rel)) {
+      const line = f.evidence?.line;
+      return {
+        artifactLocation: { uri: rel.split(sep).map(encodeURIComponent).join('/') },
+        region: { startLine: typeof line === 'number' && line > 0 ? line : 1 },
+      };
+    }
+  }
+  return { artifactLocation: { uri: TARGET_DESCRIPTOR, index: 0 }, region: { startLine: 1 } };
+}
+
 /** The target descriptor written beside a SARIF file (what the results' physical location names). */
 export function formatTargetDescriptor(report: Report): string {
   const { display: _display, ...target } = report.target;
   return `${redact(
     JSON.stringify(
       {
-        description: 'Database audited by qrtz-audit; SARIF results point here (line 1) and name the object logically.',
+        description:
+          report.target.kind === 'files'
+            ? 'Configuration files audited by qrtz-audit; SARIF results outside the working directory point here (line 1) and name the file logically.'
+            : 'Database audited by qrtz-audit; SARIF results point here (line 1) and name the object logically.',
         tool: report.tool,
         target,
         startedAt: report.startedAt,
@@ -233,10 +271,12 @@ export function formatSarif(report: Report): string {
             location: { uri: TARGET_DESCRIPTOR },
             description: {
               text: t(
-                `${report.target.server} ${report.target.host ?? ''} ${report.target.database}${report.target.schema ? `.${report.target.schema}` : ''} prefix ${report.target.tablePrefix}`.replace(
-                  /\s+/g,
-                  ' ',
-                ),
+                report.target.kind === 'files'
+                  ? targetText(report.target)
+                  : `${report.target.server} ${report.target.host ?? ''} ${report.target.database}${report.target.schema ? `.${report.target.schema}` : ''} prefix ${report.target.tablePrefix}`.replace(
+                      /\s+/g,
+                      ' ',
+                    ),
               ),
             },
           },
@@ -252,10 +292,7 @@ export function formatSarif(report: Report): string {
             message: { text: t(f.display?.message ?? f.message) },
             locations: [
               {
-                physicalLocation: {
-                  artifactLocation: { uri: TARGET_DESCRIPTOR, index: 0 },
-                  region: { startLine: 1 },
-                },
+                physicalLocation: physicalLocation(f),
                 logicalLocations: logicalLocations(report, f),
               },
             ],

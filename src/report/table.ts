@@ -5,7 +5,7 @@ import { SEVERITIES } from '../model.js';
 import { redact } from '../secrets/redact.js';
 import { complianceSections } from './compliance.js';
 import { type FindingItem, groupFindings, groupHeadline, groupRows } from './group.js';
-import { activeFindings, type Report, serviceAccountText } from './report.js';
+import { activeFindings, type Report, serviceAccountText, targetText } from './report.js';
 import { escapeControl } from './terminal.js';
 
 export interface TableOptions {
@@ -27,20 +27,30 @@ export function formatTable(report: Report, opts: TableOptions): string {
   };
   const lines: string[] = [];
   const t = report.target;
-  lines.push(
-    c.bold(`qrtz-audit ${report.tool.version}`) +
-      ` — ${safe(t.server)} ${safe(t.database)}${t.schema ? `.${safe(t.schema)}` : ''} prefix ${safe(t.tablePrefix)}` +
-      ` as ${safe(t.user)} (${safe(serviceAccountText(t))})`,
-  );
+  if (t.kind === 'files') {
+    lines.push(
+      c.bold(`qrtz-audit ${report.tool.version}`) +
+        ` — ${safe(targetText(t))} read as ${safe(t.user)}${t.serviceAccount ? ` (service user ${safe(t.serviceAccount)})` : ''}`,
+    );
+  } else
+    lines.push(
+      c.bold(`qrtz-audit ${report.tool.version}`) +
+        ` — ${safe(t.server)} ${safe(t.database)}${t.schema ? `.${safe(t.schema)}` : ''} prefix ${safe(t.tablePrefix)}` +
+        ` as ${safe(t.user)} (${safe(serviceAccountText(t))})`,
+    );
   const tables = report.inventory.tables;
-  lines.push(
-    c.dim(
-      `tables: ${tables.present.length} found${tables.missing.length ? `, missing: ${tables.missing.join(', ')}` : ''}` +
-        (report.inventory.blobs
-          ? `; blobs: ${report.inventory.blobs.rows} rows, ${report.inventory.blobs.bytes} bytes`
-          : ''),
-    ),
-  );
+  if (t.kind === 'files') {
+    lines.push(c.dim(`files: ${report.inventory.files?.length ?? 0} read`));
+  } else
+    lines.push(
+      c.dim(
+        `tables: ${tables.present.length} found${tables.missing.length ? `, missing: ${tables.missing.join(', ')}` : ''}` +
+          (report.inventory.blobs
+            ? `; blobs: ${report.inventory.blobs.rows} rows, ${report.inventory.blobs.bytes} bytes`
+            : ''),
+      ),
+    );
+  if (t.kind !== 'files' && t.configFiles) lines.push(c.dim(`config: ${safe(targetText({ ...t, kind: 'files' }))}`));
   const findings = activeFindings(report);
   const fails = findings.filter((f) => f.status === 'fail');
   for (const sev of SEVERITIES) {

@@ -10,6 +10,7 @@ import Database from 'better-sqlite3';
 import { Command } from 'commander';
 import { afterAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { allChecks } from '../../src/checks/index.js';
+import { registerConfig } from '../../src/commands/config.js';
 import { registerDemo } from '../../src/commands/demo.js';
 import { registerGrantsScript } from '../../src/commands/grants-script.js';
 import { registerInspectBlob } from '../../src/commands/inspect-blob.js';
@@ -285,6 +286,7 @@ describe('every --option named in a check text, a remediation or the README exis
     registerDemo(program, io, () => {});
     registerInspectBlob(program, io, () => {});
     registerGrantsScript(program, io, () => {});
+    registerConfig(program, io, () => {});
     const known = new Set([
       ...program.commands.flatMap((c) => c.options.map((o) => o.long as string)),
       '--debug',

@@ -15,12 +15,23 @@ export const FIXTURE_SECRETS = [
   'ghp_abcdefghijklmnopqrstuvwxyz0123456789', // jobs.xml job-data-map GitHub token
 ];
 
+/** Every file below `dir` at `mode`, every folder 0755. */
+async function chmodTree(dir: string, mode: number): Promise<void> {
+  for (const e of await readdir(dir, { withFileTypes: true })) {
+    const p = join(dir, e.name);
+    if (e.isDirectory()) {
+      await chmod(p, 0o755);
+      await chmodTree(p, mode);
+    } else await chmod(p, mode);
+  }
+}
+
 /** Copy fixture folders into a fresh temp folder (one sub-folder each), every file at `mode`. */
 export async function stage(names: string[], mode = 0o600): Promise<{ dir: string; cleanup: () => Promise<void> }> {
   const dir = await mkdtemp(join(tmpdir(), 'qrtz-cfg-'));
   for (const n of names) {
     await cp(join(FIXTURES, n), join(dir, n), { recursive: true });
-    for (const f of await readdir(join(dir, n))) await chmod(join(dir, n, f), mode);
+    await chmodTree(join(dir, n), mode);
   }
   return { dir, cleanup: () => rm(dir, { recursive: true, force: true }) };
 }
