@@ -312,7 +312,17 @@ describe('every --option named in a check text, a remediation or the README exis
     }
     const readme = readFileSync(new URL('README.md', root), 'utf8');
     // Options of other tools the texts mention (the mysql client, docker compose, the fuzz script).
-    const foreign = new Set(['--ssl-mode', '--wait', '--minutes', '--seed']);
+    const foreign = new Set([
+      '--ssl-mode',
+      '--wait',
+      '--minutes',
+      '--seed',
+      '--rows',
+      '--json',
+      '--cpu-prof',
+      '--max-semi-space-size',
+      '--roles',
+    ]);
     for (const [where, text] of [...texts, ['README', readme] as [string, string]]) {
       for (const m of text.matchAll(/(?<![\w-])(--[a-z][a-z0-9-]+)/g)) {
         const flag = m[1] as string;
