@@ -259,7 +259,8 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
     const inventory = emptyInventory();
     // Every row finding is kept (issue #13 part 1: nothing lost): the first SPILL_AFTER in memory, the rest in
     // a temp file (src/spill.ts); human formats group them (src/report/group.ts).
-    const failures = new Map<string, number>();
+    /** Checks that failed on at least one row. */
+    const failed = new Set<string>();
     let kept = 0;
     const blobChecks = checks.filter((c) => c.inspectBlob && applies(c, facts.dialect, opts.families));
     /** Tables (or the whole stream) whose rows could not be read: the adapter's sink and mid-stream errors. */
@@ -278,7 +279,7 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
         // Rows without a blob column (SIMPROP_TRIGGERS' text properties) are not blob inventory.
         if (row.table !== 'SIMPROP_TRIGGERS') addToInventory(inventory, scanned);
         for (const f of inspectBlobWith(scanned, blobChecks, opts.families, opts.checkOptions)) {
-          failures.set(f.check, (failures.get(f.check) ?? 0) + 1);
+          failed.add(f.check);
           if (kept++ < SPILL_AFTER) findings.push(f);
           else {
             spill ??= new FindingSpill(opts.prepareSpilled);
@@ -331,7 +332,7 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
         findings.push(
           finalize(check, {
             status: 'not-evaluated',
-            message: `${failures.has(check.meta.id) ? 'rows read were evaluated, but ' : ''}${inventory.unreadable.reason}`,
+            message: `${failed.has(check.meta.id) ? 'rows read were evaluated, but ' : ''}${inventory.unreadable.reason}`,
             object: dbObject,
             evidence: {
               needs: inventory.unreadable.needs ?? null,
@@ -341,7 +342,7 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
             discriminator: 'unreadable',
           }),
         );
-      } else if (!failures.has(check.meta.id)) {
+      } else if (!failed.has(check.meta.id)) {
         findings.push(
           finalize(check, {
             status: 'pass',
