@@ -108,6 +108,8 @@ export function planTargets(loaded: LoadedRunConfig, cli: ScanCliOptions): Targe
   const c = loaded.config;
   const top = settingsOptions(c, base);
   const explicit = explicitOptions(cli);
+  // --output on the command line replaces the file's output directory (they cannot be combined).
+  if (explicit.output !== undefined) delete top.outputDir;
   return c.targets.map((t) => {
     const options: ScanCliOptions = {
       ...cli,
