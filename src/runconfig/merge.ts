@@ -5,7 +5,7 @@
  * Relative paths in the file (a SQLite path, passwordFile, ignoreFile, baseline, outputs.dir) are taken from
  * the file's directory.
  */
-import { lstatSync, readFileSync } from 'node:fs';
+import { readFileSync, statSync } from 'node:fs';
 import { dirname, isAbsolute, resolve } from 'node:path';
 import type { ScanCliOptions } from '../commands/scan.js';
 import { UserError } from '../errors.js';
@@ -159,9 +159,10 @@ export function readPasswordRef(
     password = v;
   } else {
     const shown = escapeControl(ref.file, false);
-    let st: ReturnType<typeof lstatSync>;
+    // stat follows a symbolic link (Kubernetes mounts Secret keys as links): the file it reaches is judged.
+    let st: ReturnType<typeof statSync>;
     try {
-      st = lstatSync(ref.file);
+      st = statSync(ref.file);
     } catch (err) {
       throw new UserError(
         'input',

@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { UserError } from '../../src/errors.js';
+import type { Report } from '../../src/report/report.js';
 import { loadRunConfig, parseRunConfig } from '../../src/runconfig/load.js';
 import { planTargets, readPasswordRef } from '../../src/runconfig/merge.js';
 import { STARTER_CONFIG } from '../../src/runconfig/starter.js';
@@ -245,5 +246,60 @@ describe('precedence and references', () => {
       expect(run.code, argv.join(' ')).toBe(2);
       expect(run.stderr.trim().split('\n'), run.stderr).toHaveLength(1);
     }
+  });
+});
+
+describe('a one-target config file on a real SQLite store (the demo)', () => {
+  it('is scanned as `scan URL` is; severityOverrides change severities and the exit code; its suppressions apply', async () => {
+    const { seedDemoStore } = await import('../../src/demo/seed.js');
+    const db = join(dir, 'demo.db');
+    seedDemoStore(db);
+    const plain = join(dir, 'plain.yml');
+    writeFileSync(plain, 'targets:\n  - name: demo\n    dialect: sqlite\n    path: demo.db\n');
+    const base = await runCli(['scan', '--config', plain, '--format', 'json']);
+    const direct = await runCli(['scan', db, '--format', 'json']);
+    expect(base.code).toBe(1);
+    expect(direct.code).toBe(1);
+    const before = JSON.parse(base.stdout) as Report;
+    const key = (r: Report) => r.findings.map((f) => `${f.check} ${f.status} ${f.severity} ${f.object.name}`).sort();
+    expect(key(before)).toEqual(key(JSON.parse(direct.stdout) as Report));
+    const high = [
+      ...new Set(
+        before.findings
+          .filter((f) => f.status === 'fail' && ['critical', 'high'].includes(f.severity))
+          .map((f) => f.check),
+      ),
+    ];
+    expect(high.length).toBeGreaterThan(2);
+    const [suppressed, ...lowered] = high as [string, ...string[]];
+    const tuned = join(dir, 'tuned.yml');
+    writeFileSync(
+      tuned,
+      [
+        'targets:',
+        '  - name: demo',
+        '    dialect: sqlite',
+        '    path: demo.db',
+        'failOn: high',
+        'severityOverrides:',
+        ...lowered.map((c) => `  ${c}: low`),
+        'suppressions:',
+        `  - check: ${suppressed}`,
+        '    object: "*"',
+        '    reason: accepted for the test',
+      ].join('\n'),
+    );
+    const after = await runCli(['scan', '--config', tuned, '--format', 'json']);
+    expect(after.code, after.stderr).toBe(0);
+    const r = JSON.parse(after.stdout) as Report;
+    for (const f of r.findings.filter((x) => lowered.includes(x.check) && x.status === 'fail')) {
+      expect(f.severity).toBe('low');
+      expect(String(f.evidence?.severityOverride)).toMatch(/^(critical|high) → low \(config .*tuned\.yml\)$/);
+    }
+    const marked = r.findings.filter((x) => x.check === suppressed && x.status === 'fail');
+    expect(marked.length).toBeGreaterThan(0);
+    for (const f of marked) expect(f.suppressed?.source).toMatch(/^config .*tuned\.yml#1$/);
+    // The command line wins over the file's failOn: high.
+    expect((await runCli(['scan', '--config', tuned, '--format', 'json', '--fail-on', 'low'])).code).toBe(1);
   });
 });
