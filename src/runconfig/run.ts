@@ -51,6 +51,8 @@ function precheck(plan: TargetPlan): void {
   const o = plan.options;
   checkOptionsFrom(o, parseMaxBlobSize(o.maxBlobSize));
   connectOptionsFrom(plan.url ?? 'postgres:', o);
+  // The ignore file and the baseline: a mistake in them is the run's, not each target's.
+  loadCompliance(o);
 }
 
 export async function runConfiguredScan(
@@ -64,6 +66,8 @@ export async function runConfiguredScan(
     throw new UserError('usage', 'give a database URL or --config, not both (--target NAME picks targets of the file)');
   if (cli.fromConfig?.length)
     throw new UserError('usage', '--from-config and --config cannot be combined (--config lists its targets itself)');
+  if (cli.login !== undefined || cli.useConfigCredentials || cli.configEnvironment !== undefined)
+    throw new UserError('usage', '--login, --use-config-credentials and --config-environment go with --from-config');
   const loaded = loadRunConfig(config);
   let plans = planTargets(loaded, cli);
   // Output settings are the file's top level and the command line's: the same for every target.

@@ -303,3 +303,26 @@ describe('a one-target config file on a real SQLite store (the demo)', () => {
     expect((await runCli(['scan', '--config', tuned, '--format', 'json', '--fail-on', 'low'])).code).toBe(1);
   });
 });
+
+describe('mistakes shared by every target are the run’s usage error, not one failure per target', () => {
+  it('a bad ignore file, a missing baseline, a bad flag value: exit 2, one line, nothing connected', async () => {
+    const file = join(dir, 'two.yml');
+    writeFileSync(
+      file,
+      'targets:\n  - name: a\n    url: postgres://x@127.0.0.1:1/q\n  - name: b\n    url: postgres://x@127.0.0.1:1/r\n',
+    );
+    const badIgnore = join(dir, 'bad-ignore.yml');
+    writeFileSync(badIgnore, 'suppressions:\n  - check: QA-S01\n    object: x\n');
+    for (const extra of [
+      ['--ignore-file', badIgnore],
+      ['--baseline', join(dir, 'no-baseline.json')],
+      ['--lock-timeout', 'soon'],
+      ['--login', 'auditor'],
+    ]) {
+      const run = await runCli(['scan', '--config', file, '--format', 'json', ...extra]);
+      expect(run.code, extra.join(' ')).toBe(2);
+      expect(run.stderr.trim().split('\n'), run.stderr).toHaveLength(1);
+      expect(run.stderr).not.toContain('target failed');
+    }
+  });
+});
