@@ -311,4 +311,42 @@ describe.skipIf(!pg || !maria.ok)('fleet: PostgreSQL + MariaDB + SQLite + an unr
     expect(all.sort()).toEqual(['down', 'maria', 'pg', 'sqlite']);
     expect(new Set(all).size).toBe(4);
   });
+
+  it('a failure reason built from hostile text (ESC, BEL, bidi in a schema name) reaches no output raw', async () => {
+    const hostile = join(dir, 'hostile.yml');
+    writeFileSync(
+      hostile,
+      [
+        'targets:',
+        '  - name: evil',
+        `    url: postgres://postgres@127.0.0.1:${s.port}/${PG_DB}?sslmode=disable`,
+        '    schema: "q\\e]8;;http://x.example\\a\\e[2Jz\\u202Eq"',
+        '  - name: sqlite',
+        '    dialect: sqlite',
+        '    path: demo.db',
+      ].join('\n'),
+    );
+    const out = join(dir, 'hostile-out');
+    const run = await runCli([
+      'scan',
+      '--config',
+      hostile,
+      '--format',
+      'json,sarif,junit,prometheus,markdown,html,table',
+      '--output-dir',
+      out,
+    ]);
+    expect(run.stderr).toMatch(/\[evil\] target failed: .*\\x1b/);
+    const texts = [
+      run.stdout,
+      run.stderr,
+      ...readdirSync(out)
+        .filter((f) => f.startsWith('qrtz-audit.'))
+        .map((f) => readFileSync(join(out, f), 'utf8')),
+    ];
+    expect(texts.length).toBe(9);
+    for (const text of texts) expect(text).not.toMatch(/[\u001b\u0007\u202e]/);
+    const fleet = JSON.parse(readFileSync(join(out, 'qrtz-audit.json'), 'utf8')) as FleetReport;
+    expect(fleet.targets[0]).toMatchObject({ name: 'evil', status: 'failed' });
+  });
 });
