@@ -242,6 +242,22 @@ function formatFleetTable(r: FleetReport, opts: { color: boolean; verbose?: bool
   return `${out.join('\n')}\n`;
 }
 
+/** Markdown headings one level down, outside fenced blocks (a remediation's `# comment` stays as it is). */
+export function demoteHeadings(md: string): string {
+  let fence: string | undefined;
+  return md
+    .split('\n')
+    .map((line) => {
+      const f = /^\s*(`{3,}|~{3,})/.exec(line)?.[1];
+      if (f && (fence === undefined || (f[0] === fence[0] && f.length >= fence.length))) {
+        fence = fence === undefined ? f : undefined;
+        return line;
+      }
+      return fence === undefined && /^#{1,5} /.test(line) ? `#${line}` : line;
+    })
+    .join('\n');
+}
+
 function formatFleetMarkdown(r: FleetReport): string {
   const s = r.summary;
   const head = [
@@ -264,7 +280,7 @@ function formatFleetMarkdown(r: FleetReport): string {
   for (const t of r.targets) {
     if (!t.report) continue;
     // Each target's own Markdown, its headings one level down.
-    const section = `\n## Target ${mdEscape(t.name)}\n\n${formatMarkdown(t.report).replace(/^(#+) /gm, '#$1 ')}\n`;
+    const section = `\n## Target ${mdEscape(t.name)}\n\n${demoteHeadings(formatMarkdown(t.report))}\n`;
     if (head.length + body.length + section.length > MARKDOWN_MAX_CHARS) left.push(t.name);
     else body += section;
   }
