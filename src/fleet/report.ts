@@ -404,3 +404,10 @@ export function formatFleetReport(
       return formatFleetPrometheus(r);
   }
 }
+
+/** What `convert` and `diff` say when given a merged fleet report (they read one target's report). */
+export function fleetReportMistake(doc: unknown, shownPath: string): string | undefined {
+  return doc !== null && typeof doc === 'object' && (doc as { kind?: unknown }).kind === 'qrtz-audit-fleet'
+    ? `${shownPath}: a merged fleet report; give one target's own report (targets/<name>/qrtz-audit.json beside it)`
+    : undefined;
+}

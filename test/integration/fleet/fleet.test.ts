@@ -157,6 +157,19 @@ describe.skipIf(!pg || !maria.ok)('fleet: PostgreSQL + MariaDB + SQLite + an unr
     }
     expect(existsSync(join(out, 'targets', 'down'))).toBe(false);
 
+    // convert and diff read one target's report: the merged one is named as such.
+    for (const argv of [
+      ['convert', join(out, 'qrtz-audit.json'), '--format', 'table'],
+      ['diff', join(out, 'qrtz-audit.json'), join(out, 'targets', 'pg', 'qrtz-audit.json')],
+    ]) {
+      const r = await runCli(argv);
+      expect(r.code).toBe(2);
+      expect(r.stderr).toMatch(/a merged fleet report; give one target's own report/);
+    }
+    expect(
+      (await runCli(['convert', join(out, 'targets', 'pg', 'qrtz-audit.json'), '--format', 'markdown'])).code,
+    ).toBe(0);
+
     const sarif = JSON.parse(readFileSync(join(out, 'qrtz-audit.sarif'), 'utf8'));
     expect(sarif.runs.map((r: { automationDetails: { id: string } }) => r.automationDetails.id)).toEqual([
       'qrtz-audit/pg/',
