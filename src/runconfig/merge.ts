@@ -61,8 +61,8 @@ function settingsOptions(s: Settings, base: string): Partial<ScanCliOptions> {
   if (s.sqliteImmutable !== undefined) o.sqliteImmutable = s.sqliteImmutable;
   if (s.sqlcipherKeyEnv !== undefined) o.sqlcipherKeyEnv = s.sqlcipherKeyEnv;
   if (s.myCnf !== undefined) o.myCnf = s.myCnf;
-  if ('ignoreFile' in s && s.ignoreFile !== undefined) o.ignoreFile = fromDir(base, s.ignoreFile);
-  if ('baseline' in s && s.baseline !== undefined) o.baseline = fromDir(base, s.baseline);
+  if (s.ignoreFile !== undefined) o.ignoreFile = fromDir(base, s.ignoreFile);
+  if (s.baseline !== undefined) o.baseline = fromDir(base, s.baseline);
   if ('fingerprintKeyEnv' in s && s.fingerprintKeyEnv !== undefined) o.fingerprintKeyEnv = s.fingerprintKeyEnv;
   if ('outputs' in s && s.outputs?.formats) o.format = s.outputs.formats as OutputFormat[];
   if ('outputs' in s && s.outputs?.dir !== undefined) o.outputDir = fromDir(base, s.outputs.dir);

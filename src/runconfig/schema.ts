@@ -71,6 +71,9 @@ export const settingsShape = {
   sqliteImmutable: z.boolean().optional(),
   sqlcipherKeyEnv: envName.optional(),
   myCnf: z.boolean().optional(),
+  /** A baseline per target (fingerprints do not name the target) or for all; an ignore file likewise. */
+  baseline: nonEmpty.optional(),
+  ignoreFile: nonEmpty.optional(),
 } as const;
 
 /** Where a password would be inline: `user:pass@` in a URL, `password=`/`pwd=` in a connection string. */
@@ -163,8 +166,6 @@ export const runConfigSchema = z
     ...settingsShape,
     password: z.unknown().optional(),
     suppressions: z.array(suppressionEntrySchema).optional(),
-    ignoreFile: nonEmpty.optional(),
-    baseline: nonEmpty.optional(),
     fingerprintKeyEnv: envName.optional(),
     outputs: outputsSchema.optional(),
     concurrency: z.int().min(1).max(64).optional(),

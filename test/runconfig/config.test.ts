@@ -159,6 +159,7 @@ describe('precedence and references', () => {
       '    failOn: critical',
       '    thresholds: { lockTimeout: 1s }',
       '    passwordFile: secrets/b',
+      '    baseline: baselines/b.json',
       'outputs: { formats: [json, sarif], dir: out }',
     ].join('\n'),
   );
@@ -192,6 +193,8 @@ describe('precedence and references', () => {
     expect(b?.url).toBe('postgres://auditor@db.internal:5433/quartz');
     expect(b?.options).toMatchObject({ failOn: 'critical', lockTimeout: '1s', statementTimeout: '30000' });
     expect(b?.passwordRef).toEqual({ file: join(dir, 'secrets/b') });
+    expect(b?.options.baseline).toBe(join(dir, 'baselines/b.json'));
+    expect(a?.options.baseline).toBeUndefined();
     const [, b2] = planTargets(loadRunConfig(file), {
       ...cliDefaults,
       failOn: 'low',
