@@ -25,7 +25,8 @@ import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoStore } from '../../src/demo/seed.js';
-import type { Finding, Report } from '../../src/report/report.js';
+import type { Finding } from '../../src/model.js';
+import type { Report } from '../../src/report/report.js';
 import { createQuartzDb, dropAll } from '../support/pg-quartz.js';
 import { acquirePostgres, adminSql, type PgServer } from '../support/pg-server.js';
 import { PLANTED_PASSWORD } from '../support/same-secret.js';
@@ -74,7 +75,7 @@ function consumer(name: string, code: string, args: string[] = []): { status: nu
 
 const AUDIT_SCRIPT = `import { audit } from 'qrtz-audit';
 const [target, ...rest] = process.argv.slice(2);
-const report = await audit({ target, fingerprintKey: ${JSON.stringify(KEY)}, ignoreFile: false, onWarning: () => {}, ${'${EXTRA}'} });
+const report = await audit({ target, fingerprintKey: ${JSON.stringify(KEY)}, ignoreFile: false, onWarning: () => {}, __EXTRA__ });
 process.stdout.write(JSON.stringify(report));
 `;
 
@@ -143,7 +144,7 @@ describe('the packed package', () => {
   });
 
   it('import { audit } from "qrtz-audit" audits a SQLite demo store: the findings of the CLI JSON', () => {
-    const run = consumer('audit-sqlite.mjs', AUDIT_SCRIPT.replace('${EXTRA}', ''), [`sqlite:${demo}`]);
+    const run = consumer('audit-sqlite.mjs', AUDIT_SCRIPT.replace('__EXTRA__', ''), [`sqlite:${demo}`]);
     expect(run.status, run.stderr).toBe(0);
     const api = JSON.parse(run.stdout) as Report;
     const cli = installedCli(['scan', `sqlite:${demo}`, '--format', 'json', '--fingerprint-key-env', 'QRTZ_PACK_KEY']);
@@ -244,7 +245,7 @@ describe.skipIf(!server)('the packed package on PostgreSQL', () => {
     const url = s.adminUrl(DB);
     const run = consumer(
       'audit-pg.mjs',
-      AUDIT_SCRIPT.replace('${EXTRA}', `schema: 'quartz', serviceAccount: ${JSON.stringify(`${P}_app`)}`),
+      AUDIT_SCRIPT.replace('__EXTRA__', `schema: 'quartz', serviceAccount: ${JSON.stringify(`${P}_app`)}`),
       [url],
     );
     expect(run.status, run.stderr).toBe(0);
