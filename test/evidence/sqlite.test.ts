@@ -4,11 +4,12 @@
  * in-memory bound and their order must survive the round trip — suppressions and a baseline apply offline,
  * and a wrong, corrupt or newer evidence file is one line and exit 2.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SPILL_AFTER } from '../../src/spill.js';
+import { makeStore } from '../integration/sqlite/helpers.js';
 import { runCli } from '../support/cli.js';
 import { makeSameSecretStore, PLANTED_PASSWORD } from '../support/same-secret.js';
 import { complianceOffline, type RoundTrip, roundTrip } from './round-trip.js';
@@ -94,6 +95,43 @@ describe('SQLite: evidence and offline evaluation', () => {
     const missing = await runCli(['evaluate', join(dir, 'absent.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/cannot read the evidence file/);
+  });
+
+  it("scan --from-config: the configuration files' findings travel in the evidence too", async () => {
+    const app = join(dir, 'app');
+    mkdirSync(join(app, 'App_Data'), { recursive: true });
+    makeStore(join(app, 'App_Data', 'quartz.db'));
+    const jobSecret = 'Cfg-Job-Secret-9f8e7d6c';
+    writeFileSync(
+      join(app, 'appsettings.json'),
+      JSON.stringify({
+        ConnectionStrings: { Quartz: 'Data Source=App_Data/quartz.db' },
+        Quartz: {
+          'quartz.jobStore.type': 'Quartz.Impl.AdoJobStore.JobStoreTX, Quartz',
+          'quartz.jobStore.driverDelegateType': 'Quartz.Impl.AdoJobStore.SQLiteDelegate, Quartz',
+          'quartz.jobStore.dataSource': 'default',
+          'quartz.dataSource.default.provider': 'SQLite-Microsoft',
+          'quartz.dataSource.default.connectionStringName': 'Quartz',
+          'quartz.plugin.xml.type': 'Quartz.Plugin.Xml.XMLSchedulingDataProcessorPlugin, Quartz.Plugins',
+          'quartz.plugin.xml.fileNames': 'quartz_jobs.xml',
+        },
+      }),
+    );
+    writeFileSync(
+      join(app, 'quartz_jobs.xml'),
+      `<?xml version="1.0" encoding="UTF-8"?>
+<job-scheduling-data xmlns="http://quartznet.sourceforge.net/JobSchedulingData" version="2.0"><schedule><job>
+<name>mailer</name><group>ops</group><job-type>Contoso.Jobs.Mailer, Contoso</job-type>
+<job-data-map><entry><key>smtpPassword</key><value>${jobSecret}</value></entry></job-data-map>
+</job></schedule></job-scheduling-data>
+`,
+    );
+    const sub = join(dir, 'from-config');
+    mkdirSync(sub);
+    const cfg = await roundTrip(sub, ['--from-config', app], [jobSecret]);
+    expect(cfg.online.target.configFiles?.count).toBeGreaterThanOrEqual(2);
+    expect(cfg.offline.findings.some((f) => f.family === 'config' && f.status === 'fail')).toBe(true);
+    expect(cfg.offline.inventory.files).toEqual(cfg.online.inventory.files);
   });
 
   it('--evidence into a directory that does not exist is a usage error before anything is read', async () => {
