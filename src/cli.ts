@@ -7,6 +7,7 @@ import { registerConfig } from './commands/config.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
+import { registerEvaluate } from './commands/evaluate.js';
 import { registerGrantsScript } from './commands/grants-script.js';
 import { registerInspectBlob } from './commands/inspect-blob.js';
 import { type Io, processIo } from './commands/io.js';
@@ -48,6 +49,7 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   registerGrantsScript(program, io, setExit);
   registerBaseline(program, io, setExit);
   registerDiff(program, io, setExit);
+  registerEvaluate(program, io, setExit);
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -5,13 +5,15 @@ import type { SuppressionEntry } from '../compliance/schema.js';
 import type { ConnectOptions } from '../dialect.js';
 import { adapterFor } from '../dialects/index.js';
 import { DIALECT_CHOICES, resolveTarget } from '../dialects/target.js';
-import { runScan, sortFindings } from '../engine.js';
+import { collectScan } from '../engine.js';
 import { UserError } from '../errors.js';
+import { checkEvidencePath, collectedCheckOptions, type Evidence, writeEvidence } from '../evidence/evidence.js';
+import { judgeEvidence } from '../evidence/judge.js';
 import type { CheckOptions, Family, Severity } from '../model.js';
-import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES } from '../model.js';
+import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES, checkOptions as withDefaults } from '../model.js';
 import { FORMATS, type OutputFormat } from '../report/index.js';
 import { checkOutputOptions, emitReport, type OutputOptions, parseFormats } from '../report/output.js';
-import { buildReport, prepareFinding, type Report } from '../report/report.js';
+import { prepareFinding, type Report } from '../report/report.js';
 import { escapeControl } from '../report/terminal.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
 import { disposeReport } from '../spill.js';
@@ -65,6 +67,10 @@ export interface ScanCliOptions {
   /** Inline suppression entries (a config file's `suppressions:`), applied after the ignore file's. */
   suppressions?: SuppressionEntry[];
   suppressionsSource?: string;
+  /** --evidence FILE: also write the collected facts and content findings for `qrtz-audit evaluate`. */
+  evidence?: string;
+  /** The password itself (the library API; the CLI reads it with --password-stdin). */
+  password?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -331,8 +337,17 @@ export function outputOptionsFrom(o: ScanCliOptions): OutputOptions {
 /** Runs a scan and writes the report (suppressions and baseline applied); returns the exit code. */
 export async function runScanCommand(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<number> {
   checkOutputOptions(outputOptionsFrom(given));
+  if (given.evidence !== undefined) checkEvidencePath(given.evidence);
   const compliance = loadCompliance(given);
-  const scanned = await scanReport(urlArg, given, io);
+  const evidence = await collectEvidence(urlArg, given, io);
+  let scanned: Report;
+  try {
+    if (given.evidence !== undefined) writeEvidence(given.evidence, evidence);
+    scanned = judgeEvidence(evidence, { failOn: given.failOn, allowIncomplete: given.allowIncomplete ?? false });
+  } catch (err) {
+    evidence.spill?.remove();
+    throw err;
+  }
   try {
     const report = applyCompliance(scanned, compliance, (l) => io.stderr(`${l}\n`));
     emitReport(
@@ -352,6 +367,12 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
 
 /** Connects, scans and builds the report (shared by scan and baseline create). */
 export async function scanReport(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<Report> {
+  const evidence = await collectEvidence(urlArg, given, io);
+  return judgeEvidence(evidence, { failOn: given.failOn, allowIncomplete: given.allowIncomplete ?? false });
+}
+
+/** Connects and collects the facts and content findings; the fact-level checks are judged later (judgeEvidence). */
+export async function collectEvidence(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<Evidence> {
   let o = given;
   let url = urlArg;
   let configPassword: string | undefined;
@@ -412,6 +433,9 @@ export async function scanReport(urlArg: string | undefined, given: ScanCliOptio
     password = (await readStdin(io)).replace(/\r?\n$/, '');
     if (!password) throw new UserError('usage', '--password-stdin: no password on standard input');
     registerSecret(password);
+  } else if (o.password !== undefined) {
+    password = o.password;
+    registerSecret(password);
   }
   if (o.fingerprintKeyEnv) {
     const key = process.env[o.fingerprintKeyEnv];
@@ -430,29 +454,33 @@ export async function scanReport(urlArg: string | undefined, given: ScanCliOptio
     await adapter.close().catch(() => {});
     throw err;
   }
-  let result: Awaited<ReturnType<typeof runScan>>;
+  let result: Awaited<ReturnType<typeof collectScan>>;
   try {
-    result = await runScan(adapter, { families: options.families, checkOptions, prepareSpilled: prepareFinding });
+    result = await collectScan(adapter, { families: options.families, checkOptions, prepareSpilled: prepareFinding });
   } finally {
     await adapter.close();
   }
-  // --from-config: the configuration's own findings (QA-C…, objects of kind 'file') join the same report,
-  // unless --only/--skip leave the config family out; files discovery skipped are listed as not read.
-  let findings = result.findings;
-  if (config) {
-    if (options.families.has('config')) findings = sortFindings([...findings, ...config.audit.findings]);
-    result.facts.unreadable.push(...config.audit.unreadable);
-  }
-  return buildReport(result.facts, findings, o.failOn, result.startedAt, result.durationMs, {
-    allowIncomplete: o.allowIncomplete ?? false,
-    ...(result.spill ? { spill: result.spill } : {}),
+  // --from-config: the configuration's own findings (QA-C…, objects of kind 'file') join the same report
+  // (judgeEvidence), unless --only/--skip leave the config family out; files discovery skipped are listed as not read.
+  if (config) result.facts.unreadable.push(...config.audit.unreadable);
+  return {
+    ...result,
+    families: [...options.families],
+    checkOptions: collectedCheckOptions(withDefaults(checkOptions)),
     ...(config
       ? {
-          configFiles: { paths: o.fromConfig ?? [], count: config.audit.files.length, environment: config.environment },
-          files: config.audit.files,
+          config: {
+            configFiles: {
+              paths: o.fromConfig ?? [],
+              count: config.audit.files.length,
+              environment: config.environment,
+            },
+            files: config.audit.files,
+            findings: config.audit.findings,
+          },
         }
       : {}),
-  });
+  };
 }
 
 /** --connection-string, or the value of the variable --connection-string-env names (one of them). */
@@ -526,7 +554,11 @@ export function registerScan(program: Command, io: Io, setExit: (code: number) =
       'with --from-config: connect with the user and password the configuration holds',
     )
     .option('--ignore-file <file>', 'suppressions (default: .qrtz-audit-ignore.yml in the current directory, if any)')
-    .option('--baseline <file>', 'fail only on findings whose fingerprints are not in this baseline (baseline create)');
+    .option('--baseline <file>', 'fail only on findings whose fingerprints are not in this baseline (baseline create)')
+    .option(
+      '--evidence <file>',
+      'also write the collected facts and content findings (secrets redacted, mode 0600) for qrtz-audit evaluate',
+    );
   addScanOptions(cmd).action(async (url: string | undefined, o: ScanCliOptions, command: Command) => {
     const tablePrefixGiven = command.getOptionValueSource('tablePrefix') !== 'default';
     setExit(await runScanCommand(url, { ...o, tablePrefixGiven }, io));
