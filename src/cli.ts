@@ -7,6 +7,7 @@ import { registerConfig } from './commands/config.js';
 import { registerConvert } from './commands/convert.js';
 import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
+import { registerEvaluate } from './commands/evaluate.js';
 import { registerGrantsScript } from './commands/grants-script.js';
 import { registerInit } from './commands/init.js';
 import { registerInspectBlob } from './commands/inspect-blob.js';
@@ -44,6 +45,7 @@ export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   registerGrantsScript(program, io, setExit);
   registerBaseline(program, io, setExit);
   registerDiff(program, io, setExit);
+  registerEvaluate(program, io, setExit);
   registerInit(program, io, setExit);
   return program;
 }

@@ -38,6 +38,19 @@ export interface ScanOptions {
   onBlob?: (rows: number, bytes: number) => void;
 }
 
+/**
+ * What a scan collected before the fact-level checks judge it (issue #13 part 6): the facts (blob inventory
+ * included) and the content findings of the blob stream — the row findings kept in memory, in row order,
+ * then each blob check's pass or not-evaluated — with the rest of the row findings in `spill`.
+ */
+export interface Collected {
+  facts: Facts;
+  contentFindings: Finding[];
+  spill?: FindingSpill;
+  startedAt: string;
+  durationMs: number;
+}
+
 export interface ScanResult {
   facts: Facts;
   /** Every finding, but for the row findings past SPILL_AFTER: those are in `spill` (src/spill.ts). */
@@ -247,8 +260,31 @@ export function addToInventory(inv: BlobInventory, blob: ScannedBlob): void {
   for (const v of new Set(blob.decoded.quartzVersions ?? [])) bump(inv, versions, v);
 }
 
-/** Runs a whole scan on a connected adapter. */
+/** Runs a whole scan on a connected adapter: collects (collectScan), then judges the facts (judge). */
 export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<ScanResult> {
+  const collected = await collectScan(adapter, opts);
+  const { contentFindings: _content, ...rest } = collected;
+  return {
+    ...rest,
+    findings: judge(collected, opts.checks ?? allChecks, opts.families, opts.checkOptions),
+  };
+}
+
+/**
+ * The findings of collected facts: the content findings as collected (row checks are not run again) and
+ * every fact-level check run now, with these options; sorted as the report lists them.
+ */
+export function judge(
+  collected: Pick<Collected, 'facts' | 'contentFindings'>,
+  checks: Check[],
+  families: ReadonlySet<Family>,
+  options: Partial<CheckOptions> = {},
+): Finding[] {
+  return sortFindings([...collected.contentFindings, ...evaluateFacts(collected.facts, checks, families, options)]);
+}
+
+/** Reads facts and streams the blobs (running the row checks on each); the fact-level checks are not run. */
+export async function collectScan(adapter: Adapter, opts: ScanOptions): Promise<Collected> {
   const started = Date.now();
   const checks = opts.checks ?? allChecks;
   const facts = await adapter.collectFacts();
@@ -354,10 +390,9 @@ export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<Scan
     }
   }
 
-  findings.push(...evaluateFacts(facts, checks, opts.families, opts.checkOptions));
   return {
     facts,
-    findings: sortFindings(findings),
+    contentFindings: findings,
     ...(spill ? { spill } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,

@@ -23,6 +23,41 @@ const status = z.enum(['fail', 'pass', 'not-evaluated', 'manual', 'not-applicabl
 const scalar = z.union([z.string(), z.number(), z.boolean(), z.null()]);
 const counts = z.record(z.string(), z.number().int().min(0));
 
+/** One finding as the JSON report holds it (extra keys allowed); shared by convert and evaluate (evidence). */
+export const findingSchema = z
+  .object({
+    check: z.string().min(1),
+    severity,
+    status,
+    title: z.string(),
+    message: z.string(),
+    object: z
+      .object({
+        kind: z.string(),
+        name: z.string(),
+        schema: z.string().optional(),
+        table: z.string().optional(),
+        principal: z.string().optional(),
+        rowKey: z.string().optional(),
+        display: z.string().optional(),
+      })
+      .loose(),
+    evidence: z.record(z.string(), scalar).optional(),
+    remediation: z.string(),
+    mitigation: z.string(),
+    family: z.enum(FAMILIES),
+    fingerprint: z.string(),
+    display: z
+      .object({
+        message: z.string().optional(),
+        remediation: z.string().optional(),
+        evidence: z.record(z.string(), z.string()).optional(),
+      })
+      .loose()
+      .optional(),
+  })
+  .loose();
+
 /** The JSON report shape every formatter reads (extra keys allowed: a newer minor addition is harmless). */
 const reportSchema = z
   .object({
@@ -56,41 +91,7 @@ const reportSchema = z
         allowIncomplete: z.boolean(),
       })
       .loose(),
-    findings: z.array(
-      z
-        .object({
-          check: z.string().min(1),
-          severity,
-          status,
-          title: z.string(),
-          message: z.string(),
-          object: z
-            .object({
-              kind: z.string(),
-              name: z.string(),
-              schema: z.string().optional(),
-              table: z.string().optional(),
-              principal: z.string().optional(),
-              rowKey: z.string().optional(),
-              display: z.string().optional(),
-            })
-            .loose(),
-          evidence: z.record(z.string(), scalar).optional(),
-          remediation: z.string(),
-          mitigation: z.string(),
-          family: z.enum(FAMILIES),
-          fingerprint: z.string(),
-          display: z
-            .object({
-              message: z.string().optional(),
-              remediation: z.string().optional(),
-              evidence: z.record(z.string(), z.string()).optional(),
-            })
-            .loose()
-            .optional(),
-        })
-        .loose(),
-    ),
+    findings: z.array(findingSchema),
     inventory: z
       .object({
         tables: z.object({ present: z.array(z.string()), missing: z.array(z.string()) }).loose(),

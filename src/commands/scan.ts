@@ -5,14 +5,16 @@ import type { SuppressionEntry } from '../compliance/schema.js';
 import type { ConnectOptions } from '../dialect.js';
 import { adapterFor } from '../dialects/index.js';
 import { DIALECT_CHOICES, resolveTarget } from '../dialects/target.js';
-import { runScan, sortFindings } from '../engine.js';
+import { collectScan } from '../engine.js';
 import { UserError } from '../errors.js';
+import { checkEvidencePath, collectedCheckOptions, type Evidence, writeEvidence } from '../evidence/evidence.js';
+import { judgeEvidence } from '../evidence/judge.js';
 import { parseShard, type Shard } from '../fleet/shard.js';
 import type { CheckOptions, Family, Severity } from '../model.js';
-import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES } from '../model.js';
+import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES, checkOptions as withDefaults } from '../model.js';
 import { FORMATS, type OutputFormat } from '../report/index.js';
 import { checkOutputOptions, emitReport, type OutputOptions, parseFormats } from '../report/output.js';
-import { buildReport, prepareFinding, type Report } from '../report/report.js';
+import { prepareFinding, type Report } from '../report/report.js';
 import { escapeControl } from '../report/terminal.js';
 import { DEFAULT_CONCURRENCY, runConfiguredScan } from '../runconfig/run.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
@@ -67,6 +69,10 @@ export interface ScanCliOptions {
   /** Inline suppression entries (a config file's `suppressions:`), applied after the ignore file's. */
   suppressions?: SuppressionEntry[];
   suppressionsSource?: string;
+  /** --evidence FILE: also write the collected facts and content findings for `qrtz-audit evaluate`. */
+  evidence?: string;
+  /** The password itself (the library API; the CLI reads it with --password-stdin). */
+  password?: string;
   /** --config FILE: targets and settings from a config file (src/runconfig); flags given override it. */
   config?: string;
   /** --concurrency N: targets of a fleet audited at once. */
@@ -77,8 +83,6 @@ export interface ScanCliOptions {
   target?: string[];
   /** The options given on the command line (not defaults): they win over the config file. */
   explicitOptions?: string[];
-  /** A password read by reference (a config file's passwordEnv / passwordFile). */
-  passwordValue?: string;
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -360,8 +364,17 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
   ] as const)
     if (v !== undefined) throw new UserError('usage', `${flag} goes with --config (a fleet's targets)`);
   checkOutputOptions(outputOptionsFrom(given));
+  if (given.evidence !== undefined) checkEvidencePath(given.evidence);
   const compliance = loadCompliance(given);
-  const scanned = await scanReport(urlArg, given, io);
+  const evidence = await collectEvidence(urlArg, given, io);
+  let scanned: Report;
+  try {
+    if (given.evidence !== undefined) writeEvidence(given.evidence, evidence);
+    scanned = judgeEvidence(evidence, { failOn: given.failOn, allowIncomplete: given.allowIncomplete ?? false });
+  } catch (err) {
+    evidence.spill?.remove();
+    throw err;
+  }
   try {
     const report = applyCompliance(scanned, compliance, (l) => io.stderr(`${l}\n`));
     emitReport(
@@ -381,6 +394,12 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
 
 /** Connects, scans and builds the report (shared by scan and baseline create). */
 export async function scanReport(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<Report> {
+  const evidence = await collectEvidence(urlArg, given, io);
+  return judgeEvidence(evidence, { failOn: given.failOn, allowIncomplete: given.allowIncomplete ?? false });
+}
+
+/** Connects and collects the facts and content findings; the fact-level checks are judged later (judgeEvidence). */
+export async function collectEvidence(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<Evidence> {
   let o = given;
   let url = urlArg;
   let configPassword: string | undefined;
@@ -441,6 +460,9 @@ export async function scanReport(urlArg: string | undefined, given: ScanCliOptio
     password = (await readStdin(io)).replace(/\r?\n$/, '');
     if (!password) throw new UserError('usage', '--password-stdin: no password on standard input');
     registerSecret(password);
+  } else if (o.password !== undefined) {
+    password = o.password;
+    registerSecret(password);
   }
   if (o.fingerprintKeyEnv) {
     const key = process.env[o.fingerprintKeyEnv];
@@ -449,7 +471,7 @@ export async function scanReport(urlArg: string | undefined, given: ScanCliOptio
     registerSecret(key);
     setFingerprintKey(key);
   }
-  const chosen = password ?? o.passwordValue ?? configPassword;
+  const chosen = password ?? configPassword;
   const options = chosen !== undefined ? { ...validated, password: chosen } : validated;
   const adapter = await adapterFor(options);
   try {
@@ -459,29 +481,33 @@ export async function scanReport(urlArg: string | undefined, given: ScanCliOptio
     await adapter.close().catch(() => {});
     throw err;
   }
-  let result: Awaited<ReturnType<typeof runScan>>;
+  let result: Awaited<ReturnType<typeof collectScan>>;
   try {
-    result = await runScan(adapter, { families: options.families, checkOptions, prepareSpilled: prepareFinding });
+    result = await collectScan(adapter, { families: options.families, checkOptions, prepareSpilled: prepareFinding });
   } finally {
     await adapter.close();
   }
-  // --from-config: the configuration's own findings (QA-C…, objects of kind 'file') join the same report,
-  // unless --only/--skip leave the config family out; files discovery skipped are listed as not read.
-  let findings = result.findings;
-  if (config) {
-    if (options.families.has('config')) findings = sortFindings([...findings, ...config.audit.findings]);
-    result.facts.unreadable.push(...config.audit.unreadable);
-  }
-  return buildReport(result.facts, findings, o.failOn, result.startedAt, result.durationMs, {
-    allowIncomplete: o.allowIncomplete ?? false,
-    ...(result.spill ? { spill: result.spill } : {}),
+  // --from-config: the configuration's own findings (QA-C…, objects of kind 'file') join the same report
+  // (judgeEvidence), unless --only/--skip leave the config family out; files discovery skipped are listed as not read.
+  if (config) result.facts.unreadable.push(...config.audit.unreadable);
+  return {
+    ...result,
+    families: [...options.families],
+    checkOptions: collectedCheckOptions(withDefaults(checkOptions)),
     ...(config
       ? {
-          configFiles: { paths: o.fromConfig ?? [], count: config.audit.files.length, environment: config.environment },
-          files: config.audit.files,
+          config: {
+            configFiles: {
+              paths: o.fromConfig ?? [],
+              count: config.audit.files.length,
+              environment: config.environment,
+            },
+            files: config.audit.files,
+            findings: config.audit.findings,
+          },
         }
       : {}),
-  });
+  };
 }
 
 /** --connection-string, or the value of the variable --connection-string-env names (one of them). */
@@ -556,6 +582,10 @@ export function registerScan(program: Command, io: Io, setExit: (code: number) =
     )
     .option('--ignore-file <file>', 'suppressions (default: .qrtz-audit-ignore.yml in the current directory, if any)')
     .option('--baseline <file>', 'fail only on findings whose fingerprints are not in this baseline (baseline create)')
+    .option(
+      '--evidence <file>',
+      'also write the collected facts and content findings (secrets redacted, mode 0600) for qrtz-audit evaluate',
+    )
     .option(
       '--config <file>',
       'targets and settings from a config file (qrtz-audit init writes one); flags given here override its values',

@@ -6,6 +6,7 @@
 import type { Io } from '../commands/io.js';
 import {
   checkOptionsFrom,
+  collectEvidence,
   connectOptionsFrom,
   outputOptionsFrom,
   parseMaxBlobSize,
@@ -14,6 +15,8 @@ import {
 } from '../commands/scan.js';
 import { applyCompliance, loadCompliance } from '../compliance/index.js';
 import { UserError } from '../errors.js';
+import { checkEvidencePath, writeEvidence } from '../evidence/evidence.js';
+import { judgeEvidence } from '../evidence/judge.js';
 import { runFleet } from '../fleet/run.js';
 import { selectShard } from '../fleet/shard.js';
 import { checkOutputOptions, emitReport } from '../report/output.js';
@@ -34,14 +37,27 @@ export async function scanPlannedTarget(
   scan: typeof scanReport = scanReport,
 ): Promise<Report> {
   const password = readPasswordRef(plan.passwordRef);
-  const options: ScanCliOptions = password !== undefined ? { ...plan.options, passwordValue: password } : plan.options;
+  const options: ScanCliOptions = password !== undefined ? { ...plan.options, password } : plan.options;
   const compliance = loadCompliance(options);
-  const scanned = await scan(plan.url, options, io);
+  const scanned =
+    options.evidence !== undefined ? await withEvidence(plan.url, options, io) : await scan(plan.url, options, io);
   try {
     const overridden = applySeverityOverrides(scanned, plan.severityOverrides, `config ${config}`);
     return applyCompliance(overridden, compliance, (l) => io.stderr(`${l}\n`));
   } catch (err) {
     disposeReport(scanned);
+    throw err;
+  }
+}
+
+/** scan --evidence FILE of one target: the facts written, then judged (as `scan URL --evidence` does). */
+async function withEvidence(url: string | undefined, o: ScanCliOptions, io: Io): Promise<Report> {
+  const evidence = await collectEvidence(url, o, io);
+  try {
+    writeEvidence(o.evidence as string, evidence);
+    return judgeEvidence(evidence, { failOn: o.failOn, allowIncomplete: o.allowIncomplete ?? false });
+  } catch (err) {
+    evidence.spill?.remove();
     throw err;
   }
 }
@@ -53,6 +69,7 @@ function precheck(plan: TargetPlan): void {
   connectOptionsFrom(plan.url ?? 'postgres:', o);
   // The ignore file and the baseline: a mistake in them is the run's, not each target's.
   loadCompliance(o);
+  if (o.evidence !== undefined) checkEvidencePath(o.evidence);
 }
 
 export async function runConfiguredScan(
@@ -108,6 +125,11 @@ export async function runConfiguredScan(
       disposeReport(report);
     }
   }
+  if (cli.evidence !== undefined)
+    throw new UserError(
+      'usage',
+      '--evidence holds one target’s facts: with a fleet, give --target NAME --evidence FILE for each target',
+    );
   if (cli.passwordStdin)
     throw new UserError(
       'usage',

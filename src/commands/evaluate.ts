@@ -1,0 +1,118 @@
+/**
+ * `qrtz-audit evaluate EVIDENCE.json` (issue #13 part 6): the report of an evidence file written by
+ * `scan --evidence`, with no database: every fact-level check runs again with the current rules, options,
+ * suppressions and baseline; row (content) findings are the ones the scan recorded (row checks are not
+ * run again: the blobs are not in the file). Same formats, outputs and exit codes as scan.
+ */
+import { type Command, Option } from 'commander';
+import { applyCompliance, loadCompliance } from '../compliance/index.js';
+import { UserError } from '../errors.js';
+import { readEvidence } from '../evidence/evidence.js';
+import { judgeEvidence } from '../evidence/judge.js';
+import type { CheckOptions, Severity } from '../model.js';
+import { FORMATS, type OutputFormat } from '../report/index.js';
+import { checkOutputOptions, emitReport, parseFormats } from '../report/output.js';
+import { disposeReport } from '../spill.js';
+import type { Io } from './io.js';
+import { FAIL_ON, parseAttestations, parseSeverity } from './scan.js';
+
+export interface EvaluateCliOptions {
+  format?: OutputFormat[];
+  output?: string;
+  outputDir?: string;
+  failOn: Severity;
+  allowIncomplete?: boolean;
+  ignoreFile?: string;
+  baseline?: string;
+  misfireThreshold?: string;
+  longRunning?: string;
+  checkinStale?: string;
+  attest: string[];
+  verbose?: boolean;
+  color?: boolean;
+}
+
+function minutes(flag: string, value: string | undefined): number | undefined {
+  if (value === undefined) return undefined;
+  const n = Number(value);
+  if (!Number.isInteger(n) || n <= 0)
+    throw new UserError('usage', `${flag} must be a positive whole number, got ${JSON.stringify(value)}`);
+  return n;
+}
+
+/** Evaluates an evidence file and writes the report; returns the exit code (as scan's). */
+export function runEvaluateCommand(path: string, o: EvaluateCliOptions, io: Io): number {
+  const output = {
+    ...(o.format ? { formats: o.format } : {}),
+    ...(o.output !== undefined ? { output: o.output } : {}),
+    ...(o.outputDir !== undefined ? { outputDir: o.outputDir } : {}),
+  };
+  checkOutputOptions(output);
+  const checkOptions: Partial<CheckOptions> = {};
+  const m = minutes('--misfire-threshold', o.misfireThreshold);
+  if (m !== undefined) checkOptions.misfireThresholdMinutes = m;
+  const l = minutes('--long-running', o.longRunning);
+  if (l !== undefined) checkOptions.longRunningMinutes = l;
+  const c = minutes('--checkin-stale', o.checkinStale);
+  if (c !== undefined) checkOptions.checkinStaleMinutes = c;
+  const attestations = parseAttestations(o.attest);
+  const compliance = loadCompliance(o);
+  const evidence = readEvidence(path);
+  const judged = judgeEvidence(evidence, {
+    failOn: o.failOn,
+    allowIncomplete: o.allowIncomplete ?? false,
+    checkOptions,
+    attestations,
+  });
+  try {
+    const report = applyCompliance(judged, compliance, (line) => io.stderr(`${line}\n`));
+    emitReport(report, { ...output, color: o.color !== false, verbose: o.verbose ?? false }, io);
+    return report.summary.exitCode;
+  } finally {
+    disposeReport(judged);
+  }
+}
+
+const collect = (value: string, previous: string[]) => [...previous, value];
+
+export function registerEvaluate(program: Command, io: Io, setExit: (code: number) => void): void {
+  program
+    .command('evaluate')
+    .description(
+      'judge an evidence file (scan --evidence) offline: fact-level checks run again with the current rules, options, suppressions and baseline; row findings are the recorded ones (row checks are not re-run)',
+    )
+    .argument('<evidence.json>', 'a file written by qrtz-audit scan --evidence')
+    .addOption(
+      new Option(
+        '--format <formats>',
+        `output format: ${FORMATS.join(', ')}; several comma-separated with --output-dir (default: table on a terminal, json otherwise)`,
+      ).argParser(parseFormats),
+    )
+    .option('-o, --output <file>', 'write the report to a file (a summary line still goes to stderr)')
+    .option('--output-dir <dir>', 'write one file per --format into this directory: qrtz-audit.<ext>')
+    .addOption(
+      new Option(
+        '--fail-on <severity>',
+        `exit 1 when a failing finding is at or above this severity (${FAIL_ON.join(', ')}; any case)`,
+      )
+        .argParser(parseSeverity)
+        .default('high'),
+    )
+    .option('--allow-incomplete', 'exit 0 instead of 4 when a check at or above --fail-on could not be evaluated')
+    .option('--ignore-file <file>', 'suppressions (default: .qrtz-audit-ignore.yml in the current directory, if any)')
+    .option('--baseline <file>', 'fail only on findings whose fingerprints are not in this baseline')
+    .option('--misfire-threshold <minutes>', "QA-H02 threshold (default: the scan's)")
+    .option('--long-running <minutes>', "QA-H04 threshold (default: the scan's)")
+    .option('--checkin-stale <minutes>', "QA-H03 threshold (default: the scan's)")
+    .option(
+      '--attest <claim>',
+      'evidence for what SQL cannot show, added to the scan\'s, e.g. at-rest="LUKS on /var/lib/postgresql" (repeatable)',
+      collect,
+      [],
+    )
+    .option('--verbose', 'list passing checks too')
+    .option('--no-color', 'no colors (NO_COLOR is respected too)')
+    .action((path: string, o: EvaluateCliOptions) => {
+      setExit(runEvaluateCommand(path, o, io));
+    });
+}
