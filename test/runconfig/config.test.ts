@@ -329,3 +329,29 @@ describe('mistakes shared by every target are the run’s usage error, not one f
     }
   });
 });
+
+describe('--evidence with a config file', () => {
+  it('one target: the evidence file is written and evaluates to the same exit code; a fleet refuses it (exit 2)', async () => {
+    const { seedDemoStore } = await import('../../src/demo/seed.js');
+    seedDemoStore(join(dir, 'ev.db'));
+    const one = join(dir, 'ev-one.yml');
+    writeFileSync(one, 'targets:\n  - name: demo\n    dialect: sqlite\n    path: ev.db\n');
+    const ev = join(dir, 'ev.json');
+    const run = await runCli(['scan', '--config', one, '--format', 'json', '--evidence', ev]);
+    expect(run.code, run.stderr).toBe(1);
+    const evaluated = await runCli(['evaluate', ev, '--format', 'json']);
+    expect(evaluated.code, evaluated.stderr).toBe(1);
+    const count = (t: string) => (JSON.parse(t) as Report).findings.length;
+    expect(count(evaluated.stdout)).toBe(count(run.stdout));
+    const two = join(dir, 'ev-two.yml');
+    writeFileSync(
+      two,
+      'targets:\n  - name: a\n    dialect: sqlite\n    path: ev.db\n  - name: b\n    dialect: sqlite\n    path: ev.db\n',
+    );
+    const fleet = await runCli(['scan', '--config', two, '--format', 'json', '--evidence', join(dir, 'ev2.json')]);
+    expect(fleet.code).toBe(2);
+    expect(fleet.stderr).toMatch(
+      /--evidence holds one target’s facts: with a fleet, give --target NAME --evidence FILE/,
+    );
+  });
+});
