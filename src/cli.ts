@@ -9,6 +9,7 @@ import { registerDemo } from './commands/demo.js';
 import { registerDiff } from './commands/diff.js';
 import { registerEvaluate } from './commands/evaluate.js';
 import { registerGrantsScript } from './commands/grants-script.js';
+import { registerInit } from './commands/init.js';
 import { registerInspectBlob } from './commands/inspect-blob.js';
 import { type Io, processIo } from './commands/io.js';
 import { registerScan } from './commands/scan.js';
@@ -27,19 +28,14 @@ export function stderrText(text: string, keepNewlines = true): string {
   return escapeControl(redact(text), keepNewlines);
 }
 
-/** Runs the CLI with argv (without node and script) and returns the exit code. */
-export async function main(argv: string[], io: Io = processIo()): Promise<number> {
-  let exitCode = 0;
-  const debug = argv.includes('--debug');
+/** The program with every command registered (its actions run through `io` and report their exit code). */
+export function buildProgram(io: Io, setExit: (code: number) => void): Command {
   const program = new Command('qrtz-audit')
     .description('Read-only security auditor for Quartz JobStore databases')
     .version(toolVersion(), '-V, --version')
     .option('--debug', 'print stack traces of errors (secrets stay redacted)')
     .exitOverride()
     .configureOutput({ writeOut: (s) => io.stdout(s), writeErr: (s) => io.stderr(stderrText(s)) });
-  const setExit = (code: number) => {
-    exitCode = code;
-  };
   registerScan(program, io, setExit);
   registerDemo(program, io, setExit);
   registerInspectBlob(program, io, setExit);
@@ -50,6 +46,17 @@ export async function main(argv: string[], io: Io = processIo()): Promise<number
   registerBaseline(program, io, setExit);
   registerDiff(program, io, setExit);
   registerEvaluate(program, io, setExit);
+  registerInit(program, io, setExit);
+  return program;
+}
+
+/** Runs the CLI with argv (without node and script) and returns the exit code. */
+export async function main(argv: string[], io: Io = processIo()): Promise<number> {
+  let exitCode = 0;
+  const debug = argv.includes('--debug');
+  const program = buildProgram(io, (code: number) => {
+    exitCode = code;
+  });
   for (const c of program.commands) c.exitOverride();
   try {
     await program.parseAsync(argv, { from: 'user' });

@@ -29,3 +29,5 @@ export class UserError extends Error {
     this.exitCode = EXIT_USAGE;
   }
 }
+/** A fleet scan (`scan --config` with several targets): a target could not be audited (1 wins over 5, 5 over 4). */
+export const EXIT_TARGET_FAILED = 5;

@@ -3,10 +3,12 @@
  * format from a saved JSON report, without scanning again. The file is untrusted input: its schema version
  * and shape are checked (one line, exit 2, otherwise), and every formatter escapes its text as for a scan.
  */
+
 import { readFileSync, statSync } from 'node:fs';
 import { type Command, Option } from 'commander';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { fleetReportMistake } from '../fleet/report.js';
 import { FAMILIES, SEVERITIES } from '../model.js';
 import { FORMATS, type OutputFormat } from '../report/index.js';
 import { emitReport, parseFormats } from '../report/output.js';
@@ -127,6 +129,8 @@ export function readReport(path: string): Report {
   } catch (err) {
     throw new UserError('input', `${path}: not JSON (${(err as Error).message}); convert reads a --format json report`);
   }
+  const fleet = fleetReportMistake(doc, path);
+  if (fleet) throw new UserError('input', fleet);
   const head = (doc ?? {}) as { schemaVersion?: unknown; tool?: { name?: unknown } };
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || head.tool?.name !== 'qrtz-audit')
     throw new UserError('input', `${path}: not a qrtz-audit JSON report (no tool.name "qrtz-audit")`);

@@ -9,12 +9,14 @@ import { collectScan } from '../engine.js';
 import { UserError } from '../errors.js';
 import { checkEvidencePath, collectedCheckOptions, type Evidence, writeEvidence } from '../evidence/evidence.js';
 import { judgeEvidence } from '../evidence/judge.js';
+import { parseShard, type Shard } from '../fleet/shard.js';
 import type { CheckOptions, Family, Severity } from '../model.js';
 import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES, checkOptions as withDefaults } from '../model.js';
 import { FORMATS, type OutputFormat } from '../report/index.js';
 import { checkOutputOptions, emitReport, type OutputOptions, parseFormats } from '../report/output.js';
 import { prepareFinding, type Report } from '../report/report.js';
 import { escapeControl } from '../report/terminal.js';
+import { DEFAULT_CONCURRENCY, runConfiguredScan } from '../runconfig/run.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
 import { disposeReport } from '../spill.js';
 import { resolveFromConfig } from './from-config.js';
@@ -71,6 +73,16 @@ export interface ScanCliOptions {
   evidence?: string;
   /** The password itself (the library API; the CLI reads it with --password-stdin). */
   password?: string;
+  /** --config FILE: targets and settings from a config file (src/runconfig); flags given override it. */
+  config?: string;
+  /** --concurrency N: targets of a fleet audited at once. */
+  concurrency?: number;
+  /** --shard I/N: this job's part of a fleet's targets. */
+  shard?: Shard;
+  /** --target NAME: only these targets of the config file. */
+  target?: string[];
+  /** The options given on the command line (not defaults): they win over the config file. */
+  explicitOptions?: string[];
 }
 
 const collect = (value: string, previous: string[]) => [...previous, value];
@@ -173,6 +185,14 @@ export function addScanOptions(cmd: Command): Command {
     )
     .option('--verbose', 'list passing checks too')
     .option('--no-color', 'no colors (NO_COLOR is respected too)');
+}
+
+/** --concurrency: 1 to 64 targets at once. */
+export function parseConcurrency(value: string): number {
+  const n = Number(value);
+  if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64)
+    throw new InvalidArgumentError(`expected a whole number from 1 to 64, got ${JSON.stringify(value)}`);
+  return n;
 }
 
 /** --fail-on values: every severity but info. */
@@ -336,6 +356,13 @@ export function outputOptionsFrom(o: ScanCliOptions): OutputOptions {
 
 /** Runs a scan and writes the report (suppressions and baseline applied); returns the exit code. */
 export async function runScanCommand(urlArg: string | undefined, given: ScanCliOptions, io: Io): Promise<number> {
+  if (given.config !== undefined) return runConfiguredScan(urlArg, given, io);
+  for (const [flag, v] of [
+    ['--concurrency', given.concurrency],
+    ['--shard', given.shard],
+    ['--target', given.target?.length ? given.target : undefined],
+  ] as const)
+    if (v !== undefined) throw new UserError('usage', `${flag} goes with --config (a fleet's targets)`);
   checkOutputOptions(outputOptionsFrom(given));
   if (given.evidence !== undefined) checkEvidencePath(given.evidence);
   const compliance = loadCompliance(given);
@@ -558,9 +585,30 @@ export function registerScan(program: Command, io: Io, setExit: (code: number) =
     .option(
       '--evidence <file>',
       'also write the collected facts and content findings (secrets redacted, mode 0600) for qrtz-audit evaluate',
-    );
+    )
+    .option(
+      '--config <file>',
+      'targets and settings from a config file (qrtz-audit init writes one); flags given here override its values',
+    )
+    .addOption(
+      new Option(
+        '--concurrency <n>',
+        `with --config: targets audited at once (default ${DEFAULT_CONCURRENCY})`,
+      ).argParser(parseConcurrency),
+    )
+    .addOption(
+      new Option(
+        '--shard <I/N>',
+        "with --config: audit only shard I of N (0-based; sha256 of each target's name mod N)",
+      ).argParser(parseShard),
+    )
+    .option('--target <name>', 'with --config: only this target of the file (repeatable)', collect, []);
   addScanOptions(cmd).action(async (url: string | undefined, o: ScanCliOptions, command: Command) => {
     const tablePrefixGiven = command.getOptionValueSource('tablePrefix') !== 'default';
-    setExit(await runScanCommand(url, { ...o, tablePrefixGiven }, io));
+    const explicitOptions = Object.keys(o).filter((k) => {
+      const src = command.getOptionValueSource(k);
+      return src !== undefined && src !== 'default';
+    });
+    setExit(await runScanCommand(url, { ...o, tablePrefixGiven, explicitOptions }, io));
   });
 }

@@ -10,9 +10,11 @@
  * `worsened` is what a build fails on: a new failing finding, or a changed one that now fails or fails at a
  * higher severity, at or above the threshold, and neither suppressed nor known to a baseline in the new report.
  */
+
 import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
+import { fleetReportMistake } from '../fleet/report.js';
 import type { Finding, Severity } from '../model.js';
 import { isAccepted, SEVERITIES } from '../model.js';
 import type { Report } from '../report/report.js';
@@ -129,6 +131,8 @@ export function readJsonReport(file: string): Report {
   } catch (err) {
     throw new UserError('input', `cannot read report ${shown}: ${escapeControl((err as Error).message, false)}`);
   }
+  const fleet = fleetReportMistake(data, shown);
+  if (fleet) throw new UserError('input', fleet);
   const parsed = reportSchema.safeParse(data);
   if (!parsed.success) {
     const issue = parsed.error.issues[0] as z.core.$ZodIssue;

@@ -13,6 +13,7 @@ import { allChecks } from '../../src/checks/index.js';
 import { registerConfig } from '../../src/commands/config.js';
 import { registerDemo } from '../../src/commands/demo.js';
 import { registerGrantsScript } from '../../src/commands/grants-script.js';
+import { registerInit } from '../../src/commands/init.js';
 import { registerInspectBlob } from '../../src/commands/inspect-blob.js';
 import type { Io } from '../../src/commands/io.js';
 import { registerScan, URL_PASSWORD_WARNING } from '../../src/commands/scan.js';
@@ -287,6 +288,7 @@ describe('every --option named in a check text, a remediation or the README exis
     registerInspectBlob(program, io, () => {});
     registerGrantsScript(program, io, () => {});
     registerConfig(program, io, () => {});
+    registerInit(program, io, () => {});
     const known = new Set([
       ...program.commands.flatMap((c) => c.options.map((o) => o.long as string)),
       '--debug',
