@@ -129,7 +129,8 @@ describe('CLI: usage', () => {
       '--connect-timeout',
       '2000',
     ]);
-    expect(r.stderr).toBe('');
+    // Nothing but the run summary line (issue #14 part 6).
+    expect(r.stderr).toMatch(/^qrtz-audit: [^\n]* — exit \d \(fail-on high\)\n$/);
     expect((JSON.parse(r.stdout) as Report).summary.failOn).toBe('high');
     for (const bad of ['1x', '-1', '0', '1 day', '99999999999']) {
       const b = await runCli(['scan', path, '--lock-timeout', bad]);
