@@ -3,5 +3,5 @@
 -- Reads: <prefix>JOB_DETAILS, TRIGGERS, BLOB_TRIGGERS, CALENDARS or SIMPROP_TRIGGERS (a row count), under the
 -- content isolation level. Permission: SELECT on that table (as blob-*.sql).
 -- {{table}} is the bracket-quoted [schema].[table].
-SELECT COUNT_BIG(*) AS n
+SELECT COUNT(*) AS n
 FROM {{table}}
