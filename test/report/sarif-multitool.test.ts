@@ -1,6 +1,7 @@
 /**
- * #14 part 1: SARIF from real audits through the CLI — the demo's SQLite store, a throwaway PostgreSQL database
- * and a throwaway MariaDB database with planted over-grants — validated by Microsoft's validator with GitHub's
+ * #14 part 1: SARIF from real audits through the CLI — the demo's SQLite store, a configuration directory (results
+ * on repository-relative files), a throwaway PostgreSQL database and a throwaway MariaDB database with planted
+ * over-grants — validated by Microsoft's validator with GitHub's
  * rules (`Sarif.Multitool validate --rule-kind "Sarif;Gh"`, test/support/sarif-multitool.ts): no error.
  * A negative control (a rule without fullDescription) proves the helper reports what the validator refuses.
  */
@@ -38,6 +39,24 @@ describe.skipIf(unavailable)('SARIF accepted by Microsoft’s validator with Git
     expect((await runCli(['demo', '--keep', store, '--format', 'json'])).code).toBe(0);
     const { file, sarif } = await scanSarif('sqlite', [store]);
     expect(sarif.runs[0].results.length).toBeGreaterThan(3);
+    const errors = await multitoolErrors(file);
+    expect(errors, problemLines(errors)).toEqual([]);
+  });
+
+  it('configuration files (results on repository-relative files and lines): 0 errors', {
+    timeout: 120_000,
+  }, async () => {
+    const out = join(dir, 'config');
+    const run = await runCli(['config', 'test/fixtures/config/aspnet-risky', '--format', 'sarif', '--output-dir', out]);
+    expect(run.code, run.stderr).toBe(1);
+    const file = join(out, 'qrtz-audit.sarif');
+    const sarif = JSON.parse(readFileSync(file, 'utf8'));
+    const uris = sarif.runs[0].results.map(
+      (r: { locations: { physicalLocation: { artifactLocation: { uri: string } } }[] }) =>
+        r.locations[0]?.physicalLocation.artifactLocation.uri,
+    );
+    expect(uris.length).toBeGreaterThan(3);
+    for (const u of uris) expect(u).toMatch(/^test\/fixtures\/config\/aspnet-risky\//);
     const errors = await multitoolErrors(file);
     expect(errors, problemLines(errors)).toEqual([]);
   });
