@@ -8,7 +8,7 @@
  * - the table wraps to COLUMNS: no line past 80 columns, the same text as unwrapped (only whitespace differs).
  */
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -114,6 +114,29 @@ describe('off a terminal', () => {
     const r = await runCli(['scan', store, '--format', 'json', '-o', out]);
     expect(r.stderr.split('\n').filter(Boolean)).toHaveLength(1);
     expect(r.stderr).toMatch(/blob rows .* — exit 1 \(fail-on high\) — report written to /);
+  });
+});
+
+describe('--config (one target, and a fleet)', () => {
+  it('one target: the run summary line as for a URL; --quiet silences it', async () => {
+    const file = join(dir, 'one.yml');
+    writeFileSync(file, `targets:\n  - name: demo\n    url: ${store}\n`);
+    const r = await runCli(['scan', '--config', file, '--format', 'json']);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toMatch(/^qrtz-audit: SQLite .* \d+ blob rows .* — exit 1 \(fail-on high\)\n$/);
+    const q = await runCli(['scan', '--config', file, '--format', 'json', '--quiet']);
+    expect([q.code, q.stderr]).toEqual([1, '']);
+  });
+
+  it('a fleet: --quiet silences the fleet’s and the targets’ summary lines', async () => {
+    const file = join(dir, 'fleet.yml');
+    writeFileSync(file, `targets:\n  - name: a\n    url: ${store}\n  - name: b\n    url: ${store}\n`);
+    const out = join(dir, 'fleet-out');
+    const r = await runCli(['scan', '--config', file, '--format', 'json', '--output-dir', out]);
+    expect(r.code, r.stderr).toBe(1);
+    expect(r.stderr).toContain('merged report written to');
+    const q = await runCli(['scan', '--config', file, '--format', 'json', '--output-dir', out, '--quiet']);
+    expect([q.code, q.stderr]).toEqual([1, '']);
   });
 });
 
