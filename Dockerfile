@@ -37,6 +37,8 @@ COPY bin ./bin
 COPY queries ./queries
 COPY data ./data
 COPY README.md ./README.md
+# `qrtz-audit` on PATH too, for a shell command line (docs/recipes/kubernetes-cronjob.yaml: exec qrtz-audit …).
+RUN ln -s /app/bin/qrtz-audit.js /usr/local/bin/qrtz-audit
 # Reports go to a mounted directory (-v "$PWD:/work"); the image itself is never written to.
 WORKDIR /work
 # The node image's unprivileged user, by number (Kubernetes runAsNonRoot can verify a numeric user).

@@ -95,8 +95,15 @@ describe('Dockerfile (parsed by dockerfile-ast)', () => {
     expect(script).toMatch(/\bnpm run build\b/);
     expect(script).toMatch(/\bnpm prune --omit=dev\b/);
     expect(script.indexOf('npm ci')).toBeLessThan(script.indexOf('npm run build'));
-    // The runtime stage installs nothing: it copies the pruned tree.
-    expect(runtime.instructions.filter((i) => i.getKeyword() === 'RUN')).toEqual([]);
+    // The runtime stage installs nothing: it copies the pruned tree (its one RUN links the CLI onto PATH).
+    const runtimeRuns = runtime.instructions
+      .filter((i) => i.getKeyword() === 'RUN')
+      .map((i) => i.getArgumentsContent() ?? '');
+    for (const r of runtimeRuns) expect(r).not.toMatch(/\b(npm|npx|apt-get|apk|pip|curl|wget)\b/);
+    expect(runtimeRuns.join('\n')).toMatch(/ln -s \/app\/bin\/qrtz-audit\.js \/usr\/local\/bin\/qrtz-audit/);
+    // ... and it happens before USER, as root (nothing is writable by the runtime user).
+    const kinds = runtime.instructions.map((i) => i.getKeyword());
+    expect(kinds.lastIndexOf('RUN')).toBeLessThan(kinds.indexOf('USER'));
   });
 
   it('runs as a non-root numeric user with HOME and TMPDIR in /tmp; the CLI is the entrypoint', () => {
@@ -323,5 +330,24 @@ describe.skipIf(engine)('the image, built by a Docker engine', () => {
     expect((JSON.parse(r.stdout) as { findings: unknown[] }).findings.length).toBeGreaterThan(3);
     const id = spawnSync('docker', ['run', '--rm', '--entrypoint', 'id', tag, '-u'], { encoding: 'utf8' });
     expect(id.stdout.trim()).not.toBe('0');
+    // On PATH for a shell command line (the Kubernetes recipe), under another uid as the recipe runs it.
+    const v = spawnSync(
+      'docker',
+      [
+        'run',
+        '--rm',
+        '--read-only',
+        '--tmpfs',
+        '/tmp',
+        '--user',
+        '10001',
+        '--entrypoint',
+        'qrtz-audit',
+        tag,
+        '--version',
+      ],
+      { encoding: 'utf8' },
+    );
+    expect(v.status, v.stderr).toBe(0);
   });
 });
