@@ -36,6 +36,20 @@ export interface ScanOptions {
   prepareSpilled?: (f: Finding) => Finding;
   /** Called after every streamed blob row (progress display). */
   onBlob?: (rows: number, bytes: number) => void;
+  /** Progress display hooks (src/commands/progress.ts); with it the blob rows are counted first. */
+  progress?: ScanProgress;
+}
+
+/** What a progress display hears from a scan; every hook optional, none may throw. */
+export interface ScanProgress {
+  /** A phase starts: 'catalog' (facts), 'count' (blob rows), 'blobs', 'checks'. */
+  phase?(name: 'catalog' | 'count' | 'blobs' | 'checks'): void;
+  /** The blob stream starts; total from the adapter's countBlobRows (undefined: not known). */
+  blobsStart?(total: number | undefined): void;
+  /** One blob row was streamed, of this many bytes (its full size in the database). */
+  blob?(bytes: number): void;
+  /** The blob stream ended (read to the end, or cut by an unreadable table). */
+  blobsEnd?(): void;
 }
 
 /**
@@ -47,6 +61,8 @@ export interface Collected {
   facts: Facts;
   contentFindings: Finding[];
   spill?: FindingSpill;
+  /** The adapter's count of blob rows before streaming (only counted for a progress display). */
+  blobRowsTotal?: number;
   startedAt: string;
   durationMs: number;
 }
@@ -56,6 +72,8 @@ export interface ScanResult {
   /** Every finding, but for the row findings past SPILL_AFTER: those are in `spill` (src/spill.ts). */
   findings: Finding[];
   spill?: FindingSpill;
+  /** The adapter's count of blob rows before streaming (only counted for a progress display). */
+  blobRowsTotal?: number;
   startedAt: string;
   durationMs: number;
 }
@@ -264,6 +282,7 @@ export function addToInventory(inv: BlobInventory, blob: ScannedBlob): void {
 export async function runScan(adapter: Adapter, opts: ScanOptions): Promise<ScanResult> {
   const collected = await collectScan(adapter, opts);
   const { contentFindings: _content, ...rest } = collected;
+  opts.progress?.phase?.('checks');
   return {
     ...rest,
     findings: judge(collected, opts.checks ?? allChecks, opts.families, opts.checkOptions),
@@ -287,11 +306,20 @@ export function judge(
 export async function collectScan(adapter: Adapter, opts: ScanOptions): Promise<Collected> {
   const started = Date.now();
   const checks = opts.checks ?? allChecks;
+  const progress = opts.progress;
+  progress?.phase?.('catalog');
   const facts = await adapter.collectFacts();
   const findings: Finding[] = [];
   let spill: FindingSpill | undefined;
+  let blobRowsTotal: number | undefined;
 
   if (readsTableContents(opts.families)) {
+    if (progress && adapter.countBlobRows) {
+      progress.phase?.('count');
+      blobRowsTotal = await adapter.countBlobRows();
+    }
+    progress?.phase?.('blobs');
+    progress?.blobsStart?.(blobRowsTotal);
     const inventory = emptyInventory();
     // Every row finding is kept (issue #13 part 1: nothing lost): the first SPILL_AFTER in memory, the rest in
     // a temp file (src/spill.ts); human formats group them (src/report/group.ts).
@@ -323,6 +351,7 @@ export async function collectScan(adapter: Adapter, opts: ScanOptions): Promise<
           }
         }
         opts.onBlob?.(inventory.rows, inventory.bytes);
+        progress?.blob?.(row.size);
         // A synchronous source (SQLite) keeps this loop inside one microtask drain, so process.nextTick work
         // (zlib's clean-up after a failed gunzipSync, among others) would wait for the end of the scan and pile
         // up per row: a million gzip-garbage rows ran a 64 MB heap out (issue #17 part 5). Let it run.
@@ -358,6 +387,7 @@ export async function collectScan(adapter: Adapter, opts: ScanOptions): Promise<
                   : 'other',
       });
     }
+    progress?.blobsEnd?.();
     if (unreadTables.length) inventory.unreadable = summarizeUnreadable(unreadTables);
     facts.blobInventory = inventory;
     const dbObject = { kind: 'database' as const, name: facts.target.database || facts.dialect };
@@ -394,6 +424,7 @@ export async function collectScan(adapter: Adapter, opts: ScanOptions): Promise<
     facts,
     contentFindings: findings,
     ...(spill ? { spill } : {}),
+    ...(blobRowsTotal !== undefined ? { blobRowsTotal } : {}),
     startedAt: new Date(started).toISOString(),
     durationMs: Date.now() - started,
   };

@@ -33,18 +33,21 @@ export async function runDemoCommand(o: DemoCliOptions, io: Io): Promise<number>
     }
     // World-readable, as a default umask leaves it: QA-F01 shows what that means for a JobStore.
     chmodSync(path, 0o644);
-    io.stderr(
+    const say = (text: string) => {
+      if (!o.quiet) io.stderr(text);
+    };
+    say(
       `qrtz-audit demo: seeded a Quartz.NET SQLite JobStore at ${escapeControl(path)}${o.keep ? '' : ' (removed afterwards; --keep PATH keeps it)'}\n`,
     );
     const code = await runScanCommand(path, o, io);
     if (o.keep)
-      io.stderr(
+      say(
         `qrtz-audit demo: kept ${escapeControl(path)}; scan it again with: qrtz-audit scan sqlite:${escapeControl(path)}\n`,
       );
     // The demo store is seeded with problems: finding them is the demo working. Its own exit code is 0
     // when the audit ran; `scan` of the same store gives the exit code CI would see.
     if (code === EXIT_FINDINGS || code === EXIT_INCOMPLETE) {
-      io.stderr(
+      say(
         `qrtz-audit demo: the audit ran (a scan of this store exits ${code}: ${code === EXIT_FINDINGS ? 'failing findings at or above --fail-on' : 'incomplete'}); the demo itself exits 0\n`,
       );
       return EXIT_OK;

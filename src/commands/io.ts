@@ -7,6 +7,10 @@ export interface Io {
   /** Colors allowed on stdout (TTY and no NO_COLOR). */
   colorAllowed: boolean;
   stderrColor: boolean;
+  /** Standard error as a stream when it is a terminal (the progress bar draws on it); absent otherwise. */
+  progressStream?: NodeJS.WriteStream;
+  /** Standard output's width when it is a terminal that reports one (the table wraps to it). */
+  columns?: number;
 }
 
 export function processIo(): Io {
@@ -18,6 +22,8 @@ export function processIo(): Io {
     stdoutIsTTY: Boolean(process.stdout.isTTY),
     colorAllowed: Boolean(process.stdout.isTTY) && !noColor,
     stderrColor: Boolean(process.stderr.isTTY) && !noColor,
+    ...(process.stderr.isTTY ? { progressStream: process.stderr } : {}),
+    ...(process.stdout.isTTY && process.stdout.columns > 0 ? { columns: process.stdout.columns } : {}),
   };
 }
 

@@ -13,7 +13,13 @@ import { parseShard, type Shard } from '../fleet/shard.js';
 import type { CheckOptions, Family, Severity } from '../model.js';
 import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES, checkOptions as withDefaults } from '../model.js';
 import { FORMATS, type OutputFormat } from '../report/index.js';
-import { checkOutputOptions, emitReport, type OutputOptions, parseFormats } from '../report/output.js';
+import {
+  checkOutputOptions,
+  emitReport,
+  type OutputOptions,
+  parseFormats,
+  printSummaryAfterStdout,
+} from '../report/output.js';
 import { prepareFinding, type Report } from '../report/report.js';
 import { escapeControl } from '../report/terminal.js';
 import { DEFAULT_CONCURRENCY, runConfiguredScan } from '../runconfig/run.js';
@@ -21,6 +27,7 @@ import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
 import { disposeReport } from '../spill.js';
 import { resolveFromConfig } from './from-config.js';
 import { type Io, readStdin } from './io.js';
+import { createProgress } from './progress.js';
 
 export interface ScanCliOptions {
   schema?: string;
@@ -61,6 +68,8 @@ export interface ScanCliOptions {
   passwordStdin?: boolean;
   allowIncomplete?: boolean;
   verbose?: boolean;
+  /** --quiet: no progress on a terminal and no summary line on stderr (warnings and errors still print). */
+  quiet?: boolean;
   color?: boolean;
   /** --ignore-file (else .qrtz-audit-ignore.yml in the current directory, when present). */
   ignoreFile?: string;
@@ -184,6 +193,7 @@ export function addScanOptions(cmd: Command): Command {
       [],
     )
     .option('--verbose', 'list passing checks too')
+    .option('--quiet', 'no progress display and no summary line on stderr (warnings and errors still print)')
     .option('--no-color', 'no colors (NO_COLOR is respected too)');
 }
 
@@ -377,15 +387,15 @@ export async function runScanCommand(urlArg: string | undefined, given: ScanCliO
   }
   try {
     const report = applyCompliance(scanned, compliance, (l) => io.stderr(`${l}\n`));
-    emitReport(
-      report,
-      {
-        ...outputOptionsFrom(given),
-        color: given.color !== false,
-        verbose: given.verbose ?? false,
-      },
-      io,
-    );
+    const output = {
+      ...outputOptionsFrom(given),
+      color: given.color !== false,
+      verbose: given.verbose ?? false,
+      alwaysSummary: true,
+      quiet: given.quiet ?? false,
+    };
+    emitReport(report, output, io);
+    await printSummaryAfterStdout(report, output, io);
     return report.summary.exitCode;
   } finally {
     disposeReport(scanned);
@@ -474,6 +484,9 @@ export async function collectEvidence(urlArg: string | undefined, given: ScanCli
   const chosen = password ?? configPassword;
   const options = chosen !== undefined ? { ...validated, password: chosen } : validated;
   const adapter = await adapterFor(options);
+  // On a terminal (and without --quiet): phase lines and a progress bar on stderr (src/commands/progress.ts).
+  const progress = createProgress(io, o.quiet);
+  progress?.note('connecting…');
   try {
     await adapter.connect();
   } catch (err) {
@@ -483,8 +496,16 @@ export async function collectEvidence(urlArg: string | undefined, given: ScanCli
   }
   let result: Awaited<ReturnType<typeof collectScan>>;
   try {
-    result = await collectScan(adapter, { families: options.families, checkOptions, prepareSpilled: prepareFinding });
+    result = await collectScan(adapter, {
+      families: options.families,
+      checkOptions,
+      prepareSpilled: prepareFinding,
+      ...(progress ? { progress } : {}),
+    });
+    // The fact-level checks are judged next (judgeEvidence), after the session is closed.
+    progress?.phase?.('checks');
   } finally {
+    progress?.stop();
     await adapter.close();
   }
   // --from-config: the configuration's own findings (QA-C…, objects of kind 'file') join the same report

@@ -88,6 +88,11 @@ export interface Adapter {
    * leaves the session usable (cursors closed).
    */
   blobRows(onUnreadable?: (u: Unreadable) => void): AsyncIterable<BlobRow>;
+  /**
+   * Optional: how many rows blobRows() will stream (queries/<db>/blob-count.sql per table it reads), for the
+   * progress bar's total only. Undefined when a table cannot be counted; never throws but for a lost connection.
+   */
+  countBlobRows?(): Promise<number | undefined>;
   /** Ends the session (rolls back, never commits) and closes every connection; never throws. */
   close(): Promise<void>;
 }

@@ -36,6 +36,8 @@ export interface FleetOptions {
   outputDir?: string;
   color: boolean;
   verbose: boolean;
+  /** --quiet: no summary lines (the fleet's and each target's); warnings and failures still print. */
+  quiet?: boolean;
 }
 
 /** The one line a failed target is reported with: its error's message, redacted, controls visible. */
@@ -49,8 +51,10 @@ export function failureReason(err: unknown): { reason: string; exitCode: number 
 /** stderr lines of one target, each prefixed with `[name] `. */
 export function prefixedIo(io: Io, name: string): Io {
   let pending = '';
+  // No progress display per target: concurrent targets would draw over each other (issue #14 part 6).
+  const { progressStream: _bar, ...rest } = io;
   return {
-    ...io,
+    ...rest,
     stdout: (t) => io.stderr(t.replace(/^(?=.)/gm, `[${name}] `)),
     stderr: (t) => {
       pending += t;
@@ -103,6 +107,7 @@ export async function runFleet<P extends { name: string }>(
               outputDir: join(o.outputDir, dir),
               color: false,
               verbose: o.verbose,
+              ...(o.quiet ? { quiet: true } : {}),
             },
             tio,
           );
@@ -165,17 +170,21 @@ function writeMerged(fleet: FleetReport, o: FleetOptions, io: Io): void {
         formatFleetReport(fleet, f, { color: false, verbose: o.verbose }),
       );
     });
-    io.stderr(
-      `qrtz-audit: ${fleetSummaryLine(fleet)} — merged report written to ${escapeControl(o.outputDir, false)}: ${names.join(', ')}; one directory per target under targets/\n`,
-    );
+    if (!o.quiet)
+      io.stderr(
+        `qrtz-audit: ${fleetSummaryLine(fleet)} — merged report written to ${escapeControl(o.outputDir, false)}: ${names.join(', ')}; one directory per target under targets/\n`,
+      );
     return;
   }
   const format = formats[0] as OutputFormat;
   if (o.output !== undefined) {
     write(o.output, formatFleetReport(fleet, format, { color: false, verbose: o.verbose }));
-    io.stderr(`qrtz-audit: ${fleetSummaryLine(fleet)} — merged report written to ${escapeControl(o.output, false)}\n`);
+    if (!o.quiet)
+      io.stderr(
+        `qrtz-audit: ${fleetSummaryLine(fleet)} — merged report written to ${escapeControl(o.output, false)}\n`,
+      );
     return;
   }
   io.stdout(formatFleetReport(fleet, format, { color: o.color && io.colorAllowed, verbose: o.verbose }));
-  io.stderr(`qrtz-audit: ${fleetSummaryLine(fleet)}\n`);
+  if (!o.quiet) io.stderr(`qrtz-audit: ${fleetSummaryLine(fleet)}\n`);
 }

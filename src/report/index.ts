@@ -25,7 +25,7 @@ export const FORMAT_EXTENSIONS: Record<OutputFormat, string> = {
 export function formatReport(
   report: Report,
   format: OutputFormat,
-  opts: { color: boolean; verbose?: boolean },
+  opts: { color: boolean; verbose?: boolean; width?: number },
 ): string {
   switch (format) {
     case 'json':

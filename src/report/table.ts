@@ -7,11 +7,14 @@ import { complianceSections } from './compliance.js';
 import { type FindingItem, groupFindings, groupHeadline, groupRows } from './group.js';
 import { activeFindings, type Report, serviceAccountText, targetText } from './report.js';
 import { escapeControl } from './terminal.js';
+import { wrapLines } from './wrap.js';
 
 export interface TableOptions {
   color: boolean;
   /** List passing checks one by one (default: counted in the summary only). */
   verbose?: boolean;
+  /** Wrap lines to this many columns (the terminal's width; src/report/output.ts decides); absent: no wrapping. */
+  width?: number;
 }
 
 const safe = (s: string) => escapeControl(redact(s));
@@ -106,7 +109,14 @@ export function formatTable(report: Report, opts: TableOptions): string {
     );
   }
   lines.push('', summaryLine(report, opts.color));
-  return `${lines.join('\n')}\n`;
+  return `${(
+    opts.width
+      ? wrapLines(
+          lines.flatMap((l) => l.split('\n')),
+          opts.width,
+        )
+      : lines
+  ).join('\n')}\n`;
 }
 
 /** One finding, or a group of row findings: its headline, the first rows, then the first finding's details. */

@@ -19,7 +19,7 @@ import { checkEvidencePath, writeEvidence } from '../evidence/evidence.js';
 import { judgeEvidence } from '../evidence/judge.js';
 import { runFleet } from '../fleet/run.js';
 import { selectShard } from '../fleet/shard.js';
-import { checkOutputOptions, emitReport } from '../report/output.js';
+import { checkOutputOptions, emitReport, printSummaryAfterStdout } from '../report/output.js';
 import type { Report } from '../report/report.js';
 import { disposeReport } from '../spill.js';
 import { loadRunConfig } from './load.js';
@@ -111,15 +111,16 @@ export async function runConfiguredScan(
     checkOutputOptions(outputOptionsFrom(plan.options));
     const report = await scanPlannedTarget(plan, io, config, scan);
     try {
-      emitReport(
-        report,
-        {
-          ...outputOptionsFrom(plan.options),
-          color: plan.options.color !== false,
-          verbose: plan.options.verbose ?? false,
-        },
-        io,
-      );
+      // As `scan URL`: the run summary line on stderr at the end, unless --quiet.
+      const output = {
+        ...outputOptionsFrom(plan.options),
+        color: plan.options.color !== false,
+        verbose: plan.options.verbose ?? false,
+        alwaysSummary: true,
+        quiet: plan.options.quiet ?? false,
+      };
+      emitReport(report, output, io);
+      await printSummaryAfterStdout(report, output, io);
       return report.summary.exitCode;
     } finally {
       disposeReport(report);
@@ -150,6 +151,7 @@ export async function runConfiguredScan(
       ...(first.outputDir !== undefined ? { outputDir: first.outputDir } : {}),
       color: cli.color !== false,
       verbose: first.verbose ?? false,
+      ...(cli.quiet ? { quiet: true } : {}),
     },
     io,
   );

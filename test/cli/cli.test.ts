@@ -129,7 +129,8 @@ describe('CLI: usage', () => {
       '--connect-timeout',
       '2000',
     ]);
-    expect(r.stderr).toBe('');
+    // Nothing but the run summary line (issue #14 part 6).
+    expect(r.stderr).toMatch(/^qrtz-audit: [^\n]* — exit \d \(fail-on high\)\n$/);
     expect((JSON.parse(r.stdout) as Report).summary.failOn).toBe('high');
     for (const bad of ['1x', '-1', '0', '1 day', '99999999999']) {
       const b = await runCli(['scan', path, '--lock-timeout', bad]);
@@ -313,7 +314,7 @@ describe('every --option named in a check text, a remediation or the README exis
       }
     }
     const readme = readFileSync(new URL('README.md', root), 'utf8');
-    // Options of other tools the texts mention (the mysql client, docker compose, the fuzz script).
+    // Options of other tools the texts mention (the mysql client, docker, npm, the fuzz script).
     const foreign = new Set([
       '--ssl-mode',
       '--wait',
@@ -324,6 +325,14 @@ describe('every --option named in a check text, a remediation or the README exis
       '--cpu-prof',
       '--max-semi-space-size',
       '--roles',
+      // docker run / npm prune (README "Container image and GitHub Action"), the SARIF multitool.
+      '--rm',
+      '--read-only',
+      '--tmpfs',
+      '--network',
+      '--user',
+      '--omit',
+      '--rule-kind',
     ]);
     for (const [where, text] of [...texts, ['README', readme] as [string, string]]) {
       for (const m of text.matchAll(/(?<![\w-])(--[a-z][a-z0-9-]+)/g)) {

@@ -37,6 +37,7 @@ import {
   runSql,
   type SessionSettings,
 } from '../connection.js';
+import { BLOB_SOURCES } from '../shared/blob-sources.js';
 import { noTablesError } from '../shared/discovery.js';
 import { readSchedulerFacts } from '../shared/scheduler.js';
 import { quoteName, streamBlobs } from './blobs.js';
@@ -321,6 +322,25 @@ export class MssqlAdapter implements Adapter {
         throw connectionLost(err) ? mapMssqlError(err, display) : err;
       }
     })();
+  }
+
+  async countBlobRows(): Promise<number | undefined> {
+    if (!this.conn) return undefined;
+    const prefix = this.prefix(true);
+    let total = 0;
+    for (const src of BLOB_SOURCES) {
+      const t = this.tables.find((x) => x.logical === src.table);
+      if (!t) continue;
+      try {
+        const sql = loadQuery('mssql', 'blob-count', { table: `${quoteName(t.schema)}.${quoteName(t.name)}` });
+        const rows = await this.run(prefix + sql);
+        total += Number(rows[0]?.n ?? 0);
+      } catch (err) {
+        if (connectionLost(err)) throw mapMssqlError(err, this.target.display);
+        return undefined; // no permission, a lock or statement timeout: the bar goes without a total
+      }
+    }
+    return total;
   }
 
   async close(): Promise<void> {

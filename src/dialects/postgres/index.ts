@@ -9,6 +9,7 @@ import type { BlobRow, Facts, TamperObject, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import { registerSecret } from '../../secrets/redact.js';
 import type { Adapter, AdapterCapabilities, ConnectOptions } from '../adapter.js';
+import { BLOB_SOURCES } from '../shared/blob-sources.js';
 import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
 import { BATCH_BYTES, BATCH_ROWS, CHUNK_BYTES, INLINE_ROW_BYTES, type PgTable, streamPgBlobs } from './blobs.js';
 import {
@@ -253,6 +254,26 @@ export class PostgresAdapter implements Adapter {
       },
       onUnreadable,
     );
+  }
+
+  async countBlobRows(): Promise<number | undefined> {
+    if (!this.client) return undefined;
+    let total = 0;
+    for (const src of BLOB_SOURCES) {
+      const t = this.tables.find((x) => x.logical === src.table);
+      // A tampered table is not read (blobRows skips it): not counted either.
+      if (!t || this.blocked.has(t.logical)) continue;
+      try {
+        const rows = await this.inSavepoint(() =>
+          this.query('blob-count', [], { TABLE: `${quoteIdent(t.schema)}.${quoteIdent(t.name)}` }),
+        );
+        total += Number(rows[0]?.n ?? 0);
+      } catch (err) {
+        if (isFatal(err)) throw mapPgError(err, this.parsed.display);
+        return undefined; // no privilege, a lock or statement timeout: the bar goes without a total
+      }
+    }
+    return total;
   }
 
   async close(): Promise<void> {

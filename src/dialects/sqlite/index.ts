@@ -11,6 +11,7 @@ import { UserError } from '../../errors.js';
 import type { BlobRow, Facts, QuartzTable, SqliteHeaderFact, TamperObject, Unreadable } from '../../model.js';
 import { loadQuery } from '../../queries.js';
 import type { Adapter, ConnectOptions } from '../adapter.js';
+import { BLOB_SOURCES } from '../shared/blob-sources.js';
 import { expectedTables, logicalName, noTablesError } from '../shared/discovery.js';
 import { streamSqliteBlobs } from './blobs.js';
 import { harden, quoteSqliteIdent, readHeader, SQLITE_MAGIC, sqlitePathFromUrl, walRefusal } from './connection.js';
@@ -208,6 +209,25 @@ class SqliteAdapter implements Adapter {
       );
     }
     return streamSqliteBlobs({ db: this.db, tables: this.tables, maxBlobSize: this.options.maxBlobSize }, onUnreadable);
+  }
+
+  async countBlobRows(): Promise<number | undefined> {
+    const db = this.db;
+    if (!this.header?.plaintext || !db) return undefined;
+    let total = 0;
+    try {
+      for (const src of BLOB_SOURCES) {
+        const t = this.tables.find((x) => x.logical === src.table);
+        if (!t) continue;
+        const row = db.prepare(loadQuery('sqlite', 'blob-count', { TABLE: quoteSqliteIdent(t.name) })).get() as
+          | Row
+          | undefined;
+        total += Number(row?.n ?? 0);
+      }
+      return total;
+    } catch {
+      return undefined; // a busy or damaged table: the bar goes without a total
+    }
   }
 
   async close(): Promise<void> {

@@ -1,0 +1,7 @@
+-- blob-count.sql: the number of rows the blob scan will stream from one Quartz table, for the progress bar's
+-- total only (a failure leaves the bar without a total and never affects a finding).
+-- Reads: <prefix>JOB_DETAILS, TRIGGERS, BLOB_TRIGGERS, CALENDARS or SIMPROP_TRIGGERS (a row count), under the
+-- content isolation level. Permission: SELECT on that table (as blob-*.sql).
+-- {{table}} is the bracket-quoted [schema].[table].
+SELECT COUNT(*) AS n
+FROM {{table}}
