@@ -391,11 +391,12 @@ describe.skipIf(!server)('reliability on PostgreSQL (throwaway server, statement
       expect(audits).toBeGreaterThanOrEqual(1);
       expect(auditCodes.every((c) => c === 1)).toBe(true);
       expect([baseline.errors, loaded.errors]).toEqual([[], []]);
+      // The proof is the sampler: in every sample (one every 10 ms, at least one per audit) no workload session
+      // waited on a lock the auditor held, so no wait on the auditor lasted longer than the sampling interval. The
+      // workload's slowest statement is reported above, not asserted: it measures the machine's load (1,402 ms once
+      // with audits sharing this process's CPU on an overloaded shared machine), not the auditor's locks.
+      expect(samples).toBeGreaterThanOrEqual(audits);
       expect(blocked).toEqual([]);
-      // The proof is the sampler (never blocked by the auditor). The wait bound is a sanity net, scaled by the
-      // baseline measured in the same conditions: on an overloaded shared machine the workload's own slowest
-      // statement took 369 ms without audits and 1,402 ms with audits sharing this process's CPU.
-      expect(loaded.maxMs).toBeLessThan(Math.max(1500, 5 * baseline.maxMs));
     } finally {
       await monitor.end();
       for (const c of clients) await c.end();
