@@ -23,7 +23,7 @@ import { parseReport, runCli } from '../support/cli.js';
 import { dbRequired, type MariadbServer, startMariadb, throwawayUnavailable } from '../support/mariadb-server.js';
 import { insertRows, QUARTZ_TABLES, secretRows, tableName } from '../support/rel-store.js';
 import { runWorkload } from '../support/rel-workload.js';
-import { untilNoSession } from '../support/sessions.js';
+import { SESSION_WINDOW_MS, untilNoSession } from '../support/sessions.js';
 
 const unavailable = throwawayUnavailable();
 let server: MariadbServer | undefined;
@@ -105,7 +105,10 @@ export function notAReadMysql(sql: string): string | undefined {
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
 
-describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, general log on)', () => {
+/** Test timeout: a hang guard above a scan plus the up-to-60 s "no session left" window (the default 60 s was not). */
+const SUITE = { timeout: SESSION_WINDOW_MS + 240_000 };
+
+describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, general log on)', SUITE, () => {
   const s = server as MariadbServer;
   const out = mkdtempSync(join(tmpdir(), 'qrtz-rel-my-'));
   let admin: mysql.Connection;

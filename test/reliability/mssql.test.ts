@@ -297,9 +297,15 @@ const NEVER = [
   CS_PW,
   STDIN_PW,
 ];
+/**
+ * Tests that run several full scans of the hostile store: about 7 s a scan alone (its decoding), several times that
+ * beside other suites on a loaded machine. A test cut short by its timeout would go on scanning in the background
+ * and feed its requests to the next test's assertions, so the bound is a hang guard, far above any real run.
+ */
+const SCANS_TIMEOUT_MS = 600_000;
 const fileOfSent = (s: Sent) => [...s.sql.matchAll(/^-- ([a-z0-9-]+)\.sql:/gm)].at(-1)?.[1] ?? '';
 
-describe('SQL Server (fake tedious server): full audits in every format', () => {
+describe('SQL Server (fake tedious server): full audits in every format', { timeout: SCANS_TIMEOUT_MS }, () => {
   const out = join(dir, 'formats');
   const texts: Record<string, string> = {};
   const codes: number[] = [];
@@ -332,7 +338,7 @@ describe('SQL Server (fake tedious server): full audits in every format', () => 
       opened.push(r.opened);
       openAfter.push(fake.open());
     }
-  }, 120_000);
+  }, SCANS_TIMEOUT_MS);
 
   it('every audit completes (exit 1), on one connection it closes, with the URL password; the URL password drew its warning', () => {
     expect(codes).toEqual([1, 1, 1, 1, 1, 1]);
@@ -431,7 +437,9 @@ describe('SQL Server (fake tedious server): full audits in every format', () => 
   });
 });
 
-describe('SQL Server (fake tedious server): no leaks through the other connection paths', () => {
+describe('SQL Server (fake tedious server): no leaks through the other connection paths', {
+  timeout: SCANS_TIMEOUT_MS,
+}, () => {
   beforeAll(fresh);
 
   it('--connection-string-env with an ADO.NET string: the password reaches the driver, never an output', async () => {
@@ -490,7 +498,7 @@ describe('SQL Server (fake tedious server): no leaks through the other connectio
   });
 });
 
-describe('SQL Server (fake tedious server): faults', () => {
+describe('SQL Server (fake tedious server): faults', { timeout: SCANS_TIMEOUT_MS }, () => {
   beforeAll(fresh);
 
   it('the connection lost in the blob stream (session killed): every format marks the report incomplete; one connection, closed; nothing sent after', async () => {

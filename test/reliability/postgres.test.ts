@@ -25,7 +25,7 @@ import { createQuartzDb } from '../support/pg-quartz.js';
 import { acquirePostgres, adminSql, type PgServer } from '../support/pg-server.js';
 import { insertRows, QUARTZ_TABLES, REL_SECRETS, secretRows, tableName } from '../support/rel-store.js';
 import { runWorkload } from '../support/rel-workload.js';
-import { untilNoSession } from '../support/sessions.js';
+import { SESSION_WINDOW_MS, untilNoSession } from '../support/sessions.js';
 
 const logDir = mkdtempSync(join(tmpdir(), 'qrtz-pglog-'));
 if (process.getuid?.() === 0) {
@@ -190,7 +190,10 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
 
-describe.skipIf(!server)('reliability on PostgreSQL (throwaway server, statement log on)', () => {
+/** Test timeout: a hang guard above a scan plus the up-to-60 s "no session left" window (the default 60 s was not). */
+const SUITE = { timeout: SESSION_WINDOW_MS + 240_000 };
+
+describe.skipIf(!server)('reliability on PostgreSQL (throwaway server, statement log on)', SUITE, () => {
   const s = server as PgServer;
   const out = mkdtempSync(join(tmpdir(), 'qrtz-rel-pg-'));
   beforeAll(async () => {
