@@ -276,6 +276,12 @@ export function openConnection(target: ConnectionConfig, s: SessionSettings, poo
     // knex 3's mssql client keeps its queue of not-yet-sent requests on the prototype, shared by every
     // target; a request waiting there could be sent on another target's connection. One queue each.
     (knex.client as { requestQueue?: unknown[] }).requestQueue = [];
+    // knex 3 destroys a tedious connection by calling close() and waiting for its 'end' event. A connection
+    // already lost (the session killed, the server gone) has emitted 'end' once and never emits it again, so
+    // the pool's destroy waited for tarn's destroy timeout (5 s) and kept the process alive that long.
+    const client = knex.client as { destroyRawConnection(c: unknown): Promise<void> };
+    const destroyRaw = client.destroyRawConnection.bind(client);
+    client.destroyRawConnection = (c) => ((c as { closed?: boolean }).closed ? Promise.resolve() : destroyRaw(c));
   }
   return {
     dialect: target.dialect,

@@ -118,8 +118,11 @@ describe.skipIf(Boolean(pgSkip))('PostgreSQL JobStore (Quartz.NET, .NET ticks)',
   const db = `qrtz_jobs_${uniq()}`;
   const name = (l: string) => `qrtz_${l.toLowerCase()}`;
   afterAll(async () => {
-    await dropAll(server, [db], ['qrtz_jobs_owner']);
-    if (server.kind === 'throwaway') await server.stop();
+    try {
+      await dropAll(server, [db], ['qrtz_jobs_owner']);
+    } finally {
+      await server.stop();
+    }
   });
 
   beforeAll(async () => {

@@ -90,7 +90,11 @@ describe.skipIf(!server)('remediations pasted into psql', () => {
     );
   }, 120_000);
   afterAll(async () => {
-    await cleanup(s);
+    try {
+      await cleanup(s);
+    } finally {
+      await s.stop();
+    }
   });
 
   it('the fixes run cleanly, revoke what was reported and inject nothing', async () => {

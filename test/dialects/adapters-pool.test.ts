@@ -61,8 +61,11 @@ describe('PostgreSQL adapter over the connection layer', () => {
 
   afterAll(async () => {
     if (server) {
-      await dropAll(server, [db], ['qa_knxpool_owner']);
-      await server.stop();
+      try {
+        await dropAll(server, [db], ['qa_knxpool_owner']);
+      } finally {
+        await server.stop();
+      }
     }
   });
 

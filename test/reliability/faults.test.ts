@@ -25,27 +25,27 @@ const oneLine = (stderr: string) => stderr.trim().split('\n');
 
 describe('faults without a server', () => {
   for (const scheme of ['postgres', 'mysql']) {
-    it(`${scheme}: DNS failure → one line naming the host, exit 2, fast`, async () => {
-      const t0 = Date.now();
+    // "fast" without a clock: the error names its cause (no such host, refused), not the connect timeout
+    // it would have waited for; a hang fails the test's own timeout
+    it(`${scheme}: DNS failure → one line naming the host, exit 2, without waiting for the connect timeout`, async () => {
       const r = await runCli([
         'scan',
         `${scheme}://auditor@qrtz-audit-test.invalid:5999/quartz`,
         '--connect-timeout',
         '5s',
       ]);
-      expect(Date.now() - t0).toBeLessThan(15_000);
       expect(oneLine(r.stderr)).toHaveLength(1);
       expect(r.stderr).toMatch(/^qrtz-audit: .*qrtz-audit-test\.invalid/);
+      expect(r.stderr).not.toMatch(/timed? ?out/i);
       expect(r.stderr).not.toMatch(/internal error|\n\s+at /);
       expect([r.code, r.stdout]).toEqual([2, '']);
     });
 
-    it(`${scheme}: a refused port → one line, exit 2, fast`, async () => {
+    it(`${scheme}: a refused port → one line, exit 2, without waiting for the connect timeout`, async () => {
       const port = await freePort();
-      const t0 = Date.now();
       const r = await runCli(['scan', `${scheme}://auditor@127.0.0.1:${port}/quartz`, '--connect-timeout', '5s']);
-      expect(Date.now() - t0).toBeLessThan(15_000);
       expect(oneLine(r.stderr)).toHaveLength(1);
+      expect(r.stderr).not.toMatch(/timed? ?out/i);
       expect(r.stderr).toMatch(new RegExp(`^qrtz-audit: .*(refused|127\\.0\\.0\\.1:${port})`, 'i'));
       expect([r.code, r.stdout]).toEqual([2, '']);
     });

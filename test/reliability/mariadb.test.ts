@@ -23,7 +23,7 @@ import { parseReport, runCli } from '../support/cli.js';
 import { dbRequired, type MariadbServer, startMariadb, throwawayUnavailable } from '../support/mariadb-server.js';
 import { insertRows, QUARTZ_TABLES, secretRows, tableName } from '../support/rel-store.js';
 import { runWorkload } from '../support/rel-workload.js';
-import { untilNoSession } from '../support/sessions.js';
+import { SESSION_WINDOW_MS, untilNoSession } from '../support/sessions.js';
 
 const unavailable = throwawayUnavailable();
 let server: MariadbServer | undefined;
@@ -105,7 +105,10 @@ export function notAReadMysql(sql: string): string | undefined {
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
 
-describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, general log on)', () => {
+/** Test timeout: a hang guard above a scan plus the up-to-60 s "no session left" window (the default 60 s was not). */
+const SUITE = { timeout: SESSION_WINDOW_MS + 240_000 };
+
+describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, general log on)', SUITE, () => {
   const s = server as MariadbServer;
   const out = mkdtempSync(join(tmpdir(), 'qrtz-rel-my-'));
   let admin: mysql.Connection;
@@ -342,11 +345,12 @@ describe.skipIf(Boolean(skip))('reliability on MariaDB (throwaway server, genera
       expect(audits).toBeGreaterThanOrEqual(1);
       expect(auditCodes.every((c) => c === 1)).toBe(true);
       expect([baseline.errors, loaded.errors]).toEqual([[], []]);
+      // The proof is the sampler: in every sample (one every 10 ms, at least one per audit) no workload session
+      // waited on a lock the auditor held, so no wait on the auditor lasted longer than the sampling interval. The
+      // workload's slowest statement is reported above, not asserted: it measures the machine's load (1,402 ms once
+      // with audits sharing this process's CPU on an overloaded shared machine), not the auditor's locks.
+      expect(samples).toBeGreaterThanOrEqual(audits);
       expect(blocked).toEqual([]);
-      // The proof is the sampler (never blocked by the auditor). The wait bound is a sanity net, scaled by the
-      // baseline measured in the same conditions: on an overloaded shared machine the workload's own slowest
-      // statement took 369 ms without audits and 1,402 ms with audits sharing this process's CPU.
-      expect(loaded.maxMs).toBeLessThan(Math.max(1500, 5 * baseline.maxMs));
     } finally {
       for (const c of clients) await c.end();
     }

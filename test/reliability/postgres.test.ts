@@ -25,7 +25,7 @@ import { createQuartzDb } from '../support/pg-quartz.js';
 import { acquirePostgres, adminSql, type PgServer } from '../support/pg-server.js';
 import { insertRows, QUARTZ_TABLES, REL_SECRETS, secretRows, tableName } from '../support/rel-store.js';
 import { runWorkload } from '../support/rel-workload.js';
-import { untilNoSession } from '../support/sessions.js';
+import { SESSION_WINDOW_MS, untilNoSession } from '../support/sessions.js';
 
 const logDir = mkdtempSync(join(tmpdir(), 'qrtz-pglog-'));
 if (process.getuid?.() === 0) {
@@ -190,7 +190,10 @@ const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
 const unhandled: unknown[] = [];
 const onUnhandled = (e: unknown) => unhandled.push(e);
 
-describe.skipIf(!server)('reliability on PostgreSQL (throwaway server, statement log on)', () => {
+/** Test timeout: a hang guard above a scan plus the up-to-60 s "no session left" window (the default 60 s was not). */
+const SUITE = { timeout: SESSION_WINDOW_MS + 240_000 };
+
+describe.skipIf(!server)('reliability on PostgreSQL (throwaway server, statement log on)', SUITE, () => {
   const s = server as PgServer;
   const out = mkdtempSync(join(tmpdir(), 'qrtz-rel-pg-'));
   beforeAll(async () => {
@@ -391,11 +394,12 @@ describe.skipIf(!server)('reliability on PostgreSQL (throwaway server, statement
       expect(audits).toBeGreaterThanOrEqual(1);
       expect(auditCodes.every((c) => c === 1)).toBe(true);
       expect([baseline.errors, loaded.errors]).toEqual([[], []]);
+      // The proof is the sampler: in every sample (one every 10 ms, at least one per audit) no workload session
+      // waited on a lock the auditor held, so no wait on the auditor lasted longer than the sampling interval. The
+      // workload's slowest statement is reported above, not asserted: it measures the machine's load (1,402 ms once
+      // with audits sharing this process's CPU on an overloaded shared machine), not the auditor's locks.
+      expect(samples).toBeGreaterThanOrEqual(audits);
       expect(blocked).toEqual([]);
-      // The proof is the sampler (never blocked by the auditor). The wait bound is a sanity net, scaled by the
-      // baseline measured in the same conditions: on an overloaded shared machine the workload's own slowest
-      // statement took 369 ms without audits and 1,402 ms with audits sharing this process's CPU.
-      expect(loaded.maxMs).toBeLessThan(Math.max(1500, 5 * baseline.maxMs));
     } finally {
       await monitor.end();
       for (const c of clients) await c.end();

@@ -39,7 +39,11 @@ describe.skipIf(!server)('all formats from one PostgreSQL scan', () => {
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    await dropAll(s, [DB], ROLES);
+    try {
+      await dropAll(s, [DB], ROLES);
+    } finally {
+      await s.stop();
+    }
   });
 
   it('writes every format; each is valid and names the target', async () => {

@@ -159,8 +159,11 @@ describe.skipIf(!server)('every secret detector on a real PostgreSQL JobStore', 
   });
   afterAll(async () => {
     rmSync(out, { recursive: true, force: true });
-    await dropAll(s, [DB], [OWNER]);
-    await s.stop();
+    try {
+      await dropAll(s, [DB], [OWNER]);
+    } finally {
+      await s.stop();
+    }
   });
 
   const target = () => `postgres://postgres@127.0.0.1:${s.port}/${DB}?sslmode=disable`;

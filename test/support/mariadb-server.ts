@@ -3,7 +3,7 @@
  * free port bound to 127.0.0.1, the scenario's options on the command line; stop() sends SIGTERM, waits for the
  * process to exit and removes the directory. Also a probe for the shared service (127.0.0.1:3306 root).
  */
-import { type ChildProcess, execFile, spawn } from 'node:child_process';
+import { type ChildProcess, execFile } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer } from 'node:net';
@@ -11,6 +11,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import mysql from 'mysql2/promise';
+import { spawnThrowaway } from './throwaway.js';
 
 const run = promisify(execFile);
 
@@ -103,7 +104,9 @@ export async function startMariadb(options: string[] | ((dir: string) => string[
   }
   const port = await freePort();
   const extra = (typeof options === 'function' ? options(dir) : options).map((o) => `--${o}`);
-  const child: ChildProcess = spawn(
+  // SIGTERM (normal shutdown) reaches it when this worker exits without stop()
+  const child: ChildProcess = spawnThrowaway(
+    'mariadb',
     MARIADBD,
     [
       '--no-defaults',
@@ -120,6 +123,8 @@ export async function startMariadb(options: string[] | ((dir: string) => string[
       ...extra,
     ],
     { stdio: 'ignore' },
+    'TERM',
+    dir,
   );
   let exited = false;
   const exitPromise = new Promise<void>((resolve) => {

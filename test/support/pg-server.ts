@@ -4,7 +4,7 @@
  * free port: needed anyway for settings like ssl or pgaudit), testcontainers when a Docker engine
  * answers, else a loud skip — or a failure when QRTZ_REQUIRE_DB names postgres.
  */
-import { type ChildProcess, execFileSync, spawn } from 'node:child_process';
+import { type ChildProcess, execFileSync } from 'node:child_process';
 import {
   appendFileSync,
   chmodSync,
@@ -19,6 +19,7 @@ import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
+import { spawnThrowaway } from './throwaway.js';
 
 export interface PgServer {
   /** Admin URL (superuser, trust auth) without database path. */
@@ -179,10 +180,15 @@ export async function startThrowawayPostgres(opts: ThrowawayOptions = {}): Promi
     chownSync(join(data, 'postgresql.conf'), ids.uid, ids.gid);
     chownSync(join(data, 'pg_hba.conf'), ids.uid, ids.gid);
   }
-  const child: ChildProcess = spawn(join(bin, 'postgres'), ['-D', data], {
-    ...asUser,
-    stdio: ['ignore', 'ignore', 'pipe'],
-  });
+  // SIGINT (fast shutdown) reaches it when this worker exits without stop()
+  const child: ChildProcess = spawnThrowaway(
+    'postgres',
+    join(bin, 'postgres'),
+    ['-D', data],
+    { ...asUser, stdio: ['ignore', 'ignore', 'pipe'] },
+    'INT',
+    dir,
+  );
   let log = '';
   child.stderr?.on('data', (d) => {
     log += String(d);

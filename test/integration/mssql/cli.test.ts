@@ -15,14 +15,13 @@ async function refusedPort(): Promise<number> {
 describe('qrtz-audit scan against SQL Server targets', () => {
   it('mssql:// URL to a refused port: exit 2, one line, no password', async () => {
     const port = await refusedPort();
-    const started = Date.now();
+    // the refusal itself, not the connect timeout (the last line says "refused", not "timed out")
     const run = await runCli([
       'scan',
       `mssql://quartz:Cli-Url-Pw-91@127.0.0.1:${port}/quartz`,
       '--connect-timeout',
       '3000',
     ]);
-    expect(Date.now() - started).toBeLessThan(5000);
     expect(run.code).toBe(2);
     expect(run.stdout).toBe('');
     // the password in the URL draws its one warning line first (issue #17 part 6), then the one error line

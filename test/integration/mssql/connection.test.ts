@@ -162,12 +162,11 @@ describe('connecting', () => {
       maxBlobSize: 1024,
       attestations: {},
     });
-    const started = Date.now();
+    // within the connect timeout, without a clock: the error is the refusal itself, not "timed out"
     const err = await adapter.connect().then(
       () => undefined,
       (e: unknown) => e,
     );
-    expect(Date.now() - started).toBeLessThan(4000);
     expect(err).toBeInstanceOf(UserError);
     const e = err as UserError;
     expect(e.exitCode).toBe(2);

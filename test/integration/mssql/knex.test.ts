@@ -1,6 +1,6 @@
 /**
  * The SQL Server adapter over the knex connection layer, without a server: knex's own mssql client is
- * used as it is, only its `acquireRawConnection` hands out a fake tedious connection that records every
+ * used as it is, over a fake tedious connection (test/support/fake-tedious.ts) that records every
  * request (batch or sp_executesql, text, typed parameters) and answers with fixture rows shaped as the
  * catalog returns them. What is checked is what the adapter builds and sends: the tedious configuration
  * (encrypt, trustServerCertificate, read-only intent, application name, request timeout), a pool of one
@@ -8,95 +8,17 @@
  * audit statement, the query files run with their named inputs bound as typed parameters, and the
  * connection closed afterwards. A real server is the container suite's (container.test.ts).
  */
-import { EventEmitter } from 'node:events';
 import knexFactory from 'knex';
-import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { ConnectOptions } from '../../../src/dialect.js';
 import { knexConfig, mssqlNamedToKnex, openConnection, runSql, toKnexRaw } from '../../../src/dialects/connection.js';
-import { parseConnectionStringTarget } from '../../../src/dialects/mssql/connection.js';
+import { connectionLost, parseConnectionStringTarget } from '../../../src/dialects/mssql/connection.js';
 import { createMssqlAdapter, mssqlConnectionSettings } from '../../../src/dialects/mssql/index.js';
 import { type BlobRow, FAMILIES } from '../../../src/model.js';
 import { ROWS } from '../../fixtures/mssql/catalog-rows.js';
+import { fakeTedious, fileOf, RESET } from '../../support/fake-tedious.js';
 
 type AfterCreate = (conn: unknown, done: (err: Error | null) => void) => void;
-type Column = { metadata: { colName: string }; value: unknown };
-interface Sent {
-  kind: 'batch' | 'execSql';
-  connection: number;
-  sql: string;
-  params: { name: string; type: string; value: unknown }[];
-}
-
-/** The query file a statement comes from: the last `-- <name>.sql:` header that is not a SET file. */
-function fileOf(sql: string): string {
-  const names = [...sql.matchAll(/^-- ([a-z0-9-]+)\.sql:/gm)].map((m) => m[1] as string);
-  return names.filter((n) => !n.startsWith('set-')).pop() ?? names.pop() ?? '';
-}
-
-/** Patches knex's mssql client to use fake tedious connections; returns what they saw. */
-function fakeTedious(answer: (file: string, sent: Sent) => Record<string, unknown>[] | Error) {
-  const sent: Sent[] = [];
-  const configs: Record<string, unknown>[] = [];
-  let opened = 0;
-  let closed = 0;
-  const probe = knexFactory({ client: 'mssql' });
-  const proto = Object.getPrototypeOf(probe.client) as {
-    acquireRawConnection(this: { _generateConnection(): Record<string, unknown> }): Promise<unknown>;
-  };
-  void probe.destroy();
-  const spy = vi.spyOn(proto, 'acquireRawConnection').mockImplementation(async function (this: {
-    _generateConnection(): Record<string, unknown>;
-  }) {
-    configs.push(this._generateConnection());
-    const id = ++opened;
-    const conn = Object.assign(new EventEmitter(), {
-      connected: true,
-      state: { name: 'LoggedIn' },
-      close() {
-        closed++;
-        setImmediate(() => conn.emit('end'));
-      },
-      execSqlBatch(req: { sqlTextOrProcedure: string; callback(err?: Error, n?: number): void }) {
-        sent.push({ kind: 'batch', connection: id, sql: req.sqlTextOrProcedure, params: [] });
-        setImmediate(() => req.callback(undefined, 0));
-      },
-      execSql(
-        req: EventEmitter & {
-          sqlTextOrProcedure: string;
-          parameters: { name: string; type: { name: string }; value: unknown }[];
-          callback(err?: Error, n?: number): void;
-        },
-      ) {
-        const s: Sent = {
-          kind: 'execSql',
-          connection: id,
-          sql: req.sqlTextOrProcedure,
-          params: req.parameters.map((p) => ({ name: p.name, type: p.type.name, value: p.value })),
-        };
-        sent.push(s);
-        const rows = answer(fileOf(s.sql), s);
-        setImmediate(() => {
-          if (rows instanceof Error) return req.callback(rows);
-          for (const r of rows) {
-            req.emit(
-              'row',
-              Object.entries(r).map(([colName, value]): Column => ({ metadata: { colName }, value })),
-            );
-          }
-          req.callback(undefined, rows.length);
-        });
-      },
-    });
-    return conn;
-  });
-  return {
-    sent,
-    configs,
-    opened: () => opened,
-    closed: () => closed,
-    restore: () => spy.mockRestore(),
-  };
-}
 
 const options = (extra: Partial<ConnectOptions> = {}): ConnectOptions => ({
   url: 'mssql://quartz_login:Fake-Pw-31@db.example:1433/quartz?encrypt=true&trustServerCertificate=true&ApplicationIntent=ReadOnly',
@@ -318,5 +240,33 @@ describe('the SQL Server adapter through knex (fake tedious connection, fixture 
       }),
     );
     expect(JSON.stringify(fake.sent)).not.toContain('Fake-Pw-31');
+  });
+});
+
+describe('a connection lost mid-statement (the session killed, the server gone)', () => {
+  it('fails the statement with the socket error, and the pool closes it without waiting for an end that never comes', async () => {
+    const fake = fakeTedious(() => RESET);
+    const s = mssqlConnectionSettings(parseConnectionStringTarget('Server=db;User Id=u;Password=p', {}), 1_000);
+    const conn = openConnection(s.target, s.session, s.pool);
+    const pool = conn.knex.client.pool as unknown as { on(event: string, cb: (...args: unknown[]) => void): void };
+    const destroyed: string[] = [];
+    pool.on('destroySuccess', () => destroyed.push('success'));
+    pool.on('destroyFail', (_id, _resource, err) => destroyed.push(`fail: ${(err as Error).message}`));
+    try {
+      const err = await runSql(conn.knex, 'mssql', 'SELECT 1 AS one', {}).then(
+        () => undefined,
+        (e: Error & { code?: string }) => e,
+      );
+      expect(err?.code).toBe('ECONNRESET');
+      expect(connectionLost(err)).toBe(true);
+      expect(fake.open()).toBe(0);
+      // tedious emits 'end' once, when the connection is lost; knex's destroy must not wait for another one
+      // (tarn would give up after its destroy timeout and report destroyFail)
+      await conn.destroy();
+      expect(destroyed).toEqual(['success']);
+      expect(fake.opened()).toBe(1);
+    } finally {
+      fake.restore();
+    }
   });
 });

@@ -3,9 +3,6 @@
  * (test/fixtures/mssql/catalog-rows.ts; keys checked against each query's select list here, columns
  * against Microsoft's documented lists in queries.test.ts).
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
-import nodeSqlParser from 'node-sql-parser';
 import { describe, expect, it } from 'vitest';
 import {
   computeEffective,
@@ -23,8 +20,8 @@ import {
 import type { EffectivePrivilege } from '../../../src/model.js';
 import { QUARTZ_TABLES } from '../../../src/model.js';
 import { idOf, ROWS, TDE_2016 } from '../../fixtures/mssql/catalog-rows.js';
+import { selectList } from '../../support/mssql-queries.js';
 
-const root = join(import.meta.dirname, '..', '..', '..');
 const CTX: MapContext = {
   prefix: 'QRTZ_',
   connectedUser: 'quartz_app',
@@ -39,21 +36,6 @@ const CTX: MapContext = {
   },
   isolation: { used: 'snapshot', snapshotIsolationState: null, readCommittedSnapshot: null, lockTimeoutMs: 2000 },
 };
-
-/** Output column names of a query's (first) SELECT. */
-function selectList(name: string): string[] {
-  const sql = readFileSync(join(root, 'queries', 'mssql', `${name}.sql`), 'utf8').replaceAll('@@SPID', '@spid');
-  const parser = new nodeSqlParser.Parser();
-  const ast = parser.astify(sql, { database: 'transactsql' });
-  const first = (Array.isArray(ast) ? ast[0] : ast) as {
-    columns: { as?: string | null; expr: { column?: unknown } }[];
-  };
-  return first.columns.map((c) => {
-    if (c.as) return c.as;
-    const col = c.expr.column as string | { expr: { value: string } };
-    return typeof col === 'string' ? col : col.expr.value;
-  });
-}
 
 const privs = (eff: EffectivePrivilege[], principal: string, table: string) =>
   eff

@@ -74,7 +74,7 @@ describe.skipIf(!shared.ok)('MariaDB errors users meet first', () => {
   });
 
   it('a server that requires a password when none was given: one clear line, at once', async () => {
-    const started = Date.now();
+    // "at once" without a clock: the server's own refusal, not a timeout (a hang fails the test's timeout)
     const a = createMysqlAdapter(connectOptions(`mysql://${aud}@${HOST}:${PORT}/${db}`));
     const err = await a.connect().then(
       () => undefined,
@@ -82,7 +82,6 @@ describe.skipIf(!shared.ok)('MariaDB errors users meet first', () => {
     );
     expect(err).toBeInstanceOf(UserError);
     expect((err as Error).message).toContain('the server requires a password (MYSQL_PWD, --password-stdin or the URL)');
-    expect(Date.now() - started).toBeLessThan(3000);
   });
 
   it('a wrong password: the message never holds it', async () => {

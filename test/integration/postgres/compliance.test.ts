@@ -51,9 +51,12 @@ describe.skipIf(!server)('PostgreSQL: nothing lost, suppressions, baseline, diff
     );
   });
   afterAll(async () => {
-    await dropAll(s, [DB], ROLES);
     rmSync(dir, { recursive: true, force: true });
-    await s.stop();
+    try {
+      await dropAll(s, [DB], ROLES);
+    } finally {
+      await s.stop();
+    }
   });
 
   it('2,000 rows with the same password: JSON lists 2,000 QA-S01 findings, the table one grouped item', async () => {

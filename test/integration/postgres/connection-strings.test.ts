@@ -36,8 +36,11 @@ describe.skipIf(!server)('PostgreSQL: connection strings users already have', ()
   afterAll(async () => {
     process.env = saved;
     rmSync(home, { recursive: true, force: true });
-    await dropAll(s, [DB], [APP, `${P}_owner`]);
-    await s.stop();
+    try {
+      await dropAll(s, [DB], [APP, `${P}_owner`]);
+    } finally {
+      await s.stop();
+    }
   });
 
   async function audit(args: string[], env: Record<string, string> = {}) {

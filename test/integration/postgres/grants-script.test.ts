@@ -33,8 +33,11 @@ describe.skipIf(!server)('grants-script on PostgreSQL', () => {
     await insertRows('postgres', (sql, params) => adminSql(s, DB, sql, params), secretRows(), 'quartz.QRTZ_');
   });
   afterAll(async () => {
-    await dropAll(s, [DB], [SVC, AUDITOR, OWNER]);
-    await s.stop();
+    try {
+      await dropAll(s, [DB], [SVC, AUDITOR, OWNER]);
+    } finally {
+      await s.stop();
+    }
   });
 
   it('the CLI prints it; both parts apply cleanly; the audit as the auditor has no grant failure and nothing not evaluated', async () => {

@@ -107,8 +107,11 @@ describe.skipIf(!server)('PostgreSQL blobs and secrets', () => {
   });
   afterAll(async () => {
     rmSync(out, { recursive: true, force: true });
-    await dropAll(s, [DB], [OWNER]);
-    await s.stop();
+    try {
+      await dropAll(s, [DB], [OWNER]);
+    } finally {
+      await s.stop();
+    }
   });
 
   const base = () => [

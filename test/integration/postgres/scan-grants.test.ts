@@ -89,8 +89,11 @@ describe.skipIf(!server)('PostgreSQL grant scenarios', () => {
     );
   });
   afterAll(async () => {
-    await dropAll(s, DBS, ROLES);
-    await s.stop();
+    try {
+      await dropAll(s, DBS, ROLES);
+    } finally {
+      await s.stop();
+    }
   });
 
   it('least-privileged service account: no grant failures, exit 0 at --fail-on critical', async () => {
