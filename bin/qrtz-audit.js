@@ -1,17 +1,30 @@
 #!/usr/bin/env node
-// Runs the compiled CLI (npm run build); falls back to tsx from a source checkout.
-import { existsSync } from 'node:fs';
+// Runs the compiled CLI (npm run build); falls back to tsx from a source checkout. In a checkout, a
+// build older than any source file is stale and is not used (it would silently run old code).
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const built = join(root, 'dist', 'src', 'cli.js');
-if (existsSync(built)) {
-  process.env.QRTZ_AUDIT_BIN = '1';
+const sources = join(root, 'src');
+
+function newestSource(dir) {
+  let newest = 0;
+  for (const entry of readdirSync(dir, { withFileTypes: true })) {
+    const path = join(dir, entry.name);
+    const t = entry.isDirectory() ? newestSource(path) : statSync(path).mtimeMs;
+    if (t > newest) newest = t;
+  }
+  return newest;
+}
+
+const useBuild = existsSync(built) && (!existsSync(sources) || statSync(built).mtimeMs >= newestSource(sources));
+process.env.QRTZ_AUDIT_BIN = '1';
+if (useBuild) {
   await import(pathToFileURL(built).href);
 } else {
   const { register } = await import('tsx/esm/api');
   register();
-  process.env.QRTZ_AUDIT_BIN = '1';
-  await import(pathToFileURL(join(root, 'src', 'cli.ts')).href);
+  await import(pathToFileURL(join(sources, 'cli.ts')).href);
 }
