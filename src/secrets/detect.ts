@@ -94,8 +94,10 @@ export function keyOfPath(path: string[]): string {
   for (let i = path.length - 1; i >= 0; i--) {
     const p = path[i] as string;
     // an index starts with [ @ ( or a digit: any other element is the key without the regex
-    const c = p.charCodeAt(0);
-    if (c !== 0x5b && c !== 0x40 && c !== 0x28 && !(c >= 0x30 && c <= 0x39)) return p;
+    if (typeof p === 'string') {
+      const c = p.charCodeAt(0);
+      if (c !== 0x5b && c !== 0x40 && c !== 0x28 && !(c >= 0x30 && c <= 0x39)) return p;
+    }
     if (!/^(?:\[\d+\]|\d+|@\d+|\(key\)|\(value\))$/.test(p)) return p;
   }
   return '';

@@ -433,6 +433,18 @@ const ANY_CASE_KEYWORDS = keywordTest(
 /** Rules selected by the last selectPatternRules() (reused: selection and matching are not reentrant). */
 const WANTED = new Uint8Array(PATTERN_RULES.length);
 
+/** Where each `followedBy` string last occurs in the text being selected for (one search per string and
+ *  text: a search per keyword hit was quadratic on hostile text full of keywords). */
+const lastSeen = new Map<string, number>();
+function lastAt(text: string, s: string): number {
+  let at = lastSeen.get(s);
+  if (at === undefined) {
+    at = text.lastIndexOf(s);
+    lastSeen.set(s, at);
+  }
+  return at;
+}
+
 /**
  * The combined pattern prefilter: one pass of the keyword alternation over the text, restarting one
  * character after each hit so overlapping keywords are all seen (ACCAccountKey holds ACCA and
@@ -442,6 +454,7 @@ const WANTED = new Uint8Array(PATTERN_RULES.length);
  */
 export function selectPatternRules(text: string): boolean {
   if (!EXACT_KEYWORDS.test(text) && !ANY_CASE_KEYWORDS.test(text)) return false;
+  lastSeen.clear();
   const wanted = WANTED;
   wanted.fill(0);
   let any = false;
@@ -455,7 +468,7 @@ export function selectPatternRules(text: string): boolean {
     for (const u of uses) {
       if (wanted[u.rule]) continue;
       if (u.exact !== undefined && !text.startsWith(u.exact, at)) continue;
-      if (u.followedBy !== undefined && text.indexOf(u.followedBy, at) < 0) continue;
+      if (u.followedBy !== undefined && lastAt(text, u.followedBy) < at) continue;
       wanted[u.rule] = 1;
       any = true;
     }

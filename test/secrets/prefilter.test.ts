@@ -180,6 +180,14 @@ describe('secret pre-filter', () => {
     );
   });
 
+  it('key paths whose last elements are not strings (numbers from a decoder) are read as before, without throwing', () => {
+    // keyOfPath() skips list indexes; a number is one (it used to go through the regex as text)
+    for (const path of [[7], ['smtp', 0], ['x', 12]] as unknown as string[][]) {
+      expect(detectSecrets({ path, value: 'plain words' })).toEqual([]);
+      same({ path, key: '', value: `token=${'Ab1x'.repeat(6)}` });
+    }
+  });
+
   it('keywords that overlap are all seen (a keyword hidden inside the previous one still selects its rule)', () => {
     // ACCA (AWS key id prefix) overlaps AccountKey: only an overlap-aware keyword pass runs the Azure rule
     const value = `ACCAccountKey=${'Ab1'.repeat(10)}xyz`;
