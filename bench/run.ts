@@ -1,14 +1,17 @@
 /**
  * `npm run bench [-- --rows N] [-- --only postgres|mariadb] [-- --json FILE]`: every benchmark in turn (decoders,
  * the store bench — raw fetch vs content vs full scan on PostgreSQL and MariaDB, with the effect on the
- * database —, knex vs bare-driver streaming, secrets quality). The arguments go to the store bench.
+ * database —, secret detection, catalog checks at 10,000 roles on PostgreSQL and MariaDB, knex vs bare-driver
+ * streaming, secrets quality). The arguments go to the store bench.
  */
 import { spawnSync } from 'node:child_process';
 
 const steps: [string, string[]][] = [
   ['decoders', ['bench/decode.ts']],
   ['store: raw fetch vs content vs full scan (PostgreSQL, MariaDB)', ['bench/store.ts', ...process.argv.slice(2)]],
+  ['secret detection throughput', ['bench/secrets.ts']],
   ['catalog checks with 10,000 roles (throwaway PostgreSQL)', ['bench/catalog.ts']],
+  ['catalog checks with 10,000 accounts (throwaway MariaDB)', ['bench/catalog.ts', '--engine', 'mariadb']],
   ['blob streaming, knex vs bare driver (PostgreSQL, MariaDB)', ['bench/stream.ts']],
   ['secrets quality', ['scripts/secrets-quality.ts']],
 ];

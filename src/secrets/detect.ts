@@ -9,9 +9,15 @@
  * raw value for registerSecret() — it never appears in JSON.stringify, spreads or Object.keys.
  */
 import type { Severity } from '../model.js';
-import { findHighEntropy } from './entropy.js';
-import { classifyKey } from './keyname.js';
-import { hasPatternKeyword, matchPatterns, passwordValue } from './patterns.js';
+import { CONTEXT_WORD_ANYWHERE, findHighEntropy } from './entropy.js';
+import { classifyKey, type KeyClass } from './keyname.js';
+import {
+  matchPatterns,
+  matchSelectedPatterns,
+  type PatternMatch,
+  passwordValue,
+  selectPatternRules,
+} from './patterns.js';
 import { isPlaceholder } from './placeholder.js';
 import { describeSecret } from './redact.js';
 import { isWeak } from './weak.js';
@@ -87,6 +93,11 @@ function connectionShaped(v: string): boolean {
 export function keyOfPath(path: string[]): string {
   for (let i = path.length - 1; i >= 0; i--) {
     const p = path[i] as string;
+    // an index starts with [ @ ( or a digit: any other element is the key without the regex
+    if (typeof p === 'string') {
+      const c = p.charCodeAt(0);
+      if (c !== 0x5b && c !== 0x40 && c !== 0x28 && !(c >= 0x30 && c <= 0x39)) return p;
+    }
     if (!/^(?:\[\d+\]|\d+|@\d+|\(key\)|\(value\))$/.test(p)) return p;
   }
   return '';
@@ -95,39 +106,104 @@ export function keyOfPath(path: string[]): string {
 /** Shortest run of token characters any run-based detector reports (findHighEntropy's candidate). */
 const MIN_TOKEN_RUN = 16;
 
-/** Length of the longest run of [A-Za-z0-9+/_~.=-] (the entropy candidate alphabet, padding included), capped at MIN_TOKEN_RUN. */
-function longestTokenRun(s: string): number {
+/** Character classes of ASCII for the pre-filter scan: token-run characters (digit 1, upper 2, lower 4,
+ *  other token characters + - . / _ ~ = 8) and the colon (16, of `://`), which breaks a run. */
+const DIGIT = 1;
+const UPPER = 2;
+const LOWER = 4;
+const TOKEN_OTHER = 8;
+const COLON = 16;
+const CHAR_CLASS = new Uint8Array(128);
+for (let c = 0x30; c <= 0x39; c++) CHAR_CLASS[c] = DIGIT;
+for (let c = 0x41; c <= 0x5a; c++) CHAR_CLASS[c] = UPPER;
+for (let c = 0x61; c <= 0x7a; c++) CHAR_CLASS[c] = LOWER;
+for (const ch of '+-./_~=') CHAR_CLASS[ch.charCodeAt(0)] = TOKEN_OTHER;
+CHAR_CLASS[0x3a] = COLON;
+
+/** scanValue() result bits. */
+const MAY_HOLD_TOKEN = 1;
+const MAY_HOLD_KEYWORD = 2;
+
+/**
+ * One pass over the characters of a value, for the pre-filter. MAY_HOLD_KEYWORD: it has an ASCII
+ * letter or a colon (every pattern keyword does; the keyword alternation is case-insensitive without
+ * the `u` flag, so no other character matches one of its letters). MAY_HOLD_TOKEN: without a secret
+ * key name and a pattern keyword, a value can still hit only through a run of at least 16 token
+ * characters [A-Za-z0-9+/_~.=-] (entropy.ts's candidate alphabet, padding included), and then only when:
+ *  - QA-S02 with key context: the whole trimmed value is one run of 40 (AWS secret access key) or 32
+ *    (Twilio auth token) characters; the key path is not consulted here;
+ *  - QA-S03: the key is not benign, the run mixes at least two of digits, upper and lower case
+ *    (looksRandom() rejects every candidate with fewer: hex of one case has at most 6 symbols, under its
+ *    3-bit entropy floor), and there is context: a key hint, the run is the whole value, or a context
+ *    word (key, token, sig…) occurs in the text (findHighEntropy() skips a candidate without one).
+ * Every condition is necessary, so nothing that hits is stopped (test/secrets/prefilter.test.ts
+ * compares the filtered detectors with the unfiltered ones).
+ */
+function scanValue(value: string, kc: KeyClass): number {
   let run = 0;
-  for (let i = 0; i < s.length; i++) {
-    const c = s.charCodeAt(i);
-    if (
-      (c >= 0x61 && c <= 0x7a) ||
-      (c >= 0x41 && c <= 0x5a) ||
-      (c >= 0x2d && c <= 0x39) || // - . / 0-9
-      c === 0x2b ||
-      c === 0x5f ||
-      c === 0x7e ||
-      c === 0x3d
-    ) {
-      if (++run >= MIN_TOKEN_RUN) return run;
-    } else run = 0;
+  let classes = 0;
+  let seen = 0;
+  let longest = 0;
+  let mixed = false;
+  const n = value.length;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? value.charCodeAt(i) : 0;
+    const cls = c < 128 ? (CHAR_CLASS[c] as number) : 0;
+    if (cls !== 0 && cls !== COLON) {
+      run++;
+      classes |= cls;
+      continue;
+    }
+    seen |= cls | classes;
+    if (run >= MIN_TOKEN_RUN) {
+      if (run > longest) longest = run;
+      const letterDigit = classes & (DIGIT | UPPER | LOWER);
+      if (letterDigit !== 0 && letterDigit !== DIGIT && letterDigit !== UPPER && letterDigit !== LOWER) mixed = true;
+    }
+    run = 0;
+    classes = 0;
   }
-  return run;
+  const keyword = (seen & (UPPER | LOWER | COLON)) !== 0 ? MAY_HOLD_KEYWORD : 0;
+  if (longest === 0) return keyword;
+  const whole = longest === value.trim().length;
+  if (whole && (longest === 40 || longest === 32)) return keyword | MAY_HOLD_TOKEN;
+  if (!mixed || kc.benign) return keyword;
+  return kc.hint || whole || CONTEXT_WORD_ANYWHERE.test(value) ? keyword | MAY_HOLD_TOKEN : keyword;
 }
+
+/** What a value without a hit returns (frozen: a caller cannot add to it). */
+const NO_HITS: SecretHit[] = Object.freeze([]) as unknown as SecretHit[];
+const NO_HITS_PATTERNS: readonly PatternMatch[] = Object.freeze([]);
 
 /** Detect secrets in one value. */
 export function detectSecrets(input: SecretInput): SecretHit[] {
+  return detect(input, true);
+}
+
+/** The same detectors without the combined pre-filter and with every pattern rule's regex run (no
+ *  keyword selection): the reference the pre-filter is tested against (test/secrets/prefilter.test.ts). */
+export function detectSecretsUnfiltered(input: SecretInput): SecretHit[] {
+  return detect(input, false);
+}
+
+function detect(input: SecretInput, filtered: boolean): SecretHit[] {
   const raw = input.value;
-  if (typeof raw !== 'string' || raw.length === 0) return [];
+  if (typeof raw !== 'string' || raw.length === 0) return NO_HITS;
   const value = raw.length > MAX_SCAN_LENGTH ? raw.slice(0, MAX_SCAN_LENGTH) : raw;
   const path = input.path;
   const key = input.key ?? keyOfPath(path);
   const kc = classifyKey(key);
-  // Combined pre-filter, one pass before any detector: a value can only hit when its key names a
-  // secret (QA-S01), it holds a keyword of a pattern rule (QA-S02), or it has a run of at least 16
-  // token characters (QA-S03 high entropy; AWS and Twilio secrets are such runs too). Most
-  // JobDataMap strings are short words, numbers and names: they stop here.
-  if (!kc.secret && longestTokenRun(value) < MIN_TOKEN_RUN && !hasPatternKeyword(value)) return [];
+  // Combined pre-filter before any detector: a value can only hit when it holds a keyword of a
+  // pattern rule in the case and with the `followedBy` that rule needs (QA-S02; the rules it selects are
+  // the only ones run), its key names a secret (QA-S01), or it has a token run that may be a
+  // key-context or high-entropy secret (mayHoldToken). Most JobDataMap strings — words, numbers,
+  // names, plain URLs — stop here.
+  let patterns = true;
+  if (filtered) {
+    const scan = scanValue(value, kc);
+    patterns = (scan & MAY_HOLD_KEYWORD) !== 0 && selectPatternRules(value);
+    if (!patterns && !kc.secret && (scan & MAY_HOLD_TOKEN) === 0) return NO_HITS;
+  }
   // AWS / Twilio context may come from any element of the path (aws › secret_key)
   let aws = kc.aws;
   let twilio = kc.twilio;
@@ -147,7 +223,7 @@ export function detectSecrets(input: SecretInput): SecretHit[] {
   };
 
   // QA-S02: token formats anywhere in the value
-  for (const m of matchPatterns(value)) {
+  for (const m of !filtered ? matchPatterns(value, true) : patterns ? matchSelectedPatterns(value) : NO_HITS_PATTERNS) {
     const secret = m.rule.password ? passwordValue(m.secret) : m.secret;
     if (!secret) continue;
     let weak: boolean | undefined;

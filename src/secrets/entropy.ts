@@ -126,6 +126,8 @@ export const MAX_CANDIDATES = 5000;
 const CANDIDATE = /[A-Za-z0-9+/_~.-]{16,}={0,2}/g;
 const CONTEXT_WORD =
   /(?:key|token|secret|sig|signature|hmac|salt|apikey|auth|credential|passphrase)\w{0,12}["']?\s*(?:[=:]|=>|is)\s*["']?$/i;
+/** Any of CONTEXT_WORD's words anywhere in a text (a cheap necessary condition for it; keep in step). */
+export const CONTEXT_WORD_ANYWHERE = /key|token|secret|sig|hmac|salt|auth|credential|passphrase/i;
 
 export interface EntropyHit {
   secret: string;

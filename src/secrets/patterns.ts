@@ -12,8 +12,12 @@ export interface PatternRule {
   /** Human label for messages ("a GitHub token"). */
   label: string;
   severity: Severity;
-  /** Cheap case-insensitive substring prefilter: the regex runs only when one is present. */
+  /** Substring prefilter: the regex runs only when one is present, at any position. Compared in the
+   *  case written here when the regex is case-sensitive (no `i` flag), else in any case. Every match
+   *  of the regex must contain one (test/secrets/prefilter.test.ts checks it against all rules run). */
   keywords: string[];
+  /** A string every match holds from its keyword on (`@` of URL credentials, `=` of a password): prefilter too. */
+  followedBy?: string;
   /** Global regex with indices; capture group 1 is the secret. */
   regex: RegExp;
   /** How many leading characters form a public, documented prefix (ghp, AKI, xox, sk_; Twilio SK):
@@ -126,7 +130,7 @@ export const PATTERN_RULES: PatternRule[] = [
     id: 'private-key',
     label: 'a private key',
     severity: 'critical',
-    keywords: ['private key'],
+    keywords: ['PRIVATE KEY'],
     regex:
       /(-----BEGIN (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----[\s\S]{16,}?(?:-----END (?:[A-Z0-9]+ )*PRIVATE KEY(?: BLOCK)?-----|$))/dg,
     validate: (s) => /[A-Za-z0-9+/]{16}/.test(s.replace(/-----[^-]+-----/g, '')),
@@ -135,7 +139,7 @@ export const PATTERN_RULES: PatternRule[] = [
     id: 'private-key',
     label: 'a PuTTY private key',
     severity: 'critical',
-    keywords: ['putty-user-key-file'],
+    keywords: ['PuTTY-User-Key-File-'],
     // always succeeds once the header matched (up to Private-MAC, at most 8 KiB): linear on hostile input
     regex: /(PuTTY-User-Key-File-[23]:(?:(?!Private-MAC:)[\s\S]){0,8192}(?:Private-MAC:[ \t]*[0-9a-fA-F]+)?)/dg,
     validate: (s) => s.includes('Private-Lines:'),
@@ -144,7 +148,7 @@ export const PATTERN_RULES: PatternRule[] = [
     id: 'aws-access-key-id',
     label: 'an AWS access key id',
     severity: 'critical',
-    keywords: ['akia', 'asia', 'abia', 'acca'],
+    keywords: ['AKIA', 'ASIA', 'ABIA', 'ACCA'],
     regex: /(?<![A-Za-z0-9])((?:AKIA|ASIA|ABIA|ACCA)[A-Z0-9]{16})(?![A-Za-z0-9])/dg,
     publicPrefix: 3,
     validate: (s) => !s.endsWith('EXAMPLE'),
@@ -153,7 +157,7 @@ export const PATTERN_RULES: PatternRule[] = [
     id: 'aws-secret-access-key',
     label: 'an AWS secret access key',
     severity: 'critical',
-    keywords: ['aws', 'secretaccesskey', 'secret_access_key'],
+    keywords: ['aws', 'secretaccesskey', 'secret_access_key', 'secretaccess_key', 'secret_accesskey'],
     regex:
       /(?:aws|secret_?access_?key)[\w.-]{0,30}?(?:secret|key)[\w.-]{0,20}?["']?\s{0,8}(?:[=:]|=>|,)\s{0,8}["']?([A-Za-z0-9/+]{40})(?![A-Za-z0-9/+=])/dgi,
     validate: (s) => mixed(s) && !s.endsWith('EXAMPLEKEY'),
@@ -211,7 +215,7 @@ export const PATTERN_RULES: PatternRule[] = [
     id: 'google-api-key',
     label: 'a Google API key',
     severity: 'high',
-    keywords: ['aiza'],
+    keywords: ['AIza'],
     regex: /(?<![A-Za-z0-9_-])(AIza[A-Za-z0-9_-]{35})(?![A-Za-z0-9_-])/dg,
     publicPrefix: 3,
   },
@@ -220,6 +224,7 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'an Azure storage/shared access key',
     severity: 'critical',
     keywords: ['accountkey', 'sharedaccesskey'],
+    followedBy: '=',
     regex: /(?:AccountKey|SharedAccessKey)\s*=\s*([A-Za-z0-9+/]{20,200}={0,2})/dgi,
     validate: (s) => !PUBLIC_VALUES.has(s),
   },
@@ -235,7 +240,7 @@ export const PATTERN_RULES: PatternRule[] = [
     id: 'sendgrid-key',
     label: 'a SendGrid API key',
     severity: 'high',
-    keywords: ['sg.'],
+    keywords: ['SG.'],
     regex: /(?<![A-Za-z0-9_-])(SG\.[A-Za-z0-9_-]{22}\.[A-Za-z0-9_-]{43})(?![A-Za-z0-9_-])/dg,
     publicPrefix: 3,
   },
@@ -243,7 +248,7 @@ export const PATTERN_RULES: PatternRule[] = [
     id: 'twilio',
     label: 'a Twilio API key',
     severity: 'high',
-    keywords: ['sk'],
+    keywords: ['SK'],
     regex: /(?<![A-Za-z0-9])(SK[0-9a-fA-F]{32})(?![A-Za-z0-9])/dg,
     publicPrefix: 2,
     validate: (s) => /[a-fA-F]/.test(s.slice(2)) && /[0-9]/.test(s.slice(2)),
@@ -252,7 +257,7 @@ export const PATTERN_RULES: PatternRule[] = [
     id: 'twilio',
     label: 'a Twilio auth token',
     severity: 'high',
-    keywords: ['ac'],
+    keywords: ['AC'],
     regex:
       /(?<![A-Za-z0-9])AC[0-9a-fA-F]{32}(?![A-Za-z0-9])[^\r\n]{1,40}?(?<![A-Za-z0-9])([0-9a-fA-F]{32})(?![A-Za-z0-9])/dg,
   },
@@ -268,7 +273,7 @@ export const PATTERN_RULES: PatternRule[] = [
     id: 'jwt',
     label: 'a JSON Web Token',
     severity: 'high',
-    keywords: ['eyj'],
+    keywords: ['eyJ'],
     regex: /(?<![A-Za-z0-9_-])(eyJ[A-Za-z0-9_-]{5,}\.eyJ[A-Za-z0-9_-]{5,}\.[A-Za-z0-9_-]*)/dg,
     publicPrefix: 3,
     validate: (s) => validJwt(s),
@@ -278,6 +283,7 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'a password in a URL',
     severity: 'high',
     keywords: ['://'],
+    followedBy: '@',
     regex: /(?<![A-Za-z0-9+.-])[A-Za-z][A-Za-z0-9+.-]{1,30}:\/\/[^\s:/?#@"'<>]*:([^\s/?#@"'<>]+)@[^\s/?#@"'<>]/dg,
     validate: (s) => {
       let v = s;
@@ -295,6 +301,7 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'a connection-string password',
     severity: 'high',
     keywords: ['password', 'pwd'],
+    followedBy: '=',
     regex:
       /(?:^|[;\s"'{])(?:password|pwd)\s{0,8}=\s{0,8}("(?:[^"]|""){0,256}"|'(?:[^']|''){0,256}'|\{(?:[^}]|\}\}){0,256}\}|[^;\r\n"']{0,255}[^;\r\n"'\s])/dgi,
     validate: (s, text) => okPassword(s) && connContext(text),
@@ -305,6 +312,7 @@ export const PATTERN_RULES: PatternRule[] = [
     label: 'a connection-string password',
     severity: 'high',
     keywords: ['password', 'pwd', 'pass='],
+    followedBy: '=',
     regex: /[?&;](?:password|pwd|pass)=([^&\s;#"']{1,256})/dgi,
     validate: (s, text) => okPassword(s) && urlContext(text),
     password: true,
@@ -368,55 +376,123 @@ function insertSpan(spans: number[], start: number, end: number): void {
 }
 
 const escapeRe = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
-/** One case-insensitive pass finds every keyword; only rules whose keyword occurs run their regex. */
-const KEYWORD_RULES = new Map<string, number[]>();
+
+/** A keyword of one rule, as the prefilter tests it where a keyword starts. */
+interface KeywordUse {
+  rule: number;
+  /** The keyword in the case the regex needs, or undefined when any case matches. */
+  exact: string | undefined;
+  followedBy: string | undefined;
+}
+/** Lower-case keyword → its uses, and the uses of every keyword it starts with (sk_live_ → sk). */
+const KEYWORD_USES = new Map<string, KeywordUse[]>();
 PATTERN_RULES.forEach((r, i) => {
+  const caseSensitive = !r.regex.flags.includes('i');
   for (const k of r.keywords) {
-    const list = KEYWORD_RULES.get(k) ?? [];
-    list.push(i);
-    KEYWORD_RULES.set(k, list);
+    const lower = k.toLowerCase();
+    const list = KEYWORD_USES.get(lower) ?? [];
+    list.push({ rule: i, exact: caseSensitive ? k : undefined, followedBy: r.followedBy });
+    KEYWORD_USES.set(lower, list);
   }
 });
+for (const [k, list] of [...KEYWORD_USES]) {
+  for (const [other, uses] of KEYWORD_USES) if (other !== k && k.startsWith(other)) list.push(...uses);
+}
+/** One case-insensitive alternation of every keyword, longest first: at each position it finds the
+ *  longest keyword starting there (the shorter ones starting there are in its uses). */
 const KEYWORD_RE = new RegExp(
-  [...KEYWORD_RULES.keys()]
+  [...KEYWORD_USES.keys()]
     .sort((a, b) => b.length - a.length)
     .map(escapeRe)
     .join('|'),
   'gi',
 );
 
-const KEYWORD_TEST = new RegExp(KEYWORD_RE.source, 'i');
-/** Keyword (lower case) → the rules it and the keywords inside it select (computed once per keyword). */
-const KEYWORD_CLOSURE = new Map<string, number[]>();
+/** The same keywords as two non-global tests, the case-sensitive ones as written and the others in any
+ *  case: most strings hold none, and a test that fails allocates nothing (about twice as fast as the
+ *  selecting pass over the same strings). */
+const keywordTest = (list: string[], flags: string) =>
+  list.length
+    ? new RegExp(
+        [...new Set(list)]
+          .sort((a, b) => b.length - a.length)
+          .map(escapeRe)
+          .join('|'),
+        flags,
+      )
+    : /(?!)/;
+const EXACT_KEYWORDS = keywordTest(
+  [...KEYWORD_USES.values()].flat().flatMap((u) => (u.exact !== undefined ? [u.exact] : [])),
+  '',
+);
+const ANY_CASE_KEYWORDS = keywordTest(
+  PATTERN_RULES.flatMap((r) => (r.regex.flags.includes('i') ? r.keywords.map((k) => k.toLowerCase()) : [])),
+  'i',
+);
 
-/** True when the text holds a keyword of some pattern rule (else matchPatterns finds nothing). */
-export function hasPatternKeyword(text: string): boolean {
-  return KEYWORD_TEST.test(text);
-}
-
-/** All pattern matches in text; overlapping matches keep the earlier rule. */
-/** Rules wanted by the keywords of the current text (reused: matchPatterns is not reentrant). */
+/** Rules selected by the last selectPatternRules() (reused: selection and matching are not reentrant). */
 const WANTED = new Uint8Array(PATTERN_RULES.length);
 
-export function matchPatterns(text: string): PatternMatch[] {
+/** Where each `followedBy` string last occurs in the text being selected for (one search per string and
+ *  text: a search per keyword hit was quadratic on hostile text full of keywords). */
+const lastSeen = new Map<string, number>();
+function lastAt(text: string, s: string): number {
+  let at = lastSeen.get(s);
+  if (at === undefined) {
+    at = text.lastIndexOf(s);
+    lastSeen.set(s, at);
+  }
+  return at;
+}
+
+/**
+ * The combined pattern prefilter: one pass of the keyword alternation over the text, restarting one
+ * character after each hit so overlapping keywords are all seen (ACCAccountKey holds ACCA and
+ * AccountKey). A rule is selected when one of its keywords starts somewhere in the case its regex
+ * needs, followed by its `followedBy`. Returns whether any rule was selected; after true,
+ * matchSelectedPatterns() runs only those.
+ */
+export function selectPatternRules(text: string): boolean {
+  if (!EXACT_KEYWORDS.test(text) && !ANY_CASE_KEYWORDS.test(text)) return false;
+  lastSeen.clear();
   const wanted = WANTED;
   wanted.fill(0);
   let any = false;
-  KEYWORD_RE.lastIndex = 0;
-  for (let k = KEYWORD_RE.exec(text); k; k = KEYWORD_RE.exec(text)) {
-    // overlapping keywords (sk inside sk_live_) are covered: shorter keywords are listed separately
-    const kw = k[0].toLowerCase();
-    let rules = KEYWORD_CLOSURE.get(kw);
-    if (!rules) {
-      rules = [];
-      for (const [key, list] of KEYWORD_RULES) if (kw === key || kw.includes(key)) rules.push(...list);
-      if (KEYWORD_CLOSURE.size < 1000) KEYWORD_CLOSURE.set(kw, rules);
+  const re = KEYWORD_RE;
+  re.lastIndex = 0;
+  for (let k = re.exec(text); k; k = re.exec(text)) {
+    const at = k.index;
+    re.lastIndex = at + 1;
+    const uses = KEYWORD_USES.get(k[0].toLowerCase());
+    if (!uses) continue;
+    for (const u of uses) {
+      if (wanted[u.rule]) continue;
+      if (u.exact !== undefined && !text.startsWith(u.exact, at)) continue;
+      if (u.followedBy !== undefined && lastAt(text, u.followedBy) < at) continue;
+      wanted[u.rule] = 1;
+      any = true;
     }
-    for (const i of rules) wanted[i] = 1;
-    any = true;
   }
+  return any;
+}
+
+/** True when some pattern rule may match the text (else matchPatterns finds nothing). */
+export function hasPatternKeyword(text: string): boolean {
+  return selectPatternRules(text);
+}
+
+/** All pattern matches in text; overlapping matches keep the earlier rule. `allRules`: every rule's regex
+ *  runs, whatever keywords the text holds (the unfiltered reference of the tests). */
+export function matchPatterns(text: string, allRules = false): PatternMatch[] {
+  if (allRules) WANTED.fill(1);
+  else if (!selectPatternRules(text)) return [];
+  return matchSelectedPatterns(text);
+}
+
+/** The matches of the rules the last selectPatternRules(text) call selected, for the same text. */
+export function matchSelectedPatterns(text: string): PatternMatch[] {
+  const wanted = WANTED;
   const out: PatternMatch[] = [];
-  if (!any) return out;
   const spans: number[] = []; // sorted, non-overlapping [start, end) pairs, flattened
   PATTERN_RULES.forEach((rule, i) => {
     if (!wanted[i]) return;

@@ -8,9 +8,18 @@ const DDL_HIGH = new Set(['TRIGGER', 'DROP', 'ALTER']);
 const DDL = new Set(['TRIGGER', 'DROP', 'ALTER', 'CREATE', 'INDEX', 'REFERENCES', 'CREATE VIEW', 'DELETE HISTORY']);
 const SCHEMA_ONLY = new Set(['CREATE ROUTINE', 'ALTER ROUTINE', 'EVENT', 'ALL PRIVILEGES']);
 
-function canAct(facts: Parameters<NonNullable<Check['evaluate']>>[0], name: string): boolean {
+type Facts = Parameters<NonNullable<Check['evaluate']>>[0];
+
+/** The first principal of each name, as principals.find() would return it (a find per name was quadratic). */
+function principalsByName(facts: Facts): Map<string, Facts['principals'][number]> {
+  const byName = new Map<string, Facts['principals'][number]>();
+  for (const p of facts.principals) if (!byName.has(p.name)) byName.set(p.name, p);
+  return byName;
+}
+
+function canAct(byName: ReturnType<typeof principalsByName>, name: string): boolean {
   if (name === 'PUBLIC') return true;
-  const p = facts.principals.find((x) => x.name === name);
+  const p = byName.get(name);
   return p ? p.canLogin : true;
 }
 
@@ -36,6 +45,7 @@ export const g11: Check = {
     const out: FindingDraft[] = [];
     type Acc = { privs: Set<string>; via: Set<string> };
     const by = new Map<string, Acc>();
+    const byName = principalsByName(facts);
     const note = (principal: string, priv: string, via: string) => {
       const a = by.get(principal) ?? { privs: new Set<string>(), via: new Set<string>() };
       by.set(principal, a);
@@ -43,17 +53,13 @@ export const g11: Check = {
       a.via.add(via);
     };
     for (const e of facts.effective) {
-      if (!DDL.has(e.privilege) || e.via.includes('(superuser)') || !canAct(facts, e.principal)) continue;
+      if (!DDL.has(e.privilege) || e.via.includes('(superuser)') || !canAct(byName, e.principal)) continue;
       note(e.principal, e.privilege, e.via.length ? e.via.join(' → ') : 'table grant');
     }
     // Schema-level routine/event privileges (they cover the database, not one table).
     const principals = new Set([...facts.principals.map((p) => p.name), ...facts.grants.map((g) => g.grantee)]);
     for (const principal of principals) {
-      if (
-        !canAct(facts, principal) ||
-        facts.principals.find((p) => p.name === principal)?.attributes.includes('superuser')
-      )
-        continue;
+      if (!canAct(byName, principal) || byName.get(principal)?.attributes.includes('superuser')) continue;
       for (const { grant, via } of grantsOf(facts, principal)) {
         if (!SCHEMA_ONLY.has(grant.privilege) || grant.privilege === 'ALL PRIVILEGES') continue;
         const reaches =
