@@ -401,7 +401,12 @@ function dedupeTypes(types: TypeRef[]): TypeRef[] {
 
 /** Decode one blob. Never throws. */
 export function decodeBlob(bytes: Uint8Array | null, options: DecodeOptions = {}): DecodeResult {
-  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  let o = DEFAULTS;
+  for (const k in options)
+    if ((options as Record<string, unknown>)[k] !== undefined) {
+      o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+      break;
+    }
   const limits: Limits = {
     maxDepth: o.maxDepth,
     maxRecords: o.maxRecords,

@@ -542,6 +542,10 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
       }
       if (k === undefined) children.push(walk(ctx, p.key, `{key ${i}}`, [...path, `{key ${i}}`], depth + 1));
       const label = k ?? `{key ${i}}`;
+      if (!ctx.tree && isPlainLeaf(p.value)) {
+        ctx.nodes++; // as walk() would count it; nothing to collect
+        return;
+      }
       children.push(walk(ctx, p.value, label, [...path, label], depth + 1));
     });
   }
