@@ -49,14 +49,17 @@ export interface StringValue {
 /** Every string value of the JobDataMap (entries first, then other strings found in the blob), deduplicated. */
 export function stringValues(blob: ScannedBlob): StringValue[] {
   // Several job checks read the same blob: compute its values once.
-  const cached = stringValueCache.get(blob);
-  if (cached) return cached;
+  if (lastValuesBlob === blob && lastValues) return lastValues;
   const out = collectStringValues(blob);
-  stringValueCache.set(blob, out);
+  lastValuesBlob = blob;
+  lastValues = out;
   return out;
 }
 
-const stringValueCache = new WeakMap<ScannedBlob, StringValue[]>();
+// The checks of one blob run one after the other: the last blob's values are kept (a WeakMap entry
+// per blob is an ephemeron every scavenge has to process).
+let lastValuesBlob: ScannedBlob | undefined;
+let lastValues: StringValue[] | undefined;
 
 function collectStringValues(blob: ScannedBlob): StringValue[] {
   // Deduplicated by (joined path, value) as `${path.join('\u0000')}\u0001${value}` would be, without
@@ -150,11 +153,12 @@ interface EntryIndex {
   keys: Set<string>;
   firstString: Map<string, string>;
 }
-const entryIndexCache = new WeakMap<ScannedBlob, EntryIndex>();
+let lastIndexBlob: ScannedBlob | undefined;
+let lastIndex: EntryIndex | undefined;
 
 function entryIndex(blob: ScannedBlob): EntryIndex {
-  let ix = entryIndexCache.get(blob);
-  if (ix) return ix;
+  if (lastIndexBlob === blob && lastIndex) return lastIndex;
+  let ix: EntryIndex;
   ix = { keys: new Set(), firstString: new Map() };
   for (const e of blob.decoded.entries) {
     const last = e.path[e.path.length - 1];
@@ -163,7 +167,8 @@ function entryIndex(blob: ScannedBlob): EntryIndex {
     ix.keys.add(k);
     if (typeof e.value === 'string' && !ix.firstString.has(k)) ix.firstString.set(k, e.value);
   }
-  entryIndexCache.set(blob, ix);
+  lastIndexBlob = blob;
+  lastIndex = ix;
   return ix;
 }
 
