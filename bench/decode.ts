@@ -1,13 +1,17 @@
 /**
- * Decoder throughput: `npx tsx bench/decode.ts`. Builds a corpus of realistic blobs per format
- * (our Java writer, the NRBF writer, Json.NET / STJ JSON, properties text, gzip, and the shared
- * real vectors when ../shared/vectors exists), decodes each corpus repeatedly for about
- * BENCH_MS (default 1500 ms) and prints MB/s (wall clock, and per CPU second, which is steadier on a
- * shared machine), blobs/s and the process's peak RSS. The typed tree is not built (the scan never
- * reads it); inspect-blob pays for it on its one blob.
+ * Decoder throughput: `npm run bench:decode` (or `npx tsx bench/decode.ts`). Builds a corpus of
+ * realistic blobs per format (our Java writer, the NRBF writer, Json.NET / STJ JSON, properties text,
+ * gzip, and the shared real vectors when ../shared/vectors exists), decodes each corpus repeatedly for
+ * about BENCH_MS (default 1500 ms), BENCH_REPEAT times (default 3), and prints the median run: MB/s
+ * (wall clock, and per CPU second, which is steadier on a shared machine), blobs/s, bytes allocated
+ * per input byte (freed by the GCs of the run plus the heap's growth, from v8.GCProfiler), the share
+ * of the run spent in garbage collection and the number of GCs (scavenges / major), then the process's
+ * peak RSS. The typed tree is not built (the scan never reads it); inspect-blob pays for it on its one
+ * blob. Profile with `node --cpu-prof --import tsx bench/decode.ts` (BENCH_ONLY=nrbf to narrow it).
  */
 import { existsSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { GCProfiler } from 'node:v8';
 import { gzipSync } from 'node:zlib';
 import { allChecks } from '../src/checks/index.js';
 import { decodeBlob } from '../src/decode/index.js';
@@ -25,6 +29,69 @@ import { FAMILIES, type ScannedBlob } from '../src/model.js';
 import { detectSecrets, type SecretInput } from '../src/secrets/detect.js';
 
 const BENCH_MS = Number(process.env.BENCH_MS ?? 1500);
+const BENCH_REPEAT = Math.max(1, Number(process.env.BENCH_REPEAT ?? 3));
+
+interface Run {
+  /** Input bytes per wall-clock second / per CPU second. */
+  mbs: number;
+  mbsCpu: number;
+  perSec: number;
+  /** Bytes allocated per input byte. */
+  alloc: number;
+  /** Share of the run's wall clock spent in GC. */
+  gcShare: number;
+  minor: number;
+  major: number;
+}
+
+/** Run `pass` (which handles `bytes` input bytes and `items` items) for BENCH_MS; GC and allocation measured. */
+function measure(pass: () => void, bytes: number, items: number): Run {
+  const gc = new GCProfiler();
+  const heap0 = process.memoryUsage().heapUsed;
+  gc.start();
+  let done = 0;
+  let count = 0;
+  const t0 = performance.now();
+  const c0 = process.cpuUsage();
+  while (performance.now() - t0 < BENCH_MS) {
+    pass();
+    done += bytes;
+    count += items;
+  }
+  const sec = (performance.now() - t0) / 1000;
+  const cpu = process.cpuUsage(c0);
+  const stats = gc.stop()?.statistics ?? [];
+  const heap1 = process.memoryUsage().heapUsed;
+  let freed = 0;
+  let cost = 0;
+  let minor = 0;
+  for (const g of stats) {
+    freed += g.beforeGC.heapStatistics.usedHeapSize - g.afterGC.heapStatistics.usedHeapSize;
+    cost += g.cost;
+    if (g.gcType === 'Scavenge' || g.gcType === 'MinorMarkSweep') minor++;
+  }
+  return {
+    mbs: done / sec / 1e6,
+    mbsCpu: done / ((cpu.user + cpu.system) / 1e6) / 1e6,
+    perSec: count / sec,
+    alloc: (freed + heap1 - heap0) / done,
+    gcShare: cost / 1e6 / sec,
+    minor,
+    major: stats.length - minor,
+  };
+}
+
+/** The median run by wall-clock MB/s, of BENCH_REPEAT runs. */
+function median(pass: () => void, bytes: number, items: number): Run {
+  const runs: Run[] = [];
+  for (let i = 0; i < BENCH_REPEAT; i++) runs.push(measure(pass, bytes, items));
+  runs.sort((a, b) => a.mbs - b.mbs);
+  return runs[Math.floor((runs.length - 1) / 2)] as Run;
+}
+
+const cols = (r: Run) =>
+  `${r.mbs.toFixed(1).padStart(8)} ${r.mbsCpu.toFixed(1).padStart(9)} ${String(Math.round(r.perSec)).padStart(9)} ${r.alloc.toFixed(1).padStart(8)} ${`${(r.gcShare * 100).toFixed(0)}%`.padStart(5)} ${`${r.minor}/${r.major}`.padStart(8)}`;
+
 /** BENCH_ONLY=nrbf,java,secrets: only these corpora (and the secret-detection pass when `secrets` is named). */
 const ONLY = process.env.BENCH_ONLY ? new Set(process.env.BENCH_ONLY.split(',')) : undefined;
 const enc = (s: string) => new TextEncoder().encode(s);
@@ -101,27 +168,24 @@ if (existsSync(vectors)) {
   }
 } else console.warn(`(no ${vectors}: real vectors not benchmarked)`);
 
-console.log(`decoder throughput, Node ${process.version}, ${BENCH_MS} ms per format`);
-console.log('format            blobs   avg bytes      MB/s  MB/s(cpu)    blobs/s   malformed');
+console.log(
+  `decoder throughput, Node ${process.version}, median of ${BENCH_REPEAT} runs of ${BENCH_MS} ms per format; alloc = bytes allocated per input byte, GC = share of the run in GC, GCs = scavenges/major`,
+);
+console.log('format            blobs  avg bytes     MB/s MB/s(cpu)   blobs/s    alloc    GC GCs(s/m) malformed');
 for (const [format, blobs] of Object.entries(corpus)) {
   if (!blobs.length || (ONLY && !ONLY.has(format))) continue;
   const total = blobs.reduce((a, b) => a + b.length, 0);
   let malformed = 0;
   for (const b of blobs) if (decodeBlob(b).malformed) malformed++; // warm-up + sanity
-  let bytes = 0;
-  let count = 0;
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  while (performance.now() - t0 < BENCH_MS) {
-    for (const b of blobs) decodeBlob(b);
-    bytes += total;
-    count += blobs.length;
-  }
-  const sec = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(c0);
-  const cpuSec = (cpu.user + cpu.system) / 1e6;
+  const r = median(
+    () => {
+      for (const b of blobs) decodeBlob(b);
+    },
+    total,
+    blobs.length,
+  );
   console.log(
-    `${format.padEnd(16)} ${String(blobs.length).padStart(6)} ${String(Math.round(total / blobs.length)).padStart(11)} ${(bytes / sec / 1e6).toFixed(1).padStart(9)} ${(bytes / cpuSec / 1e6).toFixed(1).padStart(10)} ${String(Math.round(count / sec)).padStart(10)} ${String(malformed).padStart(11)}`,
+    `${format.padEnd(16)} ${String(blobs.length).padStart(6)} ${String(Math.round(total / blobs.length)).padStart(10)} ${cols(r)} ${String(malformed).padStart(9)}`,
   );
 }
 
@@ -144,18 +208,15 @@ if (!ONLY || ONLY.has('secrets')) {
   }
   const chars = inputs.reduce((a, i) => a + i.value.length, 0);
   for (const i of inputs) detectSecrets(i);
-  let done = 0;
-  const t0 = performance.now();
-  const c0 = process.cpuUsage();
-  while (performance.now() - t0 < BENCH_MS) {
-    for (const i of inputs) detectSecrets(i);
-    done += chars;
-  }
-  const sec = (performance.now() - t0) / 1000;
-  const cpu = process.cpuUsage(c0);
-  const cpuSec = (cpu.user + cpu.system) / 1e6;
+  const r = median(
+    () => {
+      for (const i of inputs) detectSecrets(i);
+    },
+    chars,
+    inputs.length,
+  );
   console.log(
-    `secret detection: ${inputs.length} strings, ${(chars / 1e6).toFixed(2)} MB per pass: ${(done / sec / 1e6).toFixed(1)} MB/s, ${(done / cpuSec / 1e6).toFixed(1)} MB/s(cpu)`,
+    `secret detection: ${inputs.length} strings, ${(chars / 1e6).toFixed(2)} MB per pass: ${r.mbs.toFixed(1)} MB/s, ${r.mbsCpu.toFixed(1)} MB/s(cpu), alloc ${r.alloc.toFixed(1)} B/B, GC ${(r.gcShare * 100).toFixed(0)}%`,
   );
 }
 // Decode + every content check, per blob as the scan does it (MB/s of blob bytes), on the NRBF and Java corpora.
@@ -180,18 +241,9 @@ if (!ONLY || ONLY.has('checks')) {
       return n;
     };
     const findings = once();
-    let bytes = 0;
-    const t0 = performance.now();
-    const c0 = process.cpuUsage();
-    while (performance.now() - t0 < BENCH_MS) {
-      once();
-      bytes += total;
-    }
-    const sec = (performance.now() - t0) / 1000;
-    const cpu = process.cpuUsage(c0);
-    const cpuSec = (cpu.user + cpu.system) / 1e6;
+    const r = median(once, total, blobs.length);
     console.log(
-      `decode + ${checks.length} content checks, ${format}: ${(bytes / sec / 1e6).toFixed(1)} MB/s, ${(bytes / cpuSec / 1e6).toFixed(1)} MB/s(cpu), ${findings} findings per pass`,
+      `decode + ${checks.length} content checks, ${format}: ${r.mbs.toFixed(1)} MB/s, ${r.mbsCpu.toFixed(1)} MB/s(cpu), alloc ${r.alloc.toFixed(1)} B/B, GC ${(r.gcShare * 100).toFixed(0)}%, ${findings} findings per pass`,
     );
   }
 }

@@ -6,6 +6,7 @@
  * Prints one JSON line: rows, bytes, wall and CPU ms, peak RSS, time to the first failing row finding,
  * findings, and the adapter session's server process id (PostgreSQL) for the parent's sampling.
  */
+import { GCProfiler } from 'node:v8';
 import { allChecks } from '../src/checks/index.js';
 import type { Adapter } from '../src/dialect.js';
 import { createMysqlAdapter } from '../src/dialects/mysql/index.js';
@@ -38,6 +39,9 @@ let firstFindingMs: number | null = null;
 let rows = 0;
 let bytes = 0;
 let findings = 0;
+// BENCH_GC=1: garbage collections of the pass (count by kind, total pause) on stderr.
+const gcProfiler = process.env.BENCH_GC ? new GCProfiler() : undefined;
+gcProfiler?.start();
 await adapter.connect();
 if (phase === 'raw') {
   await adapter.collectFacts();
@@ -66,6 +70,16 @@ if (phase === 'raw') {
   findings = result.findings.length;
 }
 await adapter.close();
+const gcStats = gcProfiler?.stop()?.statistics;
+if (gcStats) {
+  const kinds: Record<string, number> = {};
+  let pause = 0;
+  for (const g of gcStats) {
+    kinds[g.gcType] = (kinds[g.gcType] ?? 0) + 1;
+    pause += g.cost;
+  }
+  console.error(`gc ${phase}: ${JSON.stringify(kinds)}, ${Math.round(pause / 1000)} ms`);
+}
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(c0);
 clearInterval(timer);

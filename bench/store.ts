@@ -100,7 +100,11 @@ function procCpuMs(pid: number): number | undefined {
 
 async function runPhase(script: string[], sampler: Sampler): Promise<{ result: PhaseResult; impact: Impact }> {
   sampler.reset();
-  const child: ChildProcess = spawn(process.execPath, ['--import', 'tsx', ...script], {
+  // BENCH_CPU_PROF=DIR: each pass writes a V8 CPU profile into DIR (node --cpu-prof), to see where a pass's
+  // time goes; BENCH_NODE_ARGS: more node flags for the passes (e.g. --trace-gc, to stderr).
+  const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
+  for (const a of (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/)) if (a) prof.push(a);
+  const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', ...script], {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';

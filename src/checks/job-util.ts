@@ -49,14 +49,17 @@ export interface StringValue {
 /** Every string value of the JobDataMap (entries first, then other strings found in the blob), deduplicated. */
 export function stringValues(blob: ScannedBlob): StringValue[] {
   // Several job checks read the same blob: compute its values once.
-  const cached = stringValueCache.get(blob);
-  if (cached) return cached;
+  if (lastValuesBlob === blob && lastValues) return lastValues;
   const out = collectStringValues(blob);
-  stringValueCache.set(blob, out);
+  lastValuesBlob = blob;
+  lastValues = out;
   return out;
 }
 
-const stringValueCache = new WeakMap<ScannedBlob, StringValue[]>();
+// The checks of one blob run one after the other: the last blob's values are kept (a WeakMap entry
+// per blob is an ephemeron every scavenge has to process).
+let lastValuesBlob: ScannedBlob | undefined;
+let lastValues: StringValue[] | undefined;
 
 function collectStringValues(blob: ScannedBlob): StringValue[] {
   // Deduplicated by (joined path, value) as `${path.join('\u0000')}\u0001${value}` would be, without
@@ -83,8 +86,12 @@ function sameJoinedPath(a: string[], b: string[]): boolean {
     while (i < a.length && a[i] === b[i]) i++;
     if (i === a.length) return true;
   }
-  const nul = (p: string[]) => p.some((x) => x.includes('\u0000'));
-  return (nul(a) || nul(b)) && a.join('\u0000') === b.join('\u0000');
+  return (hasNul(a) || hasNul(b)) && a.join('\u0000') === b.join('\u0000');
+}
+
+function hasNul(p: string[]): boolean {
+  for (const x of p) if (x.includes('\u0000')) return true;
+  return false;
 }
 
 /** The last path element that is not a list index (`[3]`, `3`, `[3`, `3]`), or ''. */
@@ -132,18 +139,37 @@ export function valueFinding(
 
 /** Case-insensitive lookup of one entry's string value by key name. */
 export function entryValue(blob: ScannedBlob, key: string): string | undefined {
-  const k = key.toLowerCase();
-  for (const e of blob.decoded.entries) {
-    const last = e.path[e.path.length - 1];
-    if (last?.toLowerCase() === k && typeof e.value === 'string') return e.value;
-  }
-  return undefined;
+  return entryIndex(blob).firstString.get(key.toLowerCase());
 }
 
 /** True when the JobDataMap has the key (any value type). */
 export function hasEntry(blob: ScannedBlob, key: string): boolean {
-  const k = key.toLowerCase();
-  return blob.decoded.entries.some((e) => e.path[e.path.length - 1]?.toLowerCase() === k);
+  return entryIndex(blob).keys.has(key.toLowerCase());
+}
+
+/** Lower-cased last path elements of a blob's entries, and the first string value under each:
+ *  several checks ask for a few keys each, so the entries are lower-cased once per blob, not per question. */
+interface EntryIndex {
+  keys: Set<string>;
+  firstString: Map<string, string>;
+}
+let lastIndexBlob: ScannedBlob | undefined;
+let lastIndex: EntryIndex | undefined;
+
+function entryIndex(blob: ScannedBlob): EntryIndex {
+  if (lastIndexBlob === blob && lastIndex) return lastIndex;
+  let ix: EntryIndex;
+  ix = { keys: new Set(), firstString: new Map() };
+  for (const e of blob.decoded.entries) {
+    const last = e.path[e.path.length - 1];
+    if (last === undefined) continue;
+    const k = last.toLowerCase();
+    ix.keys.add(k);
+    if (typeof e.value === 'string' && !ix.firstString.has(k)) ix.firstString.set(k, e.value);
+  }
+  lastIndexBlob = blob;
+  lastIndex = ix;
+  return ix;
 }
 
 /** Inline credentials commonly written into command lines and URLs, masked before printing. */

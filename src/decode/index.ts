@@ -23,7 +23,8 @@
  */
 import { gunzipSync, constants as zc } from 'node:zlib';
 import type { BlobFormat, DecodeResult, FoundString, MapEntry, TreeNode, TypeRef } from '../model.js';
-import { defineLazyTree, parseJava } from './java.js';
+import { parseJava } from './java.js';
+import { forwardTree, wrapLazyTree } from './java-tree.js';
 import { parseJson } from './json.js';
 import { parseNrbf } from './nrbf.js';
 import { parseProperties } from './properties.js';
@@ -132,12 +133,7 @@ function decodeLayer(bytes: Uint8Array, ctx: Ctx, level: number): Layer {
       inner.nestedFormats = ['gzip', ...inner.nestedFormats];
       if (inner.trailing) inner.trailing.within = 'gzip';
       if (z.error) inner.malformed ??= { offset: 0, reason: `${z.error} (content read up to where the stream broke)` };
-      const desc = Object.getOwnPropertyDescriptor(inner, 'tree');
-      const innerTree = desc?.get ? desc.get.bind(inner) : () => desc?.value as TreeNode | undefined;
-      defineLazyTree(inner, () => {
-        const t = innerTree();
-        return t ? { label: 'gzip', type: 'gzip', offset: 0, children: [t] } : undefined;
-      });
+      wrapLazyTree(inner, (t) => (t ? { label: 'gzip', type: 'gzip', offset: 0, children: [t] } : undefined));
       return inner;
     }
     case 'nrbf':
@@ -405,7 +401,12 @@ function dedupeTypes(types: TypeRef[]): TypeRef[] {
 
 /** Decode one blob. Never throws. */
 export function decodeBlob(bytes: Uint8Array | null, options: DecodeOptions = {}): DecodeResult {
-  const o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+  let o = DEFAULTS;
+  for (const k in options)
+    if ((options as Record<string, unknown>)[k] !== undefined) {
+      o = { ...DEFAULTS, ...Object.fromEntries(Object.entries(options).filter(([, v]) => v !== undefined)) };
+      break;
+    }
   const limits: Limits = {
     maxDepth: o.maxDepth,
     maxRecords: o.maxRecords,
@@ -436,15 +437,7 @@ export function decodeBlob(bytes: Uint8Array | null, options: DecodeOptions = {}
     strings: layer.strings,
   };
   // Forwarded lazily: parsers build the tree only when someone reads it (inspect-blob).
-  const src = layer;
-  Object.defineProperty(result, 'tree', {
-    enumerable: true,
-    configurable: true,
-    get: () => src.tree,
-    set: (v: TreeNode | undefined) => {
-      src.tree = v;
-    },
-  });
+  forwardTree(result, layer);
   if (layer.quartzObject) result.quartzObject = layer.quartzObject;
   if (layer.malformed) result.malformed = layer.malformed;
   if (layer.limited) result.limited = layer.limited;

@@ -110,31 +110,100 @@ export function hexPreview(b: Uint8Array, max = 16): string {
   return b.length > max ? `${s}…` : s;
 }
 
+/** Per-object state of a lazy tree (under a non-enumerable symbol, so spreads and equality see only `tree`). */
+interface LazyTree {
+  build: (() => TreeNode | undefined) | undefined;
+  cached: TreeNode | undefined;
+}
+const LAZY = Symbol('lazyTree');
+type WithLazy = { [LAZY]?: LazyTree };
+
+// One getter/setter pair for every object: V8 keeps objects whose accessor pairs are identical on a
+// shared hidden class. A fresh closure pair per object gave each decoded blob its own hidden class
+// (allocated in old space): half of a scan's time went to major GCs.
+function buildSafely(build: () => TreeNode | undefined): TreeNode | undefined {
+  try {
+    return build();
+  } catch (e) {
+    return { label: 'tree', value: `(tree could not be built: ${e instanceof Error ? e.message : String(e)})` };
+  }
+}
+function lazyGet(this: WithLazy): TreeNode | undefined {
+  const st = this[LAZY];
+  if (!st) return undefined;
+  const build = st.build;
+  if (build) {
+    st.build = undefined;
+    st.cached = buildSafely(build);
+  }
+  return st.cached;
+}
+function lazySet(this: WithLazy, v: TreeNode | undefined): void {
+  const st = this[LAZY];
+  if (st) {
+    st.build = undefined;
+    st.cached = v;
+  }
+}
+const LAZY_DESCRIPTOR: PropertyDescriptor = { enumerable: true, configurable: true, get: lazyGet, set: lazySet };
+const STATE_DESCRIPTOR: PropertyDescriptor = {
+  enumerable: false,
+  configurable: true,
+  writable: true,
+  value: undefined,
+};
+
 /**
  * Define `tree` as a lazily built, cached, writable property: only inspect-blob reads the tree, so the
  * scan does not pay for it (about a third of the Java decode time). A failing build yields a
  * placeholder node instead of a throw.
  */
 export function defineLazyTree(obj: { tree?: TreeNode }, build: () => TreeNode | undefined): void {
-  let built = false;
-  let cached: TreeNode | undefined;
-  Object.defineProperty(obj, 'tree', {
-    enumerable: true,
-    configurable: true,
-    get() {
-      if (!built) {
-        built = true;
-        try {
-          cached = build();
-        } catch (e) {
-          cached = { label: 'tree', value: `(tree could not be built: ${e instanceof Error ? e.message : String(e)})` };
-        }
-      }
-      return cached;
-    },
-    set(v: TreeNode | undefined) {
-      built = true;
-      cached = v;
-    },
-  });
+  const o = obj as { tree?: TreeNode } & WithLazy;
+  const st = o[LAZY];
+  if (st && Object.hasOwn(o, LAZY)) {
+    st.build = build;
+    st.cached = undefined;
+    return;
+  }
+  Object.defineProperty(o, LAZY, STATE_DESCRIPTOR);
+  o[LAZY] = { build, cached: undefined };
+  Object.defineProperty(o, 'tree', LAZY_DESCRIPTOR);
+}
+
+/** Redefine `obj.tree` as `wrap` of its current tree, still lazily (the current one is built on first read). */
+export function wrapLazyTree(
+  obj: { tree?: TreeNode },
+  wrap: (inner: TreeNode | undefined) => TreeNode | undefined,
+): void {
+  const st = (obj as WithLazy)[LAZY];
+  let inner: () => TreeNode | undefined;
+  if (st && Object.hasOwn(obj, LAZY)) {
+    const build = st.build;
+    const cached = st.cached;
+    inner = build ? () => buildSafely(build) : () => cached;
+  } else {
+    const value = obj.tree;
+    inner = () => value;
+  }
+  defineLazyTree(obj, () => wrap(inner()));
+}
+
+/** Where a forwarded `tree` reads and writes (see forwardTree). */
+const FWD = Symbol('treeSource');
+type WithFwd = { [FWD]?: { tree?: TreeNode } };
+function fwdGet(this: WithFwd): TreeNode | undefined {
+  return this[FWD]?.tree;
+}
+function fwdSet(this: WithFwd, v: TreeNode | undefined): void {
+  const src = this[FWD];
+  if (src) src.tree = v;
+}
+const FWD_DESCRIPTOR: PropertyDescriptor = { enumerable: true, configurable: true, get: fwdGet, set: fwdSet };
+
+/** Define `obj.tree` as an accessor reading and writing `src.tree` (shared accessor functions, as above). */
+export function forwardTree(obj: { tree?: TreeNode }, src: { tree?: TreeNode }): void {
+  Object.defineProperty(obj, FWD, STATE_DESCRIPTOR);
+  (obj as WithFwd)[FWD] = src;
+  Object.defineProperty(obj, 'tree', FWD_DESCRIPTOR);
 }

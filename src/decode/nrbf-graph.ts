@@ -58,6 +58,74 @@ export interface ClassMeta {
   /** null for the untyped records SystemClassWithMembers / ClassWithMembers. */
   memberTypes: MemberType[] | null;
   recordType: number;
+  /** Lookup caches filled on first use (internal; every object of the class shares them). */
+  cache?: MetaCache;
+}
+
+/** Per-class lookups the views repeat for every object of a class. */
+export interface MetaCache {
+  base: string | undefined;
+  /** Member name → index of the exact name (-1: none). */
+  exact: Map<string, number> | undefined;
+  /** Member name → index of the first `Declaring+name` member (-1: none). */
+  suffix: Map<string, number> | undefined;
+  /** Path segments of the members (memberPathName). */
+  pathNames: string[] | undefined;
+}
+
+function metaCache(meta: ClassMeta): MetaCache {
+  let c = meta.cache;
+  if (!c) {
+    c = { base: undefined, exact: undefined, suffix: undefined, pathNames: undefined };
+    Object.defineProperty(meta, 'cache', { value: c, enumerable: false, writable: true, configurable: true });
+  }
+  return c;
+}
+
+/** baseTypeName of a class's name, computed once per class. */
+export function metaBaseName(meta: ClassMeta): string {
+  const c = metaCache(meta);
+  if (c.base === undefined) c.base = baseTypeName(meta.name);
+  return c.base;
+}
+
+/** A member name as a path segment: `DirtyFlagMap+map` → `map`, `<Url>k__BackingField` → `Url`. */
+export function memberPathName(name: string): string {
+  const plus = name.lastIndexOf('+');
+  const n = plus >= 0 ? name.slice(plus + 1) : name;
+  const m = /^<(.+)>k__BackingField$/.exec(n);
+  return m?.[1] ?? n;
+}
+
+/** memberPathName of every member of a class, computed once per class. */
+export function metaPathNames(meta: ClassMeta): string[] {
+  const c = metaCache(meta);
+  c.pathNames ??= meta.memberNames.map(memberPathName);
+  return c.pathNames;
+}
+
+/** Index of the member named exactly `name`, or -1 (cached per class). */
+export function exactMemberIndex(meta: ClassMeta, name: string): number {
+  const c = metaCache(meta);
+  c.exact ??= new Map();
+  let i = c.exact.get(name);
+  if (i === undefined) {
+    i = meta.memberNames.indexOf(name);
+    c.exact.set(name, i);
+  }
+  return i;
+}
+
+function suffixMemberIndex(meta: ClassMeta, name: string): number {
+  const c = metaCache(meta);
+  c.suffix ??= new Map();
+  let i = c.suffix.get(name);
+  if (i === undefined) {
+    const suffix = `+${name}`;
+    i = meta.memberNames.findIndex((m) => m.endsWith(suffix));
+    c.suffix.set(name, i);
+  }
+  return i;
 }
 
 /** A primitive value, already converted for display. Int64/UInt64 beyond 2^53 are strings. */
@@ -188,17 +256,13 @@ export function deref(graph: NrbfGraph, v: NValue | undefined): NObj | undefined
 }
 
 /** Value of a class member by exact name, or by `Declaring+name` suffix. */
-export function member(obj: NClass, ...names: string[]): NValue | undefined {
-  const mn = obj.meta.memberNames;
-  for (const name of names) {
-    const i = mn.indexOf(name);
-    if (i >= 0) return obj.values[i];
-  }
-  for (const name of names) {
-    const i = mn.findIndex((m) => m.endsWith(`+${name}`));
-    if (i >= 0) return obj.values[i];
-  }
-  return undefined;
+export function member(obj: NClass, name: string, alt?: string): NValue | undefined {
+  const meta = obj.meta;
+  let i = exactMemberIndex(meta, name);
+  if (i < 0 && alt !== undefined) i = exactMemberIndex(meta, alt);
+  if (i < 0) i = suffixMemberIndex(meta, name);
+  if (i < 0 && alt !== undefined) i = suffixMemberIndex(meta, alt);
+  return i >= 0 ? obj.values[i] : undefined;
 }
 
 /** Expand an element list with null runs into at most `max` elements. */

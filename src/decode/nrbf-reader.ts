@@ -61,6 +61,9 @@ export class NrbfError extends Error {
 
 class Limited extends Error {}
 
+/** The member type of untyped class records (read only, never handed out). */
+const UNTYPED: MemberType = Object.freeze({ bt: BT.Object });
+
 interface Frame {
   obj: NClass | NArray;
   /** Class member types (null = untyped record); for arrays: undefined, use elementType. */
@@ -103,6 +106,36 @@ function shortString(b: Buffer, start: number, end: number): string {
   for (let i = start; i < end; i++) if ((b[i] as number) >= 0x80) return utf8.decode(b.subarray(start, end));
   // ASCII: one native slice, no per-character concatenation.
   return b.toString('latin1', start, end);
+}
+
+/**
+ * Names (class, member, library and type names) repeat in every blob of a store: ASCII names up to
+ * INTERN_MAX bytes are looked up in a direct-mapped table by a hash of their bytes and compared byte
+ * by byte, so the same string object comes back (no new string, and its hash for the Maps and Sets
+ * the views use is already computed). A slot holds the last name that hashed there.
+ */
+const INTERN_MAX = 1024;
+const INTERN_SLOTS = 4096;
+const internTable: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
+
+function internedName(b: Buffer, start: number, end: number): string {
+  let h = 0x811c9dc5;
+  for (let i = start; i < end; i++) {
+    const c = b[i] as number;
+    if (c >= 0x80) return utf8.decode(b.subarray(start, end));
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  const slot = (h >>> 0) & (INTERN_SLOTS - 1);
+  const cand = internTable[slot];
+  const len = end - start;
+  if (cand !== undefined && cand.length === len) {
+    let i = 0;
+    while (i < len && cand.charCodeAt(i) === b[start + i]) i++;
+    if (i === len) return cand;
+  }
+  const s = b.toString('latin1', start, end);
+  internTable[slot] = s;
+  return s;
 }
 
 function bigToValue(v: bigint): number | string {
@@ -195,8 +228,8 @@ class Reader {
     return n;
   }
 
-  /** LengthPrefixedString: 7-bit length (1–5 bytes), then UTF-8. */
-  lps(what = 'string'): string {
+  /** LengthPrefixedString: 7-bit length (1–5 bytes), then UTF-8. `name`: a type/member/library name (interned). */
+  lps(what = 'string', name = false): string {
     const at = this.pos;
     let len = 0;
     for (let i = 0; ; i++) {
@@ -216,9 +249,11 @@ class Reader {
     const end = this.pos + len;
     const cut = Math.min(len, Math.max(0, this.limits.maxStringLength) * 4);
     const s =
-      cut <= 64
-        ? shortString(this.bytes, this.pos, this.pos + cut)
-        : utf8.decode(this.bytes.subarray(this.pos, this.pos + cut));
+      name && cut <= INTERN_MAX
+        ? internedName(this.bytes, this.pos, this.pos + cut)
+        : cut <= 64
+          ? shortString(this.bytes, this.pos, this.pos + cut)
+          : utf8.decode(this.bytes.subarray(this.pos, this.pos + cut));
     this.pos = end;
     if (cut < len || s.length > this.limits.maxStringLength) {
       this.graph.truncatedStrings++;
@@ -339,18 +374,18 @@ class Reader {
 
   private library(): void {
     const id = this.i32('LibraryId');
-    const name = this.lps('LibraryName');
+    const name = this.lps('LibraryName', true);
     this.graph.libraries.set(id, { id, name });
   }
 
   private classInfo(): { id: number; name: string; memberNames: string[] } {
     const id = this.i32('ObjectId');
-    const name = this.lps('class name');
+    const name = this.lps('class name', true);
     const at = this.pos;
     const count = this.lengthCount('MemberCount');
     if (count > this.remaining) this.fail(`MemberCount ${count} exceeds the ${this.remaining} bytes left`, at);
     const memberNames: string[] = [];
-    for (let i = 0; i < count; i++) memberNames.push(this.lps('member name'));
+    for (let i = 0; i < count; i++) memberNames.push(this.lps('member name', true));
     return { id, name, memberNames };
   }
 
@@ -360,12 +395,12 @@ class Reader {
       case BT.PrimitiveArray:
         return { bt, ptype: this.primitiveType() };
       case BT.SystemClass: {
-        const className = this.lps('SystemClass type name');
+        const className = this.lps('SystemClass type name', true);
         this.graph.declaredTypes.push({ name: className });
         return { bt, className };
       }
       case BT.Class: {
-        const className = this.lps('Class type name');
+        const className = this.lps('Class type name', true);
         const libAt = this.pos;
         const libraryId = this.i32('LibraryId');
         this.checkLibrary(libraryId, libAt);
@@ -385,9 +420,10 @@ class Reader {
   private memberTypeInfo(count: number): MemberType[] {
     this.need(count, 'MemberTypeInfo');
     const start = this.pos;
-    const bts = Array.from(this.bytes.subarray(start, start + count));
     this.pos += count;
-    return bts.map((bt, i) => this.memberType(bt, start + i));
+    const out: MemberType[] = [];
+    for (let i = 0; i < count; i++) out.push(this.memberType(this.bytes[start + i] as number, start + i));
+    return out;
   }
 
   private pushClass(id: number, meta: ClassMeta, offset: number): NClass {
@@ -406,7 +442,14 @@ class Reader {
       libraryId = this.i32('LibraryId');
       this.checkLibrary(libraryId, at);
     }
-    const meta: ClassMeta = { ...info, libraryId, memberTypes, recordType: rt };
+    const meta: ClassMeta = {
+      id: info.id,
+      name: info.name,
+      memberNames: info.memberNames,
+      libraryId,
+      memberTypes,
+      recordType: rt,
+    };
     this.metas.set(info.id, meta);
     this.graph.classes.push(meta);
     return this.pushClass(info.id, meta, offset);
@@ -612,7 +655,7 @@ class Reader {
         top.types === undefined
           ? (top.obj as NArray).elementType
           : top.types === null
-            ? { bt: BT.Object }
+            ? UNTYPED
             : (top.types[top.filled] as MemberType);
       if (mt.bt === BT.Primitive) {
         top.obj.values.push(this.primitive(mt.ptype ?? 0));

@@ -11,6 +11,8 @@ import {
   baseTypeName,
   type ClassMeta,
   deref,
+  metaBaseName,
+  metaPathNames,
   type NArray,
   type NClass,
   type NObj,
@@ -21,7 +23,7 @@ import {
 } from './nrbf-graph.js';
 import { readNrbf } from './nrbf-reader.js';
 import type { FormatResult, Limits } from './types.js';
-import { dotnetQuartzView, keyText, mapPairs, memberPathName } from './views-dotnet.js';
+import { dotnetQuartzView, keyText, mapPairs } from './views-dotnet.js';
 
 export { formatDateTime, formatTimeSpan, readNrbf } from './nrbf-reader.js';
 
@@ -190,39 +192,59 @@ function nrbfExpansion(graph: NrbfGraph): ExpansionFinding | undefined {
     },
     hashName(n) {
       if (n.kind !== 'class') return undefined;
-      const b = baseTypeName(n.meta.name);
+      const b = metaBaseName(n.meta);
       return isHashedCollection(b) ? b : undefined;
     },
   });
 }
 
-/** Type names repeat across the blobs of a store: their split is cached (bounded). */
-const SPLIT_CACHE = new Map<string, { name: string; assembly?: string }[]>();
+/** Type names repeat across the blobs of a store: their split is cached (bounded), by
+ *  qualified-ness, then assembly, then name (no joined key string built per lookup). */
+type Split = { name: string; assembly?: string }[];
+const SPLIT_CACHE: [Map<string, Map<string, Split>>, Map<string, Map<string, Split>>] = [new Map(), new Map()];
+let splitCached = 0;
 
-function splitTypeName(
-  full: string,
-  assembly: string | undefined,
-  qualified: boolean,
-): { name: string; assembly?: string }[] {
-  const key = `${qualified ? 1 : 0}${assembly ?? ''}\u0000${full}`;
-  let out = SPLIT_CACHE.get(key);
+function splitTypeName(full: string, assembly: string | undefined, qualified: boolean): Split {
+  const byAsm = SPLIT_CACHE[qualified ? 1 : 0];
+  const asm = assembly ?? '';
+  let byName = byAsm.get(asm);
+  let out = byName?.get(full);
   if (!out) {
     out = flattenTypeName(parseTypeName(full, qualified), assembly);
-    if (key.length <= 4096) {
-      if (SPLIT_CACHE.size >= 4096) SPLIT_CACHE.clear();
-      SPLIT_CACHE.set(key, out);
+    if (asm.length + full.length + 2 <= 4096) {
+      if (splitCached >= 4096) {
+        SPLIT_CACHE[0].clear();
+        SPLIT_CACHE[1].clear();
+        splitCached = 0;
+        byName = undefined;
+      }
+      if (!byName) {
+        byName = new Map();
+        byAsm.set(asm, byName);
+      }
+      byName.set(full, out);
+      splitCached++;
     }
   }
   return out;
 }
 
 function collectTypes(graph: NrbfGraph, result: FormatResult): void {
-  const seen = new Set<string>();
+  // name → assemblies seen with it ('' for none): no joined key string per type.
+  const seen = new Map<string, Set<string> | string>();
   const versions = new Set<string>();
   const add = (name: string, assembly: string | undefined, via: string) => {
-    const key = `${name}\u0000${assembly ?? ''}`;
-    if (!name || seen.has(key)) return;
-    seen.add(key);
+    if (!name) return;
+    const asm = assembly ?? '';
+    const had = seen.get(name);
+    if (had === undefined) seen.set(name, asm);
+    else if (typeof had === 'string') {
+      if (had === asm) return;
+      seen.set(name, new Set([had, asm]));
+    } else {
+      if (had.has(asm)) return;
+      had.add(asm);
+    }
     const t: TypeRef = { name, ecosystem: 'dotnet', via };
     if (assembly) t.assembly = assembly;
     result.types.push(t);
@@ -250,7 +272,7 @@ function collectTypes(graph: NrbfGraph, result: FormatResult): void {
   // Types a DelegateSerializationHolder / MemberInfoSerializationHolder would load by name.
   for (const obj of graph.objects.values()) {
     if (obj.kind !== 'class') continue;
-    const base = baseTypeName(obj.meta.name);
+    const base = metaBaseName(obj.meta);
     if (base === 'System.DelegateSerializationHolder+DelegateEntry') {
       for (const [typeM, asmM] of [
         ['type', 'assembly'],
@@ -284,6 +306,8 @@ function stringOf(graph: NrbfGraph, v: NValue | undefined): string | undefined {
 interface WalkCtx {
   graph: NrbfGraph;
   visited: Set<NObj>;
+  /** String objects pushed as map keys (not marked visited: an unreferenced top-level one is still shown). */
+  keyStrings: Set<NObj>;
   strings: FoundString[];
   byteArrays: FormatResult['byteArrays'];
   maxDepth: number;
@@ -302,6 +326,7 @@ function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatRes
     tree,
     graph,
     visited: new Set(),
+    keyStrings: new Set(),
     strings: result.strings,
     byteArrays: result.byteArrays,
     maxDepth: Math.max(1, Math.min(limits.maxDepth, HARD_DEPTH)),
@@ -344,9 +369,13 @@ function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatRes
     });
   }
   // Strings of objects that were never reached (e.g. inside a record cut short).
-  const emitted = new Set(ctx.strings.map((s) => s.value));
+  // A string object the walk pushed (visited, or a map key) has its value in the list already; the
+  // set of pushed values is built only when some other string object is left.
+  let emitted: Set<string> | undefined;
   for (const obj of graph.objects.values()) {
-    if (obj.kind === 'string' && !emitted.has(obj.value)) {
+    if (obj.kind !== 'string' || ctx.visited.has(obj) || ctx.keyStrings.has(obj)) continue;
+    emitted ??= new Set(ctx.strings.map((s) => s.value));
+    if (!emitted.has(obj.value)) {
       ctx.strings.push({ path: [`#${obj.id}`], value: obj.value });
       emitted.add(obj.value);
     }
@@ -477,6 +506,7 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
   const graph = ctx.graph;
   const pairs = mapPairs(graph, obj);
   const names = obj.meta.memberNames;
+  let pathNames: string[] | undefined;
   for (let i = 0; i < names.length; i++) {
     const name = names[i] as string;
     if (pairs && PAIR_MEMBERS.has(name)) continue;
@@ -489,7 +519,8 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
       ctx.nodes++; // counted as walk() would (the node bound must not depend on the tree being built)
       continue; // nothing to collect: no path array, no call
     }
-    children.push(walk(ctx, v, name, [...path, memberPathName(name)], depth + 1));
+    pathNames ??= metaPathNames(obj.meta);
+    children.push(walk(ctx, v, name, [...path, pathNames[i] as string], depth + 1));
   }
   if (pairs) {
     // Mark the pair containers visited so they are not reported as unreferenced.
@@ -505,9 +536,16 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
     pairs.forEach((p, i) => {
       const k = keyText(graph, p.key);
       const keyObj = deref(graph, p.key);
-      if (keyObj?.kind === 'string') ctx.strings.push({ path: [...path, '(key)'], value: keyObj.value });
+      if (keyObj?.kind === 'string') {
+        ctx.strings.push({ path: [...path, '(key)'], value: keyObj.value });
+        ctx.keyStrings.add(keyObj);
+      }
       if (k === undefined) children.push(walk(ctx, p.key, `{key ${i}}`, [...path, `{key ${i}}`], depth + 1));
       const label = k ?? `{key ${i}}`;
+      if (!ctx.tree && isPlainLeaf(p.value)) {
+        ctx.nodes++; // as walk() would count it; nothing to collect
+        return;
+      }
       children.push(walk(ctx, p.value, label, [...path, label], depth + 1));
     });
   }

@@ -6,10 +6,11 @@
 import type { MapEntry } from '../model.js';
 import {
   BT,
-  baseTypeName,
   deref,
   expandElements,
   member,
+  memberPathName,
+  metaBaseName,
   type NClass,
   type NObj,
   type NrbfGraph,
@@ -94,7 +95,7 @@ export function mapPairs(graph: NrbfGraph, obj: NClass): Pair[] | undefined {
       return pairs;
     }
   }
-  const base = baseTypeName(obj.meta.name);
+  const base = metaBaseName(obj.meta);
   if (base === 'System.Collections.Generic.Dictionary`2' || base === 'System.Collections.Hashtable') return [];
   return undefined;
 }
@@ -118,7 +119,7 @@ export function boxedPrimitive(_graph: NrbfGraph, obj: NClass): string | number 
     const v = obj.values[0];
     return v?.t === 'prim' ? v.v : undefined;
   }
-  const base = baseTypeName(obj.meta.name);
+  const base = metaBaseName(obj.meta);
   if (base === 'System.DateTimeOffset') return dateTimeOffsetText(obj);
   if (base === 'System.Guid') return guidText(obj);
   return undefined;
@@ -152,7 +153,7 @@ function guidText(obj: NClass): string | undefined {
 }
 
 export function isJobDataMap(obj: NObj): boolean {
-  return obj.kind === 'class' && JOB_DATA_MAP_TYPES.has(baseTypeName(obj.meta.name));
+  return obj.kind === 'class' && JOB_DATA_MAP_TYPES.has(metaBaseName(obj.meta));
 }
 
 /** The `map` member of a DirtyFlagMap-derived object (3.x `map`, 1.x `DirtyFlagMap+map`). */
@@ -161,7 +162,7 @@ export function dirtyFlagMapInner(graph: NrbfGraph, obj: NClass): NObj | undefin
 }
 
 function isTrigger(obj: NClass): boolean {
-  const base = baseTypeName(obj.meta.name);
+  const base = metaBaseName(obj.meta);
   return (
     /Trigger(Impl)?$/.test(base) ||
     obj.meta.memberNames.some((m) => m.startsWith('AbstractTrigger+') || m === 'AbstractTrigger+jobDataMap')
@@ -169,7 +170,7 @@ function isTrigger(obj: NClass): boolean {
 }
 
 function isCalendar(obj: NClass): boolean {
-  const base = baseTypeName(obj.meta.name);
+  const base = metaBaseName(obj.meta);
   return (
     base.startsWith('Quartz.Impl.Calendar.') ||
     (/Calendar$/.test(base) && obj.meta.memberNames.some((m) => m.startsWith('BaseCalendar+')))
@@ -321,7 +322,7 @@ function quartzView(graph: NrbfGraph, root: NObj | undefined, maxDepth: number, 
     return { quartzObject: 'Trigger', entries };
   }
   if (isCalendar(root)) return { quartzObject: 'Calendar', entries };
-  if (baseTypeName(root.meta.name) === 'System.Collections.Specialized.NameValueCollection') {
+  if (metaBaseName(root.meta) === 'System.Collections.Specialized.NameValueCollection') {
     // useProperties=true on .NET Framework: each value is an ArrayList of strings.
     const pairs = mapPairs(graph, root) ?? [];
     seen.add(root);
@@ -357,10 +358,4 @@ function flattenInner(
   flattenPairs(graph, pairs, path, out, seen, 0, maxDepth);
 }
 
-/** A member name as a path segment: `DirtyFlagMap+map` → `map`, `<Url>k__BackingField` → `Url`. */
-export function memberPathName(name: string): string {
-  const plus = name.lastIndexOf('+');
-  const n = plus >= 0 ? name.slice(plus + 1) : name;
-  const m = /^<(.+)>k__BackingField$/.exec(n);
-  return m?.[1] ?? n;
-}
+export { memberPathName };

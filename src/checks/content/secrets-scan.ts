@@ -1,6 +1,6 @@
 /**
- * Shared per-blob secret scan for QA-S01/S02/S03. Runs the detectors once per blob (memoised on the
- * ScannedBlob object, so the three checks share one pass) over:
+ * Shared per-blob secret scan for QA-S01/S02/S03. Runs the detectors once per blob (the last
+ * ScannedBlob is remembered, so the three checks share one pass) over:
  *  1. decoded.entries — JobDataMap key paths with their string/number values (all three checks);
  *  2. decoded.strings — every other string (S02/S03 only; a string equal to an entry value is
  *     skipped: entries carry the better key path and were already scanned);
@@ -19,14 +19,17 @@ export interface BlobHit {
   source: HitSource;
 }
 
-const memo = new WeakMap<ScannedBlob, BlobHit[]>();
+// QA-S01..S03 read the same blob one after the other: the last blob's hits are kept (a WeakMap entry
+// per blob is an ephemeron every scavenge has to process: it was half of the checks' time). Another
+// blob in between only means the scan runs again (deterministic; registerSecret is idempotent).
+let memoBlob: ScannedBlob | undefined;
+let memoHits: BlobHit[] | undefined;
 
 /** Upper bound of values scanned per blob (hostile blobs may hold millions of strings). */
 export const MAX_VALUES_PER_BLOB = 100_000;
 
 export function scanBlob(blob: ScannedBlob): BlobHit[] {
-  const cached = memo.get(blob);
-  if (cached) return cached;
+  if (memoBlob === blob && memoHits) return memoHits;
   const out: BlobHit[] = [];
   const add = (input: SecretInput, source: HitSource) => {
     for (const hit of detectSecrets(input)) {
@@ -57,7 +60,8 @@ export function scanBlob(blob: ScannedBlob): BlobHit[] {
   for (const [col, value] of Object.entries(row.textColumns ?? {})) {
     if (typeof value === 'string' && value) add({ path: [col], key: '', value }, 'column');
   }
-  memo.set(blob, out);
+  memoBlob = blob;
+  memoHits = out;
   return out;
 }
 
