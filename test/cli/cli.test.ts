@@ -324,7 +324,8 @@ describe('every --option named in a check text, a remediation or the README exis
       '--json',
       '--cpu-prof',
       '--max-semi-space-size',
-      '--roles',
+      '--roles', // bench/catalog.ts, with --engine
+      '--engine',
       // docker run / npm prune (README "Container image and GitHub Action"), the SARIF multitool.
       '--rm',
       '--read-only',
