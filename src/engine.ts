@@ -41,6 +41,8 @@ export interface ScanOptions {
   progress?: ScanProgress;
   /** Worker threads that decode and check the blob rows (--workers); 0 or 1 (the default): this thread. */
   workers?: number;
+  /** The worker module (tests only: one that crashes); default src/scan/worker.ts. */
+  workerEntry?: URL;
 }
 
 /** What a progress display hears from a scan; every hook optional, none may throw. */
@@ -370,12 +372,19 @@ export async function collectScan(adapter: Adapter, opts: ScanOptions): Promise<
     // built-in checks can run there (a worker loads them by id); a caller's own checks keep the in-thread path.
     const pool =
       (opts.workers ?? 1) > 1 && blobChecks.length > 0 && blobChecks.every((c) => allChecks.includes(c))
-        ? new ScanPool(opts.workers ?? 1, blobChecks, opts.families, opts.checkOptions, (rows, results) => {
-            for (let i = 0; i < rows.length; i++) {
-              const r = results[i];
-              if (r) mergeRow(rows[i] as ScannedBlob['row'], r.part, r.findings);
-            }
-          })
+        ? new ScanPool(
+            opts.workers ?? 1,
+            blobChecks,
+            opts.families,
+            opts.checkOptions,
+            (rows, results) => {
+              for (let i = 0; i < rows.length; i++) {
+                const r = results[i];
+                if (r) mergeRow(rows[i] as ScannedBlob['row'], r.part, r.findings);
+              }
+            },
+            opts.workerEntry,
+          )
         : undefined;
     let pulled = 0;
     try {

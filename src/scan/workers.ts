@@ -13,6 +13,7 @@
  */
 import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import type { InventoryPart } from '../engine.js';
@@ -60,12 +61,16 @@ interface Slot {
 }
 
 /** Starts one worker: the compiled worker.js beside this file (dist), else worker.ts through tsx (a source checkout). */
-function startWorker(init: WorkerInit): Worker {
+function startWorker(init: WorkerInit, entry?: URL): Worker {
+  if (entry) return new Worker(entry, { workerData: init });
   const js = new URL('./worker.js', import.meta.url);
   if (js.protocol === 'file:' && existsSync(fileURLToPath(js))) return new Worker(js, { workerData: init });
   const ts = new URL('./worker.ts', import.meta.url);
   // tsx is a dev dependency: present wherever the sources run (tests, `npm run dev`, bin/ without a build).
-  const tsxApi = pathToFileURL(createRequire(import.meta.url).resolve('tsx/esm/api')).href;
+  // Resolved with require (its 'require' entry, index.cjs); the ESM entry beside it is the one that registers.
+  const cjs = createRequire(import.meta.url).resolve('tsx/esm/api');
+  const mjs = join(dirname(cjs), 'index.mjs');
+  const tsxApi = pathToFileURL(existsSync(mjs) ? mjs : cjs).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(ts.href)}); }).catch((e) => { throw e; });`;
   return new Worker(boot, { eval: true, workerData: init });
 }
@@ -89,6 +94,8 @@ export class ScanPool {
     families: ReadonlySet<Family>,
     options: Partial<CheckOptions>,
     private readonly onRows: (rows: RowMeta[], results: RowResult[]) => void,
+    /** Another worker module (tests: one that crashes); default src/scan/worker.ts. */
+    entry?: URL,
   ) {
     const init: WorkerInit = {
       checkIds: checks.map((c) => c.meta.id),
@@ -98,7 +105,7 @@ export class ScanPool {
       fingerprintKey: new Uint8Array(fingerprintKeyBytes()),
     };
     for (let i = 0; i < Math.min(size, MAX_WORKERS); i++) {
-      const worker = startWorker(init);
+      const worker = startWorker(init, entry);
       const slot: Slot = { worker, inFlight: 0 };
       worker.on('message', (m: FromWorker) => this.received(slot, m));
       worker.on('error', (err: Error) => this.fail(`a scan worker failed: ${err?.message ?? String(err)}`));
@@ -129,6 +136,8 @@ export class ScanPool {
   /** Ends every worker (always called, after finish or an error). */
   async close(): Promise<void> {
     this.closing = true;
+    // Whoever still waits (a push on a full pool, a finish) hears that the workers are gone.
+    this.fail('the scan workers were ended');
     await Promise.all(this.slots.map((s) => s.worker.terminate().catch(() => 0)));
   }
 
