@@ -182,7 +182,7 @@ describe.skipIf(!pgServer)('PostgreSQL: --workers 2 = --workers 1 on thousands o
     expect(b.length).toBeGreaterThan(100_000);
     expect(b).toBe(a);
     // the store holds what the comparison is about: secrets, gadgets, garbage
-    for (const id of ['QA-S01', 'QA-B01']) expect(a).toContain(`"check":"${id}"`);
+    for (const id of ['QA-S01', 'QA-S02', 'QA-B02', 'QA-B04']) expect(a).toContain(`"check":"${id}"`);
   }, 300_000);
 
   it('the JSON report and the summary line are identical through the CLI (--workers 1, 2, 3)', async () => {
@@ -192,6 +192,10 @@ describe.skipIf(!pgServer)('PostgreSQL: --workers 2 = --workers 1 on thousands o
     for (const w of ['2', '3']) {
       const two = await runCli([...args, '--workers', w]);
       expect(two.code).toBe(one.code);
+      if (process.env.H16C_DEBUG && stable(two.stdout) !== stable(one.stdout)) {
+        writeFileSync(`/tmp/h16c-one.json`, JSON.stringify(JSON.parse(stable(one.stdout)), null, 1));
+        writeFileSync(`/tmp/h16c-two-${w}.json`, JSON.stringify(JSON.parse(stable(two.stdout)), null, 1));
+      }
       expect(stable(two.stdout)).toBe(stable(one.stdout));
       expect(line(two.stderr)).toBe(line(one.stderr));
     }
