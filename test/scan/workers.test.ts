@@ -202,6 +202,52 @@ describe.skipIf(!pgServer)('PostgreSQL: --workers 2 = --workers 1 on thousands o
     const report = parseReport(one) as Report;
     expect(report.summary.byStatus.fail).toBeGreaterThan(0);
   }, 300_000);
+
+  it('the connection killed mid-stream with --workers 2: the rows read are evaluated, a partial report marked incomplete, exit 4', async () => {
+    const out = join(dir, 'killed.json');
+    const running = runCli([
+      'scan',
+      url(),
+      '--schema',
+      'quartz',
+      '--service-account',
+      'postgres',
+      '--workers',
+      '2',
+      '--format',
+      'json',
+      '--output',
+      out,
+      '--fail-on',
+      'critical',
+    ]);
+    let hit = false;
+    const admin = new pg.Client({ connectionString: s.adminUrl('postgres') });
+    await admin.connect();
+    try {
+      for (let i = 0; i < 4000 && !hit; i++) {
+        // only this test's database: other audits may run on the shared server
+        const r = await admin.query(
+          "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'qrtz-audit' AND datname = $1 AND query ILIKE 'FETCH%'",
+          [DB],
+        );
+        hit = r.rows.length > 0;
+        if (!hit) await new Promise((res) => setTimeout(res, 5));
+      }
+    } finally {
+      await admin.end();
+    }
+    const r = await running;
+    expect(hit).toBe(true);
+    expect(r.code).toBe(4);
+    expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    const json = JSON.parse(readFileSync(out, 'utf8')) as Report;
+    expect(json.summary.incomplete).toBe(true);
+    expect(json.unreadable?.find((u) => u.what === 'blobs.stream')?.reason).toMatch(/^connection lost mid-scan: /);
+    const rows = json.inventory.blobs?.rows ?? 0;
+    expect(rows).toBeGreaterThan(0);
+    expect(rows).toBeLessThan(JOBS + SAME + 2000);
+  }, 120_000);
 });
 
 describe('worker failures', () => {
