@@ -200,6 +200,8 @@ export class ScanPool {
   }
 
   private received(slot: Slot, m: FromWorker): void {
+    // After close() (a failure ended the scan) nothing more is merged.
+    if (this.closing) return;
     if (m.type === 'error') {
       this.fail(`a scan worker failed: ${m.message}`);
       return;
