@@ -186,16 +186,24 @@ describe.skipIf(!pgServer)('PostgreSQL: --workers 2 = --workers 1 on thousands o
   }, 300_000);
 
   it('the JSON report and the summary line are identical through the CLI (--workers 1, 2, 3)', async () => {
-    const args = ['scan', url(), '--schema', 'quartz', '--service-account', 'postgres', '--format', 'json'];
+    // The scheduler checks judge check-in ages against the clock (not the blob stream): left out.
+    const args = [
+      'scan',
+      url(),
+      '--schema',
+      'quartz',
+      '--service-account',
+      'postgres',
+      '--format',
+      'json',
+      '--skip',
+      'scheduler',
+    ];
     const one = await runCli([...args, '--workers', '1']);
     const line = (x: string) => x.replace(/ in [\d.]+ m?s;/, ' in T;');
     for (const w of ['2', '3']) {
       const two = await runCli([...args, '--workers', w]);
       expect(two.code).toBe(one.code);
-      if (process.env.H16C_DEBUG && stable(two.stdout) !== stable(one.stdout)) {
-        writeFileSync(`/tmp/h16c-one.json`, JSON.stringify(JSON.parse(stable(one.stdout)), null, 1));
-        writeFileSync(`/tmp/h16c-two-${w}.json`, JSON.stringify(JSON.parse(stable(two.stdout)), null, 1));
-      }
       expect(stable(two.stdout)).toBe(stable(one.stdout));
       expect(line(two.stderr)).toBe(line(one.stderr));
     }
@@ -203,7 +211,7 @@ describe.skipIf(!pgServer)('PostgreSQL: --workers 2 = --workers 1 on thousands o
     expect(report.summary.byStatus.fail).toBeGreaterThan(0);
   }, 300_000);
 
-  it('the connection killed mid-stream with --workers 2: the rows read are evaluated, a partial report marked incomplete, exit 4', async () => {
+  it('the connection killed mid-stream with --workers 2: the rows read are evaluated, a partial report marked incomplete (exit 4, or 1 with its critical findings)', async () => {
     const out = join(dir, 'killed.json');
     const running = runCli([
       'scan',
@@ -239,8 +247,10 @@ describe.skipIf(!pgServer)('PostgreSQL: --workers 2 = --workers 1 on thousands o
     }
     const r = await running;
     expect(hit).toBe(true);
-    expect(r.code).toBe(4);
+    // 4 (incomplete), or 1: the store holds critical findings, and failing findings win over incomplete
+    expect([1, 4]).toContain(r.code);
     expect(r.stderr.trim().split('\n')).toHaveLength(1);
+    expect(r.stderr).toMatch(/incomplete/i);
     const json = JSON.parse(readFileSync(out, 'utf8')) as Report;
     expect(json.summary.incomplete).toBe(true);
     expect(json.unreadable?.find((u) => u.what === 'blobs.stream')?.reason).toMatch(/^connection lost mid-scan: /);
