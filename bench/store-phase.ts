@@ -1,6 +1,6 @@
 /**
  * One measured pass of bench/store.ts, in a process of its own (so its peak RSS is its own):
- *   node --import tsx bench/store-phase.ts <postgres|mysql> <url> <raw|content|full>
+ *   node --import tsx bench/store-phase.ts <postgres|mysql> <url> <raw|content|full> [workers]
  * raw: the adapter's blob stream (same driver, same queries, same batches) with no decoding or check;
  * content: runScan with the content families (content, scheduler, updates); full: every family.
  * Prints one JSON line: rows, bytes, wall and CPU ms, peak RSS, time to the first failing row finding,
@@ -14,7 +14,14 @@ import { createPostgresAdapter } from '../src/dialects/postgres/index.js';
 import { runScan } from '../src/engine.js';
 import { type Check, CONTENT_FAMILIES, checkOptions, FAMILIES, type Family } from '../src/model.js';
 
-const [dialect, url, phase] = process.argv.slice(2) as ['postgres' | 'mysql', string, 'raw' | 'content' | 'full'];
+const [dialect, url, phase, workerArg] = process.argv.slice(2) as [
+  'postgres' | 'mysql',
+  string,
+  'raw' | 'content' | 'full',
+  string | undefined,
+];
+/** scan --workers: past 1 the checks run in worker threads (the built-in ones only: no time to first finding). */
+const workers = Number(workerArg ?? 1);
 const families = new Set<Family>(phase === 'full' ? FAMILIES : CONTENT_FAMILIES);
 const options = {
   url,
@@ -64,7 +71,11 @@ if (phase === 'raw') {
         }
       : c,
   );
-  const result = await runScan(adapter, { families, checkOptions: checkOptions({ maxBlobSize: 16 << 20 }), checks });
+  const result = await runScan(adapter, {
+    families,
+    checkOptions: checkOptions({ maxBlobSize: 16 << 20 }),
+    ...(workers > 1 ? { workers } : { checks }),
+  });
   rows = result.facts.blobInventory?.rows ?? 0;
   bytes = result.facts.blobInventory?.bytes ?? 0;
   findings = result.findings.length;
@@ -86,7 +97,7 @@ clearInterval(timer);
 peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
 console.log(
   JSON.stringify({
-    phase,
+    phase: workers > 1 ? `${phase}/w${workers}` : phase,
     rows,
     bytes,
     ms: Math.round(ms),

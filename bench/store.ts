@@ -39,6 +39,20 @@ const arg = (name: string) => {
 const ROWS = Number(arg('rows') ?? process.env.BENCH_ROWS ?? 100_000);
 const ONLY = arg('only');
 const JSON_OUT = arg('json');
+/** --workers 1,2: the content and full passes once per worker count (scan --workers; issue #16 part 3). */
+const WORKERS = (arg('workers') ?? '1').split(',').map(Number);
+if (WORKERS.some((w) => !Number.isInteger(w) || w < 0 || w > 16)) {
+  console.error('--workers must be a comma-separated list of whole numbers from 0 to 16');
+  process.exit(2);
+}
+/** The passes: raw, then content and full for every worker count (named content/w2 past one worker). */
+const PASSES: [string, number][] = [
+  ['raw', 1],
+  ...WORKERS.flatMap((w): [string, number][] => [
+    ['content', w],
+    ['full', w],
+  ]),
+];
 if (!Number.isInteger(ROWS) || ROWS < 1) {
   console.error('--rows must be a positive integer');
   process.exit(2);
@@ -303,8 +317,8 @@ async function benchPostgres(): Promise<DbReport | undefined> {
     const idle: number[] = [];
     for (let i = 0; i < 10; i++) idle.push(await sampler.probe());
     const phases: DbReport['phases'] = [];
-    for (const phase of ['raw', 'content', 'full'])
-      phases.push(await runPhase(['bench/store-phase.ts', 'postgres', url, phase], sampler));
+    for (const [phase, w] of PASSES)
+      phases.push(await runPhase(['bench/store-phase.ts', 'postgres', url, phase, String(w)], sampler));
     // psql's binary COPY of the same column: the floor of any client.
     {
       const c0 = Date.now();
@@ -452,8 +466,8 @@ async function benchMariadb(): Promise<DbReport | undefined> {
     for (let i = 0; i < 10; i++) idle.push(await sampler.probe());
     const phases: DbReport['phases'] = [];
     const url = `mysql://root@127.0.0.1:3306/${db}`;
-    for (const phase of ['raw', 'content', 'full'])
-      phases.push(await runPhase(['bench/store-phase.ts', 'mysql', url, phase], sampler));
+    for (const [phase, w] of PASSES)
+      phases.push(await runPhase(['bench/store-phase.ts', 'mysql', url, phase, String(w)], sampler));
     await probeConn.end();
     return { db: 'mariadb', rows: ROWS, loadMs, idleProbeMs: idle.reduce((a, b) => a + b, 0) / idle.length, phases };
   } finally {

@@ -22,6 +22,7 @@ import type {
 } from './model.js';
 import { checkOptions, DIALECT_NAMES, evaluatorOf, readsTableContents, SEVERITIES } from './model.js';
 import { DecodeCache } from './scan/decode-cache.js';
+import { ScanPool } from './scan/workers.js';
 import { FindingSpill, SPILL_AFTER } from './spill.js';
 
 /** Blob rows between two turns of the event loop during a scan (see runScan). */
@@ -38,6 +39,10 @@ export interface ScanOptions {
   onBlob?: (rows: number, bytes: number) => void;
   /** Progress display hooks (src/commands/progress.ts); with it the blob rows are counted first. */
   progress?: ScanProgress;
+  /** Worker threads that decode and check the blob rows (--workers); 0 or 1 (the default): this thread. */
+  workers?: number;
+  /** The worker module (tests only: one that crashes); default src/scan/worker.ts. */
+  workerEntry?: URL;
 }
 
 /** What a progress display hears from a scan; every hook optional, none may throw. */
@@ -247,8 +252,21 @@ function bump(inv: BlobInventory, map: Record<string, number>, key: string): voi
   inventorySizes.set(map, size + 1);
 }
 
+/** What one decoded blob adds to the inventory besides its row: what a scan worker thread sends back (src/scan/workers.ts). */
+export type InventoryPart = Pick<ScannedBlob['decoded'], 'format' | 'quartzVersions'> & { types: { name: string }[] };
+
+/** The inventory part of a decoded blob, as plain data (type names only). */
+export function inventoryPartOf(decoded: ScannedBlob['decoded']): InventoryPart {
+  const part: InventoryPart = { format: decoded.format, types: decoded.types.map((t) => ({ name: t.name })) };
+  if (decoded.quartzVersions) part.quartzVersions = decoded.quartzVersions;
+  return part;
+}
+
 /** Adds one decoded blob to the inventory (rows and bytes per column and format, type counts). */
-export function addToInventory(inv: BlobInventory, blob: ScannedBlob): void {
+export function addToInventory(
+  inv: BlobInventory,
+  blob: ScannedBlob | { row: ScannedBlob['row']; decoded: InventoryPart },
+): void {
   const col = `${blob.row.tableName}.${blob.row.column}`;
   const byFormat = inv.byColumn[col] ?? dict();
   inv.byColumn[col] = byFormat;
@@ -335,27 +353,63 @@ export async function collectScan(adapter: Adapter, opts: ScanOptions): Promise<
     };
     // Byte-identical blobs are decoded once (src/scan/decode-cache.ts); every row is still checked.
     const decodeCache = new DecodeCache();
-    try {
-      for await (const row of adapter.blobRows(onUnreadable)) {
-        const { bytes, ...rest } = row;
-        const decoded = decodeCache.decode(bytes);
-        const scanned: ScannedBlob = { row: rest, decoded };
-        // Rows without a blob column (SIMPROP_TRIGGERS' text properties) are not blob inventory.
-        if (row.table !== 'SIMPROP_TRIGGERS') addToInventory(inventory, scanned);
-        for (const f of inspectBlobWith(scanned, blobChecks, opts.families, opts.checkOptions)) {
-          failed.add(f.check);
-          if (kept++ < SPILL_AFTER) findings.push(f);
-          else {
-            spill ??= new FindingSpill(opts.prepareSpilled);
-            spill.add(f);
-          }
+    /** One row's results, merged in row order whichever thread decoded and checked it. */
+    const mergeRow = (row: ScannedBlob['row'], part: InventoryPart, rowFindings: Finding[]) => {
+      // Rows without a blob column (SIMPROP_TRIGGERS' text properties) are not blob inventory.
+      if (row.table !== 'SIMPROP_TRIGGERS') addToInventory(inventory, { row, decoded: part });
+      for (const f of rowFindings) {
+        failed.add(f.check);
+        if (kept++ < SPILL_AFTER) findings.push(f);
+        else {
+          spill ??= new FindingSpill(opts.prepareSpilled);
+          spill.add(f);
         }
-        opts.onBlob?.(inventory.rows, inventory.bytes);
-        progress?.blob?.(row.size);
-        // A synchronous source (SQLite) keeps this loop inside one microtask drain, so process.nextTick work
-        // (zlib's clean-up after a failed gunzipSync, among others) would wait for the end of the scan and pile
-        // up per row: a million gzip-garbage rows ran a 64 MB heap out (issue #17 part 5). Let it run.
-        if (inventory.rows % YIELD_EVERY_ROWS === 0) await new Promise<void>((r) => setImmediate(r));
+      }
+      opts.onBlob?.(inventory.rows, inventory.bytes);
+      progress?.blob?.(row.size);
+    };
+    // --workers N (issue #16 part 3): decode and check in worker threads while this thread fetches. Only the
+    // built-in checks can run there (a worker loads them by id); a caller's own checks keep the in-thread path.
+    const pool =
+      (opts.workers ?? 1) > 1 && blobChecks.length > 0 && blobChecks.every((c) => allChecks.includes(c))
+        ? new ScanPool(
+            opts.workers ?? 1,
+            blobChecks,
+            opts.families,
+            opts.checkOptions,
+            (rows, results) => {
+              for (let i = 0; i < rows.length; i++) {
+                const r = results[i];
+                if (r) mergeRow(rows[i] as ScannedBlob['row'], r.part, r.findings);
+              }
+            },
+            opts.workerEntry,
+          )
+        : undefined;
+    let pulled = 0;
+    try {
+      try {
+        for await (const row of adapter.blobRows(onUnreadable)) {
+          if (pool) await pool.push(row);
+          else {
+            const { bytes, ...rest } = row;
+            const decoded = decodeCache.decode(bytes);
+            const scanned: ScannedBlob = { row: rest, decoded };
+            mergeRow(rest, decoded, inspectBlobWith(scanned, blobChecks, opts.families, opts.checkOptions));
+          }
+          // A synchronous source (SQLite) keeps this loop inside one microtask drain, so process.nextTick work
+          // (zlib's clean-up after a failed gunzipSync, among others) would wait for the end of the scan and pile
+          // up per row: a million gzip-garbage rows ran a 64 MB heap out (issue #17 part 5). Let it run.
+          if (++pulled % YIELD_EVERY_ROWS === 0) await new Promise<void>((r) => setImmediate(r));
+        }
+      } finally {
+        // The rows read are evaluated whatever ended the stream: wait for the batches still in the workers.
+        // A crashed worker throws here (an internal error, exit 3); the workers are ended either way.
+        try {
+          await pool?.finish();
+        } finally {
+          await pool?.close();
+        }
       }
     } catch (err) {
       // A privilege error, a lock/statement timeout or a connection lost mid-stream (the session killed,

@@ -23,6 +23,7 @@ import {
 import { prepareFinding, type Report } from '../report/report.js';
 import { escapeControl } from '../report/terminal.js';
 import { DEFAULT_CONCURRENCY, runConfiguredScan } from '../runconfig/run.js';
+import { MAX_WORKERS } from '../scan/workers.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
 import { disposeReport } from '../spill.js';
 import { resolveFromConfig } from './from-config.js';
@@ -82,6 +83,8 @@ export interface ScanCliOptions {
   evidence?: string;
   /** The password itself (the library API; the CLI reads it with --password-stdin). */
   password?: string;
+  /** --workers N: worker threads that decode and check blob rows (0/1: the main thread only). */
+  workers?: string;
   /** --config FILE: targets and settings from a config file (src/runconfig); flags given override it. */
   config?: string;
   /** --concurrency N: targets of a fleet audited at once. */
@@ -192,6 +195,10 @@ export function addScanOptions(cmd: Command): Command {
       collect,
       [],
     )
+    .option(
+      '--workers <n>',
+      `worker threads that decode and check blob rows while the database is read (0 or 1: none; at most ${MAX_WORKERS})`,
+    )
     .option('--verbose', 'list passing checks too')
     .option('--quiet', 'no progress display and no summary line on stderr (warnings and errors still print)')
     .option('--no-color', 'no colors (NO_COLOR is respected too)');
@@ -251,6 +258,18 @@ export function parseMaxBlobSize(value: string): number {
   if (n > MAX_BLOB_SIZE_LIMIT) {
     throw new UserError('usage', `--max-blob-size must be at most ${MAX_BLOB_SIZE_LIMIT} (1 GiB), got ${value}`);
   }
+  return n;
+}
+
+/** --workers: a whole number from 0 to MAX_WORKERS (0 and 1 both mean the main thread only). */
+export function parseWorkers(value: string | undefined): number {
+  if (value === undefined) return 1;
+  const n = Number(value);
+  if (value.trim() === '' || !Number.isInteger(n) || n < 0 || n > MAX_WORKERS)
+    throw new UserError(
+      'usage',
+      `--workers must be a whole number from 0 to ${MAX_WORKERS}, got ${JSON.stringify(value)}`,
+    );
   return n;
 }
 
@@ -464,6 +483,7 @@ export async function collectEvidence(urlArg: string | undefined, given: ScanCli
   for (const v of ['PGPASSWORD', 'MYSQL_PWD']) registerSecret(process.env[v]);
   // Every option is validated before anything is read or connected.
   const checkOptions = checkOptionsFrom(o, parseMaxBlobSize(o.maxBlobSize));
+  const workers = parseWorkers(o.workers);
   const validated = connectOptionsFrom(url, o);
   let password: string | undefined;
   if (o.passwordStdin) {
@@ -500,6 +520,7 @@ export async function collectEvidence(urlArg: string | undefined, given: ScanCli
       families: options.families,
       checkOptions,
       prepareSpilled: prepareFinding,
+      workers,
       ...(progress ? { progress } : {}),
     });
     // The fact-level checks are judged next (judgeEvidence), after the session is closed.

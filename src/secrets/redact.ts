@@ -56,6 +56,7 @@ function addVariant(v: string): void {
 export function registerSecret(value: string | undefined | null): void {
   if (!value || !scrubbable(value) || registered.has(value)) return;
   registered.add(value);
+  secretListener?.(value);
   addVariant(value);
   addVariant(encodeURIComponent(value));
   addVariant(encodeURIComponent(value).replace(/%20/g, '+'));
@@ -76,6 +77,19 @@ export function registerSecret(value: string | undefined | null): void {
       .replace(/'/g, '&#39;'),
   );
   addVariant(value.replace(/&/g, '&amp;').replace(/</g, '&lt;').replace(/>/g, '&gt;').replace(/"/g, '&quot;'));
+}
+
+/** Told of every newly registered value: a scan worker thread (src/scan/worker.ts) passes them on to the main thread. */
+let secretListener: ((value: string) => void) | undefined;
+
+/** Sets (or clears) the one listener of newly registered values (scan worker threads only). */
+export function onSecretRegistered(listener: ((value: string) => void) | undefined): void {
+  secretListener = listener;
+}
+
+/** Every registered value, for a scan worker thread to start from the same registry (src/scan/workers.ts). */
+export function registeredSecrets(): string[] {
+  return [...registered];
 }
 
 /** How many values are registered (tests, --debug statistics). */
@@ -189,6 +203,11 @@ export function setFingerprintKey(key: string | Buffer): void {
   const k = typeof key === 'string' ? Buffer.from(key, 'utf8') : key;
   if (k.length === 0) throw new Error('fingerprint key must not be empty');
   fingerprintKey = Buffer.from(k);
+}
+
+/** The current key (a copy), so scan worker threads fingerprint secrets exactly as this thread does. */
+export function fingerprintKeyBytes(): Buffer {
+  return Buffer.from(fingerprintKey);
 }
 
 /** Back to a fresh random per-process salt (tests). */

@@ -254,6 +254,17 @@ describe('the runtime stage’s files run the CLI without writing outside /tmp',
     expect(r.status, r.stderr).toBe(0);
     const report = JSON.parse(r.stdout) as { findings: { status: string }[] };
     expect(report.findings.filter((f) => f.status === 'fail').length).toBeGreaterThan(3);
+    // --workers from the build: the worker is dist/src/scan/worker.js (no TypeScript source, no tsx needed).
+    const w = spawnSync(process.execPath, [bin, 'demo', '--format', 'json', '--workers', '2'], {
+      cwd,
+      env: { PATH: process.env.PATH ?? '', HOME: home, TMPDIR: home, NODE_ENV: 'production' },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
+    expect(w.status, w.stderr).toBe(0);
+    const fails = (x: { findings: { status: string; check: string }[] }) =>
+      x.findings.filter((f) => f.status === 'fail').map((f) => f.check);
+    expect(fails(JSON.parse(w.stdout))).toEqual(fails(report as { findings: { status: string; check: string }[] }));
     expect(readdirSync(app, { recursive: true }).length, 'nothing written into the app tree').toBe(before);
     expect(readdirSync(cwd), 'nothing written into the working directory').toEqual([]);
   });
