@@ -168,6 +168,25 @@ export async function setupSession(
   }
 }
 
+/** Closes a driver connection knex never handed out (its session setup failed); never throws. */
+async function closeRawConnection(dialect: ServerDialect, conn: unknown): Promise<void> {
+  try {
+    switch (dialect) {
+      case 'postgres':
+        await Promise.race([(conn as pg.Client).end(), new Promise((r) => setTimeout(r, 2000).unref())]);
+        return;
+      case 'mysql':
+        (conn as mysql.Connection).destroy();
+        return;
+      case 'mssql':
+        (conn as { close(): void }).close();
+        return;
+    }
+  } catch {
+    // already closed or broken: nothing is left open
+  }
+}
+
 /** knex's configuration for one target: pool per target, session setup in afterCreate. */
 export function knexConfig(
   target: ConnectionConfig,
@@ -187,7 +206,9 @@ export function knexConfig(
     afterCreate(conn: unknown, done: Done) {
       setupSession(target.dialect, conn, s, server).then(
         () => done(null, conn),
-        (err: Error) => done(err, conn),
+        // knex does not destroy a connection whose afterCreate failed: it would stay open on the server
+        // (idle after the first SET) for as long as the process lives. Close it here, then report the error.
+        (err: Error) => closeRawConnection(target.dialect, conn).then(() => done(err, conn)),
       );
     },
   };

@@ -181,7 +181,19 @@ async function auditSessions(): Promise<number> {
   return Number(r?.n);
 }
 async function noSessionLeft(): Promise<number> {
-  return untilNoSession(auditSessions);
+  const n = await untilNoSession(auditSessions);
+  if (n) {
+    // Say which session stayed, for whoever reads the failure: state, query, client address and age.
+    const rows = await admin<Record<string, unknown>>(
+      `SELECT pid, usename, application_name, client_addr::text, client_port, state, wait_event_type, wait_event,
+              backend_type, now() - backend_start AS age, now() - state_change AS in_state, left(query, 200) AS query
+         FROM pg_stat_activity WHERE application_name = 'qrtz-audit' OR usename = $1`,
+      [AUDITOR],
+      'postgres',
+    );
+    console.warn(`sessions left after the audit: ${JSON.stringify(rows)}`);
+  }
+  return n;
 }
 
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
