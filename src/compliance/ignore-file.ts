@@ -20,7 +20,7 @@ export function pathText(path: readonly PropertyKey[]): string {
 }
 
 /** Line and column of the deepest node of `path` the document has (a missing key points at its parent). */
-function position(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): string {
+export function position(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): string {
   for (let n = path.length; n >= 0; n--) {
     const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
     if (isNode(node) && node.range) {

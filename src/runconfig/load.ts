@@ -7,7 +7,7 @@ import { readFileSync } from 'node:fs';
 import { type Document, isNode, LineCounter, parseDocument } from 'yaml';
 import type { z } from 'zod';
 import { catalogue } from '../checks/catalogue.js';
-import { pathText } from '../compliance/ignore-file.js';
+import { pathText, position } from '../compliance/ignore-file.js';
 import { UserError } from '../errors.js';
 import { escapeControl } from '../report/terminal.js';
 import { keysExpectedAt, type RunConfig, runConfigSchema } from './schema.js';
@@ -16,18 +16,6 @@ import { keysExpectedAt, type RunConfig, runConfigSchema } from './schema.js';
 export interface LoadedRunConfig {
   path: string;
   config: RunConfig;
-}
-
-/** Line and column of the deepest node of `path` the document has (a missing key points at its parent). */
-function position(doc: Document, lc: LineCounter, path: readonly PropertyKey[]): string {
-  for (let n = path.length; n >= 0; n--) {
-    const node = n === 0 ? doc.contents : doc.getIn(path.slice(0, n) as unknown[], true);
-    if (isNode(node) && node.range) {
-      const p = lc.linePos(node.range[0]);
-      return `${p.line}:${p.col}`;
-    }
-  }
-  return '1:1';
 }
 
 /** The line of an unknown key itself (not of the object that holds it). */
