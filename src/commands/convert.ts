@@ -4,17 +4,18 @@
  * and shape are checked (one line, exit 2, otherwise), and every formatter escapes its text as for a scan.
  */
 
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { fleetReportMistake } from '../fleet/report.js';
 import { readBoundedJson } from '../fs-bounded.js';
 import { FAMILIES, SEVERITIES } from '../model.js';
-import { FORMATS, type OutputFormat } from '../report/index.js';
-import { emitReport, parseFormats } from '../report/output.js';
+import type { OutputFormat } from '../report/index.js';
+import { emitReport } from '../report/output.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/report.js';
 import { escapeControl } from '../report/terminal.js';
 import type { Io } from './io.js';
+import { formatOption, outputOptionsFrom } from './report-options.js';
 
 /** The largest report convert reads (a JSON report of a very large store stays far below it). */
 export const CONVERT_MAX_BYTES = 256 * 1024 * 1024;
@@ -154,17 +155,7 @@ export interface ConvertCliOptions {
 /** Converts a saved report; exit 0 (the conversion worked; the audit's own exit code is in the report). */
 export function runConvertCommand(path: string, o: ConvertCliOptions, io: Io): number {
   const report = readReport(path);
-  emitReport(
-    report,
-    {
-      ...(o.format ? { formats: o.format } : {}),
-      ...(o.output !== undefined ? { output: o.output } : {}),
-      ...(o.outputDir !== undefined ? { outputDir: o.outputDir } : {}),
-      color: o.color !== false,
-      verbose: o.verbose ?? false,
-    },
-    io,
-  );
+  emitReport(report, { ...outputOptionsFrom(o), color: o.color !== false, verbose: o.verbose ?? false }, io);
   return 0;
 }
 
@@ -173,12 +164,7 @@ export function registerConvert(program: Command, io: Io, setExit: (code: number
     .command('convert')
     .description('write a saved JSON report (scan --format json) in other formats, without scanning again')
     .argument('<report.json>', 'a report written by qrtz-audit scan --format json')
-    .addOption(
-      new Option(
-        '--format <formats>',
-        `output format: ${FORMATS.join(', ')}; several comma-separated with --output-dir (default: table on a terminal, json otherwise)`,
-      ).argParser(parseFormats),
-    )
+    .addOption(formatOption())
     .option('--output <file>', 'write the report to a file')
     .option('--output-dir <dir>', 'write one file per --format into this directory: qrtz-audit.<ext>')
     .option('--verbose', 'list passing checks too (table)')

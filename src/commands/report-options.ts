@@ -1,6 +1,7 @@
 /**
  * The report options scan (and demo, baseline create), evaluate and config declare alike: --format,
- * -o/--output, --output-dir, --fail-on and --allow-incomplete; one declaration, one help text.
+ * -o/--output, --output-dir, --fail-on and --allow-incomplete; one declaration, one help text (convert takes
+ * its --format).
  */
 import { type Command, InvalidArgumentError, Option } from 'commander';
 import type { Severity } from '../model.js';
@@ -36,15 +37,18 @@ export interface ReportOptionsSpec {
   allowIncompleteHelp?: string;
 }
 
+/** --format (also convert's). */
+export function formatOption(): Option {
+  return new Option(
+    '--format <formats>',
+    `output format: ${FORMATS.join(', ')}; several comma-separated with --output-dir (default: table on a terminal, json otherwise)`,
+  ).argParser(parseFormats);
+}
+
 /** Adds --format, [-o,] --output, --output-dir, --fail-on (default high) and --allow-incomplete, in that order. */
 export function addReportOptions(cmd: Command, spec: ReportOptionsSpec): Command {
   return cmd
-    .addOption(
-      new Option(
-        '--format <formats>',
-        `output format: ${FORMATS.join(', ')}; several comma-separated with --output-dir (default: table on a terminal, json otherwise)`,
-      ).argParser(parseFormats),
-    )
+    .addOption(formatOption())
     .option(
       spec.shortOutput ? '-o, --output <file>' : '--output <file>',
       'write the report to a file (a summary line still goes to stderr)',
