@@ -6,6 +6,9 @@ import { closeSync, fstatSync, openSync, readFileSync, readSync } from 'node:fs'
 import { UserError } from './errors.js';
 import { escapeControl } from './report/terminal.js';
 
+/** The largest JSON report convert and diff read (a report of a very large store stays far below it). */
+export const REPORT_MAX_BYTES = 256 * 1024 * 1024;
+
 export interface BoundedJsonFile {
   /** The largest file read, in bytes. */
   maxBytes: number;

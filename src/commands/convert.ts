@@ -8,7 +8,7 @@ import type { Command } from 'commander';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { fleetReportMistake } from '../fleet/report.js';
-import { readBoundedJson } from '../fs-bounded.js';
+import { REPORT_MAX_BYTES, readBoundedJson } from '../fs-bounded.js';
 import { FAMILIES, SEVERITIES } from '../model.js';
 import type { OutputFormat } from '../report/index.js';
 import { emitReport } from '../report/output.js';
@@ -16,9 +16,6 @@ import { REPORT_SCHEMA_VERSION, type Report } from '../report/report.js';
 import { escapeControl } from '../report/terminal.js';
 import type { Io } from './io.js';
 import { formatOption, outputOptionsFrom } from './report-options.js';
-
-/** The largest report convert reads (a JSON report of a very large store stays far below it). */
-export const CONVERT_MAX_BYTES = 256 * 1024 * 1024;
 
 const severity = z.enum(SEVERITIES as unknown as [string, ...string[]]);
 const status = z.enum(['fail', 'pass', 'not-evaluated', 'manual', 'not-applicable', 'info']);
@@ -117,7 +114,7 @@ const reportSchema = z
 /** Reads and checks a saved JSON report; every problem is one UserError line naming the file. */
 export function readReport(path: string): Report {
   const { doc, shown } = readBoundedJson(path, {
-    maxBytes: CONVERT_MAX_BYTES,
+    maxBytes: REPORT_MAX_BYTES,
     what: 'a qrtz-audit JSON report',
     label: '',
     reads: 'convert reads a --format json report',
