@@ -74,6 +74,17 @@ interface Frame {
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
 
+/** Values that carry no per-record data are shared, read only (not frozen: a frozen object has a
+ *  map of its own, and every `v.t` site reading both would turn polymorphic): no object per null,
+ *  Boolean or small Int32. */
+const NULL_VALUE: NValue = { t: 'null' };
+const TRUE_VALUE: PrimValue = { t: 'prim', ptype: 1, v: true };
+const FALSE_VALUE: PrimValue = { t: 'prim', ptype: 1, v: false };
+/** Int32 values 0..255 (versions, sizes, counts, enum values). */
+const INT32_VALUES: PrimValue[] = Array.from({ length: 256 }, (_, v): PrimValue => ({ t: 'prim', ptype: 8, v }));
+
+type Latin1 = Buffer & { latin1Slice(start: number, end: number): string };
+
 /** Format .NET DateTime wire bits: ticks in bits 0–61, Kind in bits 62–63. */
 export function formatDateTime(raw: bigint): string {
   const kind = Number(raw >> 62n) & 3;
@@ -105,36 +116,38 @@ export function formatTimeSpan(ticks: bigint): string {
 function shortString(b: Buffer, start: number, end: number): string {
   for (let i = start; i < end; i++) if ((b[i] as number) >= 0x80) return utf8.decode(b.subarray(start, end));
   // ASCII: one native slice, no per-character concatenation.
-  return b.toString('latin1', start, end);
+  return (b as Latin1).latin1Slice(start, end);
 }
 
 /**
  * Names (class, member, library and type names) repeat in every blob of a store: ASCII names up to
- * INTERN_MAX bytes are looked up in a direct-mapped table by a hash of their bytes and compared byte
- * by byte, so the same string object comes back (no new string, and its hash for the Maps and Sets
- * the views use is already computed). A slot holds the last name that hashed there.
+ * INTERN_MAX bytes are looked up in a direct-mapped table by a hash of their length and of at most
+ * 16 of their bytes, and compared with the stored name's bytes natively (Buffer#compare), so the
+ * same string object comes back (no new string, and its hash for the Maps and Sets the views use is
+ * already computed). A slot holds the last name that hashed there. Type names run to 200 bytes
+ * (generic arguments with full assembly names): hashing and comparing them byte by byte in
+ * JavaScript was a tenth of the decode.
  */
 const INTERN_MAX = 1024;
 const INTERN_SLOTS = 4096;
 const internTable: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
+const internBytes: (Buffer | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
 
 function internedName(b: Buffer, start: number, end: number): string {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    const c = b[i] as number;
-    if (c >= 0x80) return utf8.decode(b.subarray(start, end));
-    h = Math.imul(h ^ c, 0x01000193);
-  }
+  const len = end - start;
+  let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
+  const step = len > 16 ? len >>> 4 : 1;
+  for (let i = start; i < end; i += step) h = Math.imul(h ^ (b[i] as number), 0x01000193);
+  h = Math.imul(h ^ (b[end - 1] ?? 0), 0x01000193);
   const slot = (h >>> 0) & (INTERN_SLOTS - 1);
   const cand = internTable[slot];
-  const len = end - start;
-  if (cand !== undefined && cand.length === len) {
-    let i = 0;
-    while (i < len && cand.charCodeAt(i) === b[start + i]) i++;
-    if (i === len) return cand;
-  }
-  const s = b.toString('latin1', start, end);
+  // A stored name is ASCII: equal bytes mean an ASCII name equal to it.
+  if (cand !== undefined && cand.length === len && b.compare(internBytes[slot] as Buffer, 0, len, start, end) === 0)
+    return cand;
+  for (let i = start; i < end; i++) if ((b[i] as number) >= 0x80) return utf8.decode(b.subarray(start, end));
+  const s = (b as Latin1).latin1Slice(start, end);
   internTable[slot] = s;
+  internBytes[slot] = Buffer.from(b.subarray(start, end));
   return s;
 }
 
@@ -159,7 +172,7 @@ class Reader {
   readonly view: DataView;
   readonly graph: NrbfGraph;
   private readonly metas = new Map<number, ClassMeta>();
-  private readonly refs: { id: number; offset: number }[] = [];
+  private readonly refs: { t: 'ref'; id: number; offset: number }[] = [];
   private readonly stack: Frame[] = [];
   private recordStart = 0;
 
@@ -274,8 +287,7 @@ class Reader {
     let v: string | number | boolean | null;
     switch (p) {
       case 1:
-        v = this.u8('Boolean') !== 0;
-        break;
+        return this.u8('Boolean') !== 0 ? TRUE_VALUE : FALSE_VALUE;
       case 2:
         v = this.u8('Byte');
         break;
@@ -297,6 +309,7 @@ class Reader {
         break;
       case 8:
         v = this.i32();
+        if (v >= 0 && v < 256) return INT32_VALUES[v] as PrimValue;
         break;
       case 9:
         v = bigToValue(this.i64());
@@ -554,12 +567,12 @@ class Reader {
       case 8:
         return this.primitive(this.primitiveType());
       case 9: {
-        const id = this.i32('IdRef');
-        this.refs.push({ id, offset });
-        return { t: 'ref', id, offset };
+        const ref = { t: 'ref' as const, id: this.i32('IdRef'), offset };
+        this.refs.push(ref);
+        return ref;
       }
       case 10:
-        return { t: 'null' };
+        return NULL_VALUE;
       case 13:
         return { t: 'nulls', count: this.u8('NullCount') };
       case 14:
