@@ -143,15 +143,30 @@ export type NValue =
   | { t: 'nulls'; count: number }
   | { t: 'obj'; obj: NObj };
 
-export interface NClass {
+/** Walk marks of an object (internal): the epoch of the last tree/strings walk that visited it, or
+ *  pushed it as a map key. A field set at creation, not a Set per walk: no hashing per object. */
+interface Marks {
+  mark: number;
+  keyMark: number;
+}
+
+/** A key/value pair of a map-like object. */
+export interface Pair {
+  key: NValue;
+  value: NValue;
+}
+
+export interface NClass extends Marks {
   kind: 'class';
   id: number;
   offset: number;
   meta: ClassMeta;
   values: NValue[];
+  /** mapPairs() of this object, computed once (internal): undefined = not yet, null = not a map. */
+  pairs: Pair[] | null | undefined;
 }
 
-export interface NString {
+export interface NString extends Marks {
   kind: 'string';
   id: number;
   offset: number;
@@ -160,7 +175,7 @@ export interface NString {
 
 export type ArrayShape = 'Single' | 'Jagged' | 'Rectangular' | 'SingleOffset' | 'JaggedOffset' | 'RectangularOffset';
 
-export interface NArray {
+export interface NArray extends Marks {
   kind: 'array';
   id: number;
   offset: number;
@@ -175,7 +190,7 @@ export interface NArray {
   /** Elements (null runs compressed); for Byte[] see `bytes`. */
   values: NValue[];
   /** Byte[] contents. */
-  bytes?: Uint8Array;
+  bytes: Uint8Array | undefined;
 }
 
 export type NObj = NClass | NString | NArray;

@@ -440,7 +440,7 @@ class Reader {
   }
 
   private pushClass(id: number, meta: ClassMeta, offset: number): NClass {
-    const obj: NClass = { kind: 'class', id, offset, meta, values: [] };
+    const obj: NClass = { kind: 'class', id, offset, meta, values: [], mark: 0, keyMark: 0, pairs: undefined };
     this.register(obj);
     this.stack.push({ obj, types: meta.memberTypes, total: meta.memberNames.length, filled: 0 });
     return obj;
@@ -498,7 +498,20 @@ class Reader {
     let count = 1;
     for (const l of lengths) count *= l;
     if (count > 0xffffffff) this.fail(`array #${id} declares ${count} elements`);
-    const arr: NArray = { kind: 'array', id, offset, record, shape, lengths, elementType, count, values: [] };
+    const arr: NArray = {
+      kind: 'array',
+      id,
+      offset,
+      record,
+      shape,
+      lengths,
+      elementType,
+      count,
+      values: [],
+      mark: 0,
+      keyMark: 0,
+      bytes: undefined,
+    };
     if (lowerBounds) arr.lowerBounds = lowerBounds;
     this.register(arr);
     if (elementType.bt === BT.Primitive) this.primitiveElements(arr, elementType.ptype ?? 0);
@@ -558,7 +571,7 @@ class Reader {
         return { t: 'obj', obj: this.newMeta(rt, true, true, offset) };
       case 6: {
         const id = this.i32('ObjectId');
-        const obj: NObj = { kind: 'string', id, offset, value: this.lps() };
+        const obj: NObj = { kind: 'string', id, offset, value: this.lps(), mark: 0, keyMark: 0 };
         this.register(obj);
         return { t: 'obj', obj };
       }
