@@ -229,6 +229,27 @@ function splitTypeName(full: string, assembly: string | undefined, qualified: bo
   return out;
 }
 
+/** `Quartz…, Version=x` of an assembly display name, or '' when it names no Quartz version; cached
+ *  (bounded): the same few assembly names come back for every type of every blob. */
+const QUARTZ_VERSION_CACHE = new Map<string, string>();
+
+function quartzVersionOf(assembly: string): string {
+  let out = QUARTZ_VERSION_CACHE.get(assembly);
+  if (out === undefined) {
+    out = '';
+    if (/^\s*quartz/i.test(assembly)) {
+      const simple = simpleAssemblyName(assembly);
+      const v = /Version\s*=\s*([0-9.]+)/i.exec(assembly);
+      if (/^Quartz(\.|$)/i.test(simple) && v) out = `${simple}, Version=${v[1]}`;
+    }
+    if (assembly.length <= 4096) {
+      if (QUARTZ_VERSION_CACHE.size >= 1024) QUARTZ_VERSION_CACHE.clear();
+      QUARTZ_VERSION_CACHE.set(assembly, out);
+    }
+  }
+  return out;
+}
+
 function collectTypes(graph: NrbfGraph, result: FormatResult): void {
   // name → assemblies seen with it ('' for none): no joined key string per type.
   const seen = new Map<string, Set<string> | string>();
@@ -251,10 +272,9 @@ function collectTypes(graph: NrbfGraph, result: FormatResult): void {
     noteVersion(assembly);
   };
   const noteVersion = (assembly: string | undefined) => {
-    if (!assembly || !/^\s*quartz/i.test(assembly)) return;
-    const simple = simpleAssemblyName(assembly);
-    const v = /Version\s*=\s*([0-9.]+)/i.exec(assembly);
-    if (/^Quartz(\.|$)/i.test(simple) && v) versions.add(`${simple}, Version=${v[1]}`);
+    if (!assembly) return;
+    const v = quartzVersionOf(assembly);
+    if (v) versions.add(v);
   };
   const addName = (full: string, assembly: string | undefined, via: string, qualified = false) => {
     for (const t of splitTypeName(full, assembly, qualified)) add(t.name, t.assembly, via);
