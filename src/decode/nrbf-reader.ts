@@ -90,7 +90,8 @@ export function formatDateTime(raw: bigint): string {
   if (ticks > MAX_TICKS) return `invalid DateTime ticks=${ticks} kind=${KIND_NAMES[kind]}`;
   const ms = (ticks - TICKS_UNIX_EPOCH) / 10_000n - (ticks < TICKS_UNIX_EPOCH && ticks % 10_000n !== 0n ? 1n : 0n);
   const frac = (ticks % 10_000_000n).toString().padStart(7, '0');
-  const iso = new Date(Number(ms)).toISOString().replace(/\.\d{3}Z$/, `.${frac}`);
+  // toISOString ends in `.mmmZ` for every year a DateTime can hold (0001–9999): swap in the 7 digits.
+  const iso = `${new Date(Number(ms)).toISOString().slice(0, -5)}.${frac}`;
   return kind === 1 ? `${iso}Z` : kind === 0 ? iso : `${iso} (Local)`;
 }
 
@@ -384,10 +385,15 @@ class Reader {
     if ((g.records & 0xff) === 0 && Date.now() > this.limits.deadline) throw new Limited('time budget exceeded');
   }
 
+  /** Highest positive object id registered: a higher one cannot be a duplicate (ids mostly ascend). */
+  private maxId = 0;
+
   private register(obj: NObj): void {
-    if (obj.id === 0) this.fail('object id 0 is invalid');
-    if (obj.id > 0 && this.graph.objects.has(obj.id)) this.fail(`duplicate object id ${obj.id}`);
-    this.graph.objects.set(obj.id, obj);
+    const id = obj.id;
+    if (id === 0) this.fail('object id 0 is invalid');
+    if (id > this.maxId) this.maxId = id;
+    else if (id > 0 && this.graph.objects.has(id)) this.fail(`duplicate object id ${id}`);
+    this.graph.objects.set(id, obj);
   }
 
   private checkLibrary(id: number, at: number): void {
