@@ -143,9 +143,13 @@ export type NValue =
   | { t: 'nulls'; count: number }
   | { t: 'obj'; obj: NObj };
 
-/** Walk marks of an object (internal): the epoch of the last tree/strings walk that visited it, or
- *  pushed it as a map key. A field set at creation, not a Set per walk: no hashing per object. */
+/** What every object carries besides its data (internal). An object is its own value: `t` is 'obj'
+ *  and `obj` is the object itself, so a member or element holding an object needs no wrapper.
+ *  `mark`/`keyMark`: the epoch of the last tree/strings walk that visited it, or pushed it as a map
+ *  key (a field set at creation, not a Set per walk: no hashing per object). */
 interface Marks {
+  t: 'obj';
+  obj: NObj;
   mark: number;
   keyMark: number;
 }

@@ -61,6 +61,9 @@ export class NrbfError extends Error {
 
 class Limited extends Error {}
 
+/** Placeholder of an object's `obj` field until it points at the object itself (same field, same shape). */
+const SELF = null as unknown as NObj;
+
 /** The member type of untyped class records (read only, never handed out). */
 const UNTYPED: MemberType = Object.freeze({ bt: BT.Object });
 
@@ -455,7 +458,19 @@ class Reader {
   }
 
   private pushClass(id: number, meta: ClassMeta, offset: number): NClass {
-    const obj: NClass = { kind: 'class', id, offset, meta, values: [], mark: 0, keyMark: 0, pairs: undefined };
+    const obj: NClass = {
+      t: 'obj',
+      obj: SELF,
+      kind: 'class',
+      id,
+      offset,
+      meta,
+      values: [],
+      mark: 0,
+      keyMark: 0,
+      pairs: undefined,
+    };
+    obj.obj = obj;
     this.register(obj);
     this.stack.push({ obj, types: meta.memberTypes, total: meta.memberNames.length, filled: 0 });
     return obj;
@@ -514,6 +529,8 @@ class Reader {
     for (const l of lengths) count *= l;
     if (count > 0xffffffff) this.fail(`array #${id} declares ${count} elements`);
     const arr: NArray = {
+      t: 'obj',
+      obj: SELF,
       kind: 'array',
       id,
       offset,
@@ -527,6 +544,7 @@ class Reader {
       keyMark: 0,
       bytes: undefined,
     };
+    arr.obj = arr;
     if (lowerBounds) arr.lowerBounds = lowerBounds;
     this.register(arr);
     if (elementType.bt === BT.Primitive) this.primitiveElements(arr, elementType.ptype ?? 0);
@@ -574,24 +592,25 @@ class Reader {
         const metaId = this.i32('MetadataId');
         const meta = this.metas.get(metaId);
         if (!meta) this.fail(`ClassWithId #${id} refers to unknown metadata #${metaId}`, metaAt);
-        return { t: 'obj', obj: this.pushClass(id, meta, offset) };
+        return this.pushClass(id, meta, offset);
       }
       case 2:
-        return { t: 'obj', obj: this.newMeta(rt, false, false, offset) };
+        return this.newMeta(rt, false, false, offset);
       case 3:
-        return { t: 'obj', obj: this.newMeta(rt, false, true, offset) };
+        return this.newMeta(rt, false, true, offset);
       case 4:
-        return { t: 'obj', obj: this.newMeta(rt, true, false, offset) };
+        return this.newMeta(rt, true, false, offset);
       case 5:
-        return { t: 'obj', obj: this.newMeta(rt, true, true, offset) };
+        return this.newMeta(rt, true, true, offset);
       case 6: {
         const id = this.i32('ObjectId');
-        const obj: NObj = { kind: 'string', id, offset, value: this.lps(), mark: 0, keyMark: 0 };
+        const obj: NObj = { t: 'obj', obj: SELF, kind: 'string', id, offset, value: this.lps(), mark: 0, keyMark: 0 };
+        obj.obj = obj;
         this.register(obj);
-        return { t: 'obj', obj };
+        return obj;
       }
       case 7:
-        return { t: 'obj', obj: this.binaryArray(offset) };
+        return this.binaryArray(offset);
       case 8:
         return this.primitive(this.primitiveType());
       case 9: {
@@ -609,7 +628,7 @@ class Reader {
         const id = this.i32('ObjectId');
         const length = this.lengthCount('array length');
         const elementType: MemberType = { bt: BT.Primitive, ptype: this.primitiveType() };
-        return { t: 'obj', obj: this.newArray(id, offset, 'ArraySinglePrimitive', 'Single', [length], elementType) };
+        return this.newArray(id, offset, 'ArraySinglePrimitive', 'Single', [length], elementType);
       }
       case 16:
       case 17: {
@@ -617,7 +636,7 @@ class Reader {
         const length = this.lengthCount('array length');
         const record = rt === 16 ? 'ArraySingleObject' : 'ArraySingleString';
         const elementType: MemberType = { bt: rt === 16 ? BT.Object : BT.String };
-        return { t: 'obj', obj: this.newArray(id, offset, record, 'Single', [length], elementType) };
+        return this.newArray(id, offset, record, 'Single', [length], elementType);
       }
       default:
         this.fail(`unexpected record type ${rt}`, offset);
