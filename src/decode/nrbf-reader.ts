@@ -17,6 +17,7 @@ import {
   type NObj,
   type NrbfGraph,
   type NValue,
+  ObjectTable,
   type PrimValue,
 } from './nrbf-graph.js';
 import type { Limits } from './types.js';
@@ -198,7 +199,7 @@ class Reader {
       headerId: 0,
       majorVersion: 0,
       minorVersion: 0,
-      objects: new Map(),
+      objects: new ObjectTable(),
       libraries: new Map(),
       classes: [],
       declaredTypes: [],
