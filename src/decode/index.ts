@@ -357,7 +357,8 @@ function searchNested(layer: Layer, ctx: Ctx, level: number): void {
       layer.limited ??= 'time';
       return;
     }
-    for (const t of markerTypes(s.value)) layer.types.push(t);
+    const marks = markerTypes(s.value);
+    for (let i = 0; i < marks.length; i++) layer.types.push(marks[i] as TypeRef);
     const d = decodeText(s.value);
     if (!d) continue;
     const k = nestedKind(d.bytes);

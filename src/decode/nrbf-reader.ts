@@ -684,8 +684,9 @@ class Reader {
     if (g.majorVersion !== 1 || g.minorVersion !== 0)
       this.fail(`unsupported version ${g.majorVersion}.${g.minorVersion}`, 9);
 
+    const stack = this.stack;
     for (;;) {
-      const top = this.stack[this.stack.length - 1];
+      const top = stack[stack.length - 1];
       if (!top) {
         this.recordStart = this.pos;
         if (this.remaining === 0) this.fail('truncated: stream ends without MessageEnd', this.pos);
@@ -709,7 +710,7 @@ class Reader {
         continue;
       }
       if (top.filled >= top.total) {
-        this.stack.pop();
+        stack.pop();
         continue;
       }
       const mt: MemberType =
