@@ -74,6 +74,19 @@ interface Frame {
   types: MemberType[] | null | undefined;
   total: number;
   filled: number;
+  /** Values stored so far (a null run fills several members with one value). */
+  stored: number;
+}
+
+/** Classes with at most this many members get their values array at its final size up front (a first
+ *  push would give it room for 16). Bounded so that a ClassWithId record of a few bytes cannot
+ *  allocate a large array for a class declaring many members. */
+const PRESIZE_MAX = 16;
+
+/** Cut a presized values array to the values stored (when a null run or the end of the stream left
+ *  slots unused): the array then holds exactly what was read, as one grown by pushes would. */
+function settle(f: Frame): void {
+  if (f.obj.values.length > f.stored) f.obj.values.length = f.stored;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
@@ -173,6 +186,8 @@ export function readNrbf(bytes: Uint8Array, limits: Limits): NrbfGraph {
     if (e instanceof NrbfError) r.graph.malformed = { offset: e.offset, reason: e.message };
     else if (e instanceof Limited) r.graph.limited = e.message;
     else r.graph.malformed = { offset: r.pos, reason: `parser error: ${e instanceof Error ? e.message : String(e)}` };
+    // Objects still open keep the values read so far, and no more slots.
+    for (const f of r.openFrames()) settle(f);
   }
   return r.graph;
 }
@@ -184,6 +199,10 @@ class Reader {
   private readonly metas = new Map<number, ClassMeta>();
   private readonly refs: { t: 'ref'; id: number; offset: number }[] = [];
   private readonly stack: Frame[] = [];
+  /** The frames of the objects still being read. */
+  openFrames(): readonly Frame[] {
+    return this.stack;
+  }
   private recordStart = 0;
 
   /** A Buffer view of the input (same memory): native latin1 slices for ASCII strings. */
@@ -473,7 +492,9 @@ class Reader {
     };
     obj.obj = obj;
     this.register(obj);
-    this.stack.push({ obj, types: meta.memberTypes, total: meta.memberNames.length, filled: 0 });
+    const total = meta.memberNames.length;
+    if (total > 0 && total <= PRESIZE_MAX) obj.values = new Array(total);
+    this.stack.push({ obj, types: meta.memberTypes, total, filled: 0, stored: 0 });
     return obj;
   }
 
@@ -549,7 +570,7 @@ class Reader {
     if (lowerBounds) arr.lowerBounds = lowerBounds;
     this.register(arr);
     if (elementType.bt === BT.Primitive) this.primitiveElements(arr, elementType.ptype ?? 0);
-    else this.stack.push({ obj: arr, types: undefined, total: count, filled: 0 });
+    else this.stack.push({ obj: arr, types: undefined, total: count, filled: 0, stored: 0 });
     return arr;
   }
 
@@ -710,6 +731,7 @@ class Reader {
         continue;
       }
       if (top.filled >= top.total) {
+        settle(top);
         stack.pop();
         continue;
       }
@@ -720,7 +742,7 @@ class Reader {
             ? UNTYPED
             : (top.types[top.filled] as MemberType);
       if (mt.bt === BT.Primitive) {
-        top.obj.values.push(this.primitive(mt.ptype ?? 0));
+        top.obj.values[top.stored++] = this.primitive(mt.ptype ?? 0);
         top.filled++;
         continue;
       }
@@ -737,7 +759,7 @@ class Reader {
           this.fail(`null run of ${v.count} overruns ${top.obj.kind === 'array' ? 'array' : 'object'} #${top.obj.id}`);
         top.filled += v.count;
       } else top.filled++;
-      top.obj.values.push(v);
+      top.obj.values[top.stored++] = v;
     }
 
     for (const ref of this.refs) {
