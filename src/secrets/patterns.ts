@@ -440,15 +440,61 @@ function keywordAt(text: string, at: number, u: KeywordUse): boolean {
   return true;
 }
 
-/** Rules selected by the last selectPatternRules() (reused: selection and matching are not reentrant). */
+/** Rules selected by the current (or last) selection (reused: selection and matching are not reentrant). */
 const WANTED = new Uint8Array(PATTERN_RULES.length);
-
-/** What the last selectPatternRules() call returned. */
-let lastSelected = false;
-
+/** Whether the current selection has selected a rule (WANTED is cleared when the first one is). */
+let anySelected = false;
+/** Whether LAST_SEEN belongs to the current selection's text. */
+let searched = false;
 /** Where each FOLLOWED_BY string last occurs in the text being selected for, -2 until searched (one search
  *  per string and text: a search per keyword hit was quadratic on hostile text full of keywords). */
 const LAST_SEEN = new Int32Array(FOLLOWED_BY.length);
+
+/**
+ * The building blocks of a selection, for a caller that scans the text's units anyway (detect.ts): call
+ * beginSelection(), then selectAt(text, at, g) at every position where KEYWORD_PAIRS[(c0 << 7) | c1] = g
+ * is not 0 for the unit at `at` and the next (both ASCII), then endSelection(). selectPatternRules() is
+ * that loop on its own.
+ */
+export const KEYWORD_PAIRS: Readonly<Uint8Array> = PAIR;
+
+/** Starts a selection (see KEYWORD_PAIRS). */
+export function beginSelection(): void {
+  anySelected = false;
+  searched = false;
+}
+
+/** Selects the rules of the keywords filed under pair group `g` that stand at `at` of text in the case
+ *  their regex needs and whose `followedBy`, if any, occurs at or after `at`. */
+export function selectAt(text: string, at: number, g: number): void {
+  const wanted = WANTED;
+  for (const u of PAIR_USES[g - 1] as KeywordUse[]) {
+    if (anySelected && wanted[u.rule] !== 0) continue;
+    if (!keywordAt(text, at, u)) continue;
+    if (u.followedBy >= 0) {
+      if (!searched) {
+        LAST_SEEN.fill(-2);
+        searched = true;
+      }
+      let last = LAST_SEEN[u.followedBy] as number;
+      if (last === -2) {
+        last = text.lastIndexOf(FOLLOWED_BY[u.followedBy] as string);
+        LAST_SEEN[u.followedBy] = last;
+      }
+      if (last < at) continue;
+    }
+    if (!anySelected) {
+      wanted.fill(0);
+      anySelected = true;
+    }
+    wanted[u.rule] = 1;
+  }
+}
+
+/** Ends a selection: whether any rule was selected (then matchSelectedPatterns() runs only those). */
+export function endSelection(): boolean {
+  return anySelected;
+}
 
 /**
  * The combined pattern prefilter: one pass over the text's units; where two of them start some keyword
@@ -459,47 +505,23 @@ const LAST_SEEN = new Int32Array(FOLLOWED_BY.length);
  * true, matchSelectedPatterns() runs only those. Allocates nothing.
  */
 export function selectPatternRules(text: string): boolean {
-  const wanted = WANTED;
+  beginSelection();
   const n = text.length - 1;
-  let any = false;
-  let searched = false;
   let c1 = n >= 0 ? text.charCodeAt(0) : 0;
   for (let at = 0; at < n; at++) {
     const c0 = c1;
     c1 = text.charCodeAt(at + 1);
     if ((c0 | c1) >= 128) continue;
-    const p = PAIR[pairKey(c0, c1)] as number;
-    if (p === 0) continue;
-    for (const u of PAIR_USES[p - 1] as KeywordUse[]) {
-      if (any && wanted[u.rule] !== 0) continue;
-      if (!keywordAt(text, at, u)) continue;
-      if (u.followedBy >= 0) {
-        if (!searched) {
-          LAST_SEEN.fill(-2);
-          searched = true;
-        }
-        let last = LAST_SEEN[u.followedBy] as number;
-        if (last === -2) {
-          last = text.lastIndexOf(FOLLOWED_BY[u.followedBy] as string);
-          LAST_SEEN[u.followedBy] = last;
-        }
-        if (last < at) continue;
-      }
-      if (!any) {
-        wanted.fill(0);
-        any = true;
-      }
-      wanted[u.rule] = 1;
-    }
+    const g = PAIR[pairKey(c0, c1)] as number;
+    if (g !== 0) selectAt(text, at, g);
   }
-  lastSelected = any;
-  return any;
+  return endSelection();
 }
 
-/** The indexes in PATTERN_RULES of the rules the last selectPatternRules() call selected (tests). */
+/** The indexes in PATTERN_RULES of the rules the last selection selected (tests). */
 export function selectedPatternRules(): number[] {
   const out: number[] = [];
-  if (!lastSelected) return out;
+  if (!anySelected) return out;
   WANTED.forEach((w, i) => {
     if (w) out.push(i);
   });
@@ -514,8 +536,10 @@ export function hasPatternKeyword(text: string): boolean {
 /** All pattern matches in text; overlapping matches keep the earlier rule. `allRules`: every rule's regex
  *  runs, whatever keywords the text holds (the unfiltered reference of the tests). */
 export function matchPatterns(text: string, allRules = false): PatternMatch[] {
-  if (allRules) WANTED.fill(1);
-  else if (!selectPatternRules(text)) return [];
+  if (allRules) {
+    WANTED.fill(1);
+    anySelected = true;
+  } else if (!selectPatternRules(text)) return [];
   return matchSelectedPatterns(text);
 }
 
