@@ -402,6 +402,10 @@ const casesOf = (c: number): number[] =>
  *  end at the PAIR test. */
 const PAIR_USES: KeywordUse[][] = [];
 const PAIR = new Uint8Array(128 * 128);
+/** Per pair group g, at g * THIRD_STRIDE + c: 1 when a keyword of the group may go on with unit c (c < 128;
+ *  128 stands for the end of the text and every unit outside ASCII, which only a two-unit keyword allows). */
+const THIRD_STRIDE = 129;
+const THIRD = new Uint8Array(256 * THIRD_STRIDE);
 PATTERN_RULES.forEach((r, rule) => {
   const exact = !r.regex.flags.includes('i');
   for (const k of r.keywords) {
@@ -418,10 +422,16 @@ PATTERN_RULES.forEach((r, rule) => {
       for (const c1 of seconds) {
         const p = pairKey(c0, c1);
         if (PAIR[p] === 0) {
+          if (PAIR_USES.length === 255) throw new Error('more than 255 keyword pairs');
           PAIR[p] = PAIR_USES.length + 1;
           PAIR_USES.push([]);
         }
-        (PAIR_USES[(PAIR[p] as number) - 1] as KeywordUse[]).push(use);
+        const g = PAIR[p] as number;
+        (PAIR_USES[g - 1] as KeywordUse[]).push(use);
+        // the units that may follow the pair: the keyword's third in the cases it needs, or any (a
+        // two-unit keyword)
+        if (k.length === 2) THIRD.fill(1, g * THIRD_STRIDE, (g + 1) * THIRD_STRIDE);
+        else for (const c2 of exact ? [k.charCodeAt(2)] : casesOf(k.charCodeAt(2))) THIRD[g * THIRD_STRIDE + c2] = 1;
       }
   }
 });
@@ -467,6 +477,8 @@ export function beginSelection(): void {
 /** Selects the rules of the keywords filed under pair group `g` that stand at `at` of text in the case
  *  their regex needs and whose `followedBy`, if any, occurs at or after `at`. */
 export function selectAt(text: string, at: number, g: number): void {
+  const next = at + 2 < text.length ? text.charCodeAt(at + 2) : 128;
+  if (THIRD[g * THIRD_STRIDE + (next < 128 ? next : 128)] === 0) return;
   const wanted = WANTED;
   for (const u of PAIR_USES[g - 1] as KeywordUse[]) {
     if (anySelected && wanted[u.rule] !== 0) continue;
