@@ -197,6 +197,26 @@ function mixedClasses(classes: number): boolean {
 const NO_HITS: SecretHit[] = Object.freeze([]) as unknown as SecretHit[];
 const NO_HITS_PATTERNS: readonly PatternMatch[] = Object.freeze([]);
 
+/** Hits of one value up to which a new one is compared with each (most values have one). */
+const FEW_HITS = 16;
+const hitKey = (h: SecretHit) => `${h.detector}\u0000${h.secretValue}`;
+
+/** Adds a hit unless the same detector already reported the same secret. Returns the set of keys that
+ *  takes over from the linear search once there are more than FEW_HITS (hostile values hold thousands). */
+function addHit(hits: SecretHit[], seen: Set<string> | undefined, h: SecretHit): Set<string> | undefined {
+  if (seen === undefined) {
+    for (const o of hits) if (o.detector === h.detector && o.secretValue === h.secretValue) return undefined;
+    hits.push(h);
+    return hits.length > FEW_HITS ? new Set(hits.map(hitKey)) : undefined;
+  }
+  const k = hitKey(h);
+  if (!seen.has(k)) {
+    seen.add(k);
+    hits.push(h);
+  }
+  return seen;
+}
+
 /** Detect secrets in one value. */
 export function detectSecrets(input: SecretInput): SecretHit[] {
   return detect(input, true);
@@ -236,13 +256,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
       twilio ||= c.twilio;
     }
   const hits: SecretHit[] = [];
-  const seen = new Set<string>();
-  const push = (h: SecretHit) => {
-    const k = `${h.detector}\u0000${h.secretValue}`;
-    if (seen.has(k)) return;
-    seen.add(k);
-    hits.push(h);
-  };
+  // no closure here: a closure's variables live in a context object that is allocated on entry, for
+  // every value, the ones the pre-filter stops included
+  let seen: Set<string> | undefined;
 
   // QA-S02: token formats anywhere in the value
   for (const m of !filtered ? matchPatterns(value, true) : patterns ? matchSelectedPatterns(value) : NO_HITS_PATTERNS) {
@@ -258,7 +274,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
       }
       weak = isWeak(plain) || undefined;
     }
-    push(
+    seen = addHit(
+      hits,
+      seen,
       makeHit(
         {
           check: 'QA-S02',
@@ -284,7 +302,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
     /[0-9]/.test(trimmed) &&
     !trimmed.endsWith('EXAMPLEKEY')
   ) {
-    push(
+    seen = addHit(
+      hits,
+      seen,
       makeHit(
         {
           check: 'QA-S02',
@@ -299,7 +319,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
     );
   }
   if (hits.length === 0 && twilio && /^[0-9a-f]{32}$/i.test(trimmed) && !/^AC/i.test(trimmed)) {
-    push(
+    seen = addHit(
+      hits,
+      seen,
       makeHit(
         { check: 'QA-S02', detector: 'twilio', label: 'a Twilio auth token', severity: 'high', path },
         trimmed,
@@ -313,7 +335,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
   if (kc.secret) {
     if (isPlaceholder(trimmed)) return hits;
     if (kc.connection && connectionShaped(trimmed)) return hits; // no password in it (S02 found none)
-    push(
+    seen = addHit(
+      hits,
+      seen,
       makeHit(
         {
           check: 'QA-S01',
@@ -333,7 +357,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
   // QA-S03: high-entropy candidates with context (not under keys that name a non-secret: …Id, …Hash)
   if (kc.benign) return hits;
   for (const e of findHighEntropy(value, kc.hint)) {
-    push(
+    seen = addHit(
+      hits,
+      seen,
       makeHit(
         {
           check: 'QA-S03',
