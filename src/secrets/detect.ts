@@ -110,16 +110,22 @@ export function keyOfPath(path: string[]): string {
 const MIN_TOKEN_RUN = 16;
 
 /** Character classes of ASCII for the pre-filter scan: token-run characters (digit 1, upper 2, lower 4,
- *  other token characters + - . / _ ~ = 8); 0 breaks a run. */
+ *  other token characters + - . / _ ~ = 8; any other unit breaks a run), and KEYWORD_START (16): some
+ *  pattern keyword starts with the unit, in a case its rule's regex matches. */
 const DIGIT = 1;
 const UPPER = 2;
 const LOWER = 4;
 const TOKEN_OTHER = 8;
+const TOKEN = DIGIT | UPPER | LOWER | TOKEN_OTHER;
+const KEYWORD_START = 16;
 const CHAR_CLASS = new Uint8Array(128);
 for (let c = 0x30; c <= 0x39; c++) CHAR_CLASS[c] = DIGIT;
 for (let c = 0x41; c <= 0x5a; c++) CHAR_CLASS[c] = UPPER;
 for (let c = 0x61; c <= 0x7a; c++) CHAR_CLASS[c] = LOWER;
 for (const ch of '+-./_~=') CHAR_CLASS[ch.charCodeAt(0)] = TOKEN_OTHER;
+for (let c0 = 0; c0 < 128; c0++)
+  for (let c1 = 0; c1 < 128; c1++)
+    if (KEYWORD_PAIRS[(c0 << 7) | c1] !== 0) CHAR_CLASS[c0] = (CHAR_CLASS[c0] as number) | KEYWORD_START;
 
 /** scanValue() result bits. */
 const MAY_HOLD_TOKEN = 1;
@@ -150,22 +156,20 @@ function scanValue(value: string, kc: KeyClass): number {
   const n = value.length;
   const pairs = KEYWORD_PAIRS;
   beginSelection();
-  // the previous unit, for the keyword pair test (0x80: none, or not ASCII)
-  let prev = 0x80;
+  // the previous unit when some keyword starts with it, else -1 (the pair table is read only then)
+  let prev = -1;
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
-    let cls = 0;
-    if (c < 128) {
-      cls = CHAR_CLASS[c] as number;
-      if (prev < 128) {
-        const g = pairs[(prev << 7) | c] as number;
-        if (g !== 0) selectAt(value, i - 1, g);
-      }
+    const cls = c < 128 ? (CHAR_CLASS[c] as number) : 0;
+    if (prev >= 0 && c < 128) {
+      const g = pairs[(prev << 7) | c] as number;
+      if (g !== 0) selectAt(value, i - 1, g);
     }
-    prev = c;
-    if (cls !== 0) {
+    prev = (cls & KEYWORD_START) !== 0 ? c : -1;
+    const token = cls & TOKEN;
+    if (token !== 0) {
       run++;
-      classes |= cls;
+      classes |= token;
       continue;
     }
     if (run >= MIN_TOKEN_RUN) {
