@@ -478,7 +478,7 @@ export function beginSelection(): void {
  *  their regex needs and whose `followedBy`, if any, occurs at or after `at`. */
 export function selectAt(text: string, at: number, g: number): void {
   const next = at + 2 < text.length ? text.charCodeAt(at + 2) : 128;
-  if (THIRD[g * THIRD_STRIDE + (next < 128 ? next : 128)] === 0) return;
+  if (THIRD[g * THIRD_STRIDE + Math.min(next, 128)] === 0) return;
   const wanted = WANTED;
   for (const u of PAIR_USES[g - 1] as KeywordUse[]) {
     if (anySelected && wanted[u.rule] !== 0) continue;
