@@ -17,6 +17,7 @@ import {
   KEYWORD_PAIRS,
   matchPatterns,
   matchSelectedPatterns,
+  mayHoldKeyword,
   type PatternMatch,
   passwordValue,
   selectAt,
@@ -156,7 +157,9 @@ function scanValue(value: string, kc: KeyClass): number {
   const n = value.length;
   const pairs = KEYWORD_PAIRS;
   beginSelection();
-  // the previous unit when some keyword starts with it, else -1 (the pair table is read only then)
+  // the previous unit when some keyword starts with it, else -1 (the pair table is read only then); none
+  // in a long value without any keyword
+  const starts = mayHoldKeyword(value) ? KEYWORD_START : 0;
   let prev = -1;
   for (let i = 0; i < n; i++) {
     const c = value.charCodeAt(i);
@@ -165,7 +168,7 @@ function scanValue(value: string, kc: KeyClass): number {
       const g = pairs[(prev << 7) | c] as number;
       if (g !== 0) selectAt(value, i - 1, g);
     }
-    prev = (cls & KEYWORD_START) !== 0 ? c : -1;
+    prev = (cls & starts) !== 0 ? c : -1;
     const token = cls & TOKEN;
     if (token !== 0) {
       run++;
