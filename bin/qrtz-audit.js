@@ -10,7 +10,7 @@ import v8 from 'node:v8';
 // scavenge it allocates them in old space, where they die young but hold the young objects they point to through
 // every scavenge until the next full GC. Measured on a content pass of 40,000 rows (issue #16; README "Measured"):
 // 28–31 MB promoted instead of 70–80 MB (628–656 MB in half the PostgreSQL runs), 3–6 full GCs instead of 4–11,
-// 10–30% less client CPU, lower peak RSS; same findings. Set before any audit code runs; worker threads share it.
+// 7–30% less client CPU, lower peak RSS; same findings. Set before any audit code runs; worker threads share it.
 v8.setFlagsFromString('--no-allocation-site-pretenuring');
 
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
