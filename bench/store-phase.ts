@@ -6,13 +6,16 @@
  * Prints one JSON line: rows, bytes, wall and CPU ms, peak RSS, time to the first failing row finding,
  * findings, and the adapter session's server process id (PostgreSQL) for the parent's sampling.
  */
-import { GCProfiler } from 'node:v8';
+import { GCProfiler, setFlagsFromString } from 'node:v8';
 import { allChecks } from '../src/checks/index.js';
 import type { Adapter } from '../src/dialect.js';
 import { createMysqlAdapter } from '../src/dialects/mysql/index.js';
 import { createPostgresAdapter } from '../src/dialects/postgres/index.js';
 import { runScan } from '../src/engine.js';
 import { type Check, CONTENT_FAMILIES, checkOptions, FAMILIES, type Family } from '../src/model.js';
+
+// As bin/qrtz-audit.js sets it for every CLI run (BENCH_PRETENURING=1: V8's default, to compare).
+if (!process.env.BENCH_PRETENURING) setFlagsFromString('--no-allocation-site-pretenuring');
 
 const [dialect, url, phase, workerArg] = process.argv.slice(2) as [
   'postgres' | 'mysql',

@@ -14,6 +14,7 @@ import pg from 'pg';
 import {
   cursorBatches,
   openConnection,
+  pinConnection,
   postgresStartupOptions,
   readOnlySnapshot,
   runFile,
@@ -294,10 +295,16 @@ async function benchMariadb(): Promise<boolean | undefined> {
       }
     };
 
+    // As the MySQL adapter reads: one connection from the target's knex pool, pinned for the session.
     const viaKnex = async () => {
       const conn = openConnection({ dialect: 'mysql', driver }, SESSION, { max: 1 });
       try {
-        return await keysetRead((sql, params) => runSql(conn.knex, 'mysql', sql, params), table);
+        const pinned = await pinConnection(conn);
+        try {
+          return await keysetRead((sql, params) => pinned.run(sql, params), table);
+        } finally {
+          await pinned.release();
+        }
       } finally {
         await conn.destroy();
       }

@@ -189,10 +189,22 @@ export function inspectBlobWith(
   families: ReadonlySet<Family>,
   options: Partial<CheckOptions> = {},
 ): Finding[] {
-  const opts = checkOptions(options);
+  return inspectResolved(
+    blob,
+    checks.filter((c) => c.inspectBlob && families.has(c.meta.family)),
+    checkOptions(options),
+  );
+}
+
+/**
+ * inspectBlobWith for the scan's loop: the checks already chosen (each with inspectBlob) and the options already
+ * completed, once per scan rather than once per row (a fresh options object per row also defeated any check's
+ * cache keyed by it).
+ */
+function inspectResolved(blob: ScannedBlob, checks: readonly Check[], opts: CheckOptions): Finding[] {
   const out: Finding[] = [];
   for (const check of checks) {
-    if (!check.inspectBlob || !families.has(check.meta.family)) continue;
+    if (!check.inspectBlob) continue;
     let drafts: FindingDraft[];
     try {
       drafts = check.inspectBlob(blob, opts);
@@ -345,6 +357,7 @@ export async function collectScan(adapter: Adapter, opts: ScanOptions): Promise<
     const failed = new Set<string>();
     let kept = 0;
     const blobChecks = checks.filter((c) => c.inspectBlob && applies(c, facts.dialect, opts.families));
+    const resolvedOptions = checkOptions(opts.checkOptions);
     /** Tables (or the whole stream) whose rows could not be read: the adapter's sink and mid-stream errors. */
     const unreadTables: Unreadable[] = [];
     const onUnreadable = (u: Unreadable) => {
@@ -395,7 +408,7 @@ export async function collectScan(adapter: Adapter, opts: ScanOptions): Promise<
             const { bytes, ...rest } = row;
             const decoded = decodeCache.decode(bytes);
             const scanned: ScannedBlob = { row: rest, decoded };
-            mergeRow(rest, decoded, inspectBlobWith(scanned, blobChecks, opts.families, opts.checkOptions));
+            mergeRow(rest, decoded, inspectResolved(scanned, blobChecks, resolvedOptions));
           }
           // A synchronous source (SQLite) keeps this loop inside one microtask drain, so process.nextTick work
           // (zlib's clean-up after a failed gunzipSync, among others) would wait for the end of the scan and pile

@@ -647,9 +647,17 @@ export async function* cursorBatches(
 
 /**
  * One pooled connection held for a whole audit session (MySQL: the session's read-only
- * transaction and its settings live on one connection). Statements run on it through knex.raw;
- * release() gives it back to the pool. If the connection is lost, statements fail: nothing is
- * silently re-run on another connection.
+ * transaction and its settings live on one connection). It comes from the target's knex pool, so it
+ * was hardened in afterCreate like every other; release() gives it back to the pool. If the
+ * connection is lost, statements fail: nothing is silently re-run on another connection.
+ *
+ * Statements go through {@link toKnexRaw} (the same placeholder rules and refusals as every other
+ * statement). On PostgreSQL they then run through knex.raw; on MySQL they are handed straight to the
+ * mysql2 connection held, with the values knex would have handed it: knex's mysql client passes the
+ * text and the values to `connection.query` as they are (mysql2 binds them client-side), so the server
+ * sees the same statement, and knex's query runner around it (a builder, a runner, events, a pool
+ * round trip per statement) is skipped — it cost the blob stream about a fifth more client CPU than the
+ * bare driver (issue #16; `npm run bench:stream`).
  */
 export interface PinnedConnection {
   run(sql: string, params?: QueryParams): Promise<Record<string, unknown>[]>;
@@ -667,6 +675,7 @@ export async function pinConnection(c: Connection): Promise<PinnedConnection> {
     run: async (sql, params = []) => {
       if (released) throw new Error('connection released');
       const q = toKnexRaw(c.dialect, sql, params);
+      if (c.dialect === 'mysql') return mysqlRun(raw as mysql.Connection, q.sql, q.bindings);
       try {
         return rowsOf(c.dialect, await c.knex.raw(q.sql, q.bindings as Knex.RawBinding[]).connection(raw));
       } catch (err) {

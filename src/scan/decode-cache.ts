@@ -14,7 +14,7 @@
  * the blobs it saw (bounded) and keeps a result only when its bytes come a second time; any hit makes it
  * eager again.
  */
-import { createHash } from 'node:crypto';
+import { hash } from 'node:crypto';
 import { type DecodeOptions, decodeBlob } from '../decode/index.js';
 import type { DecodeResult } from '../model.js';
 
@@ -41,7 +41,8 @@ export class DecodeCache {
     if (!bytes || bytes.length === 0 || bytes.length > this.maxBytes || this.entries <= 0)
       return decodeBlob(bytes, this.options);
     const buf = Buffer.isBuffer(bytes) ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    const key = createHash('sha1').update(buf).digest('base64');
+    // One-shot hash: no Hash object per blob (the scan hashes every blob up to maxBytes, hit or not).
+    const key = hash('sha1', buf, 'base64');
     const hit = this.map.get(key);
     if (hit?.bytes.equals(buf)) {
       this.hits++;
@@ -52,7 +53,12 @@ export class DecodeCache {
       return hit.decoded;
     }
     this.misses++;
-    const decoded = decodeBlob(bytes, this.options);
+    // Whether a result for these bytes will be kept is known before decoding: eager, or cold and seen before.
+    const keep = this.cold + 1 <= this.entries * 4 || this.seen.has(key);
+    // A kept result is decoded from a copy of its own, so the views it holds never pin a driver's buffer (a
+    // mysql2 socket chunk, a worker's batch) for as long as it stays in the cache.
+    const own = keep ? Buffer.from(buf) : undefined;
+    const decoded = decodeBlob(own ?? bytes, this.options);
     // A result cut by the time budget depends on the machine's load, not on the bytes: not kept.
     if (decoded.limited && /time/.test(decoded.limited)) return decoded;
     if (++this.cold > this.entries * 4 && !this.seen.delete(key)) {
@@ -65,7 +71,7 @@ export class DecodeCache {
       return decoded;
     }
     this.map.delete(key);
-    this.map.set(key, { bytes: Buffer.from(buf), decoded });
+    this.map.set(key, { bytes: own ?? Buffer.from(buf), decoded });
     if (this.map.size > this.entries) {
       const oldest = this.map.keys().next().value;
       if (oldest !== undefined) this.map.delete(oldest);

@@ -324,6 +324,9 @@ describe('every --option named in a check text, a remediation or the README exis
       '--json',
       '--cpu-prof',
       '--max-semi-space-size',
+      // node / V8 flags of the GC measurements (README "Measured").
+      '--trace-gc-nvp',
+      '--no-allocation-site-pretenuring',
       '--roles', // bench/catalog.ts, with --engine
       '--engine',
       // docker run / npm prune (README "Container image and GitHub Action"), the SARIF multitool.

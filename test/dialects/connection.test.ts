@@ -12,6 +12,7 @@ import {
   type Connection,
   cursorBatches,
   openConnection,
+  pinConnection,
   readOnlySnapshot,
   runFile,
   runSql,
@@ -20,6 +21,7 @@ import {
 } from '../../src/dialects/connection.js';
 import { keysetAfter } from '../../src/dialects/mysql/index.js';
 import { parsePostgresUrl } from '../../src/dialects/postgres/index.js';
+import { loadQuery } from '../../src/queries.js';
 import { sharedMariadb } from '../support/mariadb-server.js';
 import { acquirePostgres, type PgServer } from '../support/pg-server.js';
 
@@ -379,6 +381,44 @@ describe('MariaDB through knex', () => {
     });
     expect(rows.map((r) => Number(r.id))).toEqual([11, 12, 13, 14, 15]);
     expect(rows.every((r) => Number(r.SZ) === 100)).toBe(true);
+  });
+
+  it('a pinned connection (the adapter session) runs on its hardened connection with the same rows, binding and errors as knex.raw', async (ctx) => {
+    if (!conn) return ctx.skip();
+    const pinned = await pinConnection(conn);
+    // Handed straight to the driver connection the pin holds: knex's query runner sees none of its statements.
+    const throughRunner: string[] = [];
+    const onQuery = (q: { sql: string }) => throughRunner.push(q.sql);
+    conn.knex.on('query', onQuery);
+    try {
+      // The session limits afterCreate set, on the connection the pin holds; a write is still refused.
+      const [s] = await pinned.run(
+        'SELECT @@session.tx_read_only AS ro, @@session.max_statement_time AS st, @@session.lock_wait_timeout AS lw',
+      );
+      expect(s).toMatchObject({ ro: '1', lw: '3' });
+      expect(Number(s?.st)).toBe(7);
+      await expect(pinned.run('INSERT INTO w VALUES (1001, NULL)')).rejects.toMatchObject({ errno: 1792 });
+      // A keyset condition substituted into the file's comment too: its ? there is not bound.
+      const { after, params } = keysetAfter(['id'], [10]);
+      const subs = { table: `\`${db}\`.\`w\``, keys: 'id', size: 'LENGTH(b)', after };
+      const sql = loadQuery('mysql', 'blob_sizes', subs);
+      const viaPin = await pinned.run(sql, [1_000_000, ...params, 5]);
+      expect(viaPin.map((r) => Number(r.id))).toEqual([11, 12, 13, 14, 15]);
+      expect(viaPin).toEqual(await runFile(conn.knex, 'mysql', 'blob_sizes', [1_000_000, ...params, 5], subs));
+      // Blobs come as Buffers, NULL as null, as through knex.
+      const [b] = await pinned.run('SELECT b, NULL AS n FROM w WHERE id = ?', [3]);
+      expect(Buffer.isBuffer(b?.b) && b.b.toString()).toBe('x'.repeat(100));
+      expect(b?.n).toBeNull();
+      // The same placeholder rules as every statement: a value too many is an error before anything is sent.
+      await expect(pinned.run('SELECT ? AS a', [1, 2])).rejects.toThrow('2 values for 1 placeholders');
+      const err = await pinned.run('SELECT * FROM no_such_table WHERE id = ?', [1]).catch((e: unknown) => e);
+      expect(err).toMatchObject({ errno: 1146, message: `Table '${db}.no_such_table' doesn't exist` });
+      expect(throughRunner).toEqual([expect.stringMatching(/^-- blob_sizes\.sql/)]);
+    } finally {
+      conn.knex.off('query', onQuery);
+      await pinned.release();
+    }
+    await expect(pinned.run('SELECT 1')).rejects.toThrow('connection released');
   });
 
   it('streamRows yields every row and stops cleanly when the consumer does', async (ctx) => {

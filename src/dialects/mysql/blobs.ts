@@ -6,7 +6,7 @@
  */
 
 import type { BlobRow, BlobTable, QuartzTable, Unreadable } from '../../model.js';
-import { buildBlobRow, BLOB_SOURCES as SHARED_SOURCES } from '../shared/blob-sources.js';
+import { type BlobSource, buildBlobRow, BLOB_SOURCES as SHARED_SOURCES } from '../shared/blob-sources.js';
 import { failureCause, mapMysqlError, quoteIdent } from './connection.js';
 import type { Row } from './map.js';
 
@@ -135,6 +135,8 @@ export async function* streamMysqlBlobs(
     const table = `${quoteIdent(t.schema)}.${quoteIdent(t.name)}`;
     const keys = src.keys.join(', ');
     const bounds = new Array(src.bounds ?? 1).fill(bound);
+    const shared = SHARED_SOURCES.find((x) => x.table === src.table);
+    if (!shared) throw new Error(`no blob source for ${src.table}`);
     let last: unknown[] | undefined;
     // Reading a row's size reads its blob (InnoDB has no cheaper LENGTH), so the look-ahead adapts: it grows
     // while every row it sees fits in the budget, and shrinks to about one batch when rows are large.
@@ -158,7 +160,7 @@ export async function* streamMysqlBlobs(
             ? Math.min(lookahead * 4, SIZE_BATCH_ROWS)
             : Math.max(2, Math.min(take * 2, SIZE_BATCH_ROWS));
         const rows = await ctx.query(src.query, [...bounds, ...afterParams, take], { table, after });
-        for (const raw of rows) yield blobRow(src, t.name, raw);
+        for (const raw of rows) yield blobRow(src, shared, t.name, raw);
         const end = rows[rows.length - 1];
         if (!end || rows.length < take) break;
         last = src.keys.map((k) => end[k]);
@@ -177,15 +179,15 @@ export async function* streamMysqlBlobs(
   }
 }
 
-function blobRow(src: (typeof BLOB_SOURCES)[number], tableName: string, raw: Row): BlobRow {
-  const shared = SHARED_SOURCES.find((x) => x.table === src.table);
-  if (!shared) throw new Error(`no blob source for ${src.table}`);
+function blobRow(src: (typeof BLOB_SOURCES)[number], shared: BlobSource, tableName: string, raw: Row): BlobRow {
   return buildBlobRow(shared, tableName, {
     sched: raw.SCHED_NAME,
     group: src.group ? raw[src.group] : null,
     name: raw[src.name],
-    // Copied, as before: the driver's buffer may be a view into a packet it reuses.
-    bytes: raw.BYTES === null || raw.BYTES === undefined ? null : Buffer.from(raw.BYTES as Buffer),
+    // mysql2 hands a column's bytes as a view into the socket chunk it read the row from (or into a buffer it
+    // assembled for a row that spanned chunks); it never writes into either again, so the view is kept as it
+    // is, like the other adapters' (a copy per row was 59 MB of extra Buffer allocation per 40,000 rows).
+    bytes: raw.BYTES === null || raw.BYTES === undefined ? null : (raw.BYTES as Buffer),
     size: raw.SIZE,
     texts: raw,
   });

@@ -50,18 +50,44 @@ const text = (v: unknown): string =>
   v === null || v === undefined ? '' : Buffer.isBuffer(v) ? v.toString() : String(v);
 const nullableText = (v: unknown): string | null => (v === null || v === undefined ? null : text(v));
 
+/** What buildBlobRow needs of a source, worked out once per source instead of once per row. */
+interface PreparedSource {
+  column: string;
+  jobClassName: boolean;
+  description: boolean;
+  /** SIMPROP_TRIGGERS' text property columns (upper case); undefined for the other tables. */
+  textColumns: string[] | undefined;
+}
+
+const prepared = new Map<BlobSource, PreparedSource>();
+
+function prepare(src: BlobSource): PreparedSource {
+  let p = prepared.get(src);
+  if (!p) {
+    const extra = src.extra.map((c) => c.toUpperCase());
+    p = {
+      // SIMPROP_TRIGGERS has no blob column: its rows are named by their text properties.
+      column: src.column ? src.column.toUpperCase() : 'STR_PROP',
+      jobClassName: extra.includes('JOB_CLASS_NAME'),
+      description: extra.includes('DESCRIPTION'),
+      textColumns: src.table === 'SIMPROP_TRIGGERS' ? extra : undefined,
+    };
+    prepared.set(src, p);
+  }
+  return p;
+}
+
 /** The one BlobRow builder every adapter uses: the same keys, columns and text fields from every engine. */
 export function buildBlobRow(src: BlobSource, tableName: string, raw: RawBlobRow): BlobRow {
+  const p = prepare(src);
   const row: BlobRow = {
     table: src.table,
     tableName,
-    // SIMPROP_TRIGGERS has no blob column: its rows are named by their text properties.
-    column: src.column ? src.column.toUpperCase() : 'STR_PROP',
-    key: {
-      sched: text(raw.sched),
-      ...(src.group && raw.group !== null && raw.group !== undefined ? { group: text(raw.group) } : {}),
-      name: text(raw.name),
-    },
+    column: p.column,
+    key:
+      src.group && raw.group !== null && raw.group !== undefined
+        ? { sched: text(raw.sched), group: text(raw.group), name: text(raw.name) }
+        : { sched: text(raw.sched), name: text(raw.name) },
     // A view over the driver's bytes, never a copy (blobs may be megabytes each).
     bytes:
       raw.bytes === null || raw.bytes === undefined
@@ -71,12 +97,9 @@ export function buildBlobRow(src: BlobSource, tableName: string, raw: RawBlobRow
           : Buffer.from(raw.bytes.buffer, raw.bytes.byteOffset, raw.bytes.byteLength),
     size: raw.size === null || raw.size === undefined ? 0 : Number(raw.size),
   };
-  const extra = src.extra.map((c) => c.toUpperCase());
-  if (extra.includes('JOB_CLASS_NAME')) row.jobClassName = text(raw.texts.JOB_CLASS_NAME);
-  if (extra.includes('DESCRIPTION')) row.description = nullableText(raw.texts.DESCRIPTION);
-  if (src.table === 'SIMPROP_TRIGGERS') {
-    row.textColumns = Object.fromEntries(extra.map((c) => [c, nullableText(raw.texts[c])]));
-  }
+  if (p.jobClassName) row.jobClassName = text(raw.texts.JOB_CLASS_NAME);
+  if (p.description) row.description = nullableText(raw.texts.DESCRIPTION);
+  if (p.textColumns) row.textColumns = Object.fromEntries(p.textColumns.map((c) => [c, nullableText(raw.texts[c])]));
   return row;
 }
 
