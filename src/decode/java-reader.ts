@@ -17,6 +17,8 @@ import {
   type JClassObj,
   type JContent,
   type JEnum,
+  type JFieldDesc,
+  type JFieldValue,
   type JNull,
   type JObject,
   type JString,
@@ -58,6 +60,8 @@ class Stop extends Error {
 }
 
 const NULL: JNull = { kind: 'null' };
+/** The values of a class with no fields (shared: never written to). */
+const NO_VALUES: JFieldValue[] = Object.freeze([]) as unknown as JFieldValue[];
 
 /** ASCII-only input (checked by the caller): windows-1252 and Latin-1 agree below 0x80. */
 const latin1 = new TextDecoder('latin1');
@@ -200,7 +204,15 @@ class JavaReader {
     if (this.handles.length >= this.limits.maxRecords)
       throw new Stop(this.pos, 'too many handles', `records>${this.limits.maxRecords}`);
     this.handles.push(c);
-    if (c.kind === 'object' && isHashedCollection(c.desc.name)) this.hashedCount++;
+    if (c.kind === 'object') {
+      // Asked once per descriptor (a proxy descriptor's name changes once, after its interfaces).
+      const d = c.desc;
+      if (d.hashedName !== d.name) {
+        d.hashedName = d.name;
+        d.hashed = isHashedCollection(d.name);
+      }
+      if (d.hashed) this.hashedCount++;
+    }
     // The top-level object being read: kept when a limit or a fault stops the read inside it, so
     // what was read before is still checked.
     if (this.awaitingRoot && (c.kind === 'object' || c.kind === 'array' || c.kind === 'enum')) {
@@ -257,7 +269,7 @@ class JavaReader {
     const bytes = new Uint8Array(this.b.subarray(this.pos, this.pos + len));
     this.pos += len;
     this.records++;
-    return { kind: 'block', bytes, offset };
+    return { kind: 'block', bytes, offset, mark: 0 };
   }
 
   /** objectAnnotation / classAnnotation: contents and block data until TC_ENDBLOCKDATA. */
@@ -297,14 +309,14 @@ class JavaReader {
       case TC_CLASS: {
         const desc = this.classDesc(depth);
         if (!desc) throw new Stop(offset, 'TC_CLASS with null descriptor');
-        const c: JClassObj = { kind: 'class', desc, offset };
+        const c: JClassObj = { kind: 'class', desc, offset, mark: 0 };
         this.assign(c);
         return c;
       }
       case TC_ENUM: {
         const desc = this.classDesc(depth);
         if (!desc) throw new Stop(offset, 'TC_ENUM with null descriptor');
-        const e: JEnum = { kind: 'enum', desc, constant: '', offset };
+        const e: JEnum = { kind: 'enum', desc, constant: '', offset, mark: 0 };
         this.assign(e);
         const name = this.content(depth + 1);
         if (name.kind !== 'string') throw new Stop(this.pos, 'enum constant name is not a string');
@@ -319,7 +331,7 @@ class JavaReader {
         this.handles = [];
         const value = this.content(depth + 1);
         this.handles = [];
-        return { kind: 'exception', value, offset };
+        return { kind: 'exception', value, offset, mark: 0 };
       }
       case TC_BLOCKDATA:
       case TC_BLOCKDATALONG:
@@ -380,6 +392,11 @@ class JavaReader {
         annotation: [],
         superDesc: null,
         offset,
+        mark: 0,
+        done: false,
+        chain: undefined,
+        hashedName: undefined,
+        hashed: false,
       };
       this.assign(desc);
       desc.flags = this.u8();
@@ -399,6 +416,7 @@ class JavaReader {
       }
       this.annotation(depth, desc.annotation);
       desc.superDesc = this.classDesc(depth + 1);
+      desc.done = true;
       return desc;
     }
     if (tc === TC_PROXYCLASSDESC) {
@@ -412,6 +430,11 @@ class JavaReader {
         superDesc: null,
         proxy: [],
         offset,
+        mark: 0,
+        done: false,
+        chain: undefined,
+        hashedName: undefined,
+        hashed: false,
       };
       this.assign(desc);
       const count = this.i32();
@@ -424,6 +447,7 @@ class JavaReader {
       desc.name = `(proxy: ${desc.proxy?.join(', ')})`;
       this.annotation(depth, desc.annotation);
       desc.superDesc = this.classDesc(depth + 1);
+      desc.done = true;
       return desc;
     }
     throw new Stop(offset, `expected a class descriptor, found 0x${tc.toString(16).padStart(2, '0')}`);
@@ -448,7 +472,7 @@ class JavaReader {
       truncated = true;
     }
     this.pos += len;
-    const s: JString = { kind: 'string', value, offset };
+    const s: JString = { kind: 'string', value, offset, mark: 0 };
     if (truncated) s.truncated = true;
     this.assign(s);
     return s;
@@ -458,7 +482,17 @@ class JavaReader {
     const desc = this.classDesc(depth);
     if (!desc) throw new Stop(offset, 'array with null class descriptor');
     if (!desc.name.startsWith('[')) throw new Stop(desc.offset, `array class name ${desc.name} does not start with [`);
-    const arr: JArray = { kind: 'array', desc, length: 0, elemCode: desc.name[1] ?? 'L', offset };
+    const arr: JArray = {
+      kind: 'array',
+      desc,
+      length: 0,
+      elemCode: desc.name[1] ?? 'L',
+      bytes: undefined,
+      prims: undefined,
+      items: undefined,
+      offset,
+      mark: 0,
+    };
     this.assign(arr);
     const len = this.i32();
     if (len < 0) throw new Stop(this.pos - 4, `negative array length ${len}`);
@@ -520,20 +554,32 @@ class JavaReader {
     }
   }
 
-  newObject(offset: number, depth: number): JObject {
-    const desc = this.classDesc(depth);
-    if (!desc) throw new Stop(offset, 'object with null class descriptor');
-    const obj: JObject = { kind: 'object', desc, data: [], offset };
-    this.assign(obj);
+  /** The class chain of `desc`, root class first; cached on the descriptor once all of it is read. */
+  chainOf(desc: JClassDesc, offset: number): JClassDesc[] {
+    if (desc.chain) return desc.chain;
     // Superclass chains are short (a Set per object was a fifth of the allocation of a scan).
     const chain: JClassDesc[] = [];
+    let done = true;
     for (let d: JClassDesc | null = desc; d; d = d.superDesc) {
       if (chain.includes(d)) throw new Stop(offset, 'cyclic superclass chain');
       chain.push(d);
+      if (!d.done) done = false;
     }
-    for (let i = chain.length - 1; i >= 0; i--) {
+    chain.reverse();
+    // An object read inside its own class descriptor's annotation sees the chain as read so far.
+    if (done) desc.chain = chain;
+    return chain;
+  }
+
+  newObject(offset: number, depth: number): JObject {
+    const desc = this.classDesc(depth);
+    if (!desc) throw new Stop(offset, 'object with null class descriptor');
+    const obj: JObject = { kind: 'object', desc, data: [], offset, mark: 0 };
+    this.assign(obj);
+    const chain = this.chainOf(desc, offset);
+    for (let i = 0; i < chain.length; i++) {
       const d = chain[i] as JClassDesc;
-      const cd: JClassData = { desc: d, values: [] };
+      const cd: JClassData = { desc: d, values: NO_VALUES, annotation: undefined };
       obj.data.push(cd);
       if (d.proxy) continue;
       if (d.flags & SC_EXTERNALIZABLE) {
@@ -542,22 +588,23 @@ class JavaReader {
         cd.annotation = [];
         this.annotation(depth, cd.annotation);
       } else if (d.flags & SC_SERIALIZABLE) {
-        for (const f of d.fields) {
-          if (f.code === 'L' || f.code === '[') {
-            const mark = this.handles.length;
-            try {
-              cd.values.push({ name: f.name, code: f.code, value: this.content(depth + 1) });
-            } catch (e) {
-              const c = this.partialSince(mark, e);
-              if (c) cd.values.push({ name: f.name, code: f.code, value: c });
-              throw e;
-            }
-          } else
-            cd.values.push({
-              name: f.name,
-              code: f.code,
-              value: { kind: 'prim', code: f.code, value: this.prim(f.code) },
-            });
+        const fields = d.fields;
+        if (fields.length > 0) {
+          const values: JFieldValue[] = [];
+          cd.values = values;
+          for (let fi = 0; fi < fields.length; fi++) {
+            const code = (fields[fi] as JFieldDesc).code;
+            if (code === 'L' || code === '[') {
+              const mark = this.handles.length;
+              try {
+                values.push(this.content(depth + 1));
+              } catch (e) {
+                const c = this.partialSince(mark, e);
+                if (c) values.push(c);
+                throw e;
+              }
+            } else values.push(this.prim(code));
+          }
         }
         if (d.flags & SC_WRITE_METHOD) {
           cd.annotation = [];

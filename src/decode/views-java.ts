@@ -6,7 +6,7 @@
  * Cycles are cut with a visited set; output is bounded.
  */
 import type { MapEntry, MapValue } from '../model.js';
-import type { JClassData, JContent, JObject, JValue } from './java-types.js';
+import type { JClassData, JContent, JFieldDesc, JFieldValue, JObject, JValue } from './java-types.js';
 
 const MAX_ENTRIES = 10_000;
 const MAX_NEST = 32;
@@ -49,8 +49,15 @@ export function chainNames(o: JObject): string[] {
 /** Value of field `name` in the object's class data (most-derived class first). */
 export function field(o: JObject, name: string): JValue | undefined {
   for (let i = o.data.length - 1; i >= 0; i--) {
-    const f = (o.data[i] as JClassData).values.find((v) => v.name === name);
-    if (f) return f.value;
+    const cd = o.data[i] as JClassData;
+    const fields = cd.desc.fields;
+    const values = cd.values;
+    for (let j = 0; j < values.length; j++) {
+      const f = fields[j] as JFieldDesc;
+      if (f.name !== name) continue;
+      const v = values[j] as JFieldValue;
+      return typeof v === 'object' ? v : { kind: 'prim', code: f.code, value: v };
+    }
   }
   return undefined;
 }
