@@ -76,17 +76,56 @@ export function decodeModifiedUtf8(b: Uint8Array, start: number, end: number): s
       break;
     }
   }
-  if (ascii) {
-    // Short: String.fromCharCode over the bytes (cheaper than a native call); long: one native slice.
-    const n = end - start;
-    if (n <= 16) {
-      let out = '';
-      for (let i = start; i < end; i++) out += String.fromCharCode(b[i] as number);
-      return out;
-    }
-    if (b instanceof Buffer) return b.toString('latin1', start, end);
-    return latin1.decode(b.subarray(start, end));
+  if (ascii) return asciiSlice(b, start, end);
+  return decodeNonAscii(b, start, end);
+}
+
+/** ASCII bytes as a string. Short: String.fromCharCode over the bytes (cheaper than a native call); long: one native slice. */
+function asciiSlice(b: Uint8Array, start: number, end: number): string {
+  if (end - start <= 16) {
+    let out = '';
+    for (let i = start; i < end; i++) out += String.fromCharCode(b[i] as number);
+    return out;
   }
+  if (b instanceof Buffer) return b.toString('latin1', start, end);
+  return latin1.decode(b.subarray(start, end));
+}
+
+/**
+ * Short ASCII strings, interned by their bytes in a direct-mapped table: class and field names and
+ * JobDataMap keys repeat from blob to blob, and a hit makes no new string (making short strings
+ * was the largest part of the reader's time). A slot holds the last string that hashed to it.
+ */
+const INTERN_SLOTS = 4096;
+const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
+
+/**
+ * decodeModifiedUtf8 with short ASCII strings (at most `maxIntern` bytes) taken from the intern
+ * table: the same string for the same bytes.
+ */
+function decodeJavaString(b: Uint8Array, start: number, end: number, maxIntern: number): string {
+  const n = end - start;
+  if (n > maxIntern) return decodeModifiedUtf8(b, start, end);
+  let h = n;
+  for (let i = start; i < end; i++) {
+    const c = b[i] as number;
+    if (c === 0 || c >= 0x80) return decodeNonAscii(b, start, end);
+    h = Math.imul(h ^ c, 0x01000193);
+  }
+  const slot = (h ^ (h >>> 15)) & (INTERN_SLOTS - 1);
+  const hit = interned[slot] as string;
+  if (hit.length === n) {
+    let i = 0;
+    while (i < n && hit.charCodeAt(i) === b[start + i]) i++;
+    if (i === n) return hit;
+  }
+  const s = asciiSlice(b, start, end);
+  interned[slot] = s;
+  return s;
+}
+
+/** The general case of decodeModifiedUtf8 (any byte). */
+function decodeNonAscii(b: Uint8Array, start: number, end: number): string {
   const units: number[] = [];
   let out = '';
   let i = start;
@@ -185,7 +224,8 @@ class JavaReader {
   utf(): string {
     const len = this.u16();
     this.need(len, 'utf string');
-    const s = decodeModifiedUtf8(this.b, this.pos, this.pos + len);
+    // Class, field and interface names: interned up to 128 bytes.
+    const s = decodeJavaString(this.b, this.pos, this.pos + len, 128);
     this.pos += len;
     return s;
   }
@@ -465,7 +505,8 @@ class JavaReader {
     this.need(len, 'string');
     const maxBytes = this.limits.maxStringLength * 3;
     const end = this.pos + Math.min(len, maxBytes);
-    let value = decodeModifiedUtf8(this.b, this.pos, end);
+    // JobDataMap keys and short values: interned up to 32 bytes.
+    let value = decodeJavaString(this.b, this.pos, end, 32);
     let truncated = false;
     if (value.length > this.limits.maxStringLength || len > maxBytes) {
       value = value.slice(0, this.limits.maxStringLength);
