@@ -62,6 +62,8 @@ class Stop extends Error {
 const NULL: JNull = { kind: 'null' };
 /** The values of a class with no fields (shared: never written to). */
 const NO_VALUES: JFieldValue[] = Object.freeze([]) as unknown as JFieldValue[];
+/** The class data of an object before its chain is known (shared: never written to). */
+const NO_DATA: JClassData[] = Object.freeze([]) as unknown as JClassData[];
 
 /** ASCII-only input (checked by the caller): windows-1252 and Latin-1 agree below 0x80. */
 const latin1 = new TextDecoder('latin1');
@@ -82,14 +84,17 @@ export function decodeModifiedUtf8(b: Uint8Array, start: number, end: number): s
 
 /** ASCII bytes as a string. Short: String.fromCharCode over the bytes (cheaper than a native call); long: one native slice. */
 function asciiSlice(b: Uint8Array, start: number, end: number): string {
-  if (end - start <= 16) {
+  // Up to 12 characters a concatenation makes a flat string (from 13 on it makes a rope).
+  if (end - start <= 12) {
     let out = '';
     for (let i = start; i < end; i++) out += String.fromCharCode(b[i] as number);
     return out;
   }
-  if (b instanceof Buffer) return b.toString('latin1', start, end);
+  if (b instanceof Buffer) return LATIN1_SLICE ? LATIN1_SLICE.call(b, start, end) : b.toString('latin1', start, end);
   return latin1.decode(b.subarray(start, end));
 }
+/** Buffer's native latin1 slice, which toString('latin1', …) ends in, without toString's argument handling. */
+const LATIN1_SLICE = (Buffer.prototype as { latin1Slice?: (start: number, end: number) => string }).latin1Slice;
 
 /**
  * Short ASCII strings, interned by their bytes in a direct-mapped table: class and field names and
@@ -106,18 +111,24 @@ const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
 function decodeJavaString(b: Uint8Array, start: number, end: number, maxIntern: number): string {
   const n = end - start;
   if (n > maxIntern) return decodeModifiedUtf8(b, start, end);
-  let h = n;
-  for (let i = start; i < end; i++) {
-    const c = b[i] as number;
-    if (c === 0 || c >= 0x80) return decodeNonAscii(b, start, end);
-    h = Math.imul(h ^ c, 0x01000193);
-  }
+  if (n === 0) return '';
+  // The slot: a hash of the length and five of the bytes. A hit is compared byte by byte, which
+  // also proves the bytes ASCII (only ASCII strings are interned).
+  let h = Math.imul(n ^ (b[start] as number), 0x01000193);
+  h = Math.imul(h ^ (b[end - 1] as number), 0x01000193);
+  h = Math.imul(h ^ (b[start + (n >> 1)] as number), 0x01000193);
+  h = Math.imul(h ^ (b[start + (n > 1 ? 1 : 0)] as number), 0x01000193);
+  h = Math.imul(h ^ (b[end - (n > 1 ? 2 : 1)] as number), 0x01000193);
   const slot = (h ^ (h >>> 15)) & (INTERN_SLOTS - 1);
   const hit = interned[slot] as string;
   if (hit.length === n) {
     let i = 0;
     while (i < n && hit.charCodeAt(i) === b[start + i]) i++;
     if (i === n) return hit;
+  }
+  for (let i = start; i < end; i++) {
+    const c = b[i] as number;
+    if (c === 0 || c >= 0x80) return decodeNonAscii(b, start, end);
   }
   const s = asciiSlice(b, start, end);
   interned[slot] = s;
@@ -422,7 +433,7 @@ class JavaReader {
     if (tc === TC_CLASSDESC) {
       const name = this.utf();
       this.addType(name); // as soon as the name is read: a cut stream still reports it
-      const suid = this.i64().toString();
+      const suid = this.i64();
       const desc: JClassDesc = {
         kind: 'classdesc',
         name,
@@ -463,7 +474,7 @@ class JavaReader {
       const desc: JClassDesc = {
         kind: 'classdesc',
         name: '(proxy)',
-        suid: '0',
+        suid: 0n,
         flags: SC_SERIALIZABLE,
         fields: [],
         annotation: [],
@@ -615,45 +626,64 @@ class JavaReader {
   newObject(offset: number, depth: number): JObject {
     const desc = this.classDesc(depth);
     if (!desc) throw new Stop(offset, 'object with null class descriptor');
-    const obj: JObject = { kind: 'object', desc, data: [], offset, mark: 0 };
+    const obj: JObject = { kind: 'object', desc, data: NO_DATA, offset, mark: 0 };
     this.assign(obj);
     const chain = this.chainOf(desc, offset);
-    for (let i = 0; i < chain.length; i++) {
-      const d = chain[i] as JClassDesc;
-      const cd: JClassData = { desc: d, values: NO_VALUES, annotation: undefined };
-      obj.data.push(cd);
-      if (d.proxy) continue;
-      if (d.flags & SC_EXTERNALIZABLE) {
-        if (!(d.flags & SC_BLOCK_DATA))
-          throw new Stop(this.pos, `${d.name}: Externalizable protocol 1 data cannot be parsed without the class`);
-        cd.annotation = [];
-        this.annotation(depth, cd.annotation);
-      } else if (d.flags & SC_SERIALIZABLE) {
-        const fields = d.fields;
-        if (fields.length > 0) {
-          const values: JFieldValue[] = [];
-          cd.values = values;
-          for (let fi = 0; fi < fields.length; fi++) {
+    // Arrays of their final size ([] grows to 17 slots on its first push); cut to what was read
+    // when a stop happens inside.
+    const data: JClassData[] = new Array(chain.length);
+    obj.data = data;
+    let i = 0;
+    try {
+      for (; i < chain.length; i++) this.classData(chain[i] as JClassDesc, data, i, depth);
+    } catch (e) {
+      data.length = i + 1;
+      throw e;
+    }
+    return obj;
+  }
+
+  /** The class data of `d` in an object, stored at data[i]. */
+  classData(d: JClassDesc, data: JClassData[], i: number, depth: number): void {
+    const cd: JClassData = { desc: d, values: NO_VALUES, annotation: undefined };
+    data[i] = cd;
+    if (d.proxy) return;
+    if (d.flags & SC_EXTERNALIZABLE) {
+      if (!(d.flags & SC_BLOCK_DATA))
+        throw new Stop(this.pos, `${d.name}: Externalizable protocol 1 data cannot be parsed without the class`);
+      cd.annotation = [];
+      this.annotation(depth, cd.annotation);
+    } else if (d.flags & SC_SERIALIZABLE) {
+      const fields = d.fields;
+      const n = fields.length;
+      if (n > 0) {
+        const values: JFieldValue[] = new Array(n);
+        cd.values = values;
+        let fi = 0;
+        try {
+          for (; fi < n; fi++) {
             const code = (fields[fi] as JFieldDesc).code;
             if (code === 'L' || code === '[') {
               const mark = this.handles.length;
               try {
-                values.push(this.content(depth + 1));
+                values[fi] = this.content(depth + 1);
               } catch (e) {
                 const c = this.partialSince(mark, e);
-                if (c) values.push(c);
+                if (c) values[fi++] = c;
                 throw e;
               }
-            } else values.push(this.prim(code));
+            } else values[fi] = this.prim(code);
           }
-        }
-        if (d.flags & SC_WRITE_METHOD) {
-          cd.annotation = [];
-          this.annotation(depth, cd.annotation);
+        } catch (e) {
+          values.length = fi;
+          throw e;
         }
       }
+      if (d.flags & SC_WRITE_METHOD) {
+        cd.annotation = [];
+        this.annotation(depth, cd.annotation);
+      }
     }
-    return obj;
   }
 }
 

@@ -22,7 +22,7 @@ export interface JFieldDesc {
 export interface JClassDesc {
   kind: 'classdesc';
   name: string;
-  suid: string;
+  suid: bigint;
   flags: number;
   fields: JFieldDesc[];
   annotation: JContent[];
