@@ -41,6 +41,29 @@ const indexName = (i: number) => (i < NAMES ? (INDEX_NAMES[i] as string) : `${i}
 /** Mark of the current walk: a node whose mark equals it was visited (no seen set; never 0, the mark of a new node). */
 let epoch = 0;
 
+/**
+ * The walk's stacks (value, parent path, own name), kept from walk to walk so they do not grow anew
+ * for every blob; `sp` is their height. A slot is cleared when popped (no graph stays reachable),
+ * and stacks grown past STACK_KEEP slots are dropped after the walk.
+ */
+const VS: (JContent | null)[] = [];
+const PS: (PathNode | null)[] = [];
+const NS: (string | null)[] = [];
+const STACK_KEEP = 1 << 16;
+let sp = 0;
+function push(v: JContent, p: PathNode | null, name: string | null): void {
+  if (sp === VS.length) {
+    VS.push(v);
+    PS.push(p);
+    NS.push(name);
+  } else {
+    VS[sp] = v;
+    PS[sp] = p;
+    NS[sp] = name;
+  }
+  sp++;
+}
+
 export function walkStrings(
   top: JContent[],
   strings: FoundString[],
@@ -49,21 +72,41 @@ export function walkStrings(
 ): void {
   epoch = epoch >= 0x3fffffff ? 1 : epoch + 1;
   const mark = epoch;
-  // Parallel stacks (value, parent path, own name): no wrapper object per value, and a path node is
-  // made only for a container, not for every value walked.
-  const vs: JContent[] = [];
-  const ps: (PathNode | null)[] = [];
-  const ns: (string | null)[] = [];
-  for (let i = top.length - 1; i >= 0; i--) {
-    vs.push(top[i] as JContent);
-    ps.push(null);
-    ns.push(top.length > 1 ? `#${i}` : null);
+  // Parallel stacks: no wrapper object per value, and a path node is made only for a container,
+  // not for every value walked.
+  sp = 0;
+  try {
+    walk(top, strings, byteArrays, deadline, mark);
+  } finally {
+    for (let i = 0; i < sp; i++) {
+      VS[i] = null;
+      PS[i] = null;
+    }
+    sp = 0;
+    if (VS.length > STACK_KEEP) {
+      VS.length = 0;
+      PS.length = 0;
+      NS.length = 0;
+    }
   }
+}
+
+function walk(
+  top: JContent[],
+  strings: FoundString[],
+  byteArrays: { path: string[]; bytes: Uint8Array }[],
+  deadline: number,
+  mark: number,
+): void {
+  for (let i = top.length - 1; i >= 0; i--) push(top[i] as JContent, null, top.length > 1 ? `#${i}` : null);
   let n = 0;
-  while (vs.length > 0) {
-    const v = vs.pop() as JContent;
-    const parent = ps.pop() as PathNode | null;
-    const name = ns.pop() as string | null;
+  while (sp > 0) {
+    sp--;
+    const v = VS[sp] as JContent;
+    const parent = PS[sp] as PathNode | null;
+    const name = NS[sp] as string | null;
+    VS[sp] = null;
+    PS[sp] = null;
     if (v.kind === 'null' || v.kind === 'reset') continue;
     if (v.mark === mark) continue;
     v.mark = mark;
@@ -84,18 +127,14 @@ export function walkStrings(
         if (items && items.length > 0) {
           const p = name === null ? parent : node(parent, name);
           for (let i = items.length - 1; i >= 0; i--) {
-            vs.push(items[i] as JContent);
-            ps.push(p);
-            ns.push(itemName(i));
+            push(items[i] as JContent, p, itemName(i));
           }
         }
         break;
       }
       case 'exception': {
         const p = name === null ? parent : node(parent, name);
-        vs.push(v.value as JContent);
-        ps.push(p);
-        ns.push('(exception)');
+        push(v.value as JContent, p, '(exception)');
         break;
       }
       case 'classdesc': {
@@ -103,29 +142,21 @@ export function walkStrings(
         if (v.annotation.length > 0) {
           const ap = node(p, `(classAnnotation ${v.name})`);
           for (let i = v.annotation.length - 1; i >= 0; i--) {
-            vs.push(v.annotation[i] as JContent);
-            ps.push(ap);
-            ns.push(indexName(i));
+            push(v.annotation[i] as JContent, ap, indexName(i));
           }
         }
         if (v.superDesc) {
-          vs.push(v.superDesc);
-          ps.push(p);
-          ns.push(null);
+          push(v.superDesc, p, null);
         }
         break;
       }
       case 'class':
-        vs.push(v.desc);
-        ps.push(name === null ? parent : node(parent, name));
-        ns.push(null);
+        push(v.desc, name === null ? parent : node(parent, name), null);
         break;
       case 'object': {
         const p = name === null ? parent : node(parent, name);
         if (v.desc.mark !== mark) {
-          vs.push(v.desc);
-          ps.push(p);
-          ns.push(null);
+          push(v.desc, p, null);
         }
         for (let ci = v.data.length - 1; ci >= 0; ci--) {
           const cd = v.data[ci] as JClassData;
@@ -134,18 +165,14 @@ export function walkStrings(
             for (let i = ann.length - 1; i >= 0; i--) {
               const a = ann[i] as JContent;
               if (a.kind !== 'null') {
-                vs.push(a);
-                ps.push(p);
-                ns.push(atName(i));
+                push(a, p, atName(i));
               }
             }
           const values = cd.values;
           for (let i = values.length - 1; i >= 0; i--) {
             const fv = values[i];
             if (typeof fv === 'object' && fv.kind !== 'null') {
-              vs.push(fv);
-              ps.push(p);
-              ns.push((cd.desc.fields[i] as JFieldDesc).name);
+              push(fv, p, (cd.desc.fields[i] as JFieldDesc).name);
             }
           }
         }
