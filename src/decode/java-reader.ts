@@ -192,7 +192,8 @@ class JavaReader {
   /** The top-level object being read (see assign). */
   partial: JContent | undefined;
   private awaitingRoot = false;
-  private readonly dv: DataView;
+  /** For 64-bit and floating-point values only (made on first use). */
+  private dvMade: DataView | undefined;
 
   readonly b: Uint8Array;
   constructor(
@@ -200,8 +201,12 @@ class JavaReader {
     readonly limits: Limits,
   ) {
     // A Buffer view of the same memory: latin1Slice decodes ASCII strings natively.
-    this.b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.b = bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get dv(): DataView {
+    this.dvMade ??= new DataView(this.b.buffer, this.b.byteOffset, this.b.byteLength);
+    return this.dvMade;
   }
 
   remaining(): number {
@@ -217,13 +222,19 @@ class JavaReader {
   }
   u16(): number {
     this.need(2, 'u16');
-    const v = this.dv.getUint16(this.pos);
+    const b = this.b;
+    const p = this.pos;
+    const v = ((b[p] as number) << 8) | (b[p + 1] as number);
     this.pos += 2;
     return v;
   }
   i32(): number {
     this.need(4, 'i32');
-    const v = this.dv.getInt32(this.pos);
+    const b = this.b;
+    const p = this.pos;
+    // Big-endian; `<< 24` makes it signed like DataView.getInt32.
+    const v =
+      ((b[p] as number) << 24) | ((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number);
     this.pos += 4;
     return v;
   }
