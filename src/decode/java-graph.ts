@@ -184,10 +184,10 @@ function walk(
 
 /** The SerialDOS shape: java.util.HashSet/HashMap/Hashtable nested through shared references. */
 export function javaExpansion(top: JContent[], hashedCount: number, cutAtDepth: boolean): ExpansionFinding | undefined {
-  const roots = top.filter((c) => c.kind === 'object' || c.kind === 'array');
-  if (roots.length === 0) return undefined;
   // Cheap gate: the shape needs hash-based collections nested at least 3 deep, so at least 3 of them.
   if (hashedCount < 3) return undefined;
+  const roots = top.filter((c) => c.kind === 'object' || c.kind === 'array');
+  if (roots.length === 0) return undefined;
   type N = JObject | JArray;
   const push = (out: N[], v: JValue) => {
     if (v.kind === 'object' || v.kind === 'array') out.push(v);

@@ -460,6 +460,7 @@ class JavaReader {
         chain: undefined,
         hashedName: undefined,
         hashed: false,
+        emptyData: undefined,
       };
       this.assign(desc);
       desc.flags = this.u8();
@@ -498,6 +499,7 @@ class JavaReader {
         chain: undefined,
         hashedName: undefined,
         hashed: false,
+        emptyData: undefined,
       };
       this.assign(desc);
       const count = this.i32();
@@ -657,6 +659,18 @@ class JavaReader {
 
   /** The class data of `d` in an object, stored at data[i]. */
   classData(d: JClassDesc, data: JClassData[], i: number, depth: number): void {
+    // A class that contributes nothing (no fields, no writeObject data, e.g. java.lang.Number) has one
+    // shared class data once its descriptor is read to the end (class data is never written after).
+    if (
+      d.done &&
+      (d.proxy ||
+        !(d.flags & (SC_SERIALIZABLE | SC_EXTERNALIZABLE)) ||
+        (!(d.flags & SC_EXTERNALIZABLE) && d.fields.length === 0 && !(d.flags & SC_WRITE_METHOD)))
+    ) {
+      d.emptyData ??= { desc: d, values: NO_VALUES, annotation: undefined };
+      data[i] = d.emptyData;
+      return;
+    }
     const cd: JClassData = { desc: d, values: NO_VALUES, annotation: undefined };
     data[i] = cd;
     if (d.proxy) return;

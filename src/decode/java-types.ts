@@ -39,6 +39,8 @@ export interface JClassDesc {
   /** The name isHashedCollection was last asked about, and its answer (asked once per descriptor). */
   hashedName: string | undefined;
   hashed: boolean;
+  /** The class data of a class that contributes no fields and no data, shared by its objects (java-reader.ts). */
+  emptyData: JClassData | undefined;
 }
 export interface JNull {
   kind: 'null';
