@@ -1,6 +1,6 @@
 /**
  * Scan throughput against the raw fetch on a realistic JobStore: `npm run bench -- --rows 1000000`
- * (or `npx tsx bench/store.ts --rows N [--only postgres|mariadb] [--json FILE]`).
+ * (or `npx tsx bench/store.ts --rows N [--only postgres|mariadb] [--passes raw,content,full] [--dist] [--json FILE]`).
  *
  * Builds, on a throwaway PostgreSQL (initdb, or QRTZ_TEST_PG_URL) and a throwaway database on the shared
  * MariaDB, a store of N jobs and N triggers with distinct blobs: ~70% Quartz.NET BinaryFormatter
@@ -23,7 +23,8 @@
  */
 import { type ChildProcess, spawn, spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, readFileSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import mysql from 'mysql2/promise';
 import pg from 'pg';
@@ -38,11 +39,22 @@ const arg = (name: string) => {
 };
 const ROWS = Number(arg('rows') ?? process.env.BENCH_ROWS ?? 100_000);
 const ONLY = arg('only');
+/**
+ * --dist: the passes run compiled JavaScript (tsc into a temp dir), as an installed package runs, instead of the
+ * sources through tsx — whose transpiled modules and source maps add about 57 MB to every pass's RSS.
+ */
+const DIST = process.argv.includes('--dist');
 const JSON_OUT = arg('json');
 /** --workers 1,2: the content and full passes once per worker count (scan --workers; issue #16 part 3). */
 const WORKERS = (arg('workers') ?? '1').split(',').map(Number);
 if (WORKERS.some((w) => !Number.isInteger(w) || w < 0 || w > 16)) {
   console.error('--workers must be a comma-separated list of whole numbers from 0 to 16');
+  process.exit(2);
+}
+/** --passes raw,content: only these passes (default raw,content,full; a 1,000,000-row run takes long). */
+const KINDS = (arg('passes') ?? 'raw,content,full').split(',');
+if (KINDS.some((k) => !['raw', 'content', 'full'].includes(k))) {
+  console.error('--passes must be a comma-separated list of raw, content, full');
   process.exit(2);
 }
 /** The passes: raw, then content and full for every worker count (named content/w2 past one worker). */
@@ -52,7 +64,7 @@ const PASSES: [string, number][] = [
     ['content', w],
     ['full', w],
   ]),
-];
+].filter(([k]) => KINDS.includes(k as string)) as [string, number][];
 if (!Number.isInteger(ROWS) || ROWS < 1) {
   console.error('--rows must be a positive integer');
   process.exit(2);
@@ -112,13 +124,43 @@ function procCpuMs(pid: number): number | undefined {
   }
 }
 
+/** The compiled tree for --dist: src/ and bench/store-phase.ts, with package.json, queries/ and node_modules beside. */
+let distDir: string | undefined;
+if (DIST) {
+  const root = join(import.meta.dirname, '..');
+  distDir = mkdtempSync(join(tmpdir(), 'qrtz-bench-dist-'));
+  writeFileSync(
+    join(distDir, 'tsconfig.json'),
+    JSON.stringify({
+      extends: join(root, 'tsconfig.json'),
+      compilerOptions: { outDir: distDir, rootDir: root, declaration: false },
+      include: [join(root, 'src/**/*.ts'), join(root, 'bench/store-phase.ts')],
+    }),
+  );
+  copyFileSync(join(root, 'package.json'), join(distDir, 'package.json'));
+  symlinkSync(join(root, 'queries'), join(distDir, 'queries'));
+  symlinkSync(join(root, 'node_modules'), join(distDir, 'node_modules'));
+  const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', distDir], {
+    stdio: 'inherit',
+  });
+  if (tsc.status !== 0) {
+    console.error('--dist: the TypeScript build failed');
+    process.exit(1);
+  }
+  const dir = distDir;
+  process.on('exit', () => rmSync(dir, { recursive: true, force: true }));
+}
+
 async function runPhase(script: string[], sampler: Sampler): Promise<{ result: PhaseResult; impact: Impact }> {
   sampler.reset();
   // BENCH_CPU_PROF=DIR: each pass writes a V8 CPU profile into DIR (node --cpu-prof), to see where a pass's
   // time goes; BENCH_NODE_ARGS: more node flags for the passes (e.g. --trace-gc, to stderr).
   const prof = process.env.BENCH_CPU_PROF ? ['--cpu-prof', '--cpu-prof-dir', process.env.BENCH_CPU_PROF] : [];
   for (const a of (process.env.BENCH_NODE_ARGS ?? '').split(/\s+/)) if (a) prof.push(a);
-  const child: ChildProcess = spawn(process.execPath, [...prof, '--import', 'tsx', ...script], {
+  const args = distDir
+    ? [...prof, join(distDir, script[0] as string).replace(/\.ts$/, '.js'), ...script.slice(1)]
+    : [...prof, '--import', 'tsx', ...script];
+  const child: ChildProcess = spawn(process.execPath, args, {
     stdio: ['ignore', 'pipe', 'inherit'],
   });
   let out = '';
@@ -321,24 +363,33 @@ async function benchPostgres(): Promise<DbReport | undefined> {
       phases.push(await runPhase(['bench/store-phase.ts', 'postgres', url, phase, String(w)], sampler));
     // psql's binary COPY of the same column: the floor of any client.
     {
+      // Counted as it streams: buffering it (spawnSync's maxBuffer) cut a 1,000,000-row COPY short at 1 GiB.
       const c0 = Date.now();
-      const r = spawnSync(
+      const copy = spawn(
         psql,
         [
           '-X',
           '-q',
+          '-v',
+          'ON_ERROR_STOP=1',
           '-c',
           'COPY (SELECT job_data FROM qrtz_job_details UNION ALL SELECT job_data FROM qrtz_triggers) TO STDOUT WITH (FORMAT binary)',
           url,
         ],
-        { maxBuffer: 1 << 30, stdio: ['ignore', 'pipe', 'inherit'] },
+        { stdio: ['ignore', 'pipe', 'inherit'] },
       );
+      let copied = 0;
+      copy.stdout?.on('data', (d: Buffer) => {
+        copied += d.length;
+      });
+      const status = await new Promise<number>((resolve) => copy.on('close', (code) => resolve(code ?? 1)));
+      if (status !== 0) throw new Error(`psql COPY exited with ${status}`);
       const ms = Date.now() - c0;
       phases.splice(1, 0, {
         result: {
           phase: 'copy',
           rows: 2 * ROWS,
-          bytes: r.stdout?.length ?? 0,
+          bytes: copied,
           ms,
           cpuMs: 0,
           peakRssMb: 0,

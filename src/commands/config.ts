@@ -7,25 +7,18 @@
  * code is the scan's.
  */
 import { userInfo } from 'node:os';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { auditConfig } from '../config/audit.js';
 import { uidOfUser } from '../config/discover.js';
 import { sortFindings } from '../engine.js';
 import { UserError } from '../errors.js';
-import type { Severity } from '../model.js';
-import { FORMATS, type OutputFormat } from '../report/index.js';
-import { checkOutputOptions, emitReport, parseFormats } from '../report/output.js';
+import { checkOutputOptions, emitReport } from '../report/output.js';
 import { buildFilesReport } from '../report/report.js';
 import { registerSecret, setFingerprintKey } from '../secrets/redact.js';
 import type { Io } from './io.js';
-import { FAIL_ON, parseSeverity } from './scan.js';
+import { addReportOptions, outputOptionsFrom, type ReportCliOptions } from './report-options.js';
 
-export interface ConfigCliOptions {
-  format?: OutputFormat[];
-  output?: string;
-  outputDir?: string;
-  failOn: Severity;
-  allowIncomplete?: boolean;
+export interface ConfigCliOptions extends ReportCliOptions {
   configEnvironment?: string;
   serviceUser?: string;
   fingerprintKeyEnv?: string;
@@ -43,11 +36,7 @@ function localUser(): string {
 
 /** Audits the files and writes the report; returns the exit code. */
 export async function runConfigCommand(paths: string[], o: ConfigCliOptions, io: Io): Promise<number> {
-  const output = {
-    ...(o.format ? { formats: o.format } : {}),
-    ...(o.output !== undefined ? { output: o.output } : {}),
-    ...(o.outputDir !== undefined ? { outputDir: o.outputDir } : {}),
-  };
+  const output = outputOptionsFrom(o);
   checkOutputOptions(output);
   if (o.configEnvironment !== undefined && !/^[\w.-]+$/.test(o.configEnvironment))
     throw new UserError('usage', '--config-environment: a name of letters, digits, ".", "_" or "-" (e.g. Production)');
@@ -91,29 +80,13 @@ export async function runConfigCommand(paths: string[], o: ConfigCliOptions, io:
 }
 
 export function registerConfig(program: Command, io: Io, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('config')
     .description(
       "audit a Quartz application's configuration files (no database): serializer, remote access, endpoints, passwords, TLS, file permissions, job files, logging, versions",
     )
-    .argument('<paths...>', 'configuration files or application folders (walked for the files)')
-    .addOption(
-      new Option(
-        '--format <formats>',
-        `output format: ${FORMATS.join(', ')}; several comma-separated with --output-dir (default: table on a terminal, json otherwise)`,
-      ).argParser(parseFormats),
-    )
-    .option('--output <file>', 'write the report to a file (a summary line still goes to stderr)')
-    .option('--output-dir <dir>', 'write one file per --format into this directory: qrtz-audit.<ext>')
-    .addOption(
-      new Option(
-        '--fail-on <severity>',
-        `exit 1 when a failing finding is at or above this severity (${FAIL_ON.join(', ')}; any case)`,
-      )
-        .argParser(parseSeverity)
-        .default('high'),
-    )
-    .option('--allow-incomplete', 'exit 0 instead of 4 when a check at or above --fail-on could not be evaluated')
+    .argument('<paths...>', 'configuration files or application folders (walked for the files)');
+  addReportOptions(cmd, { shortOutput: false })
     .option(
       '--config-environment <name>',
       'ASP.NET environment whose appsettings.{name}.json overlay applies (default Production)',

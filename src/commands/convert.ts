@@ -4,19 +4,18 @@
  * and shape are checked (one line, exit 2, otherwise), and every formatter escapes its text as for a scan.
  */
 
-import { readFileSync, statSync } from 'node:fs';
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { fleetReportMistake } from '../fleet/report.js';
+import { REPORT_MAX_BYTES, readBoundedJson } from '../fs-bounded.js';
 import { FAMILIES, SEVERITIES } from '../model.js';
-import { FORMATS, type OutputFormat } from '../report/index.js';
-import { emitReport, parseFormats } from '../report/output.js';
+import type { OutputFormat } from '../report/index.js';
+import { emitReport } from '../report/output.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../report/report.js';
+import { escapeControl } from '../report/terminal.js';
 import type { Io } from './io.js';
-
-/** The largest report convert reads (a JSON report of a very large store stays far below it). */
-export const CONVERT_MAX_BYTES = 256 * 1024 * 1024;
+import { formatOption, outputOptionsFrom } from './report-options.js';
 
 const severity = z.enum(SEVERITIES as unknown as [string, ...string[]]);
 const status = z.enum(['fail', 'pass', 'not-evaluated', 'manual', 'not-applicable', 'info']);
@@ -114,37 +113,28 @@ const reportSchema = z
 
 /** Reads and checks a saved JSON report; every problem is one UserError line naming the file. */
 export function readReport(path: string): Report {
-  let text: string;
-  try {
-    if (statSync(path).size > CONVERT_MAX_BYTES)
-      throw new UserError('input', `${path}: larger than ${CONVERT_MAX_BYTES} bytes; not a qrtz-audit JSON report`);
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError('input', `cannot read ${path}: ${(err as Error).message}`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new UserError('input', `${path}: not JSON (${(err as Error).message}); convert reads a --format json report`);
-  }
-  const fleet = fleetReportMistake(doc, path);
+  const { doc, shown } = readBoundedJson(path, {
+    maxBytes: REPORT_MAX_BYTES,
+    what: 'a qrtz-audit JSON report',
+    label: '',
+    reads: 'convert reads a --format json report',
+  });
+  const fleet = fleetReportMistake(doc, shown);
   if (fleet) throw new UserError('input', fleet);
   const head = (doc ?? {}) as { schemaVersion?: unknown; tool?: { name?: unknown } };
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || head.tool?.name !== 'qrtz-audit')
-    throw new UserError('input', `${path}: not a qrtz-audit JSON report (no tool.name "qrtz-audit")`);
+    throw new UserError('input', `${shown}: not a qrtz-audit JSON report (no tool.name "qrtz-audit")`);
   if (head.schemaVersion !== REPORT_SCHEMA_VERSION)
     throw new UserError(
       'input',
-      `${path}: report schema version ${JSON.stringify(head.schemaVersion)}; this qrtz-audit reads version ${REPORT_SCHEMA_VERSION} (convert it with the qrtz-audit that wrote it)`,
+      `${shown}: report schema version ${escapeControl(JSON.stringify(head.schemaVersion) ?? 'none', false)}; this qrtz-audit reads version ${REPORT_SCHEMA_VERSION} (convert it with the qrtz-audit that wrote it)`,
     );
   const parsed = reportSchema.safeParse(doc);
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     throw new UserError(
       'input',
-      `${path}: not a valid qrtz-audit report: ${issue?.path.join('.') || '(root)'}: ${issue?.message ?? 'invalid'}`,
+      `${shown}: not a valid qrtz-audit report: ${escapeControl(issue?.path.join('.') || '(root)', false)}: ${escapeControl(issue?.message ?? 'invalid', false)}`,
     );
   }
   // The document itself, not zod's copy (which reorders keys): JSON converts to the same bytes.
@@ -162,17 +152,7 @@ export interface ConvertCliOptions {
 /** Converts a saved report; exit 0 (the conversion worked; the audit's own exit code is in the report). */
 export function runConvertCommand(path: string, o: ConvertCliOptions, io: Io): number {
   const report = readReport(path);
-  emitReport(
-    report,
-    {
-      ...(o.format ? { formats: o.format } : {}),
-      ...(o.output !== undefined ? { output: o.output } : {}),
-      ...(o.outputDir !== undefined ? { outputDir: o.outputDir } : {}),
-      color: o.color !== false,
-      verbose: o.verbose ?? false,
-    },
-    io,
-  );
+  emitReport(report, { ...outputOptionsFrom(o), color: o.color !== false, verbose: o.verbose ?? false }, io);
   return 0;
 }
 
@@ -181,12 +161,7 @@ export function registerConvert(program: Command, io: Io, setExit: (code: number
     .command('convert')
     .description('write a saved JSON report (scan --format json) in other formats, without scanning again')
     .argument('<report.json>', 'a report written by qrtz-audit scan --format json')
-    .addOption(
-      new Option(
-        '--format <formats>',
-        `output format: ${FORMATS.join(', ')}; several comma-separated with --output-dir (default: table on a terminal, json otherwise)`,
-      ).argParser(parseFormats),
-    )
+    .addOption(formatOption())
     .option('--output <file>', 'write the report to a file')
     .option('--output-dir <dir>', 'write one file per --format into this directory: qrtz-audit.<ext>')
     .option('--verbose', 'list passing checks too (table)')

@@ -9,7 +9,7 @@ import { EXIT_FINDINGS, EXIT_OK } from '../errors.js';
 import type { Severity } from '../model.js';
 import { DIFF_FORMATS, type DiffFormat, formatDiff } from '../report/diff.js';
 import type { Io } from './io.js';
-import { FAIL_ON, parseSeverity } from './scan.js';
+import { FAIL_ON, parseSeverity } from './report-options.js';
 
 export interface DiffCliOptions {
   format: DiffFormat;

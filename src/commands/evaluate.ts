@@ -4,24 +4,19 @@
  * suppressions and baseline; row (content) findings are the ones the scan recorded (row checks are not
  * run again: the blobs are not in the file). Same formats, outputs and exit codes as scan.
  */
-import { type Command, Option } from 'commander';
+import type { Command } from 'commander';
 import { applyCompliance, loadCompliance } from '../compliance/index.js';
 import { UserError } from '../errors.js';
 import { readEvidence } from '../evidence/evidence.js';
 import { judgeEvidence } from '../evidence/judge.js';
-import type { CheckOptions, Severity } from '../model.js';
-import { FORMATS, type OutputFormat } from '../report/index.js';
-import { checkOutputOptions, emitReport, parseFormats } from '../report/output.js';
+import type { CheckOptions } from '../model.js';
+import { checkOutputOptions, emitReport } from '../report/output.js';
 import { disposeReport } from '../spill.js';
 import type { Io } from './io.js';
-import { FAIL_ON, parseAttestations, parseSeverity } from './scan.js';
+import { addReportOptions, outputOptionsFrom, type ReportCliOptions } from './report-options.js';
+import { parseAttestations } from './scan.js';
 
-export interface EvaluateCliOptions {
-  format?: OutputFormat[];
-  output?: string;
-  outputDir?: string;
-  failOn: Severity;
-  allowIncomplete?: boolean;
+export interface EvaluateCliOptions extends ReportCliOptions {
   ignoreFile?: string;
   baseline?: string;
   misfireThreshold?: string;
@@ -42,11 +37,7 @@ function minutes(flag: string, value: string | undefined): number | undefined {
 
 /** Evaluates an evidence file and writes the report; returns the exit code (as scan's). */
 export function runEvaluateCommand(path: string, o: EvaluateCliOptions, io: Io): number {
-  const output = {
-    ...(o.format ? { formats: o.format } : {}),
-    ...(o.output !== undefined ? { output: o.output } : {}),
-    ...(o.outputDir !== undefined ? { outputDir: o.outputDir } : {}),
-  };
+  const output = outputOptionsFrom(o);
   checkOutputOptions(output);
   const checkOptions: Partial<CheckOptions> = {};
   const m = minutes('--misfire-threshold', o.misfireThreshold);
@@ -76,29 +67,13 @@ export function runEvaluateCommand(path: string, o: EvaluateCliOptions, io: Io):
 const collect = (value: string, previous: string[]) => [...previous, value];
 
 export function registerEvaluate(program: Command, io: Io, setExit: (code: number) => void): void {
-  program
+  const cmd = program
     .command('evaluate')
     .description(
       'judge an evidence file (scan --evidence) offline: fact-level checks run again with the current rules, options, suppressions and baseline; row findings are the recorded ones (row checks are not re-run)',
     )
-    .argument('<evidence.json>', 'a file written by qrtz-audit scan --evidence')
-    .addOption(
-      new Option(
-        '--format <formats>',
-        `output format: ${FORMATS.join(', ')}; several comma-separated with --output-dir (default: table on a terminal, json otherwise)`,
-      ).argParser(parseFormats),
-    )
-    .option('-o, --output <file>', 'write the report to a file (a summary line still goes to stderr)')
-    .option('--output-dir <dir>', 'write one file per --format into this directory: qrtz-audit.<ext>')
-    .addOption(
-      new Option(
-        '--fail-on <severity>',
-        `exit 1 when a failing finding is at or above this severity (${FAIL_ON.join(', ')}; any case)`,
-      )
-        .argParser(parseSeverity)
-        .default('high'),
-    )
-    .option('--allow-incomplete', 'exit 0 instead of 4 when a check at or above --fail-on could not be evaluated')
+    .argument('<evidence.json>', 'a file written by qrtz-audit scan --evidence');
+  addReportOptions(cmd, { shortOutput: true })
     .option('--ignore-file <file>', 'suppressions (default: .qrtz-audit-ignore.yml in the current directory, if any)')
     .option('--baseline <file>', 'fail only on findings whose fingerprints are not in this baseline')
     .option('--misfire-threshold <minutes>', "QA-H02 threshold (default: the scan's)")

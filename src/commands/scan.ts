@@ -10,16 +10,9 @@ import { UserError } from '../errors.js';
 import { checkEvidencePath, collectedCheckOptions, type Evidence, writeEvidence } from '../evidence/evidence.js';
 import { judgeEvidence } from '../evidence/judge.js';
 import { parseShard, type Shard } from '../fleet/shard.js';
-import type { CheckOptions, Family, Severity } from '../model.js';
-import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, SEVERITIES, checkOptions as withDefaults } from '../model.js';
-import { FORMATS, type OutputFormat } from '../report/index.js';
-import {
-  checkOutputOptions,
-  emitReport,
-  type OutputOptions,
-  parseFormats,
-  printSummaryAfterStdout,
-} from '../report/output.js';
+import type { CheckOptions, Family } from '../model.js';
+import { DEFAULT_CHECK_OPTIONS, FAMILIES, FAMILY_ALIASES, checkOptions as withDefaults } from '../model.js';
+import { checkOutputOptions, emitReport, printSummaryAfterStdout } from '../report/output.js';
 import { prepareFinding, type Report } from '../report/report.js';
 import { escapeControl } from '../report/terminal.js';
 import { DEFAULT_CONCURRENCY, runConfiguredScan } from '../runconfig/run.js';
@@ -29,18 +22,15 @@ import { disposeReport } from '../spill.js';
 import { resolveFromConfig } from './from-config.js';
 import { type Io, readStdin } from './io.js';
 import { createProgress } from './progress.js';
+import { addReportOptions, outputOptionsFrom, type ReportCliOptions } from './report-options.js';
 
-export interface ScanCliOptions {
+export interface ScanCliOptions extends ReportCliOptions {
   schema?: string;
   tablePrefix: string;
   serviceAccount?: string;
   allowPrincipal: string[];
   only?: string;
   skip?: string;
-  format?: OutputFormat[];
-  output?: string;
-  outputDir?: string;
-  failOn: Severity;
   statementTimeout: string;
   lockTimeout: string;
   connectTimeout: string;
@@ -67,7 +57,6 @@ export interface ScanCliOptions {
   /** Set by the command when --table-prefix was given (not its default), so --from-config does not override it. */
   tablePrefixGiven?: boolean;
   passwordStdin?: boolean;
-  allowIncomplete?: boolean;
   verbose?: boolean;
   /** --quiet: no progress on a terminal and no summary line on stderr (warnings and errors still print). */
   quiet?: boolean;
@@ -101,33 +90,18 @@ const collect = (value: string, previous: string[]) => [...previous, value];
 
 /** Options every scanning command (scan, demo) shares. */
 export function addScanOptions(cmd: Command): Command {
-  return cmd
+  cmd
     .option('--schema <name>', 'schema (PostgreSQL) or database (MySQL) holding the Quartz tables')
     .option('--table-prefix <prefix>', 'Quartz table prefix, matched case-insensitively', 'QRTZ_')
     .option('--service-account <name>', 'principal Quartz runs as (default: the connected login)')
     .option('--allow-principal <name>', 'principal expected to have access (repeatable)', collect, [])
     .option('--only <families>', `run only these check families (comma-separated: ${familyHelp()})`)
-    .option('--skip <families>', 'skip these check families (comma-separated)')
-    .addOption(
-      new Option(
-        '--format <formats>',
-        `output format: ${FORMATS.join(', ')}; several comma-separated with --output-dir (default: table on a terminal, json otherwise)`,
-      ).argParser(parseFormats),
-    )
-    .option('-o, --output <file>', 'write the report to a file (a summary line still goes to stderr)')
-    .option('--output-dir <dir>', 'write one file per --format into this directory: qrtz-audit.<ext>')
-    .addOption(
-      new Option(
-        '--fail-on <severity>',
-        `exit 1 when a failing finding is at or above this severity (${FAIL_ON.join(', ')}; any case)`,
-      )
-        .argParser(parseSeverity)
-        .default('high'),
-    )
-    .option(
-      '--allow-incomplete',
+    .option('--skip <families>', 'skip these check families (comma-separated)');
+  return addReportOptions(cmd, {
+    shortOutput: true,
+    allowIncompleteHelp:
       'exit 0 instead of 4 when a check at or above --fail-on could not be evaluated (findings still exit 1)',
-    )
+  })
     .option(
       '--statement-timeout <duration>',
       'server-side timeout of each round trip: milliseconds, or with a unit (ms, s, min, h)',
@@ -210,18 +184,6 @@ export function parseConcurrency(value: string): number {
   if (!/^\d+$/.test(value.trim()) || n < 1 || n > 64)
     throw new InvalidArgumentError(`expected a whole number from 1 to 64, got ${JSON.stringify(value)}`);
   return n;
-}
-
-/** --fail-on values: every severity but info. */
-export const FAIL_ON = SEVERITIES.filter((s) => s !== 'info');
-
-/** --fail-on in any case (High, HIGH, high). */
-export function parseSeverity(value: string): Severity {
-  const v = value.trim().toLowerCase();
-  if (!(FAIL_ON as string[]).includes(v)) {
-    throw new InvalidArgumentError(`Allowed choices are ${FAIL_ON.join(', ')} (any case).`);
-  }
-  return v as Severity;
 }
 
 /** The one documented maximum of --max-blob-size: 1 GiB (a Buffer, never a string, holds each blob). */
@@ -371,15 +333,6 @@ export function checkOptionsFrom(o: ScanCliOptions, maxBlobSize: number): CheckO
     misfireThresholdMinutes: optionalPositiveInt('--misfire-threshold', o.misfireThreshold, 'misfireThresholdMinutes'),
     longRunningMinutes: optionalPositiveInt('--long-running', o.longRunning, 'longRunningMinutes'),
     checkinStaleMinutes: optionalPositiveInt('--checkin-stale', o.checkinStale, 'checkinStaleMinutes'),
-  };
-}
-
-/** The output options of a command line (checked before connecting). */
-export function outputOptionsFrom(o: ScanCliOptions): OutputOptions {
-  return {
-    ...(o.format ? { formats: o.format } : {}),
-    ...(o.output !== undefined ? { output: o.output } : {}),
-    ...(o.outputDir !== undefined ? { outputDir: o.outputDir } : {}),
   };
 }
 

@@ -11,10 +11,10 @@
  * higher severity, at or above the threshold, and neither suppressed nor known to a baseline in the new report.
  */
 
-import { readFileSync } from 'node:fs';
 import { z } from 'zod';
 import { UserError } from '../errors.js';
 import { fleetReportMistake } from '../fleet/report.js';
+import { REPORT_MAX_BYTES, readBoundedJson } from '../fs-bounded.js';
 import type { Finding, Severity } from '../model.js';
 import { isAccepted, SEVERITIES } from '../model.js';
 import type { Report } from '../report/report.js';
@@ -124,13 +124,12 @@ export function diffReports(oldReport: Report, newReport: Report, failOn: Severi
 
 /** Reads a JSON report for `diff`; a mistake is one line naming the file and what was expected. */
 export function readJsonReport(file: string): Report {
-  const shown = escapeControl(file, false);
-  let data: unknown;
-  try {
-    data = JSON.parse(readFileSync(file, 'utf8'));
-  } catch (err) {
-    throw new UserError('input', `cannot read report ${shown}: ${escapeControl((err as Error).message, false)}`);
-  }
+  const { doc: data, shown } = readBoundedJson(file, {
+    maxBytes: REPORT_MAX_BYTES,
+    what: 'a qrtz-audit JSON report',
+    label: 'report ',
+    reads: 'diff reads two --format json reports',
+  });
   const fleet = fleetReportMistake(data, shown);
   if (fleet) throw new UserError('input', fleet);
   const parsed = reportSchema.safeParse(data);

@@ -188,6 +188,10 @@ function payloadStarts(b: Uint8Array): number[] {
   return out;
 }
 
+/** Characters B64_RE, B64URL_RE and HEX_RE accept anywhere (ASCII table). */
+const CANDIDATE_CHAR = new Uint8Array(128);
+for (const c of 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/=_-\\\r\n')
+  CANDIDATE_CHAR[c.charCodeAt(0)] = 1;
 const B64_RE = /^[A-Za-z0-9+/\r\n]+={0,2}$/;
 const B64URL_RE = /^[A-Za-z0-9_-]+={0,2}$/;
 const HEX_RE = /^(?:0x|\\x)?([0-9a-fA-F]+)$/;
@@ -196,6 +200,9 @@ function decodeText(s: string): { bytes: Uint8Array; how: 'base64' | 'hex' } | u
   if (s.length < 16) return undefined;
   const t = s.trim();
   if (t.length < 16) return undefined;
+  // Every pattern below accepts only characters of base64, base64url or hex (with a 0x / \\x prefix):
+  // one outside them in the first 8 fails all three (most strings: URLs, words, sentences).
+  for (let i = 0; i < 8; i++) if (!CANDIDATE_CHAR[t.charCodeAt(i)]) return undefined;
   const hex = HEX_RE.exec(t);
   if (hex?.[1] && hex[1].length % 2 === 0) {
     if (!plausibleFirstByte(Number.parseInt(hex[1].slice(0, 2), 16))) return undefined;
@@ -350,7 +357,8 @@ function searchNested(layer: Layer, ctx: Ctx, level: number): void {
       layer.limited ??= 'time';
       return;
     }
-    for (const t of markerTypes(s.value)) layer.types.push(t);
+    const marks = markerTypes(s.value);
+    for (let i = 0; i < marks.length; i++) layer.types.push(marks[i] as TypeRef);
     const d = decodeText(s.value);
     if (!d) continue;
     const k = nestedKind(d.bytes);
@@ -387,13 +395,24 @@ function searchNested(layer: Layer, ctx: Ctx, level: number): void {
   }
 }
 
+/** First of each (name, assembly, via), in order. Nested maps: no joined key (type names run to
+ *  200 characters; a joined key is a new string to hash per type). */
 function dedupeTypes(types: TypeRef[]): TypeRef[] {
-  const seen = new Set<string>();
+  const seen = new Map<string, Map<string, Set<string>>>();
   const out: TypeRef[] = [];
   for (const t of types) {
-    const k = `${t.name}|${t.assembly ?? ''}|${t.via}`;
-    if (seen.has(k)) continue;
-    seen.add(k);
+    let byAsm = seen.get(t.name);
+    if (!byAsm) {
+      byAsm = new Map();
+      seen.set(t.name, byAsm);
+    }
+    const asm = t.assembly ?? '';
+    let vias = byAsm.get(asm);
+    if (!vias) {
+      vias = new Set();
+      byAsm.set(asm, vias);
+    } else if (vias.has(t.via)) continue;
+    vias.add(t.via);
     out.push(t);
   }
   return out;

@@ -143,15 +143,34 @@ export type NValue =
   | { t: 'nulls'; count: number }
   | { t: 'obj'; obj: NObj };
 
-export interface NClass {
+/** What every object carries besides its data (internal). An object is its own value: `t` is 'obj'
+ *  and `obj` is the object itself, so a member or element holding an object needs no wrapper.
+ *  `mark`/`keyMark`: the epoch of the last tree/strings walk that visited it, or pushed it as a map
+ *  key (a field set at creation, not a Set per walk: no hashing per object). */
+interface Marks {
+  t: 'obj';
+  obj: NObj;
+  mark: number;
+  keyMark: number;
+}
+
+/** A key/value pair of a map-like object. */
+export interface Pair {
+  key: NValue;
+  value: NValue;
+}
+
+export interface NClass extends Marks {
   kind: 'class';
   id: number;
   offset: number;
   meta: ClassMeta;
   values: NValue[];
+  /** mapPairs() of this object, computed once (internal): undefined = not yet, null = not a map. */
+  pairs: Pair[] | null | undefined;
 }
 
-export interface NString {
+export interface NString extends Marks {
   kind: 'string';
   id: number;
   offset: number;
@@ -160,7 +179,7 @@ export interface NString {
 
 export type ArrayShape = 'Single' | 'Jagged' | 'Rectangular' | 'SingleOffset' | 'JaggedOffset' | 'RectangularOffset';
 
-export interface NArray {
+export interface NArray extends Marks {
   kind: 'array';
   id: number;
   offset: number;
@@ -175,7 +194,7 @@ export interface NArray {
   /** Elements (null runs compressed); for Byte[] see `bytes`. */
   values: NValue[];
   /** Byte[] contents. */
-  bytes?: Uint8Array;
+  bytes: Uint8Array | undefined;
 }
 
 export type NObj = NClass | NString | NArray;
@@ -195,12 +214,75 @@ export interface MethodMessage {
   args: PrimValue[];
 }
 
+/** Positive ids below this may go to the dense array of an ObjectTable. */
+const DENSE_IDS = 1 << 16;
+
+/**
+ * The objects of a stream by id, with a Map's behaviour for what the views use (`get`, `has`,
+ * `size`, `values()` in first-insertion order; setting an id again replaces its object in place).
+ * Object ids are mostly small ascending positive numbers: those sit in an array indexed by id, not
+ * in a hash table (a Map insert per object was a twentieth of the decode). The array grows at most
+ * to twice its length plus 64 per id and to DENSE_IDS in all (hostile ids cost no memory); other ids
+ * (negative ones, which may repeat, and far or huge ones) go to a Map of id → position.
+ */
+export class ObjectTable {
+  private readonly dense: (NObj | undefined)[] = [];
+  private readonly other = new Map<number, number>();
+  /** Highest positive id in `other` (0: none): below it, a positive id may be in either place. */
+  private maxOther = 0;
+  private readonly list: NObj[] = [];
+
+  get size(): number {
+    return this.list.length;
+  }
+  get(id: number): NObj | undefined {
+    if (id > 0) {
+      if (id < this.dense.length) {
+        const o = this.dense[id];
+        if (o !== undefined) return o;
+      }
+      if (id > this.maxOther) return undefined;
+    }
+    const at = this.other.get(id);
+    return at === undefined ? undefined : this.list[at];
+  }
+  has(id: number): boolean {
+    return this.get(id) !== undefined;
+  }
+  set(id: number, obj: NObj): void {
+    const dense = this.dense;
+    if (id > 0 && id < dense.length && dense[id] !== undefined) {
+      this.list[this.list.indexOf(dense[id] as NObj)] = obj;
+      dense[id] = obj;
+      return;
+    }
+    const at = id > 0 && id > this.maxOther ? undefined : this.other.get(id);
+    if (at !== undefined) {
+      this.list[at] = obj;
+      return;
+    }
+    if (id > 0 && id < DENSE_IDS && id <= 2 * dense.length + 64) {
+      // Holes filled one by one: the array stays packed (not a dictionary).
+      while (dense.length < id) dense.push(undefined);
+      dense[id] = obj;
+    } else {
+      this.other.set(id, this.list.length);
+      if (id > this.maxOther) this.maxOther = id;
+    }
+    this.list.push(obj);
+  }
+  /** The objects in first-insertion order (read only). */
+  values(): readonly NObj[] {
+    return this.list;
+  }
+}
+
 export interface NrbfGraph {
   rootId: number;
   headerId: number;
   majorVersion: number;
   minorVersion: number;
-  objects: Map<number, NObj>;
+  objects: ObjectTable;
   libraries: Map<number, NLibrary>;
   /** Every class metadata record read, in stream order (including ones with repeated negative ids). */
   classes: ClassMeta[];

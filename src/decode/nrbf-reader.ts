@@ -17,6 +17,7 @@ import {
   type NObj,
   type NrbfGraph,
   type NValue,
+  ObjectTable,
   type PrimValue,
 } from './nrbf-graph.js';
 import type { Limits } from './types.js';
@@ -61,6 +62,9 @@ export class NrbfError extends Error {
 
 class Limited extends Error {}
 
+/** Placeholder of an object's `obj` field until it points at the object itself (same field, same shape). */
+const SELF = null as unknown as NObj;
+
 /** The member type of untyped class records (read only, never handed out). */
 const UNTYPED: MemberType = Object.freeze({ bt: BT.Object });
 
@@ -70,9 +74,31 @@ interface Frame {
   types: MemberType[] | null | undefined;
   total: number;
   filled: number;
+  /** Values stored so far (a null run fills several members with one value). */
+  stored: number;
+}
+
+/** Classes with at most this many members get their values array at its final size up front (a first
+ *  push would give it room for 16). Bounded so that a ClassWithId record of a few bytes cannot
+ *  allocate a large array for a class declaring many members. */
+const PRESIZE_MAX = 16;
+
+/** Cut a presized values array to the values stored (when a null run or the end of the stream left
+ *  slots unused): the array then holds exactly what was read, as one grown by pushes would. */
+function settle(f: Frame): void {
+  if (f.obj.values.length > f.stored) f.obj.values.length = f.stored;
 }
 
 const utf8 = new TextDecoder('utf-8', { fatal: false });
+
+/** Values that carry no per-record data are shared, read only (not frozen: a frozen object has a
+ *  map of its own, and every `v.t` site reading both would turn polymorphic): no object per null,
+ *  Boolean or small Int32. */
+const NULL_VALUE: NValue = { t: 'null' };
+const TRUE_VALUE: PrimValue = { t: 'prim', ptype: 1, v: true };
+const FALSE_VALUE: PrimValue = { t: 'prim', ptype: 1, v: false };
+/** Int32 values 0..255 (versions, sizes, counts, enum values). */
+const INT32_VALUES: PrimValue[] = Array.from({ length: 256 }, (_, v): PrimValue => ({ t: 'prim', ptype: 8, v }));
 
 /** Format .NET DateTime wire bits: ticks in bits 0–61, Kind in bits 62–63. */
 export function formatDateTime(raw: bigint): string {
@@ -81,7 +107,8 @@ export function formatDateTime(raw: bigint): string {
   if (ticks > MAX_TICKS) return `invalid DateTime ticks=${ticks} kind=${KIND_NAMES[kind]}`;
   const ms = (ticks - TICKS_UNIX_EPOCH) / 10_000n - (ticks < TICKS_UNIX_EPOCH && ticks % 10_000n !== 0n ? 1n : 0n);
   const frac = (ticks % 10_000_000n).toString().padStart(7, '0');
-  const iso = new Date(Number(ms)).toISOString().replace(/\.\d{3}Z$/, `.${frac}`);
+  // toISOString ends in `.mmmZ` for every year a DateTime can hold (0001–9999): swap in the 7 digits.
+  const iso = `${new Date(Number(ms)).toISOString().slice(0, -5)}.${frac}`;
   return kind === 1 ? `${iso}Z` : kind === 0 ? iso : `${iso} (Local)`;
 }
 
@@ -101,40 +128,49 @@ export function formatTimeSpan(ticks: bigint): string {
   return `${neg ? '-' : ''}${d > 0n ? `${d}.` : ''}${p2(h)}:${p2(m)}:${p2(s)}${frac > 0n ? `.${frac.toString().padStart(7, '0')}` : ''}`;
 }
 
-/** Short strings: plain ASCII without a TextDecoder call (most names and values), else UTF-8. */
-function shortString(b: Buffer, start: number, end: number): string {
-  for (let i = start; i < end; i++) if ((b[i] as number) >= 0x80) return utf8.decode(b.subarray(start, end));
-  // ASCII: one native slice, no per-character concatenation.
-  return b.toString('latin1', start, end);
+type Latin1 = Buffer & { latin1Slice(start: number, end: number): string };
+type Utf8 = Buffer & { utf8Slice(start: number, end: number): string };
+
+/**
+ * A UTF-8 string value: Buffer#utf8Slice (native, with an ASCII fast path; no subarray, no JS loop
+ * over the bytes). It replaces invalid sequences exactly as TextDecoder does (checked on 2,000,000
+ * random short sequences) except for a leading BOM, which TextDecoder drops: those go to TextDecoder.
+ */
+function utf8String(b: Buffer, start: number, end: number): string {
+  if (b[start] === 0xef && b[start + 1] === 0xbb && b[start + 2] === 0xbf && end - start >= 3)
+    return utf8.decode(b.subarray(start, end));
+  return (b as Utf8).utf8Slice(start, end);
 }
 
 /**
  * Names (class, member, library and type names) repeat in every blob of a store: ASCII names up to
- * INTERN_MAX bytes are looked up in a direct-mapped table by a hash of their bytes and compared byte
- * by byte, so the same string object comes back (no new string, and its hash for the Maps and Sets
- * the views use is already computed). A slot holds the last name that hashed there.
+ * INTERN_MAX bytes are looked up in a direct-mapped table by a hash of their length and of at most
+ * 16 of their bytes, and compared with the stored name's bytes natively (Buffer#compare), so the
+ * same string object comes back (no new string, and its hash for the Maps and Sets the views use is
+ * already computed). A slot holds the last name that hashed there. Type names run to 200 bytes
+ * (generic arguments with full assembly names): hashing and comparing them byte by byte in
+ * JavaScript was a tenth of the decode.
  */
 const INTERN_MAX = 1024;
 const INTERN_SLOTS = 4096;
 const internTable: (string | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
+const internBytes: (Buffer | undefined)[] = new Array(INTERN_SLOTS).fill(undefined);
 
 function internedName(b: Buffer, start: number, end: number): string {
-  let h = 0x811c9dc5;
-  for (let i = start; i < end; i++) {
-    const c = b[i] as number;
-    if (c >= 0x80) return utf8.decode(b.subarray(start, end));
-    h = Math.imul(h ^ c, 0x01000193);
-  }
+  const len = end - start;
+  let h = Math.imul(0x811c9dc5 ^ len, 0x01000193);
+  const step = len > 16 ? len >>> 4 : 1;
+  for (let i = start; i < end; i += step) h = Math.imul(h ^ (b[i] as number), 0x01000193);
+  h = Math.imul(h ^ (b[end - 1] ?? 0), 0x01000193);
   const slot = (h >>> 0) & (INTERN_SLOTS - 1);
   const cand = internTable[slot];
-  const len = end - start;
-  if (cand !== undefined && cand.length === len) {
-    let i = 0;
-    while (i < len && cand.charCodeAt(i) === b[start + i]) i++;
-    if (i === len) return cand;
-  }
-  const s = b.toString('latin1', start, end);
+  // A stored name is ASCII: equal bytes mean an ASCII name equal to it.
+  if (cand !== undefined && cand.length === len && b.compare(internBytes[slot] as Buffer, 0, len, start, end) === 0)
+    return cand;
+  for (let i = start; i < end; i++) if ((b[i] as number) >= 0x80) return utf8.decode(b.subarray(start, end));
+  const s = (b as Latin1).latin1Slice(start, end);
   internTable[slot] = s;
+  internBytes[slot] = Buffer.from(b.subarray(start, end));
   return s;
 }
 
@@ -150,6 +186,8 @@ export function readNrbf(bytes: Uint8Array, limits: Limits): NrbfGraph {
     if (e instanceof NrbfError) r.graph.malformed = { offset: e.offset, reason: e.message };
     else if (e instanceof Limited) r.graph.limited = e.message;
     else r.graph.malformed = { offset: r.pos, reason: `parser error: ${e instanceof Error ? e.message : String(e)}` };
+    // Objects still open keep the values read so far, and no more slots.
+    for (const f of r.openFrames()) settle(f);
   }
   return r.graph;
 }
@@ -159,8 +197,12 @@ class Reader {
   readonly view: DataView;
   readonly graph: NrbfGraph;
   private readonly metas = new Map<number, ClassMeta>();
-  private readonly refs: { id: number; offset: number }[] = [];
+  private readonly refs: { t: 'ref'; id: number; offset: number }[] = [];
   private readonly stack: Frame[] = [];
+  /** The frames of the objects still being read. */
+  openFrames(): readonly Frame[] {
+    return this.stack;
+  }
   private recordStart = 0;
 
   /** A Buffer view of the input (same memory): native latin1 slices for ASCII strings. */
@@ -176,7 +218,7 @@ class Reader {
       headerId: 0,
       majorVersion: 0,
       minorVersion: 0,
-      objects: new Map(),
+      objects: new ObjectTable(),
       libraries: new Map(),
       classes: [],
       declaredTypes: [],
@@ -232,18 +274,24 @@ class Reader {
   lps(what = 'string', name = false): string {
     const at = this.pos;
     let len = 0;
-    for (let i = 0; ; i++) {
-      // No message string built per byte read (it was a fifth of the allocation of a scan).
-      if (this.pos >= this.bytes.length) this.need(1, `${what} length`);
-      const b = this.bytes[this.pos++] as number;
-      if (i === 4) {
-        if (b > 0x07) this.fail(`invalid ${what} length prefix`, at);
-        len += b * 2 ** 28;
-        break;
+    const first = this.bytes[this.pos];
+    if (first !== undefined && first < 0x80) {
+      // One-byte length (strings up to 127 bytes): most names and values.
+      len = first;
+      this.pos++;
+    } else
+      for (let i = 0; ; i++) {
+        // No message string built per byte read (it was a fifth of the allocation of a scan).
+        if (this.pos >= this.bytes.length) this.need(1, `${what} length`);
+        const b = this.bytes[this.pos++] as number;
+        if (i === 4) {
+          if (b > 0x07) this.fail(`invalid ${what} length prefix`, at);
+          len += b * 2 ** 28;
+          break;
+        }
+        len += (b & 0x7f) * 2 ** (7 * i);
+        if ((b & 0x80) === 0) break;
       }
-      len += (b & 0x7f) * 2 ** (7 * i);
-      if ((b & 0x80) === 0) break;
-    }
     if (len > this.remaining)
       throw new NrbfError(at, `truncated: ${what} declares ${len} bytes, ${this.remaining} left`);
     const end = this.pos + len;
@@ -251,9 +299,7 @@ class Reader {
     const s =
       name && cut <= INTERN_MAX
         ? internedName(this.bytes, this.pos, this.pos + cut)
-        : cut <= 64
-          ? shortString(this.bytes, this.pos, this.pos + cut)
-          : utf8.decode(this.bytes.subarray(this.pos, this.pos + cut));
+        : utf8String(this.bytes, this.pos, this.pos + cut);
     this.pos = end;
     if (cut < len || s.length > this.limits.maxStringLength) {
       this.graph.truncatedStrings++;
@@ -274,8 +320,7 @@ class Reader {
     let v: string | number | boolean | null;
     switch (p) {
       case 1:
-        v = this.u8('Boolean') !== 0;
-        break;
+        return this.u8('Boolean') !== 0 ? TRUE_VALUE : FALSE_VALUE;
       case 2:
         v = this.u8('Byte');
         break;
@@ -297,6 +342,7 @@ class Reader {
         break;
       case 8:
         v = this.i32();
+        if (v >= 0 && v < 256) return INT32_VALUES[v] as PrimValue;
         break;
       case 9:
         v = bigToValue(this.i64());
@@ -362,10 +408,15 @@ class Reader {
     if ((g.records & 0xff) === 0 && Date.now() > this.limits.deadline) throw new Limited('time budget exceeded');
   }
 
+  /** Highest positive object id registered: a higher one cannot be a duplicate (ids mostly ascend). */
+  private maxId = 0;
+
   private register(obj: NObj): void {
-    if (obj.id === 0) this.fail('object id 0 is invalid');
-    if (obj.id > 0 && this.graph.objects.has(obj.id)) this.fail(`duplicate object id ${obj.id}`);
-    this.graph.objects.set(obj.id, obj);
+    const id = obj.id;
+    if (id === 0) this.fail('object id 0 is invalid');
+    if (id > this.maxId) this.maxId = id;
+    else if (id > 0 && this.graph.objects.has(id)) this.fail(`duplicate object id ${id}`);
+    this.graph.objects.set(id, obj);
   }
 
   private checkLibrary(id: number, at: number): void {
@@ -427,9 +478,23 @@ class Reader {
   }
 
   private pushClass(id: number, meta: ClassMeta, offset: number): NClass {
-    const obj: NClass = { kind: 'class', id, offset, meta, values: [] };
+    const obj: NClass = {
+      t: 'obj',
+      obj: SELF,
+      kind: 'class',
+      id,
+      offset,
+      meta,
+      values: [],
+      mark: 0,
+      keyMark: 0,
+      pairs: undefined,
+    };
+    obj.obj = obj;
     this.register(obj);
-    this.stack.push({ obj, types: meta.memberTypes, total: meta.memberNames.length, filled: 0 });
+    const total = meta.memberNames.length;
+    if (total > 0 && total <= PRESIZE_MAX) obj.values = new Array(total);
+    this.stack.push({ obj, types: meta.memberTypes, total, filled: 0, stored: 0 });
     return obj;
   }
 
@@ -485,11 +550,27 @@ class Reader {
     let count = 1;
     for (const l of lengths) count *= l;
     if (count > 0xffffffff) this.fail(`array #${id} declares ${count} elements`);
-    const arr: NArray = { kind: 'array', id, offset, record, shape, lengths, elementType, count, values: [] };
+    const arr: NArray = {
+      t: 'obj',
+      obj: SELF,
+      kind: 'array',
+      id,
+      offset,
+      record,
+      shape,
+      lengths,
+      elementType,
+      count,
+      values: [],
+      mark: 0,
+      keyMark: 0,
+      bytes: undefined,
+    };
+    arr.obj = arr;
     if (lowerBounds) arr.lowerBounds = lowerBounds;
     this.register(arr);
     if (elementType.bt === BT.Primitive) this.primitiveElements(arr, elementType.ptype ?? 0);
-    else this.stack.push({ obj: arr, types: undefined, total: count, filled: 0 });
+    else this.stack.push({ obj: arr, types: undefined, total: count, filled: 0, stored: 0 });
     return arr;
   }
 
@@ -533,33 +614,34 @@ class Reader {
         const metaId = this.i32('MetadataId');
         const meta = this.metas.get(metaId);
         if (!meta) this.fail(`ClassWithId #${id} refers to unknown metadata #${metaId}`, metaAt);
-        return { t: 'obj', obj: this.pushClass(id, meta, offset) };
+        return this.pushClass(id, meta, offset);
       }
       case 2:
-        return { t: 'obj', obj: this.newMeta(rt, false, false, offset) };
+        return this.newMeta(rt, false, false, offset);
       case 3:
-        return { t: 'obj', obj: this.newMeta(rt, false, true, offset) };
+        return this.newMeta(rt, false, true, offset);
       case 4:
-        return { t: 'obj', obj: this.newMeta(rt, true, false, offset) };
+        return this.newMeta(rt, true, false, offset);
       case 5:
-        return { t: 'obj', obj: this.newMeta(rt, true, true, offset) };
+        return this.newMeta(rt, true, true, offset);
       case 6: {
         const id = this.i32('ObjectId');
-        const obj: NObj = { kind: 'string', id, offset, value: this.lps() };
+        const obj: NObj = { t: 'obj', obj: SELF, kind: 'string', id, offset, value: this.lps(), mark: 0, keyMark: 0 };
+        obj.obj = obj;
         this.register(obj);
-        return { t: 'obj', obj };
+        return obj;
       }
       case 7:
-        return { t: 'obj', obj: this.binaryArray(offset) };
+        return this.binaryArray(offset);
       case 8:
         return this.primitive(this.primitiveType());
       case 9: {
-        const id = this.i32('IdRef');
-        this.refs.push({ id, offset });
-        return { t: 'ref', id, offset };
+        const ref = { t: 'ref' as const, id: this.i32('IdRef'), offset };
+        this.refs.push(ref);
+        return ref;
       }
       case 10:
-        return { t: 'null' };
+        return NULL_VALUE;
       case 13:
         return { t: 'nulls', count: this.u8('NullCount') };
       case 14:
@@ -568,7 +650,7 @@ class Reader {
         const id = this.i32('ObjectId');
         const length = this.lengthCount('array length');
         const elementType: MemberType = { bt: BT.Primitive, ptype: this.primitiveType() };
-        return { t: 'obj', obj: this.newArray(id, offset, 'ArraySinglePrimitive', 'Single', [length], elementType) };
+        return this.newArray(id, offset, 'ArraySinglePrimitive', 'Single', [length], elementType);
       }
       case 16:
       case 17: {
@@ -576,7 +658,7 @@ class Reader {
         const length = this.lengthCount('array length');
         const record = rt === 16 ? 'ArraySingleObject' : 'ArraySingleString';
         const elementType: MemberType = { bt: rt === 16 ? BT.Object : BT.String };
-        return { t: 'obj', obj: this.newArray(id, offset, record, 'Single', [length], elementType) };
+        return this.newArray(id, offset, record, 'Single', [length], elementType);
       }
       default:
         this.fail(`unexpected record type ${rt}`, offset);
@@ -623,8 +705,9 @@ class Reader {
     if (g.majorVersion !== 1 || g.minorVersion !== 0)
       this.fail(`unsupported version ${g.majorVersion}.${g.minorVersion}`, 9);
 
+    const stack = this.stack;
     for (;;) {
-      const top = this.stack[this.stack.length - 1];
+      const top = stack[stack.length - 1];
       if (!top) {
         this.recordStart = this.pos;
         if (this.remaining === 0) this.fail('truncated: stream ends without MessageEnd', this.pos);
@@ -648,7 +731,8 @@ class Reader {
         continue;
       }
       if (top.filled >= top.total) {
-        this.stack.pop();
+        settle(top);
+        stack.pop();
         continue;
       }
       const mt: MemberType =
@@ -658,7 +742,7 @@ class Reader {
             ? UNTYPED
             : (top.types[top.filled] as MemberType);
       if (mt.bt === BT.Primitive) {
-        top.obj.values.push(this.primitive(mt.ptype ?? 0));
+        top.obj.values[top.stored++] = this.primitive(mt.ptype ?? 0);
         top.filled++;
         continue;
       }
@@ -675,7 +759,7 @@ class Reader {
           this.fail(`null run of ${v.count} overruns ${top.obj.kind === 'array' ? 'array' : 'object'} #${top.obj.id}`);
         top.filled += v.count;
       } else top.filled++;
-      top.obj.values.push(v);
+      top.obj.values[top.stored++] = v;
     }
 
     for (const ref of this.refs) {

@@ -229,6 +229,27 @@ function splitTypeName(full: string, assembly: string | undefined, qualified: bo
   return out;
 }
 
+/** `Quartz…, Version=x` of an assembly display name, or '' when it names no Quartz version; cached
+ *  (bounded): the same few assembly names come back for every type of every blob. */
+const QUARTZ_VERSION_CACHE = new Map<string, string>();
+
+function quartzVersionOf(assembly: string): string {
+  let out = QUARTZ_VERSION_CACHE.get(assembly);
+  if (out === undefined) {
+    out = '';
+    if (/^\s*quartz/i.test(assembly)) {
+      const simple = simpleAssemblyName(assembly);
+      const v = /Version\s*=\s*([0-9.]+)/i.exec(assembly);
+      if (/^Quartz(\.|$)/i.test(simple) && v) out = `${simple}, Version=${v[1]}`;
+    }
+    if (assembly.length <= 4096) {
+      if (QUARTZ_VERSION_CACHE.size >= 1024) QUARTZ_VERSION_CACHE.clear();
+      QUARTZ_VERSION_CACHE.set(assembly, out);
+    }
+  }
+  return out;
+}
+
 function collectTypes(graph: NrbfGraph, result: FormatResult): void {
   // name → assemblies seen with it ('' for none): no joined key string per type.
   const seen = new Map<string, Set<string> | string>();
@@ -251,10 +272,9 @@ function collectTypes(graph: NrbfGraph, result: FormatResult): void {
     noteVersion(assembly);
   };
   const noteVersion = (assembly: string | undefined) => {
-    if (!assembly || !/^\s*quartz/i.test(assembly)) return;
-    const simple = simpleAssemblyName(assembly);
-    const v = /Version\s*=\s*([0-9.]+)/i.exec(assembly);
-    if (/^Quartz(\.|$)/i.test(simple) && v) versions.add(`${simple}, Version=${v[1]}`);
+    if (!assembly) return;
+    const v = quartzVersionOf(assembly);
+    if (v) versions.add(v);
   };
   const addName = (full: string, assembly: string | undefined, via: string, qualified = false) => {
     for (const t of splitTypeName(full, assembly, qualified)) add(t.name, t.assembly, via);
@@ -305,9 +325,10 @@ function stringOf(graph: NrbfGraph, v: NValue | undefined): string | undefined {
 
 interface WalkCtx {
   graph: NrbfGraph;
-  visited: Set<NObj>;
-  /** String objects pushed as map keys (not marked visited: an unreferenced top-level one is still shown). */
-  keyStrings: Set<NObj>;
+  /** This walk's epoch: an object is visited when its `mark` equals it, and a string object was
+   *  pushed as a map key when its `keyMark` does (not marked visited: an unreferenced top-level one
+   *  is still shown). */
+  epoch: number;
   strings: FoundString[];
   byteArrays: FormatResult['byteArrays'];
   maxDepth: number;
@@ -321,12 +342,18 @@ interface WalkCtx {
 const LEAF: TreeNode = Object.freeze({ label: '' }) as TreeNode;
 const SINK = { push: () => 0 } as unknown as TreeNode[];
 
+let epoch = 0;
+/** A number no object of any live graph carries as a mark yet (objects are created with 0). */
+function nextEpoch(): number {
+  epoch = epoch >= 0x3fffffff ? 1 : epoch + 1;
+  return epoch;
+}
+
 function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatResult, tree: boolean): void {
   const ctx: WalkCtx = {
     tree,
     graph,
-    visited: new Set(),
-    keyStrings: new Set(),
+    epoch: nextEpoch(),
     strings: result.strings,
     byteArrays: result.byteArrays,
     maxDepth: Math.max(1, Math.min(limits.maxDepth, HARD_DEPTH)),
@@ -339,7 +366,7 @@ function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatRes
   // Objects not reachable from the root (or all of them when the root is missing): still walked,
   // so their strings and byte arrays are seen.
   for (const obj of graph.topLevel) {
-    if (ctx.visited.has(obj) || obj === root) continue;
+    if (obj.mark === ctx.epoch || obj === root) continue;
     extra.push(walk(ctx, { t: 'obj', obj }, `unreferenced #${obj.id}`, [`#${obj.id}`], 0));
   }
   for (const m of graph.methods) {
@@ -373,7 +400,7 @@ function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatRes
   // set of pushed values is built only when some other string object is left.
   let emitted: Set<string> | undefined;
   for (const obj of graph.objects.values()) {
-    if (obj.kind !== 'string' || ctx.visited.has(obj) || ctx.keyStrings.has(obj)) continue;
+    if (obj.kind !== 'string' || obj.mark === ctx.epoch || obj.keyMark === ctx.epoch) continue;
     emitted ??= new Set(ctx.strings.map((s) => s.value));
     if (!emitted.has(obj.value)) {
       ctx.strings.push({ path: [`#${obj.id}`], value: obj.value });
@@ -415,14 +442,14 @@ function walk(ctx: WalkCtx, v: NValue, label: string, path: string[], depth: num
   const obj = deref(ctx.graph, v);
   if (!obj) return { label, value: `→ #${v.t === 'ref' ? v.id : '?'} (unresolved)` };
   if (obj.kind === 'string') {
-    ctx.visited.add(obj);
+    obj.mark = ctx.epoch;
     ctx.strings.push({ path, value: obj.value });
     return ctx.tree ? { label, type: 'System.String', value: obj.value, offset: obj.offset } : LEAF;
   }
-  if (!ctx.tree && ctx.visited.has(obj)) return LEAF;
+  if (!ctx.tree && obj.mark === ctx.epoch) return LEAF;
   const type = objTypeName(obj);
-  if (ctx.visited.has(obj)) return { label, type, value: `→ #${obj.id}`, offset: obj.offset };
-  ctx.visited.add(obj);
+  if (obj.mark === ctx.epoch) return { label, type, value: `→ #${obj.id}`, offset: obj.offset };
+  obj.mark = ctx.epoch;
   if (depth >= ctx.maxDepth || ctx.nodes > MAX_NODES) {
     ctx.limited ??=
       depth >= ctx.maxDepth ? `depth limit ${ctx.maxDepth} reached` : `tree node limit ${MAX_NODES} reached`;
@@ -450,8 +477,8 @@ function markReachable(ctx: WalkCtx, start: NObj, path: string[]): void {
       const c = deref(ctx.graph, v);
       if (!c) continue;
       if (c.kind === 'string') ctx.strings.push({ path: [...path, '…'], value: c.value });
-      else if (!ctx.visited.has(c)) {
-        ctx.visited.add(c);
+      else if (c.mark !== ctx.epoch) {
+        c.mark = ctx.epoch;
         stack.push(c);
       }
     }
@@ -526,11 +553,11 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
     // Mark the pair containers visited so they are not reported as unreferenced.
     for (const m of ['Keys', 'Values', 'KeyValuePairs']) {
       const c = deref(graph, memberOf(obj, m));
-      if (c) ctx.visited.add(c);
+      if (c) c.mark = ctx.epoch;
       if (c?.kind === 'array' && m === 'KeyValuePairs')
         for (const e of c.values) {
           const kv = deref(graph, e);
-          if (kv) ctx.visited.add(kv);
+          if (kv) kv.mark = ctx.epoch;
         }
     }
     pairs.forEach((p, i) => {
@@ -538,7 +565,7 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
       const keyObj = deref(graph, p.key);
       if (keyObj?.kind === 'string') {
         ctx.strings.push({ path: [...path, '(key)'], value: keyObj.value });
-        ctx.keyStrings.add(keyObj);
+        keyObj.keyMark = ctx.epoch;
       }
       if (k === undefined) children.push(walk(ctx, p.key, `{key ${i}}`, [...path, `{key ${i}}`], depth + 1));
       const label = k ?? `{key ${i}}`;

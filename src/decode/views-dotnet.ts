@@ -16,6 +16,7 @@ import {
   type NrbfGraph,
   type NValue,
   objTypeName,
+  type Pair,
   PRIMITIVE_NAMES,
 } from './nrbf-graph.js';
 
@@ -39,10 +40,7 @@ const JOB_DATA_MAP_TYPES = new Set([
   'Quartz.Util.DirtyFlagMap',
 ]);
 
-export interface Pair {
-  key: NValue;
-  value: NValue;
-}
+export type { Pair } from './nrbf-graph.js';
 
 /** A display/path string for a map key, or undefined when the key is not a scalar. */
 export function keyText(graph: NrbfGraph, key: NValue | undefined): string | undefined {
@@ -65,8 +63,18 @@ function arrayElements(graph: NrbfGraph, v: NValue | undefined, max = MAX_ITEMS)
   return expandElements(arr.values, max);
 }
 
-/** Key/value pairs of a Hashtable-like or Dictionary-like object, or undefined when it is not one. */
+/** Key/value pairs of a Hashtable-like or Dictionary-like object, or undefined when it is not one.
+ *  Computed once per object (the strings walk and the JobDataMap view both ask); read only. */
 export function mapPairs(graph: NrbfGraph, obj: NClass): Pair[] | undefined {
+  let p = obj.pairs;
+  if (p === undefined) {
+    p = computePairs(graph, obj) ?? null;
+    obj.pairs = p;
+  }
+  return p ?? undefined;
+}
+
+function computePairs(graph: NrbfGraph, obj: NClass): Pair[] | undefined {
   const keys = member(obj, 'Keys');
   const values = member(obj, 'Values');
   if (keys && values) {

@@ -6,12 +6,13 @@
  * corrupt or newer file) and judges it offline with the current fact-level checks (src/evidence/judge.ts).
  * Row checks are not run again: their findings are the ones in the file.
  */
-import { closeSync, existsSync, fchmodSync, openSync, readFileSync, statSync, writeSync } from 'node:fs';
+import { closeSync, existsSync, fchmodSync, openSync, statSync, writeSync } from 'node:fs';
 import { dirname, resolve } from 'node:path';
 import { z } from 'zod';
 import { findingSchema } from '../commands/convert.js';
 import type { Collected } from '../engine.js';
 import { UserError } from '../errors.js';
+import { readBoundedJson } from '../fs-bounded.js';
 import type { CheckOptions, Facts, Family, Finding } from '../model.js';
 import { DIALECTS, FAMILIES } from '../model.js';
 import type { ConfigFilesTarget } from '../report/report.js';
@@ -252,25 +253,12 @@ function bare<T>(value: T | undefined): T | undefined {
 
 /** Reads and checks an evidence file: every problem is one UserError line (exit 2) naming the file. */
 export function readEvidence(path: string): Evidence {
-  const shown = escapeControl(path, false);
-  let text: string;
-  try {
-    if (statSync(path).size > EVIDENCE_MAX_BYTES)
-      throw new UserError('input', `${shown}: larger than ${EVIDENCE_MAX_BYTES} bytes; not a qrtz-audit evidence file`);
-    text = readFileSync(path, 'utf8');
-  } catch (err) {
-    if (err instanceof UserError) throw err;
-    throw new UserError('input', `cannot read the evidence file ${shown}: ${(err as Error).message}`);
-  }
-  let doc: unknown;
-  try {
-    doc = JSON.parse(text);
-  } catch (err) {
-    throw new UserError(
-      'input',
-      `${shown}: not JSON (${(err as Error).message}); evaluate reads a file written by scan --evidence`,
-    );
-  }
+  const { doc, shown } = readBoundedJson(path, {
+    maxBytes: EVIDENCE_MAX_BYTES,
+    what: 'a qrtz-audit evidence file',
+    label: 'the evidence file ',
+    reads: 'evaluate reads a file written by scan --evidence',
+  });
   const head = (doc ?? {}) as { format?: unknown; version?: unknown };
   if (typeof doc !== 'object' || doc === null || Array.isArray(doc) || head.format !== EVIDENCE_FORMAT)
     throw new UserError(
@@ -289,7 +277,7 @@ export function readEvidence(path: string): Evidence {
     const issue = parsed.error.issues[0];
     throw new UserError(
       'input',
-      `${shown}: not a valid qrtz-audit evidence file: ${escapeControl(issue?.path.join('.') || '(root)', false)}: ${issue?.message ?? 'invalid'}`,
+      `${shown}: not a valid qrtz-audit evidence file: ${escapeControl(issue?.path.join('.') || '(root)', false)}: ${escapeControl(issue?.message ?? 'invalid', false)}`,
     );
   }
   // The document itself, not zod's copy (which would rebuild objects and reorder keys).

@@ -4,11 +4,11 @@
  * target, before anything connects.
  */
 import type { Io } from '../commands/io.js';
+import { outputOptionsFrom } from '../commands/report-options.js';
 import {
   checkOptionsFrom,
   collectEvidence,
   connectOptionsFrom,
-  outputOptionsFrom,
   parseMaxBlobSize,
   type ScanCliOptions,
   scanReport,

@@ -12,11 +12,15 @@ import type { Severity } from '../model.js';
 import { CONTEXT_WORD_ANYWHERE, findHighEntropy } from './entropy.js';
 import { classifyKey, type KeyClass } from './keyname.js';
 import {
+  beginSelection,
+  endSelection,
+  KEYWORD_PAIRS,
   matchPatterns,
   matchSelectedPatterns,
+  mayHoldKeyword,
   type PatternMatch,
   passwordValue,
-  selectPatternRules,
+  selectAt,
 } from './patterns.js';
 import { isPlaceholder } from './placeholder.js';
 import { describeSecret } from './redact.js';
@@ -107,73 +111,118 @@ export function keyOfPath(path: string[]): string {
 const MIN_TOKEN_RUN = 16;
 
 /** Character classes of ASCII for the pre-filter scan: token-run characters (digit 1, upper 2, lower 4,
- *  other token characters + - . / _ ~ = 8) and the colon (16, of `://`), which breaks a run. */
+ *  other token characters + - . / _ ~ = 8; any other unit breaks a run), and KEYWORD_START (16): some
+ *  pattern keyword starts with the unit, in a case its rule's regex matches. */
 const DIGIT = 1;
 const UPPER = 2;
 const LOWER = 4;
 const TOKEN_OTHER = 8;
-const COLON = 16;
+const TOKEN = DIGIT | UPPER | LOWER | TOKEN_OTHER;
+const KEYWORD_START = 16;
 const CHAR_CLASS = new Uint8Array(128);
 for (let c = 0x30; c <= 0x39; c++) CHAR_CLASS[c] = DIGIT;
 for (let c = 0x41; c <= 0x5a; c++) CHAR_CLASS[c] = UPPER;
 for (let c = 0x61; c <= 0x7a; c++) CHAR_CLASS[c] = LOWER;
 for (const ch of '+-./_~=') CHAR_CLASS[ch.charCodeAt(0)] = TOKEN_OTHER;
-CHAR_CLASS[0x3a] = COLON;
+for (let c0 = 0; c0 < 128; c0++)
+  for (let c1 = 0; c1 < 128; c1++)
+    if (KEYWORD_PAIRS[(c0 << 7) | c1] !== 0) CHAR_CLASS[c0] = (CHAR_CLASS[c0] as number) | KEYWORD_START;
 
 /** scanValue() result bits. */
 const MAY_HOLD_TOKEN = 1;
-const MAY_HOLD_KEYWORD = 2;
+const MAY_HOLD_PATTERN = 2;
 
 /**
- * One pass over the characters of a value, for the pre-filter. MAY_HOLD_KEYWORD: it has an ASCII
- * letter or a colon (every pattern keyword does; the keyword alternation is case-insensitive without
- * the `u` flag, so no other character matches one of its letters). MAY_HOLD_TOKEN: without a secret
- * key name and a pattern keyword, a value can still hit only through a run of at least 16 token
- * characters [A-Za-z0-9+/_~.=-] (entropy.ts's candidate alphabet, padding included), and then only when:
- *  - QA-S02 with key context: the whole trimmed value is one run of 40 (AWS secret access key) or 32
- *    (Twilio auth token) characters; the key path is not consulted here;
- *  - QA-S03: the key is not benign, the run mixes at least two of digits, upper and lower case
- *    (looksRandom() rejects every candidate with fewer: hex of one case has at most 6 symbols, under its
- *    3-bit entropy floor), and there is context: a key hint, the run is the whole value, or a context
- *    word (key, token, sig…) occurs in the text (findHighEntropy() skips a candidate without one).
+ * One pass over the units of a value, the whole pre-filter:
+ *  - MAY_HOLD_PATTERN: the pattern rules' keywords are selected in the same pass (patterns.ts
+ *    beginSelection/selectAt/endSelection, a table test per pair of ASCII units): some rule has a keyword
+ *    in the case its regex needs, with its `followedBy` after it; only the selected rules then run.
+ *  - MAY_HOLD_TOKEN: without a secret key name and a pattern keyword, a value can still hit only through
+ *    a run of at least 16 token characters [A-Za-z0-9+/_~.=-] (entropy.ts's candidate alphabet, padding
+ *    included), and then only when:
+ *    - QA-S02 with key context: the whole trimmed value is one run of 40 (AWS secret access key) or 32
+ *      (Twilio auth token) characters; the key path is not consulted here;
+ *    - QA-S03: the key is not benign, the run mixes at least two of digits, upper and lower case
+ *      (looksRandom() rejects every candidate with fewer: hex of one case has at most 6 symbols, under its
+ *      3-bit entropy floor), and there is context: a key hint, the run is the whole value, or a context
+ *      word (key, token, sig…) occurs in the text (findHighEntropy() skips a candidate without one).
  * Every condition is necessary, so nothing that hits is stopped (test/secrets/prefilter.test.ts
  * compares the filtered detectors with the unfiltered ones).
  */
 function scanValue(value: string, kc: KeyClass): number {
   let run = 0;
   let classes = 0;
-  let seen = 0;
   let longest = 0;
   let mixed = false;
   const n = value.length;
-  for (let i = 0; i <= n; i++) {
-    const c = i < n ? value.charCodeAt(i) : 0;
+  const pairs = KEYWORD_PAIRS;
+  beginSelection();
+  // the previous unit when some keyword starts with it, else -1 (the pair table is read only then); none
+  // in a long value without any keyword
+  const starts = mayHoldKeyword(value) ? KEYWORD_START : 0;
+  let prev = -1;
+  for (let i = 0; i < n; i++) {
+    const c = value.charCodeAt(i);
     const cls = c < 128 ? (CHAR_CLASS[c] as number) : 0;
-    if (cls !== 0 && cls !== COLON) {
+    if (prev >= 0 && c < 128) {
+      const g = pairs[(prev << 7) | c] as number;
+      if (g !== 0) selectAt(value, i - 1, g);
+    }
+    prev = (cls & starts) !== 0 ? c : -1;
+    const token = cls & TOKEN;
+    if (token !== 0) {
       run++;
-      classes |= cls;
+      classes |= token;
       continue;
     }
-    seen |= cls | classes;
     if (run >= MIN_TOKEN_RUN) {
       if (run > longest) longest = run;
-      const letterDigit = classes & (DIGIT | UPPER | LOWER);
-      if (letterDigit !== 0 && letterDigit !== DIGIT && letterDigit !== UPPER && letterDigit !== LOWER) mixed = true;
+      if (mixedClasses(classes)) mixed = true;
     }
     run = 0;
     classes = 0;
   }
-  const keyword = (seen & (UPPER | LOWER | COLON)) !== 0 ? MAY_HOLD_KEYWORD : 0;
-  if (longest === 0) return keyword;
+  if (run >= MIN_TOKEN_RUN) {
+    if (run > longest) longest = run;
+    if (mixedClasses(classes)) mixed = true;
+  }
+  const pattern = endSelection() ? MAY_HOLD_PATTERN : 0;
+  if (longest === 0) return pattern;
   const whole = longest === value.trim().length;
-  if (whole && (longest === 40 || longest === 32)) return keyword | MAY_HOLD_TOKEN;
-  if (!mixed || kc.benign) return keyword;
-  return kc.hint || whole || CONTEXT_WORD_ANYWHERE.test(value) ? keyword | MAY_HOLD_TOKEN : keyword;
+  if (whole && (longest === 40 || longest === 32)) return pattern | MAY_HOLD_TOKEN;
+  if (!mixed || kc.benign) return pattern;
+  return kc.hint || whole || CONTEXT_WORD_ANYWHERE.test(value) ? pattern | MAY_HOLD_TOKEN : pattern;
+}
+
+/** A run's classes mix at least two of digits, upper and lower case. */
+function mixedClasses(classes: number): boolean {
+  const letterDigit = classes & (DIGIT | UPPER | LOWER);
+  return letterDigit !== 0 && letterDigit !== DIGIT && letterDigit !== UPPER && letterDigit !== LOWER;
 }
 
 /** What a value without a hit returns (frozen: a caller cannot add to it). */
 const NO_HITS: SecretHit[] = Object.freeze([]) as unknown as SecretHit[];
 const NO_HITS_PATTERNS: readonly PatternMatch[] = Object.freeze([]);
+
+/** Hits of one value up to which a new one is compared with each (most values have one). */
+const FEW_HITS = 16;
+const hitKey = (h: SecretHit) => `${h.detector}\u0000${h.secretValue}`;
+
+/** Adds a hit unless the same detector already reported the same secret. Returns the set of keys that
+ *  takes over from the linear search once there are more than FEW_HITS (hostile values hold thousands). */
+function addHit(hits: SecretHit[], seen: Set<string> | undefined, h: SecretHit): Set<string> | undefined {
+  if (seen === undefined) {
+    for (const o of hits) if (o.detector === h.detector && o.secretValue === h.secretValue) return undefined;
+    hits.push(h);
+    return hits.length > FEW_HITS ? new Set(hits.map(hitKey)) : undefined;
+  }
+  const k = hitKey(h);
+  if (!seen.has(k)) {
+    seen.add(k);
+    hits.push(h);
+  }
+  return seen;
+}
 
 /** Detect secrets in one value. */
 export function detectSecrets(input: SecretInput): SecretHit[] {
@@ -201,7 +250,7 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
   let patterns = true;
   if (filtered) {
     const scan = scanValue(value, kc);
-    patterns = (scan & MAY_HOLD_KEYWORD) !== 0 && selectPatternRules(value);
+    patterns = (scan & MAY_HOLD_PATTERN) !== 0;
     if (!patterns && !kc.secret && (scan & MAY_HOLD_TOKEN) === 0) return NO_HITS;
   }
   // AWS / Twilio context may come from any element of the path (aws › secret_key)
@@ -214,13 +263,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
       twilio ||= c.twilio;
     }
   const hits: SecretHit[] = [];
-  const seen = new Set<string>();
-  const push = (h: SecretHit) => {
-    const k = `${h.detector}\u0000${h.secretValue}`;
-    if (seen.has(k)) return;
-    seen.add(k);
-    hits.push(h);
-  };
+  // no closure here: a closure's variables live in a context object that is allocated on entry, for
+  // every value, the ones the pre-filter stops included
+  let seen: Set<string> | undefined;
 
   // QA-S02: token formats anywhere in the value
   for (const m of !filtered ? matchPatterns(value, true) : patterns ? matchSelectedPatterns(value) : NO_HITS_PATTERNS) {
@@ -236,7 +281,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
       }
       weak = isWeak(plain) || undefined;
     }
-    push(
+    seen = addHit(
+      hits,
+      seen,
       makeHit(
         {
           check: 'QA-S02',
@@ -262,7 +309,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
     /[0-9]/.test(trimmed) &&
     !trimmed.endsWith('EXAMPLEKEY')
   ) {
-    push(
+    seen = addHit(
+      hits,
+      seen,
       makeHit(
         {
           check: 'QA-S02',
@@ -277,7 +326,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
     );
   }
   if (hits.length === 0 && twilio && /^[0-9a-f]{32}$/i.test(trimmed) && !/^AC/i.test(trimmed)) {
-    push(
+    seen = addHit(
+      hits,
+      seen,
       makeHit(
         { check: 'QA-S02', detector: 'twilio', label: 'a Twilio auth token', severity: 'high', path },
         trimmed,
@@ -291,7 +342,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
   if (kc.secret) {
     if (isPlaceholder(trimmed)) return hits;
     if (kc.connection && connectionShaped(trimmed)) return hits; // no password in it (S02 found none)
-    push(
+    seen = addHit(
+      hits,
+      seen,
       makeHit(
         {
           check: 'QA-S01',
@@ -311,7 +364,9 @@ function detect(input: SecretInput, filtered: boolean): SecretHit[] {
   // QA-S03: high-entropy candidates with context (not under keys that name a non-secret: …Id, …Hash)
   if (kc.benign) return hits;
   for (const e of findHighEntropy(value, kc.hint)) {
-    push(
+    seen = addHit(
+      hits,
+      seen,
       makeHit(
         {
           check: 'QA-S03',

@@ -327,14 +327,22 @@ const LOOKUP_KEY_QUALIFIERS = new Set([
 const CONNECTION_WORDS = new Set(['connectionstring', 'connstr', 'connstring', 'dsn', 'jdbc', 'odbc']);
 
 const cache = new Map<string, KeyClass>();
+/** The class of no key (free text) and of an over-long one: one frozen object, not one per value. */
+const NO_KEY: KeyClass = Object.freeze({
+  secret: false,
+  hint: false,
+  connection: false,
+  aws: false,
+  twilio: false,
+  benign: false,
+});
 /** Longer keys are not classified. */
 export const MAX_KEY_LENGTH = 256;
 
 /** Classify a key (the last element of a key path). */
 export function classifyKey(key: string | undefined): KeyClass {
   // no key, or a hostile one (keys are names, not documents): no key-name context, nothing cached
-  if (!key || key.length > MAX_KEY_LENGTH)
-    return { secret: false, hint: false, connection: false, aws: false, twilio: false, benign: false };
+  if (!key || key.length > MAX_KEY_LENGTH) return NO_KEY;
   const hit = cache.get(key);
   if (hit) return hit;
   const res = classifyUncached(key);

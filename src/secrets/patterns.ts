@@ -380,100 +380,194 @@ const escapeRe = (k: string) => k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 /** A keyword of one rule, as the prefilter tests it where a keyword starts. */
 interface KeywordUse {
   rule: number;
-  /** The keyword in the case the regex needs, or undefined when any case matches. */
-  exact: string | undefined;
-  followedBy: string | undefined;
+  /** The keyword: as written when `exact` (its rule's regex is case-sensitive), else in lower case. */
+  keyword: string;
+  /** Compared as written; else in any ASCII case (the `i` flag without `u` folds ASCII letters only). */
+  exact: boolean;
+  /** Index in FOLLOWED_BY of what every match holds from the keyword on, or -1. */
+  followedBy: number;
 }
-/** Lower-case keyword → its uses, and the uses of every keyword it starts with (sk_live_ → sk). */
-const KEYWORD_USES = new Map<string, KeywordUse[]>();
-PATTERN_RULES.forEach((r, i) => {
-  const caseSensitive = !r.regex.flags.includes('i');
+
+/** The distinct `followedBy` strings. */
+const FOLLOWED_BY: string[] = [
+  ...new Set(PATTERN_RULES.flatMap((r) => (r.followedBy !== undefined ? [r.followedBy] : []))),
+];
+
+/** Key of two UTF-16 units of the text, both ASCII (every keyword is ASCII: checked below). */
+const pairKey = (c0: number, c1: number) => (c0 << 7) | c1;
+/** The cases of an ASCII character the `i` flag matches (a letter in both cases, anything else as is). */
+const casesOf = (c: number): number[] =>
+  (c >= 0x41 && c <= 0x5a) || (c >= 0x61 && c <= 0x7a) ? [c | 0x20, c & ~0x20] : [c];
+
+/** The keyword uses filed under the two units a keyword starts with, as they may stand in the text: an
+ *  exact keyword under its own two, an any-case one under every case of them. Most positions of a text
+ *  end at the PAIR test. */
+const PAIR_USES: KeywordUse[][] = [];
+const PAIR = new Uint8Array(128 * 128);
+/** Per pair group g, at g * THIRD_STRIDE + c: 1 when a keyword of the group may go on with unit c (c < 128;
+ *  128 stands for the end of the text and every unit outside ASCII, which only a two-unit keyword allows). */
+const THIRD_STRIDE = 129;
+const THIRD = new Uint8Array(256 * THIRD_STRIDE);
+PATTERN_RULES.forEach((r, rule) => {
+  const exact = !r.regex.flags.includes('i');
   for (const k of r.keywords) {
-    const lower = k.toLowerCase();
-    const list = KEYWORD_USES.get(lower) ?? [];
-    list.push({ rule: i, exact: caseSensitive ? k : undefined, followedBy: r.followedBy });
-    KEYWORD_USES.set(lower, list);
+    if (k.length < 2 || !/^[\x20-\x7e]+$/.test(k)) throw new Error(`pattern keyword ${k}: need 2+ ASCII characters`);
+    const use: KeywordUse = {
+      rule,
+      keyword: exact ? k : k.toLowerCase(),
+      exact,
+      followedBy: r.followedBy === undefined ? -1 : FOLLOWED_BY.indexOf(r.followedBy),
+    };
+    const firsts = exact ? [k.charCodeAt(0)] : casesOf(k.charCodeAt(0));
+    const seconds = exact ? [k.charCodeAt(1)] : casesOf(k.charCodeAt(1));
+    for (const c0 of firsts)
+      for (const c1 of seconds) {
+        const p = pairKey(c0, c1);
+        if (PAIR[p] === 0) {
+          if (PAIR_USES.length === 255) throw new Error('more than 255 keyword pairs');
+          PAIR[p] = PAIR_USES.length + 1;
+          PAIR_USES.push([]);
+        }
+        const g = PAIR[p] as number;
+        (PAIR_USES[g - 1] as KeywordUse[]).push(use);
+        // the units that may follow the pair: the keyword's third in the cases it needs, or any (a
+        // two-unit keyword)
+        if (k.length === 2) THIRD.fill(1, g * THIRD_STRIDE, (g + 1) * THIRD_STRIDE);
+        else for (const c2 of exact ? [k.charCodeAt(2)] : casesOf(k.charCodeAt(2))) THIRD[g * THIRD_STRIDE + c2] = 1;
+      }
   }
 });
-for (const [k, list] of [...KEYWORD_USES]) {
-  for (const [other, uses] of KEYWORD_USES) if (other !== k && k.startsWith(other)) list.push(...uses);
-}
-/** One case-insensitive alternation of every keyword, longest first: at each position it finds the
- *  longest keyword starting there (the shorter ones starting there are in its uses). */
-const KEYWORD_RE = new RegExp(
-  [...KEYWORD_USES.keys()]
-    .sort((a, b) => b.length - a.length)
-    .map(escapeRe)
-    .join('|'),
-  'gi',
-);
 
-/** The same keywords as two non-global tests, the case-sensitive ones as written and the others in any
- *  case: most strings hold none, and a test that fails allocates nothing (about twice as fast as the
- *  selecting pass over the same strings). */
-const keywordTest = (list: string[], flags: string) =>
-  list.length
-    ? new RegExp(
-        [...new Set(list)]
-          .sort((a, b) => b.length - a.length)
-          .map(escapeRe)
-          .join('|'),
-        flags,
-      )
-    : /(?!)/;
-const EXACT_KEYWORDS = keywordTest(
-  [...KEYWORD_USES.values()].flat().flatMap((u) => (u.exact !== undefined ? [u.exact] : [])),
-  '',
-);
-const ANY_CASE_KEYWORDS = keywordTest(
-  PATTERN_RULES.flatMap((r) => (r.regex.flags.includes('i') ? r.keywords.map((k) => k.toLowerCase()) : [])),
-  'i',
-);
-
-/** Rules selected by the last selectPatternRules() (reused: selection and matching are not reentrant). */
-const WANTED = new Uint8Array(PATTERN_RULES.length);
-
-/** Where each `followedBy` string last occurs in the text being selected for (one search per string and
- *  text: a search per keyword hit was quadratic on hostile text full of keywords). */
-const lastSeen = new Map<string, number>();
-function lastAt(text: string, s: string): number {
-  let at = lastSeen.get(s);
-  if (at === undefined) {
-    at = text.lastIndexOf(s);
-    lastSeen.set(s, at);
+/** Whether keyword `u` stands at `at` of text, in the case it needs (its first two units are known to). */
+function keywordAt(text: string, at: number, u: KeywordUse): boolean {
+  const k = u.keyword;
+  const n = k.length;
+  if (at + n > text.length) return false;
+  // compared unit by unit, inlined (no builtin call per candidate)
+  if (u.exact) {
+    for (let j = 2; j < n; j++) if (text.charCodeAt(at + j) !== k.charCodeAt(j)) return false;
+    return true;
   }
-  return at;
+  for (let j = 2; j < n; j++) {
+    let c = text.charCodeAt(at + j);
+    if (c >= 0x41 && c <= 0x5a) c |= 0x20;
+    if (c !== k.charCodeAt(j)) return false;
+  }
+  return true;
+}
+
+/** Rules selected by the current (or last) selection (reused: selection and matching are not reentrant). */
+const WANTED = new Uint8Array(PATTERN_RULES.length);
+/** Whether the current selection has selected a rule (WANTED is cleared when the first one is). */
+let anySelected = false;
+/** Whether LAST_SEEN belongs to the current selection's text. */
+let searched = false;
+/** Where each FOLLOWED_BY string last occurs in the text being selected for, -2 until searched (one search
+ *  per string and text: a search per keyword hit was quadratic on hostile text full of keywords). */
+const LAST_SEEN = new Int32Array(FOLLOWED_BY.length);
+
+/**
+ * The building blocks of a selection, for a caller that scans the text's units anyway (detect.ts): call
+ * beginSelection(), then selectAt(text, at, g) at every position where KEYWORD_PAIRS[(c0 << 7) | c1] = g
+ * is not 0 for the unit at `at` and the next (both ASCII), then endSelection(). selectPatternRules() is
+ * that loop on its own.
+ */
+export const KEYWORD_PAIRS: Readonly<Uint8Array> = PAIR;
+
+/** Every keyword in the cases the pre-filter looks for, as two regexes (the case-sensitive rules' keywords
+ *  as written, the others in any case): one of them matching is necessary for any selection. */
+const keywordsOf = (caseSensitive: boolean, flags: string) =>
+  new RegExp(
+    [...new Set(PATTERN_RULES.filter((r) => r.regex.flags.includes('i') !== caseSensitive).flatMap((r) => r.keywords))]
+      .map(escapeRe)
+      .join('|') || '(?!)',
+    flags,
+  );
+const EXACT_KEYWORD = keywordsOf(true, '');
+const ANY_CASE_KEYWORD = keywordsOf(false, 'i');
+/** Text length from which mayHoldKeyword() asks those regexes. */
+const ANY_KEYWORD_MIN = 256;
+
+/** False when a long text holds no keyword in a case its rule needs, by the regex engine's test: native, it
+ *  clears keyword-free (or hostile, keyword-dense but keyword-free) text several times faster than the scan
+ *  of pairs starts up; true for every short text (the scan is cheaper there). */
+export function mayHoldKeyword(text: string): boolean {
+  return text.length <= ANY_KEYWORD_MIN || EXACT_KEYWORD.test(text) || ANY_CASE_KEYWORD.test(text);
+}
+
+/** Starts a selection (see KEYWORD_PAIRS). */
+export function beginSelection(): void {
+  anySelected = false;
+  searched = false;
+}
+
+/** Selects the rules of the keywords filed under pair group `g` that stand at `at` of text in the case
+ *  their regex needs and whose `followedBy`, if any, occurs at or after `at`. */
+export function selectAt(text: string, at: number, g: number): void {
+  const next = at + 2 < text.length ? text.charCodeAt(at + 2) : 128;
+  if (THIRD[g * THIRD_STRIDE + Math.min(next, 128)] === 0) return;
+  const wanted = WANTED;
+  for (const u of PAIR_USES[g - 1] as KeywordUse[]) {
+    if (anySelected && wanted[u.rule] !== 0) continue;
+    if (!keywordAt(text, at, u)) continue;
+    if (u.followedBy >= 0) {
+      if (!searched) {
+        LAST_SEEN.fill(-2);
+        searched = true;
+      }
+      let last = LAST_SEEN[u.followedBy] as number;
+      if (last === -2) {
+        last = text.lastIndexOf(FOLLOWED_BY[u.followedBy] as string);
+        LAST_SEEN[u.followedBy] = last;
+      }
+      if (last < at) continue;
+    }
+    if (!anySelected) {
+      wanted.fill(0);
+      anySelected = true;
+    }
+    wanted[u.rule] = 1;
+  }
+}
+
+/** Ends a selection: whether any rule was selected (then matchSelectedPatterns() runs only those). */
+export function endSelection(): boolean {
+  return anySelected;
 }
 
 /**
- * The combined pattern prefilter: one pass of the keyword alternation over the text, restarting one
- * character after each hit so overlapping keywords are all seen (ACCAccountKey holds ACCA and
- * AccountKey). A rule is selected when one of its keywords starts somewhere in the case its regex
- * needs, followed by its `followedBy`. Returns whether any rule was selected; after true,
- * matchSelectedPatterns() runs only those.
+ * The combined pattern prefilter: one pass over the text's units; where two of them start some keyword
+ * (one table test), that keyword is compared, so every keyword at every position is seen, overlapping ones
+ * included (ACCAccountKey holds ACCA and AccountKey). A rule is selected when one of its keywords starts
+ * somewhere in the case its regex needs (ASCII letters in any case for an `i` regex), and its
+ * `followedBy`, if any, occurs at or after that position. Returns whether any rule was selected; after
+ * true, matchSelectedPatterns() runs only those. Allocates nothing.
  */
 export function selectPatternRules(text: string): boolean {
-  if (!EXACT_KEYWORDS.test(text) && !ANY_CASE_KEYWORDS.test(text)) return false;
-  lastSeen.clear();
-  const wanted = WANTED;
-  wanted.fill(0);
-  let any = false;
-  const re = KEYWORD_RE;
-  re.lastIndex = 0;
-  for (let k = re.exec(text); k; k = re.exec(text)) {
-    const at = k.index;
-    re.lastIndex = at + 1;
-    const uses = KEYWORD_USES.get(k[0].toLowerCase());
-    if (!uses) continue;
-    for (const u of uses) {
-      if (wanted[u.rule]) continue;
-      if (u.exact !== undefined && !text.startsWith(u.exact, at)) continue;
-      if (u.followedBy !== undefined && lastAt(text, u.followedBy) < at) continue;
-      wanted[u.rule] = 1;
-      any = true;
-    }
+  beginSelection();
+  // long texts (reports through redact()) first get the regex engine's test for any keyword: native, it
+  // clears keyword-free text several times faster than this loop starts up
+  if (!mayHoldKeyword(text)) return endSelection();
+  const n = text.length - 1;
+  let c1 = n >= 0 ? text.charCodeAt(0) : 0;
+  for (let at = 0; at < n; at++) {
+    const c0 = c1;
+    c1 = text.charCodeAt(at + 1);
+    if ((c0 | c1) >= 128) continue;
+    const g = PAIR[pairKey(c0, c1)] as number;
+    if (g !== 0) selectAt(text, at, g);
   }
-  return any;
+  return endSelection();
+}
+
+/** The indexes in PATTERN_RULES of the rules the last selection selected (tests). */
+export function selectedPatternRules(): number[] {
+  const out: number[] = [];
+  if (!anySelected) return out;
+  WANTED.forEach((w, i) => {
+    if (w) out.push(i);
+  });
+  return out;
 }
 
 /** True when some pattern rule may match the text (else matchPatterns finds nothing). */
@@ -484,8 +578,10 @@ export function hasPatternKeyword(text: string): boolean {
 /** All pattern matches in text; overlapping matches keep the earlier rule. `allRules`: every rule's regex
  *  runs, whatever keywords the text holds (the unfiltered reference of the tests). */
 export function matchPatterns(text: string, allRules = false): PatternMatch[] {
-  if (allRules) WANTED.fill(1);
-  else if (!selectPatternRules(text)) return [];
+  if (allRules) {
+    WANTED.fill(1);
+    anySelected = true;
+  } else if (!selectPatternRules(text)) return [];
   return matchSelectedPatterns(text);
 }
 

@@ -26,8 +26,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { seedDemoStore } from '../../src/demo/seed.js';
 import type { Finding } from '../../src/model.js';
 import type { Report } from '../../src/report/report.js';
-import { createQuartzDb, dropAll } from '../support/pg-quartz.js';
-import { acquirePostgres, adminSql, type PgServer } from '../support/pg-server.js';
+import { pgQuartzStore } from '../support/pg-quartz.js';
+import { acquirePostgres, type PgServer } from '../support/pg-server.js';
 import { PLANTED_PASSWORD } from '../support/same-secret.js';
 
 const ROOT = join(import.meta.dirname, '..', '..');
@@ -37,9 +37,9 @@ const KEY = 'pack-test-fingerprint-key-0123456789';
 const got = await acquirePostgres();
 const server = 'skip' in got ? undefined : (got as PgServer);
 if (!server) console.warn(`SKIPPED (library API on PostgreSQL): ${(got as { skip: string }).skip}`);
-const P = `qapi${process.pid}`;
-const DB = `${P}_store`;
-const ROLES = [`${P}_owner`, `${P}_app`];
+const store = pgQuartzStore('qapi', { db: 'store', logins: ['app'] });
+const P = store.prefix;
+const DB = store.db;
 
 let tmp: string;
 let project: string;
@@ -274,12 +274,8 @@ console.log(report.findings[0]?.severity === 'bogus', n);
 describe.skipIf(!server)('the packed package on PostgreSQL', () => {
   const s = server as PgServer;
   beforeAll(async () => {
-    await dropAll(s, [DB], ROLES);
-    await adminSql(s, 'postgres', `CREATE ROLE ${P}_app LOGIN;`);
-    await createQuartzDb(s, DB, 'quartz', `${P}_owner`);
-    await adminSql(
+    await store.create(
       s,
-      DB,
       `GRANT USAGE ON SCHEMA quartz TO ${P}_app;
        GRANT SELECT, INSERT, UPDATE, DELETE ON ALL TABLES IN SCHEMA quartz TO ${P}_app, PUBLIC;
        INSERT INTO quartz.qrtz_job_details VALUES ('Sched', 'sync', 'batch', NULL, 'Contoso.Jobs.Sync, Contoso', true, false, false, false,
@@ -287,8 +283,7 @@ describe.skipIf(!server)('the packed package on PostgreSQL', () => {
     );
   });
   afterAll(async () => {
-    await dropAll(s, [DB], ROLES);
-    await s.stop();
+    await store.drop(s);
   });
 
   it('audit() of a PostgreSQL JobStore returns the findings of the CLI JSON, no secret in them', () => {

@@ -228,6 +228,12 @@ describe('baselines and diffs', () => {
     const bad = await runCli(['diff', base, now]);
     expect(bad.code).toBe(2);
     expect(bad.stderr).toMatch(/not a qrtz-audit JSON report/);
+    // A device that never ends is read up to the report bound, not forever; one line, exit 2.
+    const endless = await runCli(['diff', '/dev/zero', now]);
+    expect(endless.code).toBe(2);
+    expect(endless.stderr.trim()).toMatch(
+      /^qrtz-audit: \/dev\/zero: larger than \d+ bytes; not a qrtz-audit JSON report$/,
+    );
     const badBase = await runCli(['scan', work, '--baseline', old]);
     expect(badBase.code).toBe(2);
     expect(badBase.stderr).toMatch(/not a qrtz-audit baseline/);

@@ -7,6 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { readReport } from '../../src/commands/convert.js';
+import { UserError } from '../../src/errors.js';
 import { REPORT_SCHEMA_VERSION, type Report } from '../../src/report/report.js';
 import { runCli } from '../support/cli.js';
 import { githubSarifProblems, sarifSchemaProblems } from './sarif-github.js';
@@ -124,6 +126,35 @@ describe('qrtz-audit convert', () => {
     const missing = await runCli(['convert', join(dir, 'nope.json')]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toMatch(/^qrtz-audit: cannot read /);
+  });
+
+  it('a file name with an escape sequence is escaped in every readReport message (the library API prints no raw ESC)', async () => {
+    // readReport itself, not the CLI: the CLI escapes every error line again where it prints it.
+    const good = (await runCli(['scan', store, '--format', 'json'])).stdout;
+    const cases: [string, string | undefined, RegExp][] = [
+      ['notjson', 'hello\u001b[2J', /: not JSON \(.*\\x1b\[2J.*\); convert reads/],
+      ['missing', undefined, /^cannot read .*ENOENT/],
+      ['fleet', JSON.stringify({ kind: 'qrtz-audit-fleet' }), /: a merged fleet report/],
+      ['other', '{}', /: not a qrtz-audit JSON report/],
+      ['v2', JSON.stringify({ ...JSON.parse(good), schemaVersion: 2 }), /: report schema version 2;/],
+      ['shape', JSON.stringify({ ...JSON.parse(good), findings: 7 }), /: not a valid qrtz-audit report: findings:/],
+    ];
+    for (const [name, text, message] of cases) {
+      const p = join(dir, `evil-\u001b[31m${name}\u001b[0m.json`);
+      if (text !== undefined) writeFileSync(p, text);
+      let err: unknown;
+      try {
+        readReport(p);
+      } catch (e) {
+        err = e;
+      }
+      expect(err, name).toBeInstanceOf(UserError);
+      const m = (err as Error).message;
+      expect(m, name).toMatch(message);
+      expect(m, name).toContain(`evil-\\x1b[31m${name}\\x1b[0m.json`);
+      // biome-ignore lint/suspicious/noControlCharactersInRegex: the point of the test
+      expect(m, name).not.toMatch(/[\u0000-\u001f\u007f-\u009f]/);
+    }
   });
 
   it('a hostile saved report (no display forms, raw HTML, ESC and bidi in every field) is escaped by every format', async () => {

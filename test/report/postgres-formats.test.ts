@@ -10,27 +10,23 @@ import { XMLParser } from 'fast-xml-parser';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Report } from '../../src/report/report.js';
 import { runCli } from '../support/cli.js';
-import { createQuartzDb, dropAll } from '../support/pg-quartz.js';
-import { acquirePostgres, adminSql, type PgServer } from '../support/pg-server.js';
+import { pgQuartzStore } from '../support/pg-quartz.js';
+import { acquirePostgres, type PgServer } from '../support/pg-server.js';
 import { githubSarifProblems, sarifSchemaProblems } from './sarif-github.js';
 
 const got = await acquirePostgres();
 const server = 'skip' in got ? undefined : (got as PgServer);
-const P = `qrep${process.pid}`;
-const ROLES = [`${P}_owner`, `${P}_app`, `${P}_auditor`];
-const DB = `${P}_jobs`;
+const store = pgQuartzStore('qrep', { db: 'jobs', logins: ['app', 'auditor'] });
+const P = store.prefix;
+const DB = store.db;
 
 describe.skipIf(!server)('all formats from one PostgreSQL scan', () => {
   const s = server as PgServer;
   const dir = mkdtempSync(join(tmpdir(), 'qrtz-pg-formats-'));
   beforeAll(async () => {
-    await dropAll(s, [DB], ROLES);
-    await adminSql(s, 'postgres', `CREATE ROLE ${P}_app LOGIN; CREATE ROLE ${P}_auditor LOGIN;`);
-    await createQuartzDb(s, DB, 'quartz', `${P}_owner`);
     // Over-grants: PUBLIC can write a Quartz table, the app can TRUNCATE.
-    await adminSql(
+    await store.create(
       s,
-      DB,
       `GRANT USAGE ON SCHEMA quartz TO ${P}_app, ${P}_auditor, PUBLIC;
        GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA quartz TO ${P}_app;
        GRANT SELECT ON ALL TABLES IN SCHEMA quartz TO ${P}_auditor;
@@ -39,11 +35,7 @@ describe.skipIf(!server)('all formats from one PostgreSQL scan', () => {
   });
   afterAll(async () => {
     rmSync(dir, { recursive: true, force: true });
-    try {
-      await dropAll(s, [DB], ROLES);
-    } finally {
-      await s.stop();
-    }
+    await store.drop(s);
   });
 
   it('writes every format; each is valid and names the target', async () => {

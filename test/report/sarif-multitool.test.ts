@@ -13,8 +13,8 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createQuartzDb as createMariadbQuartzDb, uniq } from '../integration/mysql/helpers.js';
 import { runCli } from '../support/cli.js';
 import { dbRequired, sharedMariadb } from '../support/mariadb-server.js';
-import { createQuartzDb, dropAll } from '../support/pg-quartz.js';
-import { acquirePostgres, adminSql, type PgServer } from '../support/pg-server.js';
+import { pgQuartzStore } from '../support/pg-quartz.js';
+import { acquirePostgres, type PgServer } from '../support/pg-server.js';
 import { multitoolErrors, multitoolUnavailable, problemLines } from '../support/sarif-multitool.js';
 
 const unavailable = await multitoolUnavailable();
@@ -80,19 +80,15 @@ describe.skipIf(unavailable)('SARIF accepted by Microsoft’s validator with Git
 const pg = unavailable ? { skip: 'multitool unavailable' } : await acquirePostgres();
 const pgServer = 'skip' in pg ? undefined : (pg as PgServer);
 if (!unavailable && !pgServer) console.warn(`[skip] SARIF multitool on PostgreSQL: ${(pg as { skip: string }).skip}`);
-const P = `qsmt${process.pid}`;
-const PG_DB = `${P}_jobs`;
-const PG_ROLES = [`${P}_owner`, `${P}_app`, `${P}_auditor`];
+const store = pgQuartzStore('qsmt', { db: 'jobs', logins: ['app', 'auditor'] });
+const P = store.prefix;
+const PG_DB = store.db;
 
 describe.skipIf(!pgServer)('SARIF of a real PostgreSQL audit, validated', () => {
   const s = pgServer as PgServer;
   beforeAll(async () => {
-    await dropAll(s, [PG_DB], PG_ROLES);
-    await adminSql(s, 'postgres', `CREATE ROLE ${P}_app LOGIN; CREATE ROLE ${P}_auditor LOGIN;`);
-    await createQuartzDb(s, PG_DB, 'quartz', `${P}_owner`);
-    await adminSql(
+    await store.create(
       s,
-      PG_DB,
       `GRANT USAGE ON SCHEMA quartz TO ${P}_app, ${P}_auditor, PUBLIC;
        GRANT SELECT, INSERT, UPDATE, DELETE, TRUNCATE ON ALL TABLES IN SCHEMA quartz TO ${P}_app;
        GRANT SELECT ON ALL TABLES IN SCHEMA quartz TO ${P}_auditor;
@@ -101,7 +97,7 @@ describe.skipIf(!pgServer)('SARIF of a real PostgreSQL audit, validated', () => 
     );
   });
   afterAll(async () => {
-    await dropAll(s, [PG_DB], PG_ROLES);
+    await store.drop(s);
   });
 
   it('0 errors; results and not-evaluated notifications present', { timeout: 180_000 }, async () => {

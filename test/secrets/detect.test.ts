@@ -227,6 +227,16 @@ describe('hits never carry the raw value in serializable form', () => {
       if (h.publicPrefix) expect(h.publicPrefix.length).toBeLessThanOrEqual(3);
     }
   });
+  it('a secret that occurs more than once in a value is one hit, with few and with many distinct secrets', () => {
+    const a = `ghp_${g.mixed(A62, 36)}`;
+    const b = `ghp_${g.mixed(A62, 36)}`;
+    const few = detect(`${a} ${b} ${a} ${a} ${b}`, '', ['DESCRIPTION']);
+    expect(few.map((h) => h.secretValue)).toEqual([a, b]);
+    // past 16 hits the duplicates are found through a set of keys
+    const many = Array.from({ length: 40 }, () => `ghp_${g.mixed(A62, 36)}`);
+    const hits = detect([...many, ...many.slice(0, 20), many[39], ...many].join(' '), '', ['DESCRIPTION']);
+    expect(hits.map((h) => h.secretValue)).toEqual(many);
+  });
   it('same secret → same fingerprint', () => {
     const v = `ghp_${g.mixed(A62, 36)}`;
     expect(detect(v, 'a')[0]?.fingerprint).toBe(detect(`x ${v} y`, 'b')[0]?.fingerprint);

@@ -10,7 +10,7 @@
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { detectSecrets, detectSecretsUnfiltered, type SecretHit, type SecretInput } from '../../src/secrets/detect.js';
-import { PATTERN_RULES } from '../../src/secrets/patterns.js';
+import { PATTERN_RULES, selectedPatternRules, selectPatternRules } from '../../src/secrets/patterns.js';
 import { loadCorpus, loadHeldout } from './corpus/load.js';
 
 const RUNS = Number(process.env.QRTZ_PROP_RUNS ?? 500);
@@ -39,6 +39,9 @@ function same(input: SecretInput): void {
 }
 
 const keywords = [...new Set(PATTERN_RULES.flatMap((r) => r.keywords))];
+/** Makes a value longer than the length from which the pre-filter first asks the regex engine whether any
+ *  keyword occurs (256): words and separators that hold no keyword. */
+const LONG_FILLER = ' lorem ipsum, dolor; '.repeat(14);
 const caseOf = (s: string, mode: number) =>
   mode === 0
     ? s
@@ -108,10 +111,18 @@ const keyName = fc.constantFrom(
 describe('secret pre-filter', () => {
   it('random values from keywords, runs and separators: the same hits as the unfiltered detectors', () => {
     fc.assert(
-      fc.property(text, keyName, fc.constantFrom(['aws'], ['twilio'], ['settings'], []), (value, key, parents) => {
-        const path = [...parents, key || 'value'];
-        same(key === undefined ? { path, value } : { path, key, value });
-      }),
+      fc.property(
+        text,
+        keyName,
+        fc.constantFrom(['aws'], ['twilio'], ['settings'], []),
+        fc.constantFrom('', LONG_FILLER),
+        (v, key, parents, filler) => {
+          // with the filler the value is long: the pre-filter asks the regex engine for any keyword first
+          const value = filler ? `${filler}${v}${filler}` : v;
+          const path = [...parents, key || 'value'];
+          same(key === undefined ? { path, value } : { path, key, value });
+        },
+      ),
       { numRuns: RUNS * 4 },
     );
     // a generator that never reaches a detector would compare nothing: at least 10% of the values hit
@@ -197,5 +208,82 @@ describe('secret pre-filter', () => {
     const aws = `secret_accesskey.key = ${'Ab1/'.repeat(10)}`;
     same({ path: ['cfg'], value: aws });
     expect(detectSecrets({ path: ['cfg'], value: aws }).map((h) => h.detector)).toEqual(['aws-secret-access-key']);
+  });
+});
+
+/** The rules the keyword selection must choose, by its definition, with the regex engine's own case
+ *  folding: a rule is selected when one of its keywords occurs somewhere (overlaps included) in the case
+ *  the rule's regex needs (its `i` flag, without `u`), with its `followedBy` at or after that position. */
+function selectionSpec(text: string): number[] {
+  const out: number[] = [];
+  PATTERN_RULES.forEach((r, i) => {
+    const flags = r.regex.flags.includes('i') ? 'gi' : 'g';
+    for (const k of r.keywords) {
+      const re = new RegExp(k.replace(/[.*+?^${}()|[\]\\]/g, '\\$&'), flags);
+      for (let m = re.exec(text); m; re.lastIndex = m.index + 1, m = re.exec(text)) {
+        if (r.followedBy === undefined || text.lastIndexOf(r.followedBy) >= m.index) {
+          out.push(i);
+          return;
+        }
+      }
+    }
+  });
+  return out;
+}
+
+describe('pattern keyword selection (one scan and a table of keyword starts)', () => {
+  const select = (text: string) => (selectPatternRules(text) ? selectedPatternRules() : []);
+  // keywords cut anywhere, in every case, next to each other and to look-alikes outside ASCII that the
+  // `i` flag does not fold to ASCII (ſ long s, K Kelvin sign, İ ı dotted/dotless i)
+  const cut = fc
+    .tuple(fc.constantFrom(...keywords), fc.integer({ min: 0, max: 3 }), fc.nat(), fc.nat())
+    .map(([k, m, a, b]) => {
+      const c = caseOf(k, m);
+      return a % 3 === 0 ? c.slice(b % c.length) : a % 3 === 1 ? c.slice(0, 1 + (b % c.length)) : c;
+    });
+  const part = fc.oneof(
+    { weight: 4, arbitrary: cut },
+    fc.constantFrom('=', '@', ' ', '://', ':', '/', '_', '-', '.', 'ſ', '\u212a', 'İ', 'ı', 'é', '\u0000'),
+    fc.string({ maxLength: 4, unit: 'binary' }),
+    fc.string({ maxLength: 4 }),
+  );
+  const texts = fc.array(part, { maxLength: 12 }).map((a) => a.join(''));
+
+  it('selects exactly the rules of its definition on random texts built from keywords and their pieces', () => {
+    let selectedSome = 0;
+    fc.assert(
+      fc.property(texts, fc.constantFrom('', LONG_FILLER), (s, filler) => {
+        // with the filler the text is long: the selection asks the regex engine for any keyword first
+        const t = filler ? `${s}${filler}${s}` : s;
+        const want = selectionSpec(t);
+        if (want.length) selectedSome++;
+        expect(select(t), JSON.stringify(t)).toEqual(want);
+      }),
+      { numRuns: RUNS * 8 },
+    );
+    expect(selectedSome).toBeGreaterThan(RUNS);
+  });
+
+  it('selects exactly the rules of its definition on the corpus values', () => {
+    for (const it of [...loadCorpus().positives, ...loadCorpus().negatives, ...loadHeldout()])
+      expect(select(it.value), it.id).toEqual(selectionSpec(it.value));
+  });
+
+  it('finds keywords at both ends, overlapping, in the case the regex needs, and not through non-ASCII look-alikes', () => {
+    const id = (ruleId: string, label?: string) =>
+      PATTERN_RULES.findIndex((r) => r.id === ruleId && (label === undefined || r.label === label));
+    expect(select('')).toEqual([]);
+    expect(select('S')).toEqual([]);
+    expect(select('SK')).toEqual([id('twilio', 'a Twilio API key')]);
+    expect(select('sk')).toEqual([]); // the Twilio regex is case-sensitive
+    expect(select('xAC')).toEqual([id('twilio', 'a Twilio auth token')]);
+    expect(select('ACCAccountKey=')).toEqual(
+      [id('aws-access-key-id'), id('azure-storage-key'), id('twilio', 'a Twilio auth token')].sort((a, b) => a - b),
+    );
+    expect(select('PASSWORD=x')).toContain(id('connection-string-password'));
+    expect(select('=PASSWORD')).toEqual([]); // followedBy: the = must come at or after the keyword
+    expect(select('pa\u017fsword=x')).toEqual([]); // ſ is not s without the u flag
+    expect(select('accountkey'.replace('k', '\u212a'))).toEqual([]); // nor the Kelvin sign k
+    expect(selectionSpec('pa\u017fsword=x')).toEqual([]);
   });
 });

@@ -33,3 +33,45 @@ export async function dropAll(server: PgServer, dbs: string[], roles: string[]):
     });
   }
 }
+
+/**
+ * A test file's throwaway Quartz store: database `<tag><pid>_<db>` with the Quartz tables in schema `quartz`
+ * owned by role `<tag><pid>_owner`, and a LOGIN role `<tag><pid>_<name>` for each of `logins`.
+ */
+export interface PgQuartzStore {
+  /** `<tag><pid>`: every name of the store starts with it. */
+  prefix: string;
+  db: string;
+  /** The owner role and the login roles (all dropped by drop()). */
+  roles: string[];
+  /** Drops leftovers of an earlier run, creates the roles and the Quartz tables, then runs `sql` in the database. */
+  create(server: PgServer, sql: string): Promise<void>;
+  /** Drops the database and the roles, then stops the server (a no-op for a shared one). */
+  drop(server: PgServer): Promise<void>;
+}
+
+export function pgQuartzStore(tag: string, o: { db: string; logins: string[] }): PgQuartzStore {
+  const prefix = `${tag}${process.pid}`;
+  const db = `${prefix}_${o.db}`;
+  const logins = o.logins.map((l) => `${prefix}_${l}`);
+  const owner = `${prefix}_owner`;
+  const roles = [owner, ...logins];
+  return {
+    prefix,
+    db,
+    roles,
+    async create(server, sql) {
+      await dropAll(server, [db], roles);
+      if (logins.length) await adminSql(server, 'postgres', logins.map((r) => `CREATE ROLE ${r} LOGIN;`).join(' '));
+      await createQuartzDb(server, db, 'quartz', owner);
+      await adminSql(server, db, sql);
+    },
+    async drop(server) {
+      try {
+        await dropAll(server, [db], roles);
+      } finally {
+        await server.stop();
+      }
+    },
+  };
+}

@@ -1,0 +1,52 @@
+import { describe, expect, it } from 'vitest';
+import { type NObj, ObjectTable } from '../../src/decode/nrbf-graph.js';
+
+/** xorshift32: the same sequences on every run. */
+function rng(seed: number): () => number {
+  let x = seed;
+  return () => {
+    x ^= x << 13;
+    x ^= x >>> 17;
+    x ^= x << 5;
+    return x >>> 0;
+  };
+}
+
+describe('ObjectTable (the NRBF object-by-id table)', () => {
+  it('behaves as a Map for get/has/size and first-insertion order, over random id sequences', () => {
+    const r = rng(7);
+    for (let t = 0; t < 500; t++) {
+      const m = new Map<number, NObj>();
+      const o = new ObjectTable();
+      const n = r() % 300;
+      for (let i = 0; i < n; i++) {
+        const k = r() % 6;
+        // Negative (repeating), far, huge, ascending and small ids, mixed.
+        const id = k === 0 ? -(r() % 20) : k === 1 ? r() % 200_000 : k === 2 ? r() | 0 : k === 3 ? i + 1 : r() % 500;
+        const obj = { id } as NObj;
+        m.set(id, obj);
+        o.set(id, obj);
+        const q = (r() % 400) - 50;
+        expect(o.get(q)).toBe(m.get(q));
+        expect(o.has(q)).toBe(m.has(q));
+      }
+      expect(o.size).toBe(m.size);
+      expect([...o.values()]).toEqual([...m.values()]);
+      for (const [id, obj] of m) expect(o.get(id)).toBe(obj);
+    }
+  });
+
+  it('keeps a replaced id at its first position, and a far id costs no dense slots', () => {
+    const o = new ObjectTable();
+    const a = { id: -1 } as NObj;
+    const b = { id: 5 } as NObj;
+    const c = { id: -1 } as NObj;
+    o.set(-1, a);
+    o.set(5, b);
+    o.set(-1, c);
+    expect([...o.values()]).toEqual([c, b]);
+    o.set(60_000, b);
+    expect(o.get(60_000)).toBe(b);
+    expect((o as unknown as { dense: unknown[] }).dense.length).toBeLessThan(100);
+  });
+});
