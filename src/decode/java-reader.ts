@@ -17,6 +17,8 @@ import {
   type JClassObj,
   type JContent,
   type JEnum,
+  type JFieldDesc,
+  type JFieldValue,
   type JNull,
   type JObject,
   type JString,
@@ -58,6 +60,10 @@ class Stop extends Error {
 }
 
 const NULL: JNull = { kind: 'null' };
+/** The values of a class with no fields (shared: never written to). */
+const NO_VALUES: JFieldValue[] = Object.freeze([]) as unknown as JFieldValue[];
+/** The class data of an object before its chain is known (shared: never written to). */
+const NO_DATA: JClassData[] = Object.freeze([]) as unknown as JClassData[];
 
 /** ASCII-only input (checked by the caller): windows-1252 and Latin-1 agree below 0x80. */
 const latin1 = new TextDecoder('latin1');
@@ -72,17 +78,66 @@ export function decodeModifiedUtf8(b: Uint8Array, start: number, end: number): s
       break;
     }
   }
-  if (ascii) {
-    // Short: String.fromCharCode over the bytes (cheaper than a native call); long: one native slice.
-    const n = end - start;
-    if (n <= 16) {
-      let out = '';
-      for (let i = start; i < end; i++) out += String.fromCharCode(b[i] as number);
-      return out;
-    }
-    if (b instanceof Buffer) return b.toString('latin1', start, end);
-    return latin1.decode(b.subarray(start, end));
+  if (ascii) return asciiSlice(b, start, end);
+  return decodeNonAscii(b, start, end);
+}
+
+/** ASCII bytes as a string. Short: String.fromCharCode over the bytes (cheaper than a native call); long: one native slice. */
+function asciiSlice(b: Uint8Array, start: number, end: number): string {
+  // Up to 12 characters a concatenation makes a flat string (from 13 on it makes a rope).
+  if (end - start <= 12) {
+    let out = '';
+    for (let i = start; i < end; i++) out += String.fromCharCode(b[i] as number);
+    return out;
   }
+  if (b instanceof Buffer) return LATIN1_SLICE ? LATIN1_SLICE.call(b, start, end) : b.toString('latin1', start, end);
+  return latin1.decode(b.subarray(start, end));
+}
+/** Buffer's native latin1 slice, which toString('latin1', …) ends in, without toString's argument handling. */
+const LATIN1_SLICE = (Buffer.prototype as { latin1Slice?: (start: number, end: number) => string }).latin1Slice;
+
+/**
+ * Short ASCII strings, interned by their bytes in a direct-mapped table: class and field names and
+ * JobDataMap keys repeat from blob to blob, and a hit makes no new string (making short strings
+ * was the largest part of the reader's time). A slot holds the last string that hashed to it: at
+ * most 4,096 strings of at most 128 bytes stay in memory, and nothing reads them but this reader.
+ */
+const INTERN_SLOTS = 4096;
+const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
+
+/**
+ * decodeModifiedUtf8 with short ASCII strings (at most `maxIntern` bytes) taken from the intern
+ * table: the same string for the same bytes.
+ */
+function decodeJavaString(b: Uint8Array, start: number, end: number, maxIntern: number): string {
+  const n = end - start;
+  if (n > maxIntern) return decodeModifiedUtf8(b, start, end);
+  if (n === 0) return '';
+  // The slot: a hash of the length and five of the bytes. A hit is compared byte by byte, which
+  // also proves the bytes ASCII (only ASCII strings are interned).
+  let h = Math.imul(n ^ (b[start] as number), 0x01000193);
+  h = Math.imul(h ^ (b[end - 1] as number), 0x01000193);
+  h = Math.imul(h ^ (b[start + (n >> 1)] as number), 0x01000193);
+  h = Math.imul(h ^ (b[start + (n > 1 ? 1 : 0)] as number), 0x01000193);
+  h = Math.imul(h ^ (b[end - (n > 1 ? 2 : 1)] as number), 0x01000193);
+  const slot = (h ^ (h >>> 15)) & (INTERN_SLOTS - 1);
+  const hit = interned[slot] as string;
+  if (hit.length === n) {
+    let i = 0;
+    while (i < n && hit.charCodeAt(i) === b[start + i]) i++;
+    if (i === n) return hit;
+  }
+  for (let i = start; i < end; i++) {
+    const c = b[i] as number;
+    if (c === 0 || c >= 0x80) return decodeNonAscii(b, start, end);
+  }
+  const s = asciiSlice(b, start, end);
+  interned[slot] = s;
+  return s;
+}
+
+/** The general case of decodeModifiedUtf8 (any byte). */
+function decodeNonAscii(b: Uint8Array, start: number, end: number): string {
   const units: number[] = [];
   let out = '';
   let i = start;
@@ -137,7 +192,8 @@ class JavaReader {
   /** The top-level object being read (see assign). */
   partial: JContent | undefined;
   private awaitingRoot = false;
-  private readonly dv: DataView;
+  /** For 64-bit and floating-point values only (made on first use). */
+  private dvMade: DataView | undefined;
 
   readonly b: Uint8Array;
   constructor(
@@ -145,8 +201,12 @@ class JavaReader {
     readonly limits: Limits,
   ) {
     // A Buffer view of the same memory: latin1Slice decodes ASCII strings natively.
-    this.b = Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
-    this.dv = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+    this.b = bytes instanceof Buffer ? bytes : Buffer.from(bytes.buffer, bytes.byteOffset, bytes.byteLength);
+  }
+
+  get dv(): DataView {
+    this.dvMade ??= new DataView(this.b.buffer, this.b.byteOffset, this.b.byteLength);
+    return this.dvMade;
   }
 
   remaining(): number {
@@ -162,13 +222,19 @@ class JavaReader {
   }
   u16(): number {
     this.need(2, 'u16');
-    const v = this.dv.getUint16(this.pos);
+    const b = this.b;
+    const p = this.pos;
+    const v = ((b[p] as number) << 8) | (b[p + 1] as number);
     this.pos += 2;
     return v;
   }
   i32(): number {
     this.need(4, 'i32');
-    const v = this.dv.getInt32(this.pos);
+    const b = this.b;
+    const p = this.pos;
+    // Big-endian; `<< 24` makes it signed like DataView.getInt32.
+    const v =
+      ((b[p] as number) << 24) | ((b[p + 1] as number) << 16) | ((b[p + 2] as number) << 8) | (b[p + 3] as number);
     this.pos += 4;
     return v;
   }
@@ -181,7 +247,8 @@ class JavaReader {
   utf(): string {
     const len = this.u16();
     this.need(len, 'utf string');
-    const s = decodeModifiedUtf8(this.b, this.pos, this.pos + len);
+    // Class, field and interface names: interned up to 128 bytes.
+    const s = decodeJavaString(this.b, this.pos, this.pos + len, 128);
     this.pos += len;
     return s;
   }
@@ -200,7 +267,15 @@ class JavaReader {
     if (this.handles.length >= this.limits.maxRecords)
       throw new Stop(this.pos, 'too many handles', `records>${this.limits.maxRecords}`);
     this.handles.push(c);
-    if (c.kind === 'object' && isHashedCollection(c.desc.name)) this.hashedCount++;
+    if (c.kind === 'object') {
+      // Asked once per descriptor (a proxy descriptor's name changes once, after its interfaces).
+      const d = c.desc;
+      if (d.hashedName !== d.name) {
+        d.hashedName = d.name;
+        d.hashed = isHashedCollection(d.name);
+      }
+      if (d.hashed) this.hashedCount++;
+    }
     // The top-level object being read: kept when a limit or a fault stops the read inside it, so
     // what was read before is still checked.
     if (this.awaitingRoot && (c.kind === 'object' || c.kind === 'array' || c.kind === 'enum')) {
@@ -257,7 +332,7 @@ class JavaReader {
     const bytes = new Uint8Array(this.b.subarray(this.pos, this.pos + len));
     this.pos += len;
     this.records++;
-    return { kind: 'block', bytes, offset };
+    return { kind: 'block', bytes, offset, mark: 0 };
   }
 
   /** objectAnnotation / classAnnotation: contents and block data until TC_ENDBLOCKDATA. */
@@ -297,14 +372,14 @@ class JavaReader {
       case TC_CLASS: {
         const desc = this.classDesc(depth);
         if (!desc) throw new Stop(offset, 'TC_CLASS with null descriptor');
-        const c: JClassObj = { kind: 'class', desc, offset };
+        const c: JClassObj = { kind: 'class', desc, offset, mark: 0 };
         this.assign(c);
         return c;
       }
       case TC_ENUM: {
         const desc = this.classDesc(depth);
         if (!desc) throw new Stop(offset, 'TC_ENUM with null descriptor');
-        const e: JEnum = { kind: 'enum', desc, constant: '', offset };
+        const e: JEnum = { kind: 'enum', desc, constant: '', offset, mark: 0 };
         this.assign(e);
         const name = this.content(depth + 1);
         if (name.kind !== 'string') throw new Stop(this.pos, 'enum constant name is not a string');
@@ -319,7 +394,7 @@ class JavaReader {
         this.handles = [];
         const value = this.content(depth + 1);
         this.handles = [];
-        return { kind: 'exception', value, offset };
+        return { kind: 'exception', value, offset, mark: 0 };
       }
       case TC_BLOCKDATA:
       case TC_BLOCKDATALONG:
@@ -370,7 +445,7 @@ class JavaReader {
     if (tc === TC_CLASSDESC) {
       const name = this.utf();
       this.addType(name); // as soon as the name is read: a cut stream still reports it
-      const suid = this.i64().toString();
+      const suid = this.i64();
       const desc: JClassDesc = {
         kind: 'classdesc',
         name,
@@ -380,6 +455,12 @@ class JavaReader {
         annotation: [],
         superDesc: null,
         offset,
+        mark: 0,
+        done: false,
+        chain: undefined,
+        hashedName: undefined,
+        hashed: false,
+        emptyData: undefined,
       };
       this.assign(desc);
       desc.flags = this.u8();
@@ -399,19 +480,26 @@ class JavaReader {
       }
       this.annotation(depth, desc.annotation);
       desc.superDesc = this.classDesc(depth + 1);
+      desc.done = true;
       return desc;
     }
     if (tc === TC_PROXYCLASSDESC) {
       const desc: JClassDesc = {
         kind: 'classdesc',
         name: '(proxy)',
-        suid: '0',
+        suid: 0n,
         flags: SC_SERIALIZABLE,
         fields: [],
         annotation: [],
         superDesc: null,
         proxy: [],
         offset,
+        mark: 0,
+        done: false,
+        chain: undefined,
+        hashedName: undefined,
+        hashed: false,
+        emptyData: undefined,
       };
       this.assign(desc);
       const count = this.i32();
@@ -424,6 +512,7 @@ class JavaReader {
       desc.name = `(proxy: ${desc.proxy?.join(', ')})`;
       this.annotation(depth, desc.annotation);
       desc.superDesc = this.classDesc(depth + 1);
+      desc.done = true;
       return desc;
     }
     throw new Stop(offset, `expected a class descriptor, found 0x${tc.toString(16).padStart(2, '0')}`);
@@ -441,14 +530,15 @@ class JavaReader {
     this.need(len, 'string');
     const maxBytes = this.limits.maxStringLength * 3;
     const end = this.pos + Math.min(len, maxBytes);
-    let value = decodeModifiedUtf8(this.b, this.pos, end);
+    // JobDataMap keys and short values: interned up to 32 bytes.
+    let value = decodeJavaString(this.b, this.pos, end, 32);
     let truncated = false;
     if (value.length > this.limits.maxStringLength || len > maxBytes) {
       value = value.slice(0, this.limits.maxStringLength);
       truncated = true;
     }
     this.pos += len;
-    const s: JString = { kind: 'string', value, offset };
+    const s: JString = { kind: 'string', value, offset, mark: 0 };
     if (truncated) s.truncated = true;
     this.assign(s);
     return s;
@@ -458,7 +548,17 @@ class JavaReader {
     const desc = this.classDesc(depth);
     if (!desc) throw new Stop(offset, 'array with null class descriptor');
     if (!desc.name.startsWith('[')) throw new Stop(desc.offset, `array class name ${desc.name} does not start with [`);
-    const arr: JArray = { kind: 'array', desc, length: 0, elemCode: desc.name[1] ?? 'L', offset };
+    const arr: JArray = {
+      kind: 'array',
+      desc,
+      length: 0,
+      elemCode: desc.name[1] ?? 'L',
+      bytes: undefined,
+      prims: undefined,
+      items: undefined,
+      offset,
+      mark: 0,
+    };
     this.assign(arr);
     const len = this.i32();
     if (len < 0) throw new Stop(this.pos - 4, `negative array length ${len}`);
@@ -520,52 +620,96 @@ class JavaReader {
     }
   }
 
-  newObject(offset: number, depth: number): JObject {
-    const desc = this.classDesc(depth);
-    if (!desc) throw new Stop(offset, 'object with null class descriptor');
-    const obj: JObject = { kind: 'object', desc, data: [], offset };
-    this.assign(obj);
+  /** The class chain of `desc`, root class first; cached on the descriptor once all of it is read. */
+  chainOf(desc: JClassDesc, offset: number): JClassDesc[] {
+    if (desc.chain) return desc.chain;
     // Superclass chains are short (a Set per object was a fifth of the allocation of a scan).
     const chain: JClassDesc[] = [];
+    let done = true;
     for (let d: JClassDesc | null = desc; d; d = d.superDesc) {
       if (chain.includes(d)) throw new Stop(offset, 'cyclic superclass chain');
       chain.push(d);
+      if (!d.done) done = false;
     }
-    for (let i = chain.length - 1; i >= 0; i--) {
-      const d = chain[i] as JClassDesc;
-      const cd: JClassData = { desc: d, values: [] };
-      obj.data.push(cd);
-      if (d.proxy) continue;
-      if (d.flags & SC_EXTERNALIZABLE) {
-        if (!(d.flags & SC_BLOCK_DATA))
-          throw new Stop(this.pos, `${d.name}: Externalizable protocol 1 data cannot be parsed without the class`);
-        cd.annotation = [];
-        this.annotation(depth, cd.annotation);
-      } else if (d.flags & SC_SERIALIZABLE) {
-        for (const f of d.fields) {
-          if (f.code === 'L' || f.code === '[') {
-            const mark = this.handles.length;
-            try {
-              cd.values.push({ name: f.name, code: f.code, value: this.content(depth + 1) });
-            } catch (e) {
-              const c = this.partialSince(mark, e);
-              if (c) cd.values.push({ name: f.name, code: f.code, value: c });
-              throw e;
-            }
-          } else
-            cd.values.push({
-              name: f.name,
-              code: f.code,
-              value: { kind: 'prim', code: f.code, value: this.prim(f.code) },
-            });
-        }
-        if (d.flags & SC_WRITE_METHOD) {
-          cd.annotation = [];
-          this.annotation(depth, cd.annotation);
-        }
-      }
+    chain.reverse();
+    // An object read inside its own class descriptor's annotation sees the chain as read so far.
+    if (done) desc.chain = chain;
+    return chain;
+  }
+
+  newObject(offset: number, depth: number): JObject {
+    const desc = this.classDesc(depth);
+    if (!desc) throw new Stop(offset, 'object with null class descriptor');
+    const obj: JObject = { kind: 'object', desc, data: NO_DATA, offset, mark: 0 };
+    this.assign(obj);
+    const chain = this.chainOf(desc, offset);
+    // Arrays of their final size ([] grows to 17 slots on its first push); cut to what was read
+    // when a stop happens inside.
+    const data: JClassData[] = new Array(chain.length);
+    obj.data = data;
+    let i = 0;
+    try {
+      for (; i < chain.length; i++) this.classData(chain[i] as JClassDesc, data, i, depth);
+    } catch (e) {
+      data.length = i + 1;
+      throw e;
     }
     return obj;
+  }
+
+  /** The class data of `d` in an object, stored at data[i]. */
+  classData(d: JClassDesc, data: JClassData[], i: number, depth: number): void {
+    // A class that contributes nothing (no fields, no writeObject data, e.g. java.lang.Number) has one
+    // shared class data once its descriptor is read to the end (class data is never written after).
+    if (
+      d.done &&
+      (d.proxy ||
+        !(d.flags & (SC_SERIALIZABLE | SC_EXTERNALIZABLE)) ||
+        (!(d.flags & SC_EXTERNALIZABLE) && d.fields.length === 0 && !(d.flags & SC_WRITE_METHOD)))
+    ) {
+      d.emptyData ??= { desc: d, values: NO_VALUES, annotation: undefined };
+      data[i] = d.emptyData;
+      return;
+    }
+    const cd: JClassData = { desc: d, values: NO_VALUES, annotation: undefined };
+    data[i] = cd;
+    if (d.proxy) return;
+    if (d.flags & SC_EXTERNALIZABLE) {
+      if (!(d.flags & SC_BLOCK_DATA))
+        throw new Stop(this.pos, `${d.name}: Externalizable protocol 1 data cannot be parsed without the class`);
+      cd.annotation = [];
+      this.annotation(depth, cd.annotation);
+    } else if (d.flags & SC_SERIALIZABLE) {
+      const fields = d.fields;
+      const n = fields.length;
+      if (n > 0) {
+        const values: JFieldValue[] = new Array(n);
+        cd.values = values;
+        let fi = 0;
+        try {
+          for (; fi < n; fi++) {
+            const code = (fields[fi] as JFieldDesc).code;
+            if (code === 'L' || code === '[') {
+              const mark = this.handles.length;
+              try {
+                values[fi] = this.content(depth + 1);
+              } catch (e) {
+                const c = this.partialSince(mark, e);
+                if (c) values[fi++] = c;
+                throw e;
+              }
+            } else values[fi] = this.prim(code);
+          }
+        } catch (e) {
+          values.length = fi;
+          throw e;
+        }
+      }
+      if (d.flags & SC_WRITE_METHOD) {
+        cd.annotation = [];
+        this.annotation(depth, cd.annotation);
+      }
+    }
   }
 }
 

@@ -4,7 +4,7 @@
  * A node already shown appears again as `→ ref`; the tree is bounded in nodes and depth.
  */
 import type { TreeNode } from '../model.js';
-import type { JContent, JValue } from './java-types.js';
+import type { JContent, JFieldDesc, JValue } from './java-types.js';
 import { scalar } from './views-java.js';
 
 const MAX_TREE_NODES = 20_000;
@@ -79,7 +79,11 @@ export function buildTree(top: JContent[], handlesOf: Map<object, number>): Tree
         const children: TreeNode[] = [];
         for (const cd of v.data) {
           const prefix = v.data.length > 1 && cd.desc !== v.desc ? `${shortName(cd.desc.name)}.` : '';
-          for (const fv of cd.values) children.push(node(`${prefix}${fv.name}`, fv.value, depth + 1));
+          cd.values.forEach((fv, i) => {
+            const f = cd.desc.fields[i] as JFieldDesc;
+            const v: JValue = typeof fv === 'object' ? fv : { kind: 'prim', code: f.code, value: fv };
+            children.push(node(`${prefix}${f.name}`, v, depth + 1));
+          });
           if (cd.annotation) {
             cd.annotation.forEach((a, i) => {
               children.push(node(`${prefix}@writeObject[${i}]`, a, depth + 1));

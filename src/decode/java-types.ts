@@ -22,7 +22,7 @@ export interface JFieldDesc {
 export interface JClassDesc {
   kind: 'classdesc';
   name: string;
-  suid: string;
+  suid: bigint;
   flags: number;
   fields: JFieldDesc[];
   annotation: JContent[];
@@ -30,6 +30,17 @@ export interface JClassDesc {
   /** Interfaces of a dynamic proxy class descriptor (TC_PROXYCLASSDESC). */
   proxy?: string[];
   offset: number;
+  /** Walk mark (see java-graph.ts). */
+  mark: number;
+  /** Set once the descriptor is read to its end (its superclass descriptor included). */
+  done: boolean;
+  /** The class chain, root class first, cached once every descriptor in it is done (java-reader.ts). */
+  chain: JClassDesc[] | undefined;
+  /** The name isHashedCollection was last asked about, and its answer (asked once per descriptor). */
+  hashedName: string | undefined;
+  hashed: boolean;
+  /** The class data of a class that contributes no fields and no data, shared by its objects (java-reader.ts). */
+  emptyData: JClassData | undefined;
 }
 export interface JNull {
   kind: 'null';
@@ -38,6 +49,7 @@ export interface JString {
   kind: 'string';
   value: string;
   offset: number;
+  mark: number;
   /** True when the stored value was cut at maxStringLength. */
   truncated?: boolean;
 }
@@ -46,9 +58,14 @@ export interface JPrim {
   code: string;
   value: number | bigint | boolean | string;
 }
+/** A primitive field value as read: the field's type code is in the class descriptor. */
+export type JPrimValue = number | bigint | boolean | string;
+/** A field value: an object/string/… content, or a primitive (no wrapper object per value). */
+export type JFieldValue = JContent | JPrimValue;
 export interface JClassData {
   desc: JClassDesc;
-  values: { name: string; code: string; value: JValue }[];
+  /** One value per field read, in the order of desc.fields (values[i] is the field desc.fields[i]). */
+  values: JFieldValue[];
   /** writeObject / Externalizable(SC_BLOCK_DATA) data: objects and block data up to TC_ENDBLOCKDATA. */
   annotation?: JContent[];
 }
@@ -57,6 +74,7 @@ export interface JObject {
   desc: JClassDesc;
   data: JClassData[];
   offset: number;
+  mark: number;
 }
 export interface JArray {
   kind: 'array';
@@ -68,27 +86,32 @@ export interface JArray {
   prims?: (number | bigint | boolean | string)[];
   items?: JValue[];
   offset: number;
+  mark: number;
 }
 export interface JEnum {
   kind: 'enum';
   desc: JClassDesc;
   constant: string;
   offset: number;
+  mark: number;
 }
 export interface JClassObj {
   kind: 'class';
   desc: JClassDesc;
   offset: number;
+  mark: number;
 }
 export interface JBlock {
   kind: 'block';
   bytes: Uint8Array;
   offset: number;
+  mark: number;
 }
 export interface JException {
   kind: 'exception';
   value: JValue;
   offset: number;
+  mark: number;
 }
 export interface JReset {
   kind: 'reset';

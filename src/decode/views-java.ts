@@ -6,7 +6,7 @@
  * Cycles are cut with a visited set; output is bounded.
  */
 import type { MapEntry, MapValue } from '../model.js';
-import type { JClassData, JContent, JObject, JValue } from './java-types.js';
+import type { JClassData, JContent, JFieldDesc, JFieldValue, JObject, JValue } from './java-types.js';
 
 const MAX_ENTRIES = 10_000;
 const MAX_NEST = 32;
@@ -46,11 +46,36 @@ export function chainNames(o: JObject): string[] {
   return o.data.map((d) => d.desc.name);
 }
 
+/** Whether `name` is one of the classes of the object's chain. */
+function hasClass(o: JObject, name: string): boolean {
+  const data = o.data;
+  for (let i = 0; i < data.length; i++) if ((data[i] as JClassData).desc.name === name) return true;
+  return false;
+}
+
+/** Raw value of field `name` in the object's class data (most-derived class first): a primitive is not wrapped. */
+function fieldValue(o: JObject, name: string): JFieldValue | undefined {
+  for (let i = o.data.length - 1; i >= 0; i--) {
+    const cd = o.data[i] as JClassData;
+    const fields = cd.desc.fields;
+    const values = cd.values;
+    for (let j = 0; j < values.length; j++) if ((fields[j] as JFieldDesc).name === name) return values[j];
+  }
+  return undefined;
+}
+
 /** Value of field `name` in the object's class data (most-derived class first). */
 export function field(o: JObject, name: string): JValue | undefined {
   for (let i = o.data.length - 1; i >= 0; i--) {
-    const f = (o.data[i] as JClassData).values.find((v) => v.name === name);
-    if (f) return f.value;
+    const cd = o.data[i] as JClassData;
+    const fields = cd.desc.fields;
+    const values = cd.values;
+    for (let j = 0; j < values.length; j++) {
+      const f = fields[j] as JFieldDesc;
+      if (f.name !== name) continue;
+      const v = values[j] as JFieldValue;
+      return typeof v === 'object' ? v : { kind: 'prim', code: f.code, value: v };
+    }
   }
   return undefined;
 }
@@ -67,22 +92,50 @@ function dataOf(o: JObject, classes: Set<string>): JClassData | undefined {
   return undefined;
 }
 
-/** Key/value pairs of a map-like object, or undefined when it is not one we know. */
-export function mapPairs(o: JObject, hops = 0): [JValue, JValue][] | undefined {
-  if (o.data.some((d) => d.desc.name === 'org.quartz.utils.DirtyFlagMap')) {
-    const m = field(o, 'map');
-    return m && m.kind === 'object' && hops < 8 ? mapPairs(m, hops + 1) : [];
+/**
+ * Keys and values of a map-like object, flat (key, value, key, value…: no array per pair), or
+ * undefined when it is not one we know.
+ */
+function mapPairsFlat(o: JObject, hops = 0): JContent[] | undefined {
+  if (hasClass(o, 'org.quartz.utils.DirtyFlagMap')) {
+    const m = fieldValue(o, 'map');
+    return m !== undefined && typeof m === 'object' && m.kind === 'object' && hops < 8 ? mapPairsFlat(m, hops + 1) : [];
   }
   const cd = dataOf(o, MAP_CLASSES);
   if (!cd) return undefined;
-  const items = annotationItems(cd);
-  const pairs: [JValue, JValue][] = [];
-  for (let i = 0; i + 1 < items.length; i += 2) {
-    const k = items[i] as JContent;
-    // ConcurrentHashMap ends with a null/null pair.
-    if (k.kind === 'null' && cd.desc.name === 'java.util.concurrent.ConcurrentHashMap') break;
-    pairs.push([k, items[i + 1] as JContent]);
+  const out: JContent[] = [];
+  const ann = cd.annotation;
+  if (!ann) return out;
+  // The annotation's objects without its block data, taken two by two.
+  const concurrent = cd.desc.name === 'java.util.concurrent.ConcurrentHashMap';
+  let key: JContent | undefined;
+  for (let i = 0; i < ann.length; i++) {
+    const a = ann[i] as JContent;
+    if (a.kind === 'block') continue;
+    if (key === undefined) {
+      // ConcurrentHashMap ends with a null/null pair.
+      if (a.kind === 'null' && concurrent && hasObjectAfter(ann, i)) break;
+      key = a;
+    } else {
+      out.push(key, a);
+      key = undefined;
+    }
   }
+  return out;
+}
+
+/** Whether an object other than block data follows index i (a key at i has a value). */
+function hasObjectAfter(ann: JContent[], i: number): boolean {
+  for (let j = i + 1; j < ann.length; j++) if ((ann[j] as JContent).kind !== 'block') return true;
+  return false;
+}
+
+/** Key/value pairs of a map-like object, or undefined when it is not one we know. */
+export function mapPairs(o: JObject): [JValue, JValue][] | undefined {
+  const flat = mapPairsFlat(o);
+  if (!flat) return undefined;
+  const pairs: [JValue, JValue][] = [];
+  for (let i = 0; i < flat.length; i += 2) pairs.push([flat[i] as JContent, flat[i + 1] as JContent]);
   return pairs;
 }
 
@@ -95,8 +148,7 @@ export function listItems(v: JValue): JValue[] | undefined {
   if (v.kind !== 'object') return undefined;
   const cd = dataOf(v, LIST_CLASSES);
   if (cd) return annotationItems(cd);
-  const names = chainNames(v);
-  if (names.includes('java.util.Vector')) {
+  if (hasClass(v, 'java.util.Vector')) {
     const ed = field(v, 'elementData');
     const count = field(v, 'elementCount');
     if (ed?.kind === 'array' && ed.items) {
@@ -104,14 +156,23 @@ export function listItems(v: JValue): JValue[] | undefined {
       return ed.items.slice(0, Math.max(0, n));
     }
   }
-  if (names.includes('java.util.Arrays$ArrayList')) {
+  if (hasClass(v, 'java.util.Arrays$ArrayList')) {
     const a = field(v, 'a');
     if (a?.kind === 'array' && a.items) return a.items;
   }
   return undefined;
 }
 
+/** `path` with `name` appended (a new array). */
+function pathWith(path: string[], name: string): string[] {
+  const out: string[] = new Array(path.length + 1);
+  for (let i = 0; i < path.length; i++) out[i] = path[i] as string;
+  out[path.length] = name;
+  return out;
+}
+
 function keyString(k: JValue): string {
+  if (k.kind === 'string') return k.value;
   const s = scalar(k);
   if (s === null) return '(null)';
   if (typeof s === 'object') return `(${s.type}${s.summary ? ` ${s.summary}` : ''})`;
@@ -159,8 +220,8 @@ export function scalar(v: JValue): MapValue {
     case 'object': {
       const name = v.desc.name;
       if (BOXED.has(name)) {
-        const f = field(v, 'value');
-        if (f?.kind === 'prim') return num(f.value);
+        const f = fieldValue(v, 'value');
+        if (f !== undefined && typeof f !== 'object') return num(f);
       }
       if (name === 'java.util.Date' || name === 'java.sql.Timestamp' || name === 'java.sql.Date') {
         const blk = v.data.find((d) => d.desc.name === 'java.util.Date')?.annotation?.find((a) => a.kind === 'block');
@@ -172,8 +233,8 @@ export function scalar(v: JValue): MapValue {
         return { type: name };
       }
       if (name === 'java.math.BigInteger' || name === 'java.math.BigDecimal') return { type: name };
-      const pairs = mapPairs(v);
-      if (pairs) return { type: name, summary: `${pairs.length} entries` };
+      const pairs = mapPairsFlat(v);
+      if (pairs) return { type: name, summary: `${pairs.length / 2} entries` };
       const items = listItems(v);
       if (items) return { type: name, summary: `${items.length} elements` };
       return { type: name };
@@ -190,23 +251,24 @@ function flatten(v: JValue, path: string[], out: MapEntry[], depth: number, visi
       out.push({ path, value: { type: v.desc.name, summary: visiting.has(v) ? '(cycle)' : '(too deep)' } });
       return;
     }
-    const pairs = v.kind === 'object' && !BOXED.has(v.desc.name) ? mapPairs(v) : undefined;
-    const items = pairs ? undefined : v.kind === 'object' && BOXED.has(v.desc.name) ? undefined : listItems(v);
+    const boxed = v.kind === 'object' && BOXED.has(v.desc.name);
+    const pairs = v.kind === 'object' && !boxed ? mapPairsFlat(v) : undefined;
+    const items = pairs || boxed ? undefined : listItems(v);
     if ((pairs && pairs.length > 0) || (items && items.length > 0)) {
       visiting.add(v);
-      if (pairs) for (const [k, val] of pairs) flatten(val, [...path, keyString(k)], out, depth + 1, visiting);
+      if (pairs)
+        for (let i = 0; i < pairs.length; i += 2)
+          flatten(pairs[i + 1] as JContent, pathWith(path, keyString(pairs[i] as JContent)), out, depth + 1, visiting);
       else if (items)
-        items.forEach((it, i) => {
-          flatten(it, [...path, String(i)], out, depth + 1, visiting);
-        });
+        for (let i = 0; i < items.length; i++)
+          flatten(items[i] as JValue, pathWith(path, String(i)), out, depth + 1, visiting);
       visiting.delete(v);
       return;
     }
   }
-  const e: MapEntry = { path, value: scalar(v) };
+  const value = scalar(v);
   const t = typeOf(v);
-  if (t) e.valueType = t;
-  out.push(e);
+  out.push(t ? { path, value, valueType: t } : { path, value });
 }
 
 const TRIGGER_BASE = 'org.quartz.impl.triggers.AbstractTrigger';
@@ -215,20 +277,27 @@ const TRIGGER_BASE = 'org.quartz.impl.triggers.AbstractTrigger';
 export function javaViews(root: JContent): { quartzObject?: string; entries: MapEntry[] } {
   const entries: MapEntry[] = [];
   if (root.kind !== 'object') return { entries };
-  const names = chainNames(root);
-  if (names.includes('org.quartz.utils.DirtyFlagMap')) {
-    for (const [k, v] of mapPairs(root) ?? []) flatten(v, [keyString(k)], entries, 1, new Set([root]));
+  if (hasClass(root, 'org.quartz.utils.DirtyFlagMap')) {
+    const pairs = mapPairsFlat(root) ?? [];
+    const visiting = new Set<object>([root]);
+    for (let i = 0; i < pairs.length; i += 2)
+      flatten(pairs[i + 1] as JContent, [keyString(pairs[i] as JContent)], entries, 1, visiting);
     return { quartzObject: 'JobDataMap', entries };
   }
+  const names = chainNames(root);
   if (names.includes(TRIGGER_BASE) || names.some((n) => /^org\.quartz\..*Trigger(Impl)?$/.test(n))) {
     const jdm = field(root, 'jobDataMap');
-    if (jdm?.kind === 'object')
-      for (const [k, v] of mapPairs(jdm) ?? []) flatten(v, ['jobDataMap', keyString(k)], entries, 1, new Set([jdm]));
+    if (jdm?.kind === 'object') {
+      const pairs = mapPairsFlat(jdm) ?? [];
+      const visiting = new Set<object>([jdm]);
+      for (let i = 0; i < pairs.length; i += 2)
+        flatten(pairs[i + 1] as JContent, ['jobDataMap', keyString(pairs[i] as JContent)], entries, 1, visiting);
+    }
     return { quartzObject: 'Trigger', entries };
   }
   if (names.some((n) => n.startsWith('org.quartz.') && /Calendar$/.test(n)))
     return { quartzObject: 'Calendar', entries };
   // Any other map or list at the root: flatten it so detectors still see key paths.
-  if (mapPairs(root) || listItems(root)) flatten(root, [], entries, 0, new Set());
+  if (mapPairsFlat(root) || listItems(root)) flatten(root, [], entries, 0, new Set());
   return { entries };
 }
