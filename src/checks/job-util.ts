@@ -39,6 +39,117 @@ export function keyWords(key: string): string[] {
 
 const keyWordCache = new Map<string, string[]>();
 
+/** Key word parts that mark a value as a command line (QA-J02). */
+export const COMMAND_WORDS: ReadonlySet<string> = new Set([
+  'command',
+  'commands',
+  'cmd',
+  'cmdline',
+  'commandline',
+  'script',
+  'scripts',
+  'exec',
+  'execute',
+  'shell',
+  'args',
+  'arguments',
+]);
+
+/** Key word parts that mark a value as a file-system path (QA-J03: FileScanJob FILE_NAME, DirectoryScanJob
+ *  DIRECTORY_NAME(S), NativeJob workingDirectory, and custom keys like outputPath, exportDir, logFolder). */
+export const PATH_WORDS: ReadonlySet<string> = new Set([
+  'path',
+  'paths',
+  'filepath',
+  'filename',
+  'file',
+  'files',
+  'dir',
+  'dirs',
+  'directory',
+  'directories',
+  'folder',
+  'folders',
+  'location',
+  'workingdirectory',
+]);
+
+/** keyClass bits: a word of the key is a COMMAND_WORDS word, a PATH_WORDS word; the key is `command` or
+ *  `parameters` in any case (what NativeJob reads). */
+export const KEY_COMMAND = 1;
+export const KEY_PATH = 2;
+export const KEY_NATIVE = 4;
+
+/** What a JobDataMap key names (KEY_* bits), memoised per key: keys repeat in every value and row. */
+export function keyClass(key: string): number {
+  const cached = keyClassCache.get(key);
+  if (cached !== undefined) return cached;
+  let c = 0;
+  for (const w of keyWords(key)) {
+    if (COMMAND_WORDS.has(w)) c |= KEY_COMMAND;
+    if (PATH_WORDS.has(w)) c |= KEY_PATH;
+  }
+  if (/^(command|parameters)$/i.test(key)) c |= KEY_NATIVE;
+  if (key.length <= 256) {
+    if (keyClassCache.size >= 10_000) keyClassCache.clear();
+    keyClassCache.set(key, c);
+  }
+  return c;
+}
+
+const keyClassCache = new Map<string, number>();
+
+/** `/^\s*(file:|\\\\)/i.test(value)`: a file: URL or a UNC path even under a key that names no path. The
+ *  regex runs only when the first character is one it could start with (f, F, \ or whitespace). */
+export function startsFileLike(value: string): boolean {
+  const c = value.charCodeAt(0);
+  if (!(c === 0x66 || c === 0x46 || c === 0x5c || c <= 0x20 || c >= 0xa0)) return false;
+  return /^\s*(file:|\\\\)/i.test(value);
+}
+
+/**
+ * The string values QA-J02 and QA-J03 may report: stringValues(blob) restricted to values whose key has a
+ * keyClass bit or whose value startsFileLike, in the same order and deduplicated the same way. Filtering
+ * before the deduplication gives the same list (a duplicate has the same path, so the same key, and the same
+ * value) unless a path holds a NUL: two different paths (with different keys) join alike only then, so a blob
+ * with one falls back to filtering stringValues(blob) itself.
+ */
+export function jobStringValues(blob: ScannedBlob): StringValue[] {
+  if (lastJobValuesBlob === blob && lastJobValues) return lastJobValues;
+  const out = collectJobStringValues(blob) ?? stringValues(blob).filter((v) => jobRelevant(v.key, v.value));
+  lastJobValuesBlob = blob;
+  lastJobValues = out;
+  return out;
+}
+
+let lastJobValuesBlob: ScannedBlob | undefined;
+let lastJobValues: StringValue[] | undefined;
+
+function jobRelevant(key: string, value: string): boolean {
+  return keyClass(key) !== 0 || startsFileLike(value);
+}
+
+/** collectStringValues over the relevant values only; undefined when a path holds a NUL. */
+function collectJobStringValues(blob: ScannedBlob): StringValue[] | undefined {
+  const seen = new Map<string, string[][]>();
+  const out: StringValue[] = [];
+  let nul = false;
+  const add = (path: string[], value: string) => {
+    if (!nul && hasNul(path)) nul = true;
+    const key = lastNonIndex(path);
+    if (!jobRelevant(key, value)) return;
+    const paths = seen.get(value);
+    if (paths) {
+      for (const p of paths) if (sameJoinedPath(p, path)) return;
+      paths.push(path);
+    } else seen.set(value, [path]);
+    out.push({ key, path, value });
+  };
+  for (const e of blob.decoded.entries) if (typeof e.value === 'string') add(e.path, e.value);
+  for (const s of blob.decoded.strings) add(s.path, s.value);
+  return nul ? undefined : out;
+}
+
 export interface StringValue {
   /** The map key (last non-index path element). */
   key: string;

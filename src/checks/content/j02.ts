@@ -1,23 +1,7 @@
 /** QA-J02: command-like JobDataMap values with shell metacharacters, download-and-run or encoded PowerShell. */
 import type { Check, FindingDraft, ScannedBlob } from '../../model.js';
-import { jobClassBase, keyWords, stringValues, valueFinding } from '../job-util.js';
+import { jobClassBase, jobStringValues, KEY_COMMAND, KEY_NATIVE, keyClass, valueFinding } from '../job-util.js';
 import { NATIVE_JOBS } from './j01.js';
-
-/** Key word parts that mark a value as a command line. */
-const COMMAND_WORDS = new Set([
-  'command',
-  'commands',
-  'cmd',
-  'cmdline',
-  'commandline',
-  'script',
-  'scripts',
-  'exec',
-  'execute',
-  'shell',
-  'args',
-  'arguments',
-]);
 
 export interface CommandSignal {
   kind: 'download-and-run' | 'encoded-powershell' | 'pipe-to-shell' | 'lolbin' | 'shell-metacharacters';
@@ -74,8 +58,9 @@ export function commandSignals(input: string): CommandSignal[] {
   return out;
 }
 
+/** A word of the key is a command word (COMMAND_WORDS in job-util.ts). */
 export function isCommandKey(key: string): boolean {
-  return keyWords(key).some((w) => COMMAND_WORDS.has(w));
+  return (keyClass(key) & KEY_COMMAND) !== 0;
 }
 
 export const j02: Check = {
@@ -91,8 +76,10 @@ export const j02: Check = {
   inspectBlob(blob: ScannedBlob): FindingDraft[] {
     const native = blob.row.table === 'JOB_DETAILS' && NATIVE_JOBS.has(jobClassBase(blob.row.jobClassName));
     const out: FindingDraft[] = [];
-    for (const v of stringValues(blob)) {
-      const relevant = isCommandKey(v.key) || (native && /^(command|parameters)$/i.test(v.key));
+    // Only values under a command-like key can be reported: jobStringValues holds every one of them.
+    for (const v of jobStringValues(blob)) {
+      const c = keyClass(v.key);
+      const relevant = (c & KEY_COMMAND) !== 0 || (native && (c & KEY_NATIVE) !== 0);
       if (!relevant) continue;
       const signals = commandSignals(v.value);
       if (!signals.length) continue;

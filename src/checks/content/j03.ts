@@ -1,28 +1,10 @@
 /** QA-J03: path-like JobDataMap values with traversal, system locations, UNC shares or file: URLs. */
 import type { Check, FindingDraft, ScannedBlob } from '../../model.js';
-import { keyWords, stringValues, valueFinding } from '../job-util.js';
+import { jobStringValues, KEY_PATH, keyClass, startsFileLike, valueFinding } from '../job-util.js';
 
-/** Key word parts that mark a value as a file-system path (FileScanJob FILE_NAME, DirectoryScanJob DIRECTORY_NAME(S),
- *  NativeJob workingDirectory, and custom keys like outputPath, exportDir, logFolder). */
-const PATH_WORDS = new Set([
-  'path',
-  'paths',
-  'filepath',
-  'filename',
-  'file',
-  'files',
-  'dir',
-  'dirs',
-  'directory',
-  'directories',
-  'folder',
-  'folders',
-  'location',
-  'workingdirectory',
-]);
-
+/** A word of the key is a path word (PATH_WORDS in job-util.ts). */
 export function isPathKey(key: string): boolean {
-  return keyWords(key).some((w) => PATH_WORDS.has(w));
+  return (keyClass(key) & KEY_PATH) !== 0;
 }
 
 export interface PathSignal {
@@ -69,10 +51,11 @@ export const j03: Check = {
   },
   inspectBlob(blob: ScannedBlob): FindingDraft[] {
     const out: FindingDraft[] = [];
-    for (const v of stringValues(blob)) {
+    // jobStringValues holds every value under a path-like key or starting like a file: URL or UNC path.
+    for (const v of jobStringValues(blob)) {
       const pathKey = isPathKey(v.key);
       // Without a path-like key only the unambiguous forms (file: URLs, UNC shares) count.
-      if (!pathKey && !/^\s*(file:|\\\\)/i.test(v.value)) continue;
+      if (!pathKey && !startsFileLike(v.value)) continue;
       const signals = pathSignals(v.value, pathKey);
       if (!signals.length) continue;
       out.push(valueFinding(blob, v, signals));
