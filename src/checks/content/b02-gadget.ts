@@ -1,7 +1,7 @@
 /** QA-B02 — a catalogued deserialization gadget type appears in a blob (any format). */
 import type { Check, FindingDraft } from '../../model.js';
 import { MITIGATION } from '../util.js';
-import { matchGadgets, rowObject, safeName } from './gadgets.js';
+import { blobTypes, rowObject, safeName } from './gadgets.js';
 
 export const b02: Check = {
   meta: {
@@ -16,7 +16,10 @@ export const b02: Check = {
   inspectBlob(blob) {
     const object = rowObject(blob);
     const out: FindingDraft[] = [];
-    for (const m of matchGadgets(blob.decoded.types)) {
+    // matchGadgets(blob.decoded.types), from the per-blob list QA-B03 shares.
+    for (const { info, ref } of blobTypes(blob)) {
+      if (!info.gadget) continue;
+      const m = { type: info.type, entry: info.gadget, ref };
       const type = safeName(m.type);
       const low = m.entry.confidence === 'low';
       out.push({

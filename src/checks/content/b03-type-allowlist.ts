@@ -1,7 +1,15 @@
 /** QA-B03 — a type outside the allowlist appears in a blob: every such type is instantiated on load. */
 import type { Check, TypeRef } from '../../model.js';
 import { MITIGATION } from '../util.js';
-import { findGadget, matchesGlob, normaliseTypeName, rowObject, safeName } from './gadgets.js';
+import {
+  blobTypes,
+  findGadget,
+  matchesGlob,
+  normaliseTypeName,
+  rowObject,
+  safeName,
+  type TypeInfo,
+} from './gadgets.js';
 
 /** Types Quartz itself writes, and BCL / JDK value and collection types (globs with `*`). */
 export const DEFAULT_ALLOWED_TYPES: Record<'dotnet' | 'java', readonly string[]> = {
@@ -128,6 +136,22 @@ export function isAllowedType(ref: TypeRef, extra: readonly string[] = []): bool
   return false;
 }
 
+/** isAllowedType for a blobTypes info that is no gadget, its default-allowlist answer kept on the info. */
+function isAllowedInfo(info: TypeInfo, extra: readonly string[]): boolean {
+  let ok = info.defaultAllowed;
+  if (ok === undefined) {
+    const name = info.type;
+    ok =
+      !name ||
+      (info.ecosystem === 'java' && JAVA_PRIMITIVE_ARRAY.test(name)) ||
+      inDefaultAllowlist(name, info.ecosystem);
+    info.defaultAllowed = ok;
+  }
+  if (ok) return true;
+  for (const g of extra) if (matchesGlob(info.type, g)) return true;
+  return false;
+}
+
 /** The default allowlist's answer per type name, memoised (bounded): names repeat in every blob. */
 const defaultAllowed = new Map<string, boolean>();
 
@@ -163,15 +187,11 @@ export const b03: Check = {
   inspectBlob(blob, options) {
     const allow = options.allowTypes ?? [];
     const unexpected: string[] = [];
-    const seen = new Set<string>();
-    for (const ref of blob.decoded.types) {
-      const name = normaliseTypeName(ref.name);
-      const key = `${ref.ecosystem}\u0000${name}`;
-      if (seen.has(key)) continue;
-      seen.add(key);
+    // One per distinct (ecosystem, normalised name), as QA-B02 sees them.
+    for (const { info } of blobTypes(blob)) {
       // Gadget types are QA-B02's; never allowed, never listed twice.
-      if (findGadget(name, ref.ecosystem)) continue;
-      if (!isAllowedType(ref, allow)) unexpected.push(safeName(name));
+      if (info.gadget) continue;
+      if (!isAllowedInfo(info, allow)) unexpected.push(safeName(info.type));
     }
     if (unexpected.length === 0) return [];
     const object = rowObject(blob);

@@ -137,6 +137,104 @@ export function matchGadgets(types: TypeRef[], catalogue: GadgetEntry[] = loadGa
   return out;
 }
 
+/** One normalised type name of an ecosystem, with its answers on the default catalogue (shared by the
+ *  blobs that hold it). */
+export interface TypeInfo {
+  /** normaliseTypeName of the name as the blob holds it. */
+  type: string;
+  ecosystem: TypeRef['ecosystem'];
+  /** findGadget(type, ecosystem) on the default catalogue. */
+  gadget: GadgetEntry | undefined;
+  /** QA-B03's answer on its default allowlist, filled the first time it asks. */
+  defaultAllowed?: boolean;
+  /** The blobTypes call that listed it last (its per-blob deduplication). */
+  epoch: number;
+}
+
+export interface BlobType {
+  info: TypeInfo;
+  /** The blob's first type reference with this (ecosystem, normalised name). */
+  ref: TypeRef;
+}
+
+/**
+ * A blob's types, one per distinct (ecosystem, normaliseTypeName(name)) in first-seen order, with their gadget
+ * entries on the default catalogue: what matchGadgets(blob.decoded.types) and QA-B03 walk, computed once per
+ * blob (QA-B02 and B03 run one after the other) from infos memoised per raw and per normalised name (type
+ * names repeat in every blob of a store), so a blob's types cost a Map lookup each, no key string built.
+ */
+export function blobTypes(blob: ScannedBlob): BlobType[] {
+  if (lastTypesBlob === blob && lastTypes) return lastTypes;
+  // Bounded memory: emptied between blobs only, so a blob's infos stay the same objects while it is walked.
+  if (infoCount >= 10_000) {
+    rawInfos.clear();
+    normInfos.clear();
+    infoCount = 0;
+  }
+  const e = ++typesEpoch;
+  let long: Map<string, TypeInfo> | undefined;
+  const out: BlobType[] = [];
+  for (const ref of blob.decoded.types) {
+    const eco = ref.ecosystem;
+    let info: TypeInfo | undefined;
+    if (ref.name.length <= 1024) {
+      let raw = rawInfos.get(eco);
+      if (!raw) {
+        raw = new Map();
+        rawInfos.set(eco, raw);
+      }
+      info = raw.get(ref.name);
+      if (!info) {
+        info = normInfo(eco, normaliseTypeName(ref.name));
+        raw.set(ref.name, info);
+        infoCount++;
+      }
+    } else {
+      // Names this long are not memoised across blobs: a per-blob map keeps their deduplication.
+      const type = normaliseTypeName(ref.name);
+      if (type.length <= 1024) info = normInfo(eco, type);
+      else {
+        long ??= new Map();
+        const key = `${eco}\u0000${type}`;
+        info = long.get(key);
+        if (!info) {
+          info = { type, ecosystem: eco, gadget: findGadget(type, eco), epoch: 0 };
+          long.set(key, info);
+        }
+      }
+    }
+    if (info.epoch === e) continue;
+    info.epoch = e;
+    out.push({ info, ref });
+  }
+  lastTypesBlob = blob;
+  lastTypes = out;
+  return out;
+}
+
+function normInfo(eco: TypeRef['ecosystem'], type: string): TypeInfo {
+  let m = normInfos.get(eco);
+  if (!m) {
+    m = new Map();
+    normInfos.set(eco, m);
+  }
+  let info = m.get(type);
+  if (!info) {
+    info = { type, ecosystem: eco, gadget: findGadget(type, eco), epoch: 0 };
+    m.set(type, info);
+    infoCount++;
+  }
+  return info;
+}
+
+/** Per ecosystem: the info of a type name as blobs hold it, and of a normalised name. */
+const rawInfos = new Map<string, Map<string, TypeInfo>>();
+const normInfos = new Map<string, Map<string, TypeInfo>>();
+let infoCount = 0;
+let typesEpoch = 0;
+let lastTypesBlob: ScannedBlob | undefined;
+let lastTypes: BlobType[] | undefined;
+
 // ---------------------------------------------------------------------------------------------
 // Row identification for the per-blob checks QA-B02/B03/B06
 
