@@ -26,6 +26,7 @@ export const j05: Check = {
   inspectBlob(blob: ScannedBlob): FindingDraft[] {
     const cls = jobClassBase(blob.row.jobClassName);
     const mailJob = blob.row.table === 'JOB_DETAILS' && MAIL_JOBS.has(cls);
+    if (!mailJob && !mayHoldSmtpKey(blob)) return [];
     // Trigger JobDataMaps merge over the job's at execution, and any job may hold smtp_password.
     const keys = CREDENTIAL_KEYS.filter(
       (k) => (mailJob || k.startsWith('smtp_') || k.startsWith('mail.smtp.')) && hasEntry(blob, k),
@@ -47,3 +48,19 @@ export const j05: Check = {
     ];
   },
 };
+
+/**
+ * False when no entry's key can lower-case to an smtp_* or mail.smtp.* credential key (lengths 13, 14 and 18),
+ * the only keys counted without a mail job class: most blobs hold none, and this says so without lower-casing
+ * every key. Exact: a key whose lower case is all ASCII has the length of its lower case (the one character
+ * that lower-cases to two, U+0130, gives a combining dot, not ASCII).
+ */
+function mayHoldSmtpKey(blob: ScannedBlob): boolean {
+  for (const e of blob.decoded.entries) {
+    const last = e.path[e.path.length - 1];
+    if (last === undefined) continue;
+    const n = last.length;
+    if (n === 13 || n === 14 || n === 18) return true;
+  }
+  return false;
+}
