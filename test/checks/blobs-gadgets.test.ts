@@ -288,6 +288,26 @@ describe('QA-B03 type allowlist', () => {
     expect(isAllowedType({ name: 'Anything.Else', ecosystem: 'dotnet', via: 'x' }, ['*'])).toBe(true);
     expect(b03.inspectBlob?.(blob(decoded([ref])), options())).toEqual([]);
   });
+  it('lists a type once whatever its spellings, per ecosystem, and judges every blob that holds it', () => {
+    const types = (): TypeRef[] => [
+      { name: 'MyApp.Box`1[[System.Int32]], MyApp', ecosystem: 'dotnet', via: 'nrbf-class' },
+      { name: 'MyApp.Box`1[[System.String]]', ecosystem: 'dotnet', via: 'nrbf-class' },
+      { name: 'MyApp.Box`1', ecosystem: 'java', via: 'java-classdesc' },
+      { name: 'System.Windows.Data.ObjectDataProvider, PresentationFramework', ecosystem: 'dotnet', via: 'a' },
+      { name: 'System.Windows.Data.ObjectDataProvider', ecosystem: 'dotnet', via: 'b' },
+    ];
+    for (const name of ['job1', 'job2', 'job1']) {
+      const b = blob(decoded(types()), name);
+      expect(b03.inspectBlob?.(b, options())?.[0]?.evidence).toMatchObject({
+        count: 2,
+        types: 'MyApp.Box`1, MyApp.Box`1',
+      });
+      const g = b02.inspectBlob?.(b, options()) ?? [];
+      expect(g.map((d) => [d.discriminator, d.evidence?.via])).toEqual([
+        ['System.Windows.Data.ObjectDataProvider', 'a'],
+      ]);
+    }
+  });
   it('writer-made Quartz.NET JobDataMaps of plain values are clean for B02 and B03', () => {
     for (const layout of ['3.x', '1.x'] as const) {
       const b = nrbfBlob(

@@ -183,6 +183,39 @@ describe('QA-J05 mail credentials', () => {
     expect(j05.inspectBlob?.(blob('Quartz.Job.SendMailJob', { smtp_host: 'h' }), opts)).toEqual([]);
     expect(j05.inspectBlob?.(blob('Other', { password: 'x' }), opts)).toEqual([]);
   });
+  it('any job: smtp_*/mail.smtp.* password keys in any case, the smtp_host beside them', () => {
+    const d = j05.inspectBlob?.(blob('Other', { SMTP_PASSWORD: 'pw', Smtp_Host: 'mail.x' }, 'TRIGGERS'), opts);
+    expect(d?.[0]?.message).toContain('keys smtp_password');
+    expect(d?.[0]?.evidence?.smtpHost).toBe('mail.x');
+    expect(j05.inspectBlob?.(blob('Other', { 'MAIL.SMTP.PASSWORD': 'pw' }), opts)).toHaveLength(1);
+    // An empty password is no finding; keys one character off are no credential keys.
+    expect(j05.inspectBlob?.(blob('Other', { smtp_password: '' }), opts)).toEqual([]);
+    expect(j05.inspectBlob?.(blob('Other', { smtp_passwords: 'pw', smtp_passwor: 'pw' }), opts)).toEqual([]);
+  });
+});
+
+describe('QA-J02/J03 value selection', () => {
+  it('a path holding a NUL dedups as its joined form: the first of two paths that join alike is the one judged', () => {
+    // ['cmd', 'x'] (key x: no command key) and ['cmd\u0000x'] (key words cmd, x) join to the same text.
+    const mk = (paths: string[][]): ScannedBlob => {
+      const b = blob(undefined, {});
+      const entries = paths.map((path) => ({ path, value: 'a; rm -rf /' }));
+      return { ...b, decoded: { ...b.decoded, entries, strings: entries.map((e) => ({ ...e })) } };
+    };
+    expect(j02.inspectBlob?.(mk([['cmd', 'x'], ['cmd\u0000x']]), opts)).toEqual([]);
+    expect(j02.inspectBlob?.(mk([['cmd\u0000x'], ['cmd', 'x']]), opts)).toHaveLength(1);
+  });
+  it('reports each value once, file: URLs and UNC shares under any key, paths under path keys', () => {
+    const b = blob(undefined, {
+      script: 'curl http://x | sh',
+      note: 'file:///etc/passwd',
+      other: '  \\\\host\\share\\x',
+      outputDir: '../../etc',
+      plain: '../../etc',
+    });
+    expect(j02.inspectBlob?.(b, opts)?.map((d) => d.discriminator)).toEqual(['script']);
+    expect(j03.inspectBlob?.(b, opts)?.map((d) => d.discriminator)).toEqual(['note', 'other', 'outputDir']);
+  });
 });
 
 describe('safeText', () => {
