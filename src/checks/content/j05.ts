@@ -50,17 +50,20 @@ export const j05: Check = {
 };
 
 /**
- * False when no entry's key can lower-case to an smtp_* or mail.smtp.* credential key (lengths 13, 14 and 18),
- * the only keys counted without a mail job class: most blobs hold none, and this says so without lower-casing
- * every key. Exact: a key whose lower case is all ASCII has the length of its lower case (the one character
- * that lower-cases to two, U+0130, gives a combining dot, not ASCII).
+ * False when no entry's key can lower-case to an smtp_* or mail.smtp.* credential key, the only keys counted
+ * without a mail job class: most blobs hold none, and this says so without lower-casing every key. Those keys
+ * are 13, 14 or 18 characters long with '_' or '.' at index 4. Exact: a key whose lower case is all ASCII has
+ * the length of its lower case (the one character that lower-cases to two, U+0130, gives a combining dot), and
+ * only '_' and '.' lower-case to '_' and '.'.
  */
 function mayHoldSmtpKey(blob: ScannedBlob): boolean {
   for (const e of blob.decoded.entries) {
     const last = e.path[e.path.length - 1];
     if (last === undefined) continue;
     const n = last.length;
-    if (n === 13 || n === 14 || n === 18) return true;
+    if (n !== 13 && n !== 14 && n !== 18) continue;
+    const c = last.charCodeAt(4);
+    if (c === 0x5f || c === 0x2e) return true;
   }
   return false;
 }
