@@ -328,6 +328,11 @@ describe('every --option named in a check text, a remediation or the README exis
       '--trace-gc-nvp',
       '--no-allocation-site-pretenuring',
       '--roles', // bench/catalog.ts, with --engine
+      '--passes', // bench/store.ts, with --dist
+      '--dist',
+      '--check', // scripts/decode-golden.ts, with --write and --list
+      '--write',
+      '--list',
       '--engine',
       // docker run / npm prune (README "Container image and GitHub Action"), the SARIF multitool.
       '--rm',
