@@ -253,3 +253,38 @@ describe('hostile key paths', () => {
     expect(d?.evidence?.keyPath).toContain('\\x1b');
   });
 });
+
+describe('key names scanned as free text (remembered across blobs when they hold no secret)', () => {
+  const ghpKey = `ghp_${g.mixed(A62, 36)}`;
+  const maps = [
+    { [ghpKey]: 'x', endpoint: 'https://svc.example.com/a' },
+    { endpoint: 'https://svc.example.com/b', [ghpKey]: 7 },
+  ];
+  for (const [name, write] of [
+    ['nrbf', nrbfJobDataMap],
+    ['java', javaJobDataMap],
+  ] as const) {
+    it(`${name}: a key name that is a token is reported as a string on every blob; a clean one never`, () => {
+      for (let round = 0; round < 2; round++)
+        for (const m of maps) {
+          const hits = scanBlob(blob(decodeBlob(write(m))));
+          const strings = hits.filter((h) => h.source === 'string');
+          expect(strings.map((h) => [h.hit.detector, h.hit.secretValue])).toEqual([['github-token', ghpKey]]);
+          expect(hits.some((h) => h.hit.secretValue.includes('endpoint'))).toBe(false);
+        }
+    });
+  }
+
+  it('a string equal to a remembered key name elsewhere in another blob gets the same (no) hits', () => {
+    scanBlob(blob(decoded({ entries: [{ path: ['reportName'], value: 'r' }] })));
+    const later = blob(
+      decoded({
+        strings: [
+          { path: ['other'], value: 'reportName' },
+          { path: ['t'], value: ghpKey },
+        ],
+      }),
+    );
+    expect(scanBlob(later).map((h) => h.hit.path)).toEqual([['t']]);
+  });
+});
