@@ -288,3 +288,22 @@ describe('key names scanned as free text (remembered across blobs when they hold
     expect(scanBlob(later).map((h) => h.hit.path)).toEqual([['t']]);
   });
 });
+
+describe('strings equal to an entry value are not scanned again', () => {
+  it('however many entry values share a length (one value, a list, a Set per length)', () => {
+    for (const n of [1, 2, 8, 9, 30]) {
+      const tokens = Array.from({ length: n }, () => `ghp_${g.mixed(A62, 36)}`);
+      const other = `ghp_${g.mixed(A62, 36)}`;
+      const hits = scanBlob(
+        blob(
+          decoded({
+            entries: tokens.map((t, i) => ({ path: ['tokens', String(i)], value: t })),
+            strings: [...tokens, other].map((t, i) => ({ path: ['s', `@${i}`], value: t })),
+          }),
+        ),
+      );
+      expect(hits.filter((h) => h.source === 'entry')).toHaveLength(n);
+      expect(hits.filter((h) => h.source === 'string').map((h) => h.hit.secretValue)).toEqual([other]);
+    }
+  });
+});

@@ -54,6 +54,38 @@ function rememberKeyName(k: string): boolean {
   return true;
 }
 
+/** Entry values of one blob by length: a string, up to EQUAL_LENGTH_LIST of one length, then a Set. A
+ *  Set of the values hashed every unit of every value of every blob (fresh strings each decode), most
+ *  of the scan's own time; a Map of lengths hashes nothing, and a string compares with a value of its
+ *  length only (the same string object, usually, or a mismatch within the first units). */
+type ValueBucket = string | string[] | Set<string>;
+const EQUAL_LENGTH_LIST = 8;
+
+function addValue(m: Map<number, ValueBucket>, v: string): void {
+  const b = m.get(v.length);
+  if (b === undefined) m.set(v.length, v);
+  else if (typeof b === 'string') m.set(v.length, [b, v]);
+  else if (Array.isArray(b)) {
+    if (b.length < EQUAL_LENGTH_LIST) b.push(v);
+    else {
+      const set = new Set(b);
+      set.add(v);
+      m.set(v.length, set);
+    }
+  } else b.add(v);
+}
+
+function hasValue(m: Map<number, ValueBucket>, v: string): boolean {
+  const b = m.get(v.length);
+  if (b === undefined) return false;
+  if (typeof b === 'string') return b === v;
+  if (Array.isArray(b)) {
+    for (let i = 0; i < b.length; i++) if (b[i] === v) return true;
+    return false;
+  }
+  return b.has(v);
+}
+
 export function scanBlob(blob: ScannedBlob): BlobHit[] {
   if (memoBlob === blob && memoHits) return memoHits;
   const out: BlobHit[] = [];
@@ -63,7 +95,7 @@ export function scanBlob(blob: ScannedBlob): BlobHit[] {
       out.push({ hit, source });
     }
   };
-  const entryValues = new Set<string>();
+  const entryValues = new Map<number, ValueBucket>();
   let budget = MAX_VALUES_PER_BLOB;
   let newKeyNames = MAX_NEW_KEY_NAMES_PER_BLOB;
   for (const e of blob.decoded.entries ?? []) {
@@ -73,13 +105,15 @@ export function scanBlob(blob: ScannedBlob): BlobHit[] {
     const v = e.value;
     if (typeof v !== 'string' && typeof v !== 'number') continue;
     const value = String(v);
-    entryValues.add(value);
+    addValue(entryValues, value);
     add({ path: e.path, value }, 'entry');
   }
   for (const s of blob.decoded.strings ?? []) {
     if (budget-- <= 0) break;
-    if (typeof s.value !== 'string' || entryValues.has(s.value) || cleanKeyNames.has(s.value)) continue;
-    add({ path: s.path, key: '', value: s.value }, 'string');
+    const sv = s.value;
+    if (typeof sv !== 'string' || hasValue(entryValues, sv)) continue;
+    if (sv.length <= MAX_KEY_NAME_LENGTH && cleanKeyNames.has(sv)) continue;
+    add({ path: s.path, key: '', value: sv }, 'string');
   }
   const row = blob.row;
   if (typeof row.description === 'string' && row.description)
