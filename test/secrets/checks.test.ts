@@ -253,3 +253,57 @@ describe('hostile key paths', () => {
     expect(d?.evidence?.keyPath).toContain('\\x1b');
   });
 });
+
+describe('key names scanned as free text (remembered across blobs when they hold no secret)', () => {
+  const ghpKey = `ghp_${g.mixed(A62, 36)}`;
+  const maps = [
+    { [ghpKey]: 'x', endpoint: 'https://svc.example.com/a' },
+    { endpoint: 'https://svc.example.com/b', [ghpKey]: 7 },
+  ];
+  for (const [name, write] of [
+    ['nrbf', nrbfJobDataMap],
+    ['java', javaJobDataMap],
+  ] as const) {
+    it(`${name}: a key name that is a token is reported as a string on every blob; a clean one never`, () => {
+      for (let round = 0; round < 2; round++)
+        for (const m of maps) {
+          const hits = scanBlob(blob(decodeBlob(write(m))));
+          const strings = hits.filter((h) => h.source === 'string');
+          expect(strings.map((h) => [h.hit.detector, h.hit.secretValue])).toEqual([['github-token', ghpKey]]);
+          expect(hits.some((h) => h.hit.secretValue.includes('endpoint'))).toBe(false);
+        }
+    });
+  }
+
+  it('a string equal to a remembered key name elsewhere in another blob gets the same (no) hits', () => {
+    scanBlob(blob(decoded({ entries: [{ path: ['reportName'], value: 'r' }] })));
+    const later = blob(
+      decoded({
+        strings: [
+          { path: ['other'], value: 'reportName' },
+          { path: ['t'], value: ghpKey },
+        ],
+      }),
+    );
+    expect(scanBlob(later).map((h) => h.hit.path)).toEqual([['t']]);
+  });
+});
+
+describe('strings equal to an entry value are not scanned again', () => {
+  it('however many entry values share a length (one value, a list, a Set per length)', () => {
+    for (const n of [1, 2, 8, 9, 30]) {
+      const tokens = Array.from({ length: n }, () => `ghp_${g.mixed(A62, 36)}`);
+      const other = `ghp_${g.mixed(A62, 36)}`;
+      const hits = scanBlob(
+        blob(
+          decoded({
+            entries: tokens.map((t, i) => ({ path: ['tokens', String(i)], value: t })),
+            strings: [...tokens, other].map((t, i) => ({ path: ['s', `@${i}`], value: t })),
+          }),
+        ),
+      );
+      expect(hits.filter((h) => h.source === 'entry')).toHaveLength(n);
+      expect(hits.filter((h) => h.source === 'string').map((h) => h.hit.secretValue)).toEqual([other]);
+    }
+  });
+});

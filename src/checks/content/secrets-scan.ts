@@ -28,6 +28,64 @@ let memoHits: BlobHit[] | undefined;
 /** Upper bound of values scanned per blob (hostile blobs may hold millions of strings). */
 export const MAX_VALUES_PER_BLOB = 100_000;
 
+/**
+ * Key names (elements of entries' key paths) whose scan as free text (key '') has no hit. The decoders
+ * also report a map's keys in decoded.strings (NRBF, Java), and a free-text scan depends on the value alone (the path
+ * is only copied into hits), so a string equal to one of them is skipped: same hits, one detection per
+ * distinct key name instead of one per blob. Only key names are kept (classifyKey's cache keeps them
+ * too); a key name with a hit is not kept (it is tested again on the next blob and its string is
+ * scanned as before). Bounded like classifyKey's cache.
+ */
+const cleanKeyNames = new Set<string>();
+const MAX_KEY_NAMES = 10_000;
+/** Longer key names are not remembered (keyname.ts MAX_KEY_LENGTH). */
+const MAX_KEY_NAME_LENGTH = 256;
+
+/** Key names tested per blob at most (a hostile blob of distinct keys would otherwise scan its key
+ *  names twice: here, and as strings once the bounded set has dropped them). */
+const MAX_NEW_KEY_NAMES_PER_BLOB = 1_000;
+
+/** Remembers k if its free-text scan has no hit. Returns whether it was scanned here. */
+function rememberKeyName(k: string): boolean {
+  if (typeof k !== 'string' || k.length > MAX_KEY_NAME_LENGTH || cleanKeyNames.has(k)) return false;
+  if (detectSecrets({ path: [], key: '', value: k }).length !== 0) return true;
+  if (cleanKeyNames.size >= MAX_KEY_NAMES) cleanKeyNames.clear();
+  cleanKeyNames.add(k);
+  return true;
+}
+
+/** Entry values of one blob by length: a string, up to EQUAL_LENGTH_LIST of one length, then a Set. A
+ *  Set of the values hashed every unit of every value of every blob (fresh strings each decode), most
+ *  of the scan's own time; a Map of lengths hashes nothing, and a string compares with a value of its
+ *  length only (the same string object, usually, or a mismatch within the first units). */
+type ValueBucket = string | string[] | Set<string>;
+const EQUAL_LENGTH_LIST = 8;
+
+function addValue(m: Map<number, ValueBucket>, v: string): void {
+  const b = m.get(v.length);
+  if (b === undefined) m.set(v.length, v);
+  else if (typeof b === 'string') m.set(v.length, [b, v]);
+  else if (Array.isArray(b)) {
+    if (b.length < EQUAL_LENGTH_LIST) b.push(v);
+    else {
+      const set = new Set(b);
+      set.add(v);
+      m.set(v.length, set);
+    }
+  } else b.add(v);
+}
+
+function hasValue(m: Map<number, ValueBucket>, v: string): boolean {
+  const b = m.get(v.length);
+  if (b === undefined) return false;
+  if (typeof b === 'string') return b === v;
+  if (Array.isArray(b)) {
+    for (let i = 0; i < b.length; i++) if (b[i] === v) return true;
+    return false;
+  }
+  return b.has(v);
+}
+
 export function scanBlob(blob: ScannedBlob): BlobHit[] {
   if (memoBlob === blob && memoHits) return memoHits;
   const out: BlobHit[] = [];
@@ -37,20 +95,25 @@ export function scanBlob(blob: ScannedBlob): BlobHit[] {
       out.push({ hit, source });
     }
   };
-  const entryValues = new Set<string>();
+  const entryValues = new Map<number, ValueBucket>();
   let budget = MAX_VALUES_PER_BLOB;
+  let newKeyNames = MAX_NEW_KEY_NAMES_PER_BLOB;
   for (const e of blob.decoded.entries ?? []) {
     if (budget-- <= 0) break;
+    const path = e.path;
+    for (let i = 0; i < path.length && newKeyNames > 0; i++) if (rememberKeyName(path[i] as string)) newKeyNames--;
     const v = e.value;
     if (typeof v !== 'string' && typeof v !== 'number') continue;
     const value = String(v);
-    entryValues.add(value);
+    addValue(entryValues, value);
     add({ path: e.path, value }, 'entry');
   }
   for (const s of blob.decoded.strings ?? []) {
     if (budget-- <= 0) break;
-    if (typeof s.value !== 'string' || entryValues.has(s.value)) continue;
-    add({ path: s.path, key: '', value: s.value }, 'string');
+    const sv = s.value;
+    if (typeof sv !== 'string' || hasValue(entryValues, sv)) continue;
+    if (sv.length <= MAX_KEY_NAME_LENGTH && cleanKeyNames.has(sv)) continue;
+    add({ path: s.path, key: '', value: sv }, 'string');
   }
   const row = blob.row;
   if (typeof row.description === 'string' && row.description)
