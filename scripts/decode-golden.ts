@@ -46,6 +46,7 @@ import {
 } from '../src/fixtures/nrbf-writer.js';
 import { FAMILIES, type ScannedBlob } from '../src/model.js';
 import { setFingerprintKey } from '../src/secrets/redact.js';
+import { Rng } from './rng.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const VECTORS = join(ROOT, '..', 'shared', 'vectors');
@@ -58,23 +59,6 @@ interface Case {
 }
 
 const enc = (s: string) => new TextEncoder().encode(s);
-
-class Rng {
-  constructor(private s: number) {
-    if (this.s === 0) this.s = 0x9e3779b9;
-  }
-  next(): number {
-    let x = this.s;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.s = x >>> 0;
-    return this.s;
-  }
-  int(n: number): number {
-    return n <= 0 ? 0 : this.next() % n;
-  }
-}
 
 /** Hand-built NRBF streams covering the record types the JobDataMap writer does not emit. */
 function nrbfRecords(): Case[] {

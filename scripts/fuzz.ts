@@ -26,6 +26,7 @@ import {
 } from '../src/fixtures/java-writer.js';
 import { writeGadgetGraph, writeJobDataMap as writeNrbf, writeSerialDos } from '../src/fixtures/nrbf-writer.js';
 import { oracle } from './fuzz-oracle.js';
+import { Rng } from './rng.js';
 
 const ROOT = join(import.meta.dirname, '..');
 const VECTORS = join(ROOT, '..', 'shared', 'vectors');
@@ -79,32 +80,7 @@ function seeds(): Uint8Array[] {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Generators (a small xorshift PRNG: a seed reproduces a run)
-
-class Rng {
-  constructor(private s: number) {
-    if (this.s === 0) this.s = 0x9e3779b9;
-  }
-  next(): number {
-    let x = this.s;
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    this.s = x >>> 0;
-    return this.s;
-  }
-  int(n: number): number {
-    return n <= 0 ? 0 : this.next() % n;
-  }
-  pick<T>(a: readonly T[]): T {
-    return a[this.int(a.length)] as T;
-  }
-  bytes(n: number): Uint8Array {
-    const b = new Uint8Array(n);
-    for (let i = 0; i < n; i++) b[i] = this.next() & 255;
-    return b;
-  }
-}
+// Generators (scripts/rng.ts: a seed reproduces a run)
 
 const HEADERS = [
   [],
