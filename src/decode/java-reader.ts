@@ -446,22 +446,7 @@ class JavaReader {
       const name = this.utf();
       this.addType(name); // as soon as the name is read: a cut stream still reports it
       const suid = this.i64();
-      const desc: JClassDesc = {
-        kind: 'classdesc',
-        name,
-        suid,
-        flags: 0,
-        fields: [],
-        annotation: [],
-        superDesc: null,
-        offset,
-        mark: 0,
-        done: false,
-        chain: undefined,
-        hashedName: undefined,
-        hashed: false,
-        emptyData: undefined,
-      };
+      const desc = newClassDesc(name, suid, 0, undefined, offset);
       this.assign(desc);
       desc.flags = this.u8();
       const count = this.u16();
@@ -484,23 +469,7 @@ class JavaReader {
       return desc;
     }
     if (tc === TC_PROXYCLASSDESC) {
-      const desc: JClassDesc = {
-        kind: 'classdesc',
-        name: '(proxy)',
-        suid: 0n,
-        flags: SC_SERIALIZABLE,
-        fields: [],
-        annotation: [],
-        superDesc: null,
-        proxy: [],
-        offset,
-        mark: 0,
-        done: false,
-        chain: undefined,
-        hashedName: undefined,
-        hashed: false,
-        emptyData: undefined,
-      };
+      const desc = newClassDesc('(proxy)', 0n, SC_SERIALIZABLE, [], offset);
       this.assign(desc);
       const count = this.i32();
       this.need(count * 2, 'proxy interface names');
@@ -711,6 +680,35 @@ class JavaReader {
       }
     }
   }
+}
+
+/** A class descriptor as it is first registered: every property present from the start, so all share one shape
+ *  (a proxy descriptor adds its interface list). */
+function newClassDesc(
+  name: string,
+  suid: bigint,
+  flags: number,
+  proxy: string[] | undefined,
+  offset: number,
+): JClassDesc {
+  const desc: JClassDesc = {
+    kind: 'classdesc',
+    name,
+    suid,
+    flags,
+    fields: [],
+    annotation: [],
+    superDesc: null,
+    offset,
+    mark: 0,
+    done: false,
+    chain: undefined,
+    hashedName: undefined,
+    hashed: false,
+    emptyData: undefined,
+  };
+  if (proxy) desc.proxy = proxy;
+  return desc;
 }
 
 function isObjectContent(c: JContent): boolean {
