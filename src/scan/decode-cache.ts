@@ -54,14 +54,15 @@ export class DecodeCache {
     }
     this.misses++;
     // Whether a result for these bytes will be kept is known before decoding: eager, or cold and seen before.
-    const keep = this.cold + 1 <= this.entries * 4 || this.seen.has(key);
-    // A kept result is decoded from a copy of its own, so the views it holds never pin a driver's buffer (a
+    const eager = this.cold < this.entries * 4;
+    // A result to keep is decoded from a copy of its own, so the views it holds never pin a driver's buffer (a
     // mysql2 socket chunk, a worker's batch) for as long as it stays in the cache.
-    const own = keep ? Buffer.from(buf) : undefined;
+    const own = eager || this.seen.has(key) ? Buffer.from(buf) : undefined;
     const decoded = decodeBlob(own ?? bytes, this.options);
     // A result cut by the time budget depends on the machine's load, not on the bytes: not kept.
     if (decoded.limited && /time/.test(decoded.limited)) return decoded;
-    if (++this.cold > this.entries * 4 && !this.seen.delete(key)) {
+    this.cold++;
+    if (!own) {
       // Cold: remember the key only (a second sighting keeps the result).
       this.seen.add(key);
       if (this.seen.size > this.entries * 4) {
@@ -70,8 +71,9 @@ export class DecodeCache {
       }
       return decoded;
     }
+    if (!eager) this.seen.delete(key);
     this.map.delete(key);
-    this.map.set(key, { bytes: own ?? Buffer.from(buf), decoded });
+    this.map.set(key, { bytes: own, decoded });
     if (this.map.size > this.entries) {
       const oldest = this.map.keys().next().value;
       if (oldest !== undefined) this.map.delete(oldest);

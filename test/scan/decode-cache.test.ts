@@ -67,6 +67,22 @@ describe('decode cache', () => {
     expect(JSON.stringify(a)).toBe(JSON.stringify(decodeBlob(SECRET)));
   });
 
+  it('goes cold after 4 x entries misses: a result is kept at its second sighting, and a hit makes it eager again', () => {
+    const cache = new DecodeCache(2);
+    const distinct = (i: number) => Buffer.from(JSON.stringify({ n: i }));
+    for (let i = 0; i < 8; i++) cache.decode(distinct(i)); // 8 = 4 x entries misses: still eager
+    const once = distinct(100);
+    cache.decode(once); // the 9th miss: cold, only the key is remembered
+    cache.decode(distinct(101));
+    const second = cache.decode(Buffer.from(once)); // seen again: a miss, and kept now…
+    expect(cache.decode(Buffer.from(once))).toBe(second); // …so its third sighting is a hit
+    expect({ hits: cache.hits, misses: cache.misses }).toEqual({ hits: 1, misses: 11 });
+    // After a hit the cache is eager: a new blob is kept at once.
+    const fresh = distinct(200);
+    const kept = cache.decode(fresh);
+    expect(cache.decode(Buffer.from(fresh))).toBe(kept);
+  });
+
   it('is bounded: least recently used out, large blobs never kept', () => {
     const cache = new DecodeCache(2);
     const blobs = [1, 2, 3].map((i) => Buffer.from(JSON.stringify({ n: i })));
