@@ -16,7 +16,7 @@ export const b02: Check = {
   inspectBlob(blob) {
     const object = rowObject(blob);
     const out: FindingDraft[] = [];
-    // matchGadgets(blob.decoded.types), from the per-blob list QA-B03 shares.
+    // Every catalogued gadget among the blob's distinct types (the per-blob list QA-B03 shares).
     for (const { info, ref } of blobTypes(blob)) {
       if (!info.gadget) continue;
       const m = { type: info.type, entry: info.gadget, ref };

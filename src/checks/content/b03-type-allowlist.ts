@@ -1,15 +1,7 @@
 /** QA-B03 — a type outside the allowlist appears in a blob: every such type is instantiated on load. */
-import type { Check, TypeRef } from '../../model.js';
+import type { Check } from '../../model.js';
 import { MITIGATION } from '../util.js';
-import {
-  blobTypes,
-  findGadget,
-  matchesGlob,
-  normaliseTypeName,
-  rowObject,
-  safeName,
-  type TypeInfo,
-} from './gadgets.js';
+import { blobTypes, matchesGlob, rowObject, safeName, type TypeInfo } from './gadgets.js';
 
 /** Types Quartz itself writes, and BCL / JDK value and collection types (globs with `*`). */
 export const DEFAULT_ALLOWED_TYPES: Record<'dotnet' | 'java', readonly string[]> = {
@@ -126,17 +118,8 @@ export const DEFAULT_ALLOWED_TYPES: Record<'dotnet' | 'java', readonly string[]>
 /** Java primitive array descriptors ([B, [[I …) hold no class. */
 const JAVA_PRIMITIVE_ARRAY = /^\[+[ZBCSIJFD]$/;
 
-export function isAllowedType(ref: TypeRef, extra: readonly string[] = []): boolean {
-  const name = normaliseTypeName(ref.name);
-  if (!name) return true;
-  if (ref.ecosystem === 'java' && JAVA_PRIMITIVE_ARRAY.test(name)) return true;
-  if (findGadget(name, ref.ecosystem)) return false;
-  if (inDefaultAllowlist(name, ref.ecosystem)) return true;
-  for (const g of extra) if (matchesGlob(name, g)) return true;
-  return false;
-}
-
-/** isAllowedType for a blobTypes info that is no gadget, its default-allowlist answer kept on the info. */
+/** Whether a type that is no gadget is allowed: its default-allowlist answer kept on its blobTypes info, then the
+ *  --allow-type globs. A gadget is never allowed (QA-B02 reports it; QA-B03 skips it). */
 function isAllowedInfo(info: TypeInfo, extra: readonly string[]): boolean {
   let ok = info.defaultAllowed;
   if (ok === undefined) {
@@ -152,24 +135,10 @@ function isAllowedInfo(info: TypeInfo, extra: readonly string[]): boolean {
   return false;
 }
 
-/** The default allowlist's answer per type name, memoised (bounded): names repeat in every blob. */
-const defaultAllowed = new Map<string, boolean>();
-
+/** Whether the default allowlist holds a type name (asked once per type info). */
 function inDefaultAllowlist(name: string, ecosystem: 'dotnet' | 'java'): boolean {
-  const key = `${ecosystem}\u0000${name}`;
-  const known = defaultAllowed.get(key);
-  if (known !== undefined) return known;
-  let ok = false;
-  for (const g of DEFAULT_ALLOWED_TYPES[ecosystem])
-    if (matchesGlob(name, g)) {
-      ok = true;
-      break;
-    }
-  if (key.length <= 1024) {
-    if (defaultAllowed.size >= 10_000) defaultAllowed.clear();
-    defaultAllowed.set(key, ok);
-  }
-  return ok;
+  for (const g of DEFAULT_ALLOWED_TYPES[ecosystem]) if (matchesGlob(name, g)) return true;
+  return false;
 }
 
 const SHOW = 5;

@@ -17,13 +17,6 @@ export interface GadgetEntry {
   confidence?: 'low';
 }
 
-export interface GadgetMatch {
-  /** The normalised type name that matched. */
-  type: string;
-  entry: GadgetEntry;
-  ref: TypeRef;
-}
-
 let cached: GadgetEntry[] | undefined;
 
 /** Where data/gadgets.json is, from src/ (tsx, tests) or dist/src/ (built). */
@@ -98,43 +91,17 @@ export function matchesGlob(name: string, glob: string): boolean {
   return glob.includes('*') ? globToRegExp(glob).test(name) : name === glob;
 }
 
-/** The catalogue entry for a type, or undefined. */
+/**
+ * The catalogue entry for a type, or undefined. A linear pass over the catalogue's globs: the scan asks it once
+ * per distinct type name (blobTypes keeps the answer on the type's info).
+ */
 export function findGadget(
   name: string,
   ecosystem: 'dotnet' | 'java',
   catalogue: GadgetEntry[] = loadGadgetCatalogue(),
 ): GadgetEntry | undefined {
   const n = normaliseTypeName(name);
-  // The default catalogue's answer per type name is memoised: type names repeat in every blob of a
-  // store, and a linear pass over every glob of the catalogue was a tenth of the per-blob check time.
-  if (catalogue !== cached) return catalogue.find((e) => e.ecosystem === ecosystem && matchesGlob(n, e.type));
-  const key = `${ecosystem}\u0000${n}`;
-  const hit = gadgetMemo.get(key);
-  if (hit !== undefined) return hit ?? undefined;
-  const entry = catalogue.find((e) => e.ecosystem === ecosystem && matchesGlob(n, e.type));
-  if (key.length <= 1024) {
-    if (gadgetMemo.size >= 10_000) gadgetMemo.clear();
-    gadgetMemo.set(key, entry ?? null);
-  }
-  return entry;
-}
-
-/** findGadget's answers on the default catalogue (null: not a gadget), bounded. */
-const gadgetMemo = new Map<string, GadgetEntry | null>();
-
-/** Every catalogued gadget among the types, one match per distinct normalised type name. */
-export function matchGadgets(types: TypeRef[], catalogue: GadgetEntry[] = loadGadgetCatalogue()): GadgetMatch[] {
-  const out: GadgetMatch[] = [];
-  const seen = new Set<string>();
-  for (const ref of types) {
-    const type = normaliseTypeName(ref.name);
-    const key = `${ref.ecosystem}\u0000${type}`;
-    if (seen.has(key)) continue;
-    seen.add(key);
-    const entry = findGadget(type, ref.ecosystem, catalogue);
-    if (entry) out.push({ type, entry, ref });
-  }
-  return out;
+  return catalogue.find((e) => e.ecosystem === ecosystem && matchesGlob(n, e.type));
 }
 
 /** One normalised type name of an ecosystem, with its answers on the default catalogue (shared by the
@@ -159,7 +126,7 @@ export interface BlobType {
 
 /**
  * A blob's types, one per distinct (ecosystem, normaliseTypeName(name)) in first-seen order, with their gadget
- * entries on the default catalogue: what matchGadgets(blob.decoded.types) and QA-B03 walk, computed once per
+ * entries on the default catalogue: what QA-B02 and QA-B03 walk, computed once per
  * blob (QA-B02 and B03 run one after the other) from infos memoised per raw and per normalised name (type
  * names repeat in every blob of a store), so a blob's types cost a Map lookup each, no key string built.
  */
