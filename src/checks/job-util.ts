@@ -108,15 +108,17 @@ export function startsFileLike(value: string): boolean {
 }
 
 /**
- * The string values QA-J02 and QA-J03 may report: stringValues(blob) restricted to values whose key has a
+ * The string values QA-J02 and QA-J03 may report: the blob's string values restricted to values whose key has a
  * keyClass bit or whose value startsFileLike, in the same order and deduplicated the same way. Filtering
  * before the deduplication gives the same list (a duplicate has the same path, so the same key, and the same
  * value) unless a path holds a NUL: two different paths (with different keys) join alike only then, so a blob
- * with one falls back to filtering stringValues(blob) itself.
+ * with one falls back to filtering the whole list.
  */
 export function jobStringValues(blob: ScannedBlob): StringValue[] {
   if (lastJobValuesBlob === blob && lastJobValues) return lastJobValues;
-  const out = collectJobStringValues(blob) ?? stringValues(blob).filter((v) => jobRelevant(v.key, v.value));
+  const out =
+    collectStringValues(blob, jobRelevant) ??
+    (collectStringValues(blob) ?? []).filter((v) => jobRelevant(v.key, v.value));
   lastJobValuesBlob = blob;
   lastJobValues = out;
   return out;
@@ -129,15 +131,34 @@ function jobRelevant(key: string, value: string): boolean {
   return keyClass(key) !== 0 || startsFileLike(value);
 }
 
-/** collectStringValues over the relevant values only; undefined when a path holds a NUL. */
-function collectJobStringValues(blob: ScannedBlob): StringValue[] | undefined {
+export interface StringValue {
+  /** The map key (last non-index path element). */
+  key: string;
+  path: string[];
+  value: string;
+}
+
+/** Every string value of the JobDataMap (entries first, then other strings found in the blob), deduplicated. */
+/**
+ * The blob's string values (entries, then the other strings) deduplicated by (joined path, value) as
+ * `${path.join('\u0000')}\u0001${value}` would be, without building that string for every value: the paths
+ * seen per value, compared element by element. With `relevant`, only the values it keeps, filtered before the
+ * deduplication; then undefined when a path holds a NUL (only then can two different paths join alike, so
+ * filtering first could keep a value the whole list drops).
+ */
+function collectStringValues(
+  blob: ScannedBlob,
+  relevant?: (key: string, value: string) => boolean,
+): StringValue[] | undefined {
   const seen = new Map<string, string[][]>();
   const out: StringValue[] = [];
   let nul = false;
   const add = (path: string[], value: string) => {
-    if (!nul && hasNul(path)) nul = true;
     const key = lastNonIndex(path);
-    if (!jobRelevant(key, value)) return;
+    if (relevant) {
+      if (!nul && hasNul(path)) nul = true;
+      if (!relevant(key, value)) return;
+    }
     const paths = seen.get(value);
     if (paths) {
       for (const p of paths) if (sameJoinedPath(p, path)) return;
@@ -148,46 +169,6 @@ function collectJobStringValues(blob: ScannedBlob): StringValue[] | undefined {
   for (const e of blob.decoded.entries) if (typeof e.value === 'string') add(e.path, e.value);
   for (const s of blob.decoded.strings) add(s.path, s.value);
   return nul ? undefined : out;
-}
-
-export interface StringValue {
-  /** The map key (last non-index path element). */
-  key: string;
-  path: string[];
-  value: string;
-}
-
-/** Every string value of the JobDataMap (entries first, then other strings found in the blob), deduplicated. */
-export function stringValues(blob: ScannedBlob): StringValue[] {
-  // Several job checks read the same blob: compute its values once.
-  if (lastValuesBlob === blob && lastValues) return lastValues;
-  const out = collectStringValues(blob);
-  lastValuesBlob = blob;
-  lastValues = out;
-  return out;
-}
-
-// The checks of one blob run one after the other: the last blob's values are kept (a WeakMap entry
-// per blob is an ephemeron every scavenge has to process).
-let lastValuesBlob: ScannedBlob | undefined;
-let lastValues: StringValue[] | undefined;
-
-function collectStringValues(blob: ScannedBlob): StringValue[] {
-  // Deduplicated by (joined path, value) as `${path.join('\u0000')}\u0001${value}` would be, without
-  // building that string for every value: the paths seen per value, compared element by element.
-  const seen = new Map<string, string[][]>();
-  const out: StringValue[] = [];
-  const add = (path: string[], value: string) => {
-    const paths = seen.get(value);
-    if (paths) {
-      for (const p of paths) if (sameJoinedPath(p, path)) return;
-      paths.push(path);
-    } else seen.set(value, [path]);
-    out.push({ key: lastNonIndex(path), path, value });
-  };
-  for (const e of blob.decoded.entries) if (typeof e.value === 'string') add(e.path, e.value);
-  for (const s of blob.decoded.strings) add(s.path, s.value);
-  return out;
 }
 
 /** `a.join('\u0000') === b.join('\u0000')`, element by element when no element holds a NUL. */
