@@ -496,7 +496,8 @@ describe.skipIf(!server)('reliability on PostgreSQL (throwaway server, statement
   async function whenStreaming(hit: (pid: number) => Promise<void>): Promise<boolean> {
     for (let i = 0; i < 2000; i++) {
       const rows = await admin<{ pid: number }>(
-        "SELECT pid FROM pg_stat_activity WHERE application_name = 'qrtz-audit' AND query ILIKE 'FETCH%'",
+        // a FETCH that has returned (idle in its transaction after it): at least one batch reached the auditor
+        "SELECT pid FROM pg_stat_activity WHERE application_name = 'qrtz-audit' AND query ILIKE 'FETCH%' AND state = 'idle in transaction'",
         [],
         'postgres',
       );

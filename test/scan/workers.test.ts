@@ -234,9 +234,11 @@ describe.skipIf(!pgServer)('PostgreSQL: --workers 2 = --workers 1 on thousands o
     await admin.connect();
     try {
       for (let i = 0; i < 4000 && !hit; i++) {
-        // only this test's database: other audits may run on the shared server
+        // only this test's database: other audits may run on the shared server. A FETCH that has returned
+        // (the session idle in its transaction after it), so at least one batch reached the auditor: a kill
+        // during the first FETCH would leave no row read, and the audit now gets there in milliseconds.
         const r = await admin.query(
-          "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'qrtz-audit' AND datname = $1 AND query ILIKE 'FETCH%'",
+          "SELECT pg_terminate_backend(pid) AS ok FROM pg_stat_activity WHERE application_name = 'qrtz-audit' AND datname = $1 AND query ILIKE 'FETCH%' AND state = 'idle in transaction'",
           [DB],
         );
         hit = r.rows.length > 0;
