@@ -21,15 +21,14 @@ import { createQuartzDb as createMysqlQuartzDb } from '../test/integration/mysql
 import { startMariadb, throwawayUnavailable } from '../test/support/mariadb-server.js';
 import { createQuartzDb } from '../test/support/pg-quartz.js';
 import { adminSql, startThrowawayPostgres } from '../test/support/pg-server.js';
+import { benchArgs, positiveInt } from './args.js';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const ROLES = Number(arg('roles') ?? process.env.BENCH_ROLES ?? 10_000);
-const ENGINE = arg('engine') ?? 'postgres';
-if (!Number.isInteger(ROLES) || ROLES < 1 || !['postgres', 'mariadb'].includes(ENGINE)) {
-  console.error('usage: bench/catalog.ts [--roles N] [--engine postgres|mariadb]');
+const USAGE = 'usage: bench/catalog.ts [--roles N] [--engine postgres|mariadb]';
+const opts = benchArgs({ roles: { type: 'string' }, engine: { type: 'string' } }, USAGE);
+const ROLES = positiveInt(opts.roles ?? (process.env.BENCH_ROLES || undefined), 10_000, '--roles');
+const ENGINE = opts.engine ?? 'postgres';
+if (!['postgres', 'mariadb'].includes(ENGINE)) {
+  console.error('--engine must be postgres or mariadb');
   process.exit(2);
 }
 const families = new Set<Family>(FAMILIES.filter((f) => f !== 'content'));

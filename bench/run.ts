@@ -5,6 +5,13 @@
  * streaming, secrets quality). The arguments go to the store bench.
  */
 import { spawnSync } from 'node:child_process';
+import { benchArgs, STORE_OPTIONS, STORE_USAGE } from './args.js';
+
+// The arguments are the store bench's: checked before any step runs (a typo would otherwise show minutes later).
+benchArgs(
+  STORE_OPTIONS,
+  `${STORE_USAGE}\nRuns every benchmark in turn; the arguments go to the store bench (bench/store.ts).`,
+);
 
 const steps: [string, string[]][] = [
   ['decoders', ['bench/decode.ts']],

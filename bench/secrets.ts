@@ -17,19 +17,16 @@ import { join } from 'node:path';
 import { decodeBlob } from '../src/decode/index.js';
 import { detectSecrets, detectSecretsUnfiltered, type SecretInput } from '../src/secrets/detect.js';
 import { loadCorpus } from '../test/secrets/corpus/load.js';
+import { benchArgs, positiveInt } from './args.js';
 import { jobBlob } from './store-data.js';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : undefined;
-};
-const BLOBS = Number(arg('blobs') ?? 4000);
-const BENCH_MS = Number(process.env.BENCH_MS ?? 2000);
-const UNFILTERED = process.argv.includes('--unfiltered');
-if (!Number.isInteger(BLOBS) || BLOBS < 1) {
-  console.error('--blobs must be a positive integer');
-  process.exit(2);
-}
+const opts = benchArgs(
+  { blobs: { type: 'string' }, unfiltered: { type: 'boolean' } },
+  'usage: npm run bench:secrets -- [--blobs N] [--unfiltered]   (BENCH_MS: how long, default 2000)',
+);
+const BLOBS = positiveInt(opts.blobs, 4000, '--blobs');
+const BENCH_MS = positiveInt(process.env.BENCH_MS || undefined, 2000, 'BENCH_MS');
+const UNFILTERED = opts.unfiltered === true;
 
 /** The detector inputs of one blob, as secrets-scan.ts builds them. */
 function inputsOf(bytes: Uint8Array, out: SecretInput[]): void {

@@ -31,28 +31,30 @@ import pg from 'pg';
 import { sharedMariadb } from '../test/support/mariadb-server.js';
 import { createQuartzDb, dropAll } from '../test/support/pg-quartz.js';
 import { acquirePostgres, pgBinDir } from '../test/support/pg-server.js';
+import { benchArgs, positiveInt, STORE_OPTIONS, STORE_USAGE } from './args.js';
 import { jobBlob, triggerBlob } from './store-data.js';
 
-const arg = (name: string) => {
-  const i = process.argv.indexOf(`--${name}`);
-  return i > 0 ? process.argv[i + 1] : process.argv.find((a) => a.startsWith(`--${name}=`))?.split('=')[1];
-};
-const ROWS = Number(arg('rows') ?? process.env.BENCH_ROWS ?? 100_000);
-const ONLY = arg('only');
+const opts = benchArgs(STORE_OPTIONS, STORE_USAGE);
+const ROWS = positiveInt(opts.rows ?? (process.env.BENCH_ROWS || undefined), 100_000, '--rows');
+const ONLY = opts.only;
+if (ONLY !== undefined && ONLY !== 'postgres' && ONLY !== 'mariadb') {
+  console.error('--only must be postgres or mariadb');
+  process.exit(2);
+}
 /**
  * --dist: the passes run compiled JavaScript (tsc into a temp dir), as an installed package runs, instead of the
  * sources through tsx — whose transpiled modules and source maps add about 57 MB to every pass's RSS.
  */
-const DIST = process.argv.includes('--dist');
-const JSON_OUT = arg('json');
+const DIST = opts.dist === true;
+const JSON_OUT = opts.json;
 /** --workers 1,2: the content and full passes once per worker count (scan --workers; issue #16 part 3). */
-const WORKERS = (arg('workers') ?? '1').split(',').map(Number);
+const WORKERS = (opts.workers ?? '1').split(',').map((w) => (/^\d+$/.test(w) ? Number(w) : Number.NaN));
 if (WORKERS.some((w) => !Number.isInteger(w) || w < 0 || w > 16)) {
   console.error('--workers must be a comma-separated list of whole numbers from 0 to 16');
   process.exit(2);
 }
 /** --passes raw,content: only these passes (default raw,content,full; a 1,000,000-row run takes long). */
-const KINDS = (arg('passes') ?? 'raw,content,full').split(',');
+const KINDS = (opts.passes ?? 'raw,content,full').split(',');
 if (KINDS.some((k) => !['raw', 'content', 'full'].includes(k))) {
   console.error('--passes must be a comma-separated list of raw, content, full');
   process.exit(2);
@@ -65,10 +67,6 @@ const PASSES: [string, number][] = [
     ['full', w],
   ]),
 ].filter(([k]) => KINDS.includes(k as string)) as [string, number][];
-if (!Number.isInteger(ROWS) || ROWS < 1) {
-  console.error('--rows must be a positive integer');
-  process.exit(2);
-}
 
 // ---------------------------------------------------------------------------------------------
 // The store: bench/store-data.ts

@@ -25,12 +25,20 @@ import { parsePostgresUrl } from '../src/dialects/postgres/index.js';
 import { loadQuery } from '../src/queries.js';
 import { sharedMariadb } from '../test/support/mariadb-server.js';
 import { acquirePostgres } from '../test/support/pg-server.js';
+import { benchArgs } from './args.js';
 
 const ROWS = Number(process.env.BENCH_ROWS ?? 100_000);
 const ROUNDS = Math.max(1, Number(process.env.BENCH_ROUNDS ?? 5));
 const MAX_BLOB = 16 * 1024 * 1024;
 const SESSION = { statementTimeoutMs: 60_000, lockTimeoutMs: 5_000, applicationName: 'qrtz-audit-bench' };
-const onlyArg = process.argv.find((a) => a.startsWith('--only='))?.slice('--only='.length);
+const onlyArg = benchArgs(
+  { only: { type: 'string' } },
+  'usage: npm run bench:stream -- [--only postgres|mariadb]   (BENCH_ROWS, default 100000; BENCH_ROUNDS, default 5)',
+).only;
+if (onlyArg !== undefined && onlyArg !== 'postgres' && onlyArg !== 'mariadb') {
+  console.error('--only must be postgres or mariadb');
+  process.exit(2);
+}
 
 interface Pass {
   rows: number;
