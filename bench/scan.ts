@@ -53,9 +53,9 @@ try {
     );
   }
   console.log(`seeded ${ROWS} rows in ${Date.now() - t0} ms`);
-  let peak = process.memoryUsage().rss;
+  let peak = process.memoryUsage.rss();
   const timer = setInterval(() => {
-    peak = Math.max(peak, process.memoryUsage().rss);
+    peak = Math.max(peak, process.memoryUsage.rss());
   }, 20);
   const adapter = createPostgresAdapter({
     url: server.adminUrl(db),

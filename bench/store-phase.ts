@@ -39,9 +39,9 @@ const options = {
 };
 const adapter: Adapter = dialect === 'postgres' ? createPostgresAdapter(options) : createMysqlAdapter(options);
 
-let peak = process.memoryUsage().rss;
+let peak = process.memoryUsage.rss();
 const timer = setInterval(() => {
-  peak = Math.max(peak, process.memoryUsage().rss);
+  peak = Math.max(peak, process.memoryUsage.rss());
 }, 25);
 const t0 = performance.now();
 const c0 = process.cpuUsage();
@@ -82,6 +82,15 @@ if (phase === 'raw') {
   rows = result.facts.blobInventory?.rows ?? 0;
   bytes = result.facts.blobInventory?.bytes ?? 0;
   findings = result.findings.length;
+  // A pass whose checks fail is not a measurement: --dist once ran without data/ (the gadget catalogue), QA-B02/B03
+  // threw on every row, and the figures timed the failure.
+  const failed = result.findings.filter((f) => f.message.startsWith('check failed internally'));
+  if (failed.length) {
+    console.error(
+      `store-phase ${phase}: ${failed.length} findings of checks that failed internally (${[...new Set(failed.map((f) => f.check))].join(', ')}), e.g. ${failed[0]?.message.slice(0, 200)}`,
+    );
+    process.exit(1);
+  }
 }
 await adapter.close();
 const gcStats = gcProfiler?.stop()?.statistics;
@@ -97,7 +106,7 @@ if (gcStats) {
 const ms = performance.now() - t0;
 const cpu = process.cpuUsage(c0);
 clearInterval(timer);
-peak = Math.max(peak, process.memoryUsage().rss, process.resourceUsage().maxRSS * 1024);
+peak = Math.max(peak, process.memoryUsage.rss(), process.resourceUsage().maxRSS * 1024);
 console.log(
   JSON.stringify({
     phase: workers > 1 ? `${phase}/w${workers}` : phase,

@@ -136,7 +136,9 @@ if (DIST) {
     }),
   );
   copyFileSync(join(root, 'package.json'), join(distDir, 'package.json'));
+  // What an installed package holds beside dist/ (package.json "files"): the queries and data/ (the gadget catalogue).
   symlinkSync(join(root, 'queries'), join(distDir, 'queries'));
+  symlinkSync(join(root, 'data'), join(distDir, 'data'));
   symlinkSync(join(root, 'node_modules'), join(distDir, 'node_modules'));
   const tsc = spawnSync(process.execPath, [join(root, 'node_modules/typescript/bin/tsc'), '-p', distDir], {
     stdio: 'inherit',

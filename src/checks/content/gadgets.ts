@@ -43,14 +43,23 @@ function validate(row: unknown, i: number): GadgetEntry {
   return r as GadgetEntry;
 }
 
-/** The gadget catalogue (loaded once). */
+/** Why the default catalogue could not be loaded: thrown again without another read (a scan asks once per type). */
+let failure: unknown;
+
+/** The gadget catalogue (loaded once; a default catalogue that cannot be loaded fails once, then the same way). */
 export function loadGadgetCatalogue(path?: string): GadgetEntry[] {
   if (!path && cached) return cached;
-  const rows = JSON.parse(readFileSync(path ?? cataloguePath(), 'utf8')) as unknown;
-  if (!Array.isArray(rows)) throw new Error('data/gadgets.json: not an array');
-  const list = rows.map(validate);
-  if (!path) cached = list;
-  return list;
+  if (!path && failure) throw failure;
+  try {
+    const rows = JSON.parse(readFileSync(path ?? cataloguePath(), 'utf8')) as unknown;
+    if (!Array.isArray(rows)) throw new Error('data/gadgets.json: not an array');
+    const list = rows.map(validate);
+    if (!path) cached = list;
+    return list;
+  } catch (err) {
+    if (!path) failure = err;
+    throw err;
+  }
 }
 
 /**
