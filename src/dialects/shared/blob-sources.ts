@@ -106,6 +106,16 @@ export function buildBlobRow(src: BlobSource, tableName: string, raw: RawBlobRow
 /** A row's fields keyed by upper-case name (drivers return lower-case aliases on some engines). */
 export function upperKeys(raw: Record<string, unknown>): Record<string, unknown> {
   const out: Record<string, unknown> = Object.create(null);
-  for (const [k, v] of Object.entries(raw)) out[k.toUpperCase()] = v;
+  // Per row: no entries array, and each column name upper-cased once per scan (a row's names are the query's).
+  for (const k in raw) {
+    if (!Object.hasOwn(raw, k)) continue;
+    let u = upperNames.get(k);
+    if (u === undefined) {
+      u = k.toUpperCase();
+      if (upperNames.size < 1024) upperNames.set(k, u);
+    }
+    out[u] = raw[k];
+  }
   return out;
 }
+const upperNames = new Map<string, string>();
