@@ -159,10 +159,13 @@ function where(blob: ScannedBlob, b: BlobHit): string {
 
 /** Fail drafts for one check: one per (path, detector) in the row. */
 export function draftsFor(blob: ScannedBlob, check: SecretCheckId): FindingDraft[] {
+  const hits = scanBlob(blob);
+  // Most blobs hold no secret: no row name, no map (three checks ask per blob).
+  if (hits.length === 0) return [];
   const rowKey = rowKeyOf(blob);
   const name = `${blob.row.tableName}.${blob.row.column} ${rowKey}`;
   const groups = new Map<string, BlobHit[]>();
-  for (const b of scanBlob(blob)) {
+  for (const b of hits) {
     if (b.hit.check !== check) continue;
     const k = `${b.hit.detector}:${b.hit.path.join('/')}`;
     const g = groups.get(k);
