@@ -214,7 +214,7 @@ export interface MethodMessage {
   args: PrimValue[];
 }
 
-/** Positive ids below this may go to the dense array of an ObjectTable. */
+/** Ids (and -ids) below this may go to the dense arrays of an ObjectTable. */
 const DENSE_IDS = 1 << 16;
 
 /**
@@ -222,14 +222,20 @@ const DENSE_IDS = 1 << 16;
  * `size`, `values()` in first-insertion order; setting an id again replaces its object in place).
  * Object ids are mostly small ascending positive numbers: those sit in an array indexed by id, not
  * in a hash table (a Map insert per object was a twentieth of the decode). The array grows at most
- * to twice its length plus 64 per id and to DENSE_IDS in all (hostile ids cost no memory); other ids
- * (negative ones, which may repeat, and far or huge ones) go to a Map of id → position.
+ * to twice its length plus 64 per id and to DENSE_IDS in all (hostile ids cost no memory). Negative
+ * ids (value types: every KeyValuePair of a Dictionary has one; they may repeat) sit the same way in
+ * an array of list positions indexed by -id. Other ids (0, far or huge ones) go to a Map of
+ * id → position.
  */
 export class ObjectTable {
   private readonly dense: (NObj | undefined)[] = [];
+  /** Negative ids: the list position of the object of id -k at [k] (-1: none there). */
+  private readonly neg: number[] = [];
   private readonly other = new Map<number, number>();
   /** Highest positive id in `other` (0: none): below it, a positive id may be in either place. */
   private maxOther = 0;
+  /** Highest -id of a negative id in `other` (0: none): below it, a negative id may be in either place. */
+  private maxOtherNeg = 0;
   private readonly list: NObj[] = [];
 
   get size(): number {
@@ -242,6 +248,13 @@ export class ObjectTable {
         if (o !== undefined) return o;
       }
       if (id > this.maxOther) return undefined;
+    } else if (id < 0) {
+      const k = -id;
+      if (k < this.neg.length) {
+        const at = this.neg[k] as number;
+        if (at >= 0) return this.list[at];
+      }
+      if (k > this.maxOtherNeg) return undefined;
     }
     const at = this.other.get(id);
     return at === undefined ? undefined : this.list[at];
@@ -250,6 +263,10 @@ export class ObjectTable {
     return this.get(id) !== undefined;
   }
   set(id: number, obj: NObj): void {
+    if (id < 0) {
+      this.setNegative(id, obj);
+      return;
+    }
     const dense = this.dense;
     if (id > 0 && id < dense.length && dense[id] !== undefined) {
       this.list[this.list.indexOf(dense[id] as NObj)] = obj;
@@ -270,6 +287,33 @@ export class ObjectTable {
       if (id > this.maxOther) this.maxOther = id;
     }
     this.list.push(obj);
+  }
+  private setNegative(id: number, obj: NObj): void {
+    const k = -id;
+    const neg = this.neg;
+    const list = this.list;
+    if (k < neg.length) {
+      const at = neg[k] as number;
+      if (at >= 0) {
+        list[at] = obj;
+        return;
+      }
+    }
+    if (k <= this.maxOtherNeg) {
+      const at = this.other.get(id);
+      if (at !== undefined) {
+        list[at] = obj;
+        return;
+      }
+    }
+    if (k < DENSE_IDS && k <= 2 * neg.length + 64) {
+      while (neg.length < k) neg.push(-1);
+      neg[k] = list.length;
+    } else {
+      this.other.set(id, list.length);
+      if (k > this.maxOtherNeg) this.maxOtherNeg = k;
+    }
+    list.push(obj);
   }
   /** The objects in first-insertion order (read only). */
   values(): readonly NObj[] {
@@ -337,13 +381,18 @@ export function deref(graph: NrbfGraph, v: NValue | undefined): NObj | undefined
   return undefined;
 }
 
-/** Value of a class member by exact name, or by `Declaring+name` suffix. */
-export function member(obj: NClass, name: string, alt?: string): NValue | undefined {
-  const meta = obj.meta;
+/** Index of a class member by exact name, or by `Declaring+name` suffix (-1: none). */
+export function memberIndex(meta: ClassMeta, name: string, alt?: string): number {
   let i = exactMemberIndex(meta, name);
   if (i < 0 && alt !== undefined) i = exactMemberIndex(meta, alt);
   if (i < 0) i = suffixMemberIndex(meta, name);
   if (i < 0 && alt !== undefined) i = suffixMemberIndex(meta, alt);
+  return i;
+}
+
+/** Value of a class member by exact name, or by `Declaring+name` suffix. */
+export function member(obj: NClass, name: string, alt?: string): NValue | undefined {
+  const i = memberIndex(obj.meta, name, alt);
   return i >= 0 ? obj.values[i] : undefined;
 }
 

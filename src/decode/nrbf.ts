@@ -11,6 +11,7 @@ import {
   baseTypeName,
   type ClassMeta,
   deref,
+  exactMemberIndex,
   metaBaseName,
   metaPathNames,
   type NArray,
@@ -19,6 +20,7 @@ import {
   type NrbfGraph,
   type NValue,
   objTypeName,
+  type Pair,
   PRIMITIVE_NAMES,
 } from './nrbf-graph.js';
 import { readNrbf } from './nrbf-reader.js';
@@ -250,6 +252,9 @@ function quartzVersionOf(assembly: string): string {
   return out;
 }
 
+const DELEGATE_ENTRY = 'System.DelegateSerializationHolder+DelegateEntry';
+const MEMBER_INFO_HOLDER = 'System.Reflection.MemberInfoSerializationHolder';
+
 function collectTypes(graph: NrbfGraph, result: FormatResult): void {
   // name → assemblies seen with it ('' for none): no joined key string per type.
   const seen = new Map<string, Set<string> | string>();
@@ -289,23 +294,33 @@ function collectTypes(graph: NrbfGraph, result: FormatResult): void {
     addName(d.name, asm, 'nrbf-member-type');
   }
   for (const m of graph.methods) if (m.typeName) addName(m.typeName, undefined, 'nrbf-method', true);
-  // Types a DelegateSerializationHolder / MemberInfoSerializationHolder would load by name.
-  for (const obj of graph.objects.values()) {
-    if (obj.kind !== 'class') continue;
-    const base = metaBaseName(obj.meta);
-    if (base === 'System.DelegateSerializationHolder+DelegateEntry') {
-      for (const [typeM, asmM] of [
-        ['type', 'assembly'],
-        ['targetTypeName', 'targetTypeAssembly'],
-      ] as const) {
-        const t = stringOf(graph, memberOf(obj, typeM));
-        if (t) addName(t, stringOf(graph, memberOf(obj, asmM)), 'nrbf-delegate');
-      }
-    } else if (base === 'System.Reflection.MemberInfoSerializationHolder') {
-      const t = stringOf(graph, memberOf(obj, 'ClassName'));
-      if (t) addName(t, stringOf(graph, memberOf(obj, 'AssemblyName')), 'nrbf-delegate');
+  // Types a DelegateSerializationHolder / MemberInfoSerializationHolder would load by name (the
+  // objects are looked at only when one of their classes was read).
+  let holders = false;
+  for (const c of graph.classes) {
+    const base = metaBaseName(c);
+    if (base === DELEGATE_ENTRY || base === MEMBER_INFO_HOLDER) {
+      holders = true;
+      break;
     }
   }
+  if (holders)
+    for (const obj of graph.objects.values()) {
+      if (obj.kind !== 'class') continue;
+      const base = metaBaseName(obj.meta);
+      if (base === DELEGATE_ENTRY) {
+        for (const [typeM, asmM] of [
+          ['type', 'assembly'],
+          ['targetTypeName', 'targetTypeAssembly'],
+        ] as const) {
+          const t = stringOf(graph, memberOf(obj, typeM));
+          if (t) addName(t, stringOf(graph, memberOf(obj, asmM)), 'nrbf-delegate');
+        }
+      } else if (base === MEMBER_INFO_HOLDER) {
+        const t = stringOf(graph, memberOf(obj, 'ClassName'));
+        if (t) addName(t, stringOf(graph, memberOf(obj, 'AssemblyName')), 'nrbf-delegate');
+      }
+    }
   if (versions.size > 0) result.quartzVersions = [...versions];
 }
 
@@ -425,6 +440,15 @@ function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatRes
   if (ctx.limited && !result.limited) result.limited = ctx.limited;
 }
 
+/** `[...path, seg]` without the spread's iteration: a new array of the final size. */
+function appendPath(path: string[], seg: string): string[] {
+  const n = path.length;
+  const out = new Array<string>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = path[i] as string;
+  out[n] = seg;
+  return out;
+}
+
 function hexPreview(b: Uint8Array): string {
   const head = Array.from(b.subarray(0, 16), (x) => x.toString(16).padStart(2, '0')).join(' ');
   return `${b.length} bytes${b.length > 0 ? `: ${head}${b.length > 16 ? ' …' : ''}` : ''}`;
@@ -446,17 +470,17 @@ function walk(ctx: WalkCtx, v: NValue, label: string, path: string[], depth: num
     ctx.strings.push({ path, value: obj.value });
     return ctx.tree ? { label, type: 'System.String', value: obj.value, offset: obj.offset } : LEAF;
   }
-  if (!ctx.tree && obj.mark === ctx.epoch) return LEAF;
-  const type = objTypeName(obj);
-  if (obj.mark === ctx.epoch) return { label, type, value: `→ #${obj.id}`, offset: obj.offset };
+  if (obj.mark === ctx.epoch)
+    return ctx.tree ? { label, type: objTypeName(obj), value: `→ #${obj.id}`, offset: obj.offset } : LEAF;
   obj.mark = ctx.epoch;
   if (depth >= ctx.maxDepth || ctx.nodes > MAX_NODES) {
     ctx.limited ??=
       depth >= ctx.maxDepth ? `depth limit ${ctx.maxDepth} reached` : `tree node limit ${MAX_NODES} reached`;
     markReachable(ctx, obj, path);
-    return { label, type, value: '… (limit)', offset: obj.offset };
+    return { label, type: objTypeName(obj), value: '… (limit)', offset: obj.offset };
   }
-  const node: TreeNode = ctx.tree ? { label, type, offset: obj.offset, children: [] } : LEAF;
+  // The type name is made only for a tree node (an array's is a new string).
+  const node: TreeNode = ctx.tree ? { label, type: objTypeName(obj), offset: obj.offset, children: [] } : LEAF;
   const children = ctx.tree ? (node.children as TreeNode[]) : SINK;
   if (obj.kind === 'array') walkArray(ctx, obj, path, depth, children);
   else walkClass(ctx, obj, path, depth, children);
@@ -502,7 +526,8 @@ function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, chi
         ctx.nodes++;
         return;
       }
-      children.push(walk(ctx, v, `[${i}]`, [...path, `[${i}]`], depth + 1));
+      const seg = `[${i}]`;
+      children.push(walk(ctx, v, seg, appendPath(path, seg), depth + 1));
     });
     if (arr.values.length > MAX_PRIMITIVE_CHILDREN)
       children.push({ label: '…', value: `${arr.values.length - MAX_PRIMITIVE_CHILDREN} more` });
@@ -521,13 +546,15 @@ function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, chi
       index++;
       continue;
     }
-    children.push(walk(ctx, v, `[${index}]`, [...path, `[${index}]`], depth + 1));
+    const seg = `[${index}]`;
+    children.push(walk(ctx, v, seg, appendPath(path, seg), depth + 1));
     index++;
   }
 }
 
 /** Members of a map whose pairs are shown as entries instead. */
-const PAIR_MEMBERS = new Set(['Keys', 'Values', 'KeyValuePairs']);
+const PAIR_MEMBER_LIST = ['Keys', 'Values', 'KeyValuePairs'] as const;
+const PAIR_MEMBERS: ReadonlySet<string> = new Set(PAIR_MEMBER_LIST);
 
 function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, children: TreeNode[]): void {
   const graph = ctx.graph;
@@ -547,12 +574,14 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
       continue; // nothing to collect: no path array, no call
     }
     pathNames ??= metaPathNames(obj.meta);
-    children.push(walk(ctx, v, name, [...path, pathNames[i] as string], depth + 1));
+    children.push(walk(ctx, v, name, appendPath(path, pathNames[i] as string), depth + 1));
   }
   if (pairs) {
     // Mark the pair containers visited so they are not reported as unreferenced.
-    for (const m of ['Keys', 'Values', 'KeyValuePairs']) {
-      const c = deref(graph, memberOf(obj, m));
+    const meta = obj.meta;
+    for (const m of PAIR_MEMBER_LIST) {
+      const mi = exactMemberIndex(meta, m);
+      const c = mi >= 0 ? deref(graph, obj.values[mi]) : undefined;
       if (c) c.mark = ctx.epoch;
       if (c?.kind === 'array' && m === 'KeyValuePairs')
         for (const e of c.values) {
@@ -560,20 +589,31 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
           if (kv) kv.mark = ctx.epoch;
         }
     }
-    pairs.forEach((p, i) => {
-      const k = keyText(graph, p.key);
-      const keyObj = deref(graph, p.key);
+    // Every string key of this map has the same path: one array, shared (paths are read only).
+    let keyPath: string[] | undefined;
+    for (let i = 0; i < pairs.length; i++) {
+      const p = pairs[i] as Pair;
+      const key = p.key;
+      const keyObj = key.t === 'obj' ? key.obj : key.t === 'ref' ? graph.objects.get(key.id) : undefined;
+      let k: string | undefined;
       if (keyObj?.kind === 'string') {
-        ctx.strings.push({ path: [...path, '(key)'], value: keyObj.value });
+        k = keyObj.value; // keyText's answer for a string key
+        keyPath ??= appendPath(path, '(key)');
+        ctx.strings.push({ path: keyPath, value: k });
         keyObj.keyMark = ctx.epoch;
+      } else {
+        k = keyText(graph, key);
+        if (k === undefined) {
+          const seg = `{key ${i}}`;
+          children.push(walk(ctx, key, seg, appendPath(path, seg), depth + 1));
+        }
       }
-      if (k === undefined) children.push(walk(ctx, p.key, `{key ${i}}`, [...path, `{key ${i}}`], depth + 1));
       const label = k ?? `{key ${i}}`;
       if (!ctx.tree && isPlainLeaf(p.value)) {
         ctx.nodes++; // as walk() would count it; nothing to collect
-        return;
+        continue;
       }
-      children.push(walk(ctx, p.value, label, [...path, label], depth + 1));
-    });
+      children.push(walk(ctx, p.value, label, appendPath(path, label), depth + 1));
+    }
   }
 }

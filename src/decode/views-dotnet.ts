@@ -6,9 +6,11 @@
 import type { MapEntry } from '../model.js';
 import {
   BT,
+  type ClassMeta,
   deref,
   expandElements,
   member,
+  memberIndex,
   memberPathName,
   metaBaseName,
   type NClass,
@@ -92,12 +94,21 @@ function computePairs(graph: NrbfGraph, obj: NClass): Pair[] | undefined {
     const items = arrayElements(graph, kvp);
     if (items) {
       const pairs: Pair[] = [];
+      // The pairs share one class (ClassWithId): its member indices are looked up once per class.
+      let meta: ClassMeta | undefined;
+      let ki = -1;
+      let vi = -1;
       for (const it of items) {
         const o = deref(graph, it);
         if (o?.kind !== 'class') continue;
+        if (o.meta !== meta) {
+          meta = o.meta;
+          ki = memberIndex(meta, 'key', 'Key');
+          vi = memberIndex(meta, 'value', 'Value');
+        }
         pairs.push({
-          key: member(o, 'key', 'Key') ?? { t: 'null' },
-          value: member(o, 'value', 'Value') ?? { t: 'null' },
+          key: (ki >= 0 ? o.values[ki] : undefined) ?? { t: 'null' },
+          value: (vi >= 0 ? o.values[vi] : undefined) ?? { t: 'null' },
         });
       }
       return pairs;
