@@ -58,8 +58,11 @@ export interface ClassMeta {
   /** null for the untyped records SystemClassWithMembers / ClassWithMembers. */
   memberTypes: MemberType[] | null;
   recordType: number;
+  /** Objects of this class registered (an id set again counts again): at least the number of
+   *  them in the object table (internal). */
+  instances: number;
   /** Lookup caches filled on first use (internal; every object of the class shares them). */
-  cache?: MetaCache;
+  cache: MetaCache | undefined;
 }
 
 /** Per-class lookups the views repeat for every object of a class. */
@@ -76,8 +79,10 @@ export interface MetaCache {
 function metaCache(meta: ClassMeta): MetaCache {
   let c = meta.cache;
   if (!c) {
+    // A plain field the reader creates (undefined): defining it here (non-enumerable) was a fiftieth
+    // of the decode, and gave every class a shape of its own.
     c = { base: undefined, exact: undefined, suffix: undefined, pathNames: undefined };
-    Object.defineProperty(meta, 'cache', { value: c, enumerable: false, writable: true, configurable: true });
+    meta.cache = c;
   }
   return c;
 }
@@ -394,6 +399,15 @@ export function memberIndex(meta: ClassMeta, name: string, alt?: string): number
 export function member(obj: NClass, name: string, alt?: string): NValue | undefined {
   const i = memberIndex(obj.meta, name, alt);
   return i >= 0 ? obj.values[i] : undefined;
+}
+
+/** `[...path, seg]` without the spread's iteration: a new array of the final size. */
+export function appendPath(path: string[], seg: string): string[] {
+  const n = path.length;
+  const out = new Array<string>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = path[i] as string;
+  out[n] = seg;
+  return out;
 }
 
 /** Expand an element list with null runs into at most `max` elements. */

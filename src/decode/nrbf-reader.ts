@@ -112,6 +112,36 @@ export function formatDateTime(raw: bigint): string {
   return kind === 1 ? `${iso}Z` : kind === 0 ? iso : `${iso} (Local)`;
 }
 
+/** Ticks' high 32 bits (Kind masked off) below this: the ticks are below MAX_TICKS (734,668,917 × 2^32 ≤ MAX_TICKS). */
+const FAST_TICKS_HI = 734_000_000;
+/** Unix epoch in milliseconds since 0001-01-01 (TICKS_UNIX_EPOCH / 10,000). */
+const MS_UNIX_EPOCH = 62_135_596_800_000;
+
+/**
+ * formatDateTime of the wire bits given as two unsigned 32-bit halves, in Number arithmetic (a
+ * BigInt division and remainder per DateTime cost about a microsecond). Every intermediate value
+ * stays below 2^53; ticks near the top of the range (and invalid ones) go to formatDateTime.
+ */
+export function formatDateTimeHalves(lo: number, hi: number): string {
+  const tHi = hi & 0x3fffffff; // ticks = tHi × 2^32 + lo
+  if (tHi >= FAST_TICKS_HI) return formatDateTime((BigInt(hi >>> 0) << 32n) | BigInt(lo >>> 0));
+  const kind = hi >>> 30;
+  // q = floor(ticks / 10,000) in two steps: tHi = q1 × 10,000 + r1; rest = r1 × 2^32 + lo < 10,000 × 2^32.
+  const r1 = tHi % 10_000;
+  const q1 = (tHi - r1) / 10_000;
+  const rest = r1 * 4_294_967_296 + lo;
+  const q2 = Math.floor(rest / 10_000);
+  const q = q1 * 4_294_967_296 + q2;
+  // TICKS_UNIX_EPOCH is a multiple of 10,000: floor((ticks - epoch) / 10,000) = q - MS_UNIX_EPOCH,
+  // which is what formatDateTime's truncation and its correction below the epoch compute.
+  const ms = q - MS_UNIX_EPOCH;
+  // ticks % 10^7 = (q % 1,000) × 10,000 + ticks % 10,000; q % 1,000 from q1 and q2 (2^32 % 1,000 = 296).
+  const qMod = ((q1 % 1_000) * 296 + (q2 % 1_000)) % 1_000;
+  const frac = String(qMod * 10_000 + (rest % 10_000)).padStart(7, '0');
+  const iso = `${new Date(ms).toISOString().slice(0, -5)}.${frac}`;
+  return kind === 1 ? `${iso}Z` : kind === 0 ? iso : `${iso} (Local)`;
+}
+
 /** Format TimeSpan ticks like .NET's constant ("c") format: [-][d.]hh:mm:ss[.fffffff]. */
 export function formatTimeSpan(ticks: bigint): string {
   const neg = ticks < 0n;
@@ -240,6 +270,8 @@ class Reader {
   readonly view: DataView;
   readonly graph: NrbfGraph;
   private readonly metas = new Map<number, ClassMeta>();
+  /** The class last defined or named by a ClassWithId (always the one `metas` holds for its id). */
+  private lastMeta: ClassMeta | undefined;
   private readonly refs: { t: 'ref'; id: number; offset: number }[] = [];
   /** Frames of the objects being read, [0, depth); the ones above are reused (one Frame per nesting
    *  level of the stream, not one per object). */
@@ -421,7 +453,9 @@ class Reader {
         v = formatTimeSpan(this.i64());
         break;
       case 13:
-        v = formatDateTime(this.u64());
+        this.need(8, 'UInt64');
+        v = formatDateTimeHalves(this.view.getUint32(this.pos, true), this.view.getUint32(this.pos + 4, true));
+        this.pos += 8;
         break;
       case 14:
         this.need(2, 'UInt16');
@@ -552,6 +586,7 @@ class Reader {
     };
     obj.obj = obj;
     this.register(obj);
+    meta.instances++;
     const total = meta.memberNames.length;
     if (total > 0 && total <= PRESIZE_MAX) obj.values = new Array(total);
     this.pushFrame(obj, meta.memberTypes, total);
@@ -574,8 +609,11 @@ class Reader {
       libraryId,
       memberTypes,
       recordType: rt,
+      instances: 0,
+      cache: undefined,
     };
     this.metas.set(info.id, meta);
+    this.lastMeta = meta;
     this.graph.classes.push(meta);
     return this.pushClass(info.id, meta, offset);
   }
@@ -672,7 +710,10 @@ class Reader {
         const id = this.i32('ObjectId');
         const metaAt = this.pos;
         const metaId = this.i32('MetadataId');
-        const meta = this.metas.get(metaId);
+        // Runs of ClassWithId records name the same class (every KeyValuePair of a Dictionary).
+        const last = this.lastMeta;
+        const meta = last !== undefined && last.id === metaId ? last : this.metas.get(metaId);
+        this.lastMeta = meta;
         if (!meta) this.fail(`ClassWithId #${id} refers to unknown metadata #${metaId}`, metaAt);
         return this.pushClass(id, meta, offset);
       }

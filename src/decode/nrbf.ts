@@ -7,8 +7,8 @@ import type { ExpansionFinding, FoundString, TrailingBytes, TreeNode, TypeRef } 
 import { detectExpansion, isHashedCollection } from './expansion.js';
 import { defineLazyTree } from './java-tree.js';
 import {
+  appendPath,
   BT,
-  baseTypeName,
   type ClassMeta,
   deref,
   exactMemberIndex,
@@ -27,7 +27,7 @@ import { readNrbf } from './nrbf-reader.js';
 import type { FormatResult, Limits } from './types.js';
 import { dotnetQuartzView, keyText, mapPairs } from './views-dotnet.js';
 
-export { formatDateTime, formatTimeSpan, readNrbf } from './nrbf-reader.js';
+export { formatDateTime, formatDateTimeHalves, formatTimeSpan, readNrbf } from './nrbf-reader.js';
 
 /** Recursion cap of the tree walk, whatever limits.maxDepth says (the JS stack is the bound). */
 const HARD_DEPTH = 400;
@@ -173,8 +173,14 @@ function nrbfExpansion(graph: NrbfGraph): ExpansionFinding | undefined {
   if (graph.objects.size < 8) return undefined;
   // Cheap gate: the shape needs hash-based collections nested at least 3 deep, so at least 3 of them.
   const hashed = new Set<ClassMeta>();
-  for (const c of graph.classes) if (isHashedCollection(baseTypeName(c.name))) hashed.add(c);
-  if (hashed.size === 0) return undefined;
+  let instances = 0;
+  for (const c of graph.classes)
+    if (isHashedCollection(metaBaseName(c))) {
+      hashed.add(c);
+      instances += c.instances;
+    }
+  // Fewer than 3 objects of them were ever registered: fewer than 3 are in the table.
+  if (instances < 3) return undefined;
   let count = 0;
   for (const o of graph.objects.values()) if (o.kind === 'class' && hashed.has(o.meta) && ++count >= 3) break;
   if (count < 3) return undefined;
@@ -438,15 +444,6 @@ function buildTreeAndStrings(graph: NrbfGraph, limits: Limits, result: FormatRes
       children: [...(rootNode ? [rootNode] : []), ...extra],
     };
   if (ctx.limited && !result.limited) result.limited = ctx.limited;
-}
-
-/** `[...path, seg]` without the spread's iteration: a new array of the final size. */
-function appendPath(path: string[], seg: string): string[] {
-  const n = path.length;
-  const out = new Array<string>(n + 1);
-  for (let i = 0; i < n; i++) out[i] = path[i] as string;
-  out[n] = seg;
-  return out;
 }
 
 function hexPreview(b: Uint8Array): string {

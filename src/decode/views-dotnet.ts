@@ -5,6 +5,7 @@
  */
 import type { MapEntry } from '../model.js';
 import {
+  appendPath,
   BT,
   type ClassMeta,
   deref,
@@ -253,7 +254,7 @@ function flatten(
     if (items.length === 0) out.push({ path, value: { type, summary: 'empty' } });
     for (let i = 0; i < items.length && !seen.limited; i++) {
       const it = items[i] as (typeof items)[number];
-      flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth);
+      flatten(graph, it, appendPath(path, `[${i}]`), out, seen, depth + 1, maxDepth);
     }
     seen.delete(obj);
     return;
@@ -287,7 +288,7 @@ function flatten(
       if (items.length === 0) out.push({ path, value: { type, summary: 'empty' } });
       for (let i = 0; i < items.length && !seen.limited; i++) {
         const it = items[i] as (typeof items)[number];
-        flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth);
+        flatten(graph, it, appendPath(path, `[${i}]`), out, seen, depth + 1, maxDepth);
       }
       return;
     }
@@ -309,7 +310,7 @@ function flattenPairs(
   for (let i = 0; i < pairs.length && !seen.limited; i++) {
     const p = pairs[i] as (typeof pairs)[number];
     const k = keyText(graph, p.key) ?? `{key ${i}}`;
-    flatten(graph, p.value, [...path, k], out, seen, depth + 1, maxDepth);
+    flatten(graph, p.value, appendPath(path, k), out, seen, depth + 1, maxDepth);
   }
 }
 
