@@ -109,8 +109,25 @@ export function metaPathNames(meta: ClassMeta): string[] {
   return c.pathNames;
 }
 
+/** Classes with at most this many members are searched directly: a Map per class per blob cost more
+ *  than the few compares it saves. */
+const SCAN_MEMBERS = 8;
+
+/** `+name` of the member names the views ask for (constants of the code; bounded anyway). */
+const SUFFIXES = new Map<string, string>();
+function plusName(name: string): string {
+  let s = SUFFIXES.get(name);
+  if (s === undefined) {
+    s = `+${name}`;
+    if (SUFFIXES.size >= 1024) SUFFIXES.clear();
+    SUFFIXES.set(name, s);
+  }
+  return s;
+}
+
 /** Index of the member named exactly `name`, or -1 (cached per class). */
 export function exactMemberIndex(meta: ClassMeta, name: string): number {
+  if (meta.memberNames.length <= SCAN_MEMBERS) return meta.memberNames.indexOf(name);
   const c = metaCache(meta);
   c.exact ??= new Map();
   let i = c.exact.get(name);
@@ -122,6 +139,12 @@ export function exactMemberIndex(meta: ClassMeta, name: string): number {
 }
 
 function suffixMemberIndex(meta: ClassMeta, name: string): number {
+  const names = meta.memberNames;
+  if (names.length <= SCAN_MEMBERS) {
+    const suffix = plusName(name);
+    for (let i = 0; i < names.length; i++) if ((names[i] as string).endsWith(suffix)) return i;
+    return -1;
+  }
   const c = metaCache(meta);
   c.suffix ??= new Map();
   let i = c.suffix.get(name);

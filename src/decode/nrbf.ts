@@ -258,28 +258,46 @@ function quartzVersionOf(assembly: string): string {
   return out;
 }
 
+/** Types collected before the list is indexed by a Map. */
+const SCAN_TYPES = 32;
 const DELEGATE_ENTRY = 'System.DelegateSerializationHolder+DelegateEntry';
 const MEMBER_INFO_HOLDER = 'System.Reflection.MemberInfoSerializationHolder';
 
 function collectTypes(graph: NrbfGraph, result: FormatResult): void {
-  // name → assemblies seen with it ('' for none): no joined key string per type.
-  const seen = new Map<string, Set<string> | string>();
+  // name → assemblies seen with it ('' for none): no joined key string per type. Up to
+  // SCAN_TYPES types (a JobDataMap has about ten) the list itself is searched, and no Map is made.
+  const types = result.types;
+  let seen: Map<string, Set<string> | string> | undefined;
   const versions = new Set<string>();
+  const note = (m: Map<string, Set<string> | string>, name: string, asm: string): boolean => {
+    const had = m.get(name);
+    if (had === undefined) m.set(name, asm);
+    else if (typeof had === 'string') {
+      if (had === asm) return false;
+      m.set(name, new Set([had, asm]));
+    } else {
+      if (had.has(asm)) return false;
+      had.add(asm);
+    }
+    return true;
+  };
   const add = (name: string, assembly: string | undefined, via: string) => {
     if (!name) return;
     const asm = assembly ?? '';
-    const had = seen.get(name);
-    if (had === undefined) seen.set(name, asm);
-    else if (typeof had === 'string') {
-      if (had === asm) return;
-      seen.set(name, new Set([had, asm]));
-    } else {
-      if (had.has(asm)) return;
-      had.add(asm);
-    }
+    if (seen === undefined) {
+      for (let i = 0; i < types.length; i++) {
+        const o = types[i] as TypeRef;
+        if (o.name === name && (o.assembly ?? '') === asm) return;
+      }
+      if (types.length >= SCAN_TYPES) {
+        seen = new Map();
+        for (const o of types) note(seen, o.name, o.assembly ?? '');
+        note(seen, name, asm);
+      }
+    } else if (!note(seen, name, asm)) return;
     const t: TypeRef = { name, ecosystem: 'dotnet', via };
     if (assembly) t.assembly = assembly;
-    result.types.push(t);
+    types.push(t);
     noteVersion(assembly);
   };
   const noteVersion = (assembly: string | undefined) => {
