@@ -182,11 +182,9 @@ interface Marks {
   keyMark: number;
 }
 
-/** A key/value pair of a map-like object. */
-export interface Pair {
-  key: NValue;
-  value: NValue;
-}
+/** The key/value pairs of a map-like object, flat (no object per pair): the key of pair i at
+ *  [2i], its value at [2i + 1]. */
+export type Pairs = NValue[];
 
 export interface NClass extends Marks {
   kind: 'class';
@@ -195,7 +193,7 @@ export interface NClass extends Marks {
   meta: ClassMeta;
   values: NValue[];
   /** mapPairs() of this object, computed once (internal): undefined = not yet, null = not a map. */
-  pairs: Pair[] | null | undefined;
+  pairs: Pairs | null | undefined;
 }
 
 export interface NString extends Marks {

@@ -23,6 +23,8 @@ import {
 import type { Limits } from './types.js';
 
 const MAX_ARRAY_LENGTH = 2_147_483_591;
+/** 2^(7i): the weight of the i-th byte of a 7-bit-encoded length. */
+const LENGTH_SCALE = [1, 128, 16_384, 2_097_152];
 const SHAPES: ArrayShape[] = ['Single', 'Jagged', 'Rectangular', 'SingleOffset', 'JaggedOffset', 'RectangularOffset'];
 /** Fixed wire sizes of primitives; Char (3) and Decimal (5) are variable, minimum 1. */
 const PRIM_SIZE: Record<number, number> = {
@@ -379,7 +381,7 @@ class Reader {
           len += b * 2 ** 28;
           break;
         }
-        len += (b & 0x7f) * 2 ** (7 * i);
+        len += (b & 0x7f) * (LENGTH_SCALE[i] as number);
         if ((b & 0x80) === 0) break;
       }
     if (len > this.remaining)

@@ -20,7 +20,6 @@ import {
   type NrbfGraph,
   type NValue,
   objTypeName,
-  type Pair,
   PRIMITIVE_NAMES,
 } from './nrbf-graph.js';
 import { readNrbf } from './nrbf-reader.js';
@@ -606,9 +605,9 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
     }
     // Every string key of this map has the same path: one array, shared (paths are read only).
     let keyPath: string[] | undefined;
-    for (let i = 0; i < pairs.length; i++) {
-      const p = pairs[i] as Pair;
-      const key = p.key;
+    for (let i = 0; 2 * i < pairs.length; i++) {
+      const key = pairs[2 * i] as NValue;
+      const value = pairs[2 * i + 1] as NValue;
       const keyObj = key.t === 'obj' ? key.obj : key.t === 'ref' ? graph.objects.get(key.id) : undefined;
       let k: string | undefined;
       if (keyObj?.kind === 'string') {
@@ -624,11 +623,11 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
         }
       }
       const label = k ?? `{key ${i}}`;
-      if (!ctx.tree && isPlainLeaf(p.value)) {
+      if (!ctx.tree && isPlainLeaf(value)) {
         ctx.nodes++; // as walk() would count it; nothing to collect
         continue;
       }
-      children.push(walk(ctx, p.value, label, appendPath(path, label), depth + 1));
+      children.push(walk(ctx, value, label, appendPath(path, label), depth + 1));
     }
   }
 }
