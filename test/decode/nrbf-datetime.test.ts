@@ -52,6 +52,38 @@ describe('DateTime text in Number arithmetic (formatDateTimeHalves)', () => {
     for (const raw of raws) expect(formatDateTimeHalves(...halves(raw))).toBe(formatDateTime(raw));
   });
 
+  it('equals it at every day boundary of years around leap rules and the range ends', () => {
+    const day = 864_000_000_000n; // ticks per day
+    const wrong: string[] = [];
+    let checked = 0;
+    const yearTicks = (y: number) => BigInt(Math.floor((Date.UTC(y, 0, 1) - Date.UTC(1970, 0, 1)) / 1)) * 10_000n;
+    for (const [from, to] of [
+      [1, 3],
+      [99, 101],
+      [1599, 1601],
+      [1899, 1901],
+      [1968, 1972],
+      [1999, 2001],
+      [2099, 2101],
+      [9986, 9989],
+    ] as const) {
+      const start =
+        TICKS_UNIX_EPOCH +
+        (from < 100 ? -62_135_596_800_000n * 10_000n + BigInt(from - 1) * 365n * day : yearTicks(from));
+      const end = TICKS_UNIX_EPOCH + yearTicks(to);
+      for (let t = start < 0n ? 0n : start; t < end; t += day)
+        for (const off of [0n, 1n, day - 1n, day / 2n + 12_345_678n]) {
+          const raw = (1n << 62n) | (t + off);
+          checked++;
+          const got = formatDateTimeHalves(...halves(raw));
+          const want = formatDateTime(raw);
+          if (got !== want) wrong.push(`${raw}: ${got} ≠ ${want}`);
+        }
+    }
+    expect(wrong.slice(0, 5)).toEqual([]);
+    expect(checked).toBeGreaterThan(25_000);
+  });
+
   it('reads what .NET wrote: 2023-11-14T22:13:20.0000000Z', () => {
     const ticks = TICKS_UNIX_EPOCH + 1_700_000_000_000n * 10_000n;
     expect(formatDateTimeHalves(...halves((1n << 62n) | ticks))).toBe('2023-11-14T22:13:20.0000000Z');
