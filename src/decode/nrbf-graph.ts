@@ -98,6 +98,7 @@ export function metaBaseName(meta: ClassMeta): string {
 export function memberPathName(name: string): string {
   const plus = name.lastIndexOf('+');
   const n = plus >= 0 ? name.slice(plus + 1) : name;
+  if (n.charCodeAt(0) !== 60) return n; // no '<': not a backing field (no regex run)
   const m = /^<(.+)>k__BackingField$/.exec(n);
   return m?.[1] ?? n;
 }

@@ -100,7 +100,9 @@ function computePairs(graph: NrbfGraph, obj: NClass): Pairs | undefined {
   if (kvp) {
     const arr = deref(graph, kvp);
     if (arr?.kind === 'array') {
-      const pairs: Pairs = [];
+      // Room for every element (at most MAX_ITEMS) up front, cut to the pairs found at the end.
+      const pairs: Pairs = new Array(2 * Math.min(arr.values.length, MAX_ITEMS));
+      let n = 0;
       // The pairs share one class (ClassWithId): its member indices are looked up once per class.
       let meta: ClassMeta | undefined;
       let ki = -1;
@@ -122,8 +124,10 @@ function computePairs(graph: NrbfGraph, obj: NClass): Pairs | undefined {
           ki = memberIndex(meta, 'key', 'Key');
           vi = memberIndex(meta, 'value', 'Value');
         }
-        pairs.push((ki >= 0 ? o.values[ki] : undefined) ?? MISSING, (vi >= 0 ? o.values[vi] : undefined) ?? MISSING);
+        pairs[n++] = (ki >= 0 ? o.values[ki] : undefined) ?? MISSING;
+        pairs[n++] = (vi >= 0 ? o.values[vi] : undefined) ?? MISSING;
       }
+      pairs.length = n;
       return pairs;
     }
   }
