@@ -209,15 +209,36 @@ function decodeText(s: string): { bytes: Uint8Array; how: 'base64' | 'hex' } | u
     return { bytes: new Uint8Array(Buffer.from(hex[1], 'hex')), how: 'hex' };
   }
   if (B64_RE.test(t) || B64URL_RE.test(t)) {
-    const enc = B64URL_RE.test(t) && /[-_]/.test(t) ? 'base64url' : 'base64';
     // Most base64-looking strings are ordinary words and ids: decode 4 characters first and stop
-    // unless the first byte could start a payload nestedKind() accepts.
-    const head = Buffer.from(t.slice(0, 4), enc);
-    if (head.length && !plausibleFirstByte(head[0] as number)) return undefined;
+    // unless the first byte could start a payload nestedKind() accepts. Four letters or digits
+    // decode alike in both alphabets, to a first byte of their first 8 bits: no Buffer for them.
+    const first = alnumBase64FirstByte(t);
+    if (first >= 0 && !plausibleFirstByte(first)) return undefined;
+    const enc = B64URL_RE.test(t) && /[-_]/.test(t) ? 'base64url' : 'base64';
+    if (first < 0) {
+      const head = Buffer.from(t.slice(0, 4), enc);
+      if (head.length && !plausibleFirstByte(head[0] as number)) return undefined;
+    }
     const b = Buffer.from(t, enc);
     return { bytes: new Uint8Array(b.buffer, b.byteOffset, b.byteLength), how: 'base64' };
   }
   return undefined;
+}
+
+/** Value of a base64 letter or digit (A–Z, a–z, 0–9), or -1. */
+function base64Digit(c: number): number {
+  if (c >= 65 && c <= 90) return c - 65;
+  if (c >= 97 && c <= 122) return c - 71;
+  if (c >= 48 && c <= 57) return c + 4;
+  return -1;
+}
+
+/** The first decoded byte of `t` when its first 4 characters are base64 letters or digits, else -1. */
+function alnumBase64FirstByte(t: string): number {
+  if (t.length < 4 || base64Digit(t.charCodeAt(2)) < 0 || base64Digit(t.charCodeAt(3)) < 0) return -1;
+  const a = base64Digit(t.charCodeAt(0));
+  const b = base64Digit(t.charCodeAt(1));
+  return a < 0 || b < 0 ? -1 : (a << 2) | (b >> 4);
 }
 
 /** First bytes a nested payload can start with: NRBF 00, Java AC, gzip 1F, class file CA, PE 'M',
@@ -398,6 +419,19 @@ function searchNested(layer: Layer, ctx: Ctx, level: number): void {
 /** First of each (name, assembly, via), in order. Nested maps: no joined key (type names run to
  *  200 characters; a joined key is a new string to hash per type). */
 function dedupeTypes(types: TypeRef[]): TypeRef[] {
+  if (types.length <= 32) {
+    // Few types (a JobDataMap has about ten): compared with the ones kept, no Maps made.
+    const out: TypeRef[] = [];
+    next: for (const t of types) {
+      const asm = t.assembly ?? '';
+      for (let i = 0; i < out.length; i++) {
+        const o = out[i] as TypeRef;
+        if (o.name === t.name && o.via === t.via && (o.assembly ?? '') === asm) continue next;
+      }
+      out.push(t);
+    }
+    return out;
+  }
   const seen = new Map<string, Map<string, Set<string>>>();
   const out: TypeRef[] = [];
   for (const t of types) {

@@ -58,8 +58,11 @@ export interface ClassMeta {
   /** null for the untyped records SystemClassWithMembers / ClassWithMembers. */
   memberTypes: MemberType[] | null;
   recordType: number;
+  /** Objects of this class registered (an id set again counts again): at least the number of
+   *  them in the object table (internal). */
+  instances: number;
   /** Lookup caches filled on first use (internal; every object of the class shares them). */
-  cache?: MetaCache;
+  cache: MetaCache | undefined;
 }
 
 /** Per-class lookups the views repeat for every object of a class. */
@@ -76,8 +79,10 @@ export interface MetaCache {
 function metaCache(meta: ClassMeta): MetaCache {
   let c = meta.cache;
   if (!c) {
+    // A plain field the reader creates (undefined): defining it here (non-enumerable) was a fiftieth
+    // of the decode, and gave every class a shape of its own.
     c = { base: undefined, exact: undefined, suffix: undefined, pathNames: undefined };
-    Object.defineProperty(meta, 'cache', { value: c, enumerable: false, writable: true, configurable: true });
+    meta.cache = c;
   }
   return c;
 }
@@ -93,6 +98,7 @@ export function metaBaseName(meta: ClassMeta): string {
 export function memberPathName(name: string): string {
   const plus = name.lastIndexOf('+');
   const n = plus >= 0 ? name.slice(plus + 1) : name;
+  if (n.charCodeAt(0) !== 60) return n; // no '<': not a backing field (no regex run)
   const m = /^<(.+)>k__BackingField$/.exec(n);
   return m?.[1] ?? n;
 }
@@ -104,8 +110,25 @@ export function metaPathNames(meta: ClassMeta): string[] {
   return c.pathNames;
 }
 
+/** Classes with at most this many members are searched directly: a Map per class per blob cost more
+ *  than the few compares it saves. */
+const SCAN_MEMBERS = 8;
+
+/** `+name` of the member names the views ask for (constants of the code; bounded anyway). */
+const SUFFIXES = new Map<string, string>();
+function plusName(name: string): string {
+  let s = SUFFIXES.get(name);
+  if (s === undefined) {
+    s = `+${name}`;
+    if (SUFFIXES.size >= 1024) SUFFIXES.clear();
+    SUFFIXES.set(name, s);
+  }
+  return s;
+}
+
 /** Index of the member named exactly `name`, or -1 (cached per class). */
 export function exactMemberIndex(meta: ClassMeta, name: string): number {
+  if (meta.memberNames.length <= SCAN_MEMBERS) return meta.memberNames.indexOf(name);
   const c = metaCache(meta);
   c.exact ??= new Map();
   let i = c.exact.get(name);
@@ -117,6 +140,12 @@ export function exactMemberIndex(meta: ClassMeta, name: string): number {
 }
 
 function suffixMemberIndex(meta: ClassMeta, name: string): number {
+  const names = meta.memberNames;
+  if (names.length <= SCAN_MEMBERS) {
+    const suffix = plusName(name);
+    for (let i = 0; i < names.length; i++) if ((names[i] as string).endsWith(suffix)) return i;
+    return -1;
+  }
   const c = metaCache(meta);
   c.suffix ??= new Map();
   let i = c.suffix.get(name);
@@ -154,11 +183,9 @@ interface Marks {
   keyMark: number;
 }
 
-/** A key/value pair of a map-like object. */
-export interface Pair {
-  key: NValue;
-  value: NValue;
-}
+/** The key/value pairs of a map-like object, flat (no object per pair): the key of pair i at
+ *  [2i], its value at [2i + 1]. */
+export type Pairs = NValue[];
 
 export interface NClass extends Marks {
   kind: 'class';
@@ -167,7 +194,7 @@ export interface NClass extends Marks {
   meta: ClassMeta;
   values: NValue[];
   /** mapPairs() of this object, computed once (internal): undefined = not yet, null = not a map. */
-  pairs: Pair[] | null | undefined;
+  pairs: Pairs | null | undefined;
 }
 
 export interface NString extends Marks {
@@ -214,7 +241,7 @@ export interface MethodMessage {
   args: PrimValue[];
 }
 
-/** Positive ids below this may go to the dense array of an ObjectTable. */
+/** Ids (and -ids) below this may go to the dense arrays of an ObjectTable. */
 const DENSE_IDS = 1 << 16;
 
 /**
@@ -222,14 +249,20 @@ const DENSE_IDS = 1 << 16;
  * `size`, `values()` in first-insertion order; setting an id again replaces its object in place).
  * Object ids are mostly small ascending positive numbers: those sit in an array indexed by id, not
  * in a hash table (a Map insert per object was a twentieth of the decode). The array grows at most
- * to twice its length plus 64 per id and to DENSE_IDS in all (hostile ids cost no memory); other ids
- * (negative ones, which may repeat, and far or huge ones) go to a Map of id → position.
+ * to twice its length plus 64 per id and to DENSE_IDS in all (hostile ids cost no memory). Negative
+ * ids (value types: every KeyValuePair of a Dictionary has one; they may repeat) sit the same way in
+ * an array of list positions indexed by -id. Other ids (0, far or huge ones) go to a Map of
+ * id → position.
  */
 export class ObjectTable {
   private readonly dense: (NObj | undefined)[] = [];
+  /** Negative ids: the list position of the object of id -k at [k] (-1: none there). */
+  private readonly neg: number[] = [];
   private readonly other = new Map<number, number>();
   /** Highest positive id in `other` (0: none): below it, a positive id may be in either place. */
   private maxOther = 0;
+  /** Highest -id of a negative id in `other` (0: none): below it, a negative id may be in either place. */
+  private maxOtherNeg = 0;
   private readonly list: NObj[] = [];
 
   get size(): number {
@@ -242,6 +275,13 @@ export class ObjectTable {
         if (o !== undefined) return o;
       }
       if (id > this.maxOther) return undefined;
+    } else if (id < 0) {
+      const k = -id;
+      if (k < this.neg.length) {
+        const at = this.neg[k] as number;
+        if (at >= 0) return this.list[at];
+      }
+      if (k > this.maxOtherNeg) return undefined;
     }
     const at = this.other.get(id);
     return at === undefined ? undefined : this.list[at];
@@ -250,6 +290,10 @@ export class ObjectTable {
     return this.get(id) !== undefined;
   }
   set(id: number, obj: NObj): void {
+    if (id < 0) {
+      this.setNegative(id, obj);
+      return;
+    }
     const dense = this.dense;
     if (id > 0 && id < dense.length && dense[id] !== undefined) {
       this.list[this.list.indexOf(dense[id] as NObj)] = obj;
@@ -270,6 +314,33 @@ export class ObjectTable {
       if (id > this.maxOther) this.maxOther = id;
     }
     this.list.push(obj);
+  }
+  private setNegative(id: number, obj: NObj): void {
+    const k = -id;
+    const neg = this.neg;
+    const list = this.list;
+    if (k < neg.length) {
+      const at = neg[k] as number;
+      if (at >= 0) {
+        list[at] = obj;
+        return;
+      }
+    }
+    if (k <= this.maxOtherNeg) {
+      const at = this.other.get(id);
+      if (at !== undefined) {
+        list[at] = obj;
+        return;
+      }
+    }
+    if (k < DENSE_IDS && k <= 2 * neg.length + 64) {
+      while (neg.length < k) neg.push(-1);
+      neg[k] = list.length;
+    } else {
+      this.other.set(id, list.length);
+      if (k > this.maxOtherNeg) this.maxOtherNeg = k;
+    }
+    list.push(obj);
   }
   /** The objects in first-insertion order (read only). */
   values(): readonly NObj[] {
@@ -337,14 +408,28 @@ export function deref(graph: NrbfGraph, v: NValue | undefined): NObj | undefined
   return undefined;
 }
 
-/** Value of a class member by exact name, or by `Declaring+name` suffix. */
-export function member(obj: NClass, name: string, alt?: string): NValue | undefined {
-  const meta = obj.meta;
+/** Index of a class member by exact name, or by `Declaring+name` suffix (-1: none). */
+export function memberIndex(meta: ClassMeta, name: string, alt?: string): number {
   let i = exactMemberIndex(meta, name);
   if (i < 0 && alt !== undefined) i = exactMemberIndex(meta, alt);
   if (i < 0) i = suffixMemberIndex(meta, name);
   if (i < 0 && alt !== undefined) i = suffixMemberIndex(meta, alt);
+  return i;
+}
+
+/** Value of a class member by exact name, or by `Declaring+name` suffix. */
+export function member(obj: NClass, name: string, alt?: string): NValue | undefined {
+  const i = memberIndex(obj.meta, name, alt);
   return i >= 0 ? obj.values[i] : undefined;
+}
+
+/** `[...path, seg]` without the spread's iteration: a new array of the final size. */
+export function appendPath(path: string[], seg: string): string[] {
+  const n = path.length;
+  const out = new Array<string>(n + 1);
+  for (let i = 0; i < n; i++) out[i] = path[i] as string;
+  out[n] = seg;
+  return out;
 }
 
 /** Expand an element list with null runs into at most `max` elements. */

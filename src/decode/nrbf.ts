@@ -7,10 +7,11 @@ import type { ExpansionFinding, FoundString, TrailingBytes, TreeNode, TypeRef } 
 import { detectExpansion, isHashedCollection } from './expansion.js';
 import { defineLazyTree } from './java-tree.js';
 import {
+  appendPath,
   BT,
-  baseTypeName,
   type ClassMeta,
   deref,
+  exactMemberIndex,
   metaBaseName,
   metaPathNames,
   type NArray,
@@ -25,7 +26,7 @@ import { readNrbf } from './nrbf-reader.js';
 import type { FormatResult, Limits } from './types.js';
 import { dotnetQuartzView, keyText, mapPairs } from './views-dotnet.js';
 
-export { formatDateTime, formatTimeSpan, readNrbf } from './nrbf-reader.js';
+export { formatDateTime, formatDateTimeHalves, formatTimeSpan, readNrbf } from './nrbf-reader.js';
 
 /** Recursion cap of the tree walk, whatever limits.maxDepth says (the JS stack is the bound). */
 const HARD_DEPTH = 400;
@@ -171,8 +172,14 @@ function nrbfExpansion(graph: NrbfGraph): ExpansionFinding | undefined {
   if (graph.objects.size < 8) return undefined;
   // Cheap gate: the shape needs hash-based collections nested at least 3 deep, so at least 3 of them.
   const hashed = new Set<ClassMeta>();
-  for (const c of graph.classes) if (isHashedCollection(baseTypeName(c.name))) hashed.add(c);
-  if (hashed.size === 0) return undefined;
+  let instances = 0;
+  for (const c of graph.classes)
+    if (isHashedCollection(metaBaseName(c))) {
+      hashed.add(c);
+      instances += c.instances;
+    }
+  // Fewer than 3 objects of them were ever registered: fewer than 3 are in the table.
+  if (instances < 3) return undefined;
   let count = 0;
   for (const o of graph.objects.values()) if (o.kind === 'class' && hashed.has(o.meta) && ++count >= 3) break;
   if (count < 3) return undefined;
@@ -250,25 +257,46 @@ function quartzVersionOf(assembly: string): string {
   return out;
 }
 
+/** Types collected before the list is indexed by a Map. */
+const SCAN_TYPES = 32;
+const DELEGATE_ENTRY = 'System.DelegateSerializationHolder+DelegateEntry';
+const MEMBER_INFO_HOLDER = 'System.Reflection.MemberInfoSerializationHolder';
+
 function collectTypes(graph: NrbfGraph, result: FormatResult): void {
-  // name → assemblies seen with it ('' for none): no joined key string per type.
-  const seen = new Map<string, Set<string> | string>();
+  // name → assemblies seen with it ('' for none): no joined key string per type. Up to
+  // SCAN_TYPES types (a JobDataMap has about ten) the list itself is searched, and no Map is made.
+  const types = result.types;
+  let seen: Map<string, Set<string> | string> | undefined;
   const versions = new Set<string>();
+  const note = (m: Map<string, Set<string> | string>, name: string, asm: string): boolean => {
+    const had = m.get(name);
+    if (had === undefined) m.set(name, asm);
+    else if (typeof had === 'string') {
+      if (had === asm) return false;
+      m.set(name, new Set([had, asm]));
+    } else {
+      if (had.has(asm)) return false;
+      had.add(asm);
+    }
+    return true;
+  };
   const add = (name: string, assembly: string | undefined, via: string) => {
     if (!name) return;
     const asm = assembly ?? '';
-    const had = seen.get(name);
-    if (had === undefined) seen.set(name, asm);
-    else if (typeof had === 'string') {
-      if (had === asm) return;
-      seen.set(name, new Set([had, asm]));
-    } else {
-      if (had.has(asm)) return;
-      had.add(asm);
-    }
+    if (seen === undefined) {
+      for (let i = 0; i < types.length; i++) {
+        const o = types[i] as TypeRef;
+        if (o.name === name && (o.assembly ?? '') === asm) return;
+      }
+      if (types.length >= SCAN_TYPES) {
+        seen = new Map();
+        for (const o of types) note(seen, o.name, o.assembly ?? '');
+        note(seen, name, asm);
+      }
+    } else if (!note(seen, name, asm)) return;
     const t: TypeRef = { name, ecosystem: 'dotnet', via };
     if (assembly) t.assembly = assembly;
-    result.types.push(t);
+    types.push(t);
     noteVersion(assembly);
   };
   const noteVersion = (assembly: string | undefined) => {
@@ -289,23 +317,33 @@ function collectTypes(graph: NrbfGraph, result: FormatResult): void {
     addName(d.name, asm, 'nrbf-member-type');
   }
   for (const m of graph.methods) if (m.typeName) addName(m.typeName, undefined, 'nrbf-method', true);
-  // Types a DelegateSerializationHolder / MemberInfoSerializationHolder would load by name.
-  for (const obj of graph.objects.values()) {
-    if (obj.kind !== 'class') continue;
-    const base = metaBaseName(obj.meta);
-    if (base === 'System.DelegateSerializationHolder+DelegateEntry') {
-      for (const [typeM, asmM] of [
-        ['type', 'assembly'],
-        ['targetTypeName', 'targetTypeAssembly'],
-      ] as const) {
-        const t = stringOf(graph, memberOf(obj, typeM));
-        if (t) addName(t, stringOf(graph, memberOf(obj, asmM)), 'nrbf-delegate');
-      }
-    } else if (base === 'System.Reflection.MemberInfoSerializationHolder') {
-      const t = stringOf(graph, memberOf(obj, 'ClassName'));
-      if (t) addName(t, stringOf(graph, memberOf(obj, 'AssemblyName')), 'nrbf-delegate');
+  // Types a DelegateSerializationHolder / MemberInfoSerializationHolder would load by name (the
+  // objects are looked at only when one of their classes was read).
+  let holders = false;
+  for (const c of graph.classes) {
+    const base = metaBaseName(c);
+    if (base === DELEGATE_ENTRY || base === MEMBER_INFO_HOLDER) {
+      holders = true;
+      break;
     }
   }
+  if (holders)
+    for (const obj of graph.objects.values()) {
+      if (obj.kind !== 'class') continue;
+      const base = metaBaseName(obj.meta);
+      if (base === DELEGATE_ENTRY) {
+        for (const [typeM, asmM] of [
+          ['type', 'assembly'],
+          ['targetTypeName', 'targetTypeAssembly'],
+        ] as const) {
+          const t = stringOf(graph, memberOf(obj, typeM));
+          if (t) addName(t, stringOf(graph, memberOf(obj, asmM)), 'nrbf-delegate');
+        }
+      } else if (base === MEMBER_INFO_HOLDER) {
+        const t = stringOf(graph, memberOf(obj, 'ClassName'));
+        if (t) addName(t, stringOf(graph, memberOf(obj, 'AssemblyName')), 'nrbf-delegate');
+      }
+    }
   if (versions.size > 0) result.quartzVersions = [...versions];
 }
 
@@ -446,17 +484,17 @@ function walk(ctx: WalkCtx, v: NValue, label: string, path: string[], depth: num
     ctx.strings.push({ path, value: obj.value });
     return ctx.tree ? { label, type: 'System.String', value: obj.value, offset: obj.offset } : LEAF;
   }
-  if (!ctx.tree && obj.mark === ctx.epoch) return LEAF;
-  const type = objTypeName(obj);
-  if (obj.mark === ctx.epoch) return { label, type, value: `→ #${obj.id}`, offset: obj.offset };
+  if (obj.mark === ctx.epoch)
+    return ctx.tree ? { label, type: objTypeName(obj), value: `→ #${obj.id}`, offset: obj.offset } : LEAF;
   obj.mark = ctx.epoch;
   if (depth >= ctx.maxDepth || ctx.nodes > MAX_NODES) {
     ctx.limited ??=
       depth >= ctx.maxDepth ? `depth limit ${ctx.maxDepth} reached` : `tree node limit ${MAX_NODES} reached`;
     markReachable(ctx, obj, path);
-    return { label, type, value: '… (limit)', offset: obj.offset };
+    return { label, type: objTypeName(obj), value: '… (limit)', offset: obj.offset };
   }
-  const node: TreeNode = ctx.tree ? { label, type, offset: obj.offset, children: [] } : LEAF;
+  // The type name is made only for a tree node (an array's is a new string).
+  const node: TreeNode = ctx.tree ? { label, type: objTypeName(obj), offset: obj.offset, children: [] } : LEAF;
   const children = ctx.tree ? (node.children as TreeNode[]) : SINK;
   if (obj.kind === 'array') walkArray(ctx, obj, path, depth, children);
   else walkClass(ctx, obj, path, depth, children);
@@ -502,7 +540,8 @@ function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, chi
         ctx.nodes++;
         return;
       }
-      children.push(walk(ctx, v, `[${i}]`, [...path, `[${i}]`], depth + 1));
+      const seg = `[${i}]`;
+      children.push(walk(ctx, v, seg, appendPath(path, seg), depth + 1));
     });
     if (arr.values.length > MAX_PRIMITIVE_CHILDREN)
       children.push({ label: '…', value: `${arr.values.length - MAX_PRIMITIVE_CHILDREN} more` });
@@ -521,13 +560,15 @@ function walkArray(ctx: WalkCtx, arr: NArray, path: string[], depth: number, chi
       index++;
       continue;
     }
-    children.push(walk(ctx, v, `[${index}]`, [...path, `[${index}]`], depth + 1));
+    const seg = `[${index}]`;
+    children.push(walk(ctx, v, seg, appendPath(path, seg), depth + 1));
     index++;
   }
 }
 
 /** Members of a map whose pairs are shown as entries instead. */
-const PAIR_MEMBERS = new Set(['Keys', 'Values', 'KeyValuePairs']);
+const PAIR_MEMBER_LIST = ['Keys', 'Values', 'KeyValuePairs'] as const;
+const PAIR_MEMBERS: ReadonlySet<string> = new Set(PAIR_MEMBER_LIST);
 
 function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, children: TreeNode[]): void {
   const graph = ctx.graph;
@@ -547,12 +588,14 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
       continue; // nothing to collect: no path array, no call
     }
     pathNames ??= metaPathNames(obj.meta);
-    children.push(walk(ctx, v, name, [...path, pathNames[i] as string], depth + 1));
+    children.push(walk(ctx, v, name, appendPath(path, pathNames[i] as string), depth + 1));
   }
   if (pairs) {
     // Mark the pair containers visited so they are not reported as unreferenced.
-    for (const m of ['Keys', 'Values', 'KeyValuePairs']) {
-      const c = deref(graph, memberOf(obj, m));
+    const meta = obj.meta;
+    for (const m of PAIR_MEMBER_LIST) {
+      const mi = exactMemberIndex(meta, m);
+      const c = mi >= 0 ? deref(graph, obj.values[mi]) : undefined;
       if (c) c.mark = ctx.epoch;
       if (c?.kind === 'array' && m === 'KeyValuePairs')
         for (const e of c.values) {
@@ -560,20 +603,31 @@ function walkClass(ctx: WalkCtx, obj: NClass, path: string[], depth: number, chi
           if (kv) kv.mark = ctx.epoch;
         }
     }
-    pairs.forEach((p, i) => {
-      const k = keyText(graph, p.key);
-      const keyObj = deref(graph, p.key);
+    // Every string key of this map has the same path: one array, shared (paths are read only).
+    let keyPath: string[] | undefined;
+    for (let i = 0; 2 * i < pairs.length; i++) {
+      const key = pairs[2 * i] as NValue;
+      const value = pairs[2 * i + 1] as NValue;
+      const keyObj = key.t === 'obj' ? key.obj : key.t === 'ref' ? graph.objects.get(key.id) : undefined;
+      let k: string | undefined;
       if (keyObj?.kind === 'string') {
-        ctx.strings.push({ path: [...path, '(key)'], value: keyObj.value });
+        k = keyObj.value; // keyText's answer for a string key
+        keyPath ??= appendPath(path, '(key)');
+        ctx.strings.push({ path: keyPath, value: k });
         keyObj.keyMark = ctx.epoch;
+      } else {
+        k = keyText(graph, key);
+        if (k === undefined) {
+          const seg = `{key ${i}}`;
+          children.push(walk(ctx, key, seg, appendPath(path, seg), depth + 1));
+        }
       }
-      if (k === undefined) children.push(walk(ctx, p.key, `{key ${i}}`, [...path, `{key ${i}}`], depth + 1));
       const label = k ?? `{key ${i}}`;
-      if (!ctx.tree && isPlainLeaf(p.value)) {
+      if (!ctx.tree && isPlainLeaf(value)) {
         ctx.nodes++; // as walk() would count it; nothing to collect
-        return;
+        continue;
       }
-      children.push(walk(ctx, p.value, label, [...path, label], depth + 1));
-    });
+      children.push(walk(ctx, value, label, appendPath(path, label), depth + 1));
+    }
   }
 }

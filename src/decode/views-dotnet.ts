@@ -5,10 +5,13 @@
  */
 import type { MapEntry } from '../model.js';
 import {
+  appendPath,
   BT,
+  type ClassMeta,
   deref,
   expandElements,
   member,
+  memberIndex,
   memberPathName,
   metaBaseName,
   type NClass,
@@ -16,7 +19,7 @@ import {
   type NrbfGraph,
   type NValue,
   objTypeName,
-  type Pair,
+  type Pairs,
   PRIMITIVE_NAMES,
 } from './nrbf-graph.js';
 
@@ -40,7 +43,10 @@ const JOB_DATA_MAP_TYPES = new Set([
   'Quartz.Util.DirtyFlagMap',
 ]);
 
-export type { Pair } from './nrbf-graph.js';
+export type { Pairs } from './nrbf-graph.js';
+
+/** The value a missing key or value of a pair stands for (read only). */
+const MISSING: NValue = { t: 'null' };
 
 /** A display/path string for a map key, or undefined when the key is not a scalar. */
 export function keyText(graph: NrbfGraph, key: NValue | undefined): string | undefined {
@@ -65,7 +71,7 @@ function arrayElements(graph: NrbfGraph, v: NValue | undefined, max = MAX_ITEMS)
 
 /** Key/value pairs of a Hashtable-like or Dictionary-like object, or undefined when it is not one.
  *  Computed once per object (the strings walk and the JobDataMap view both ask); read only. */
-export function mapPairs(graph: NrbfGraph, obj: NClass): Pair[] | undefined {
+export function mapPairs(graph: NrbfGraph, obj: NClass): Pairs | undefined {
   let p = obj.pairs;
   if (p === undefined) {
     p = computePairs(graph, obj) ?? null;
@@ -74,7 +80,7 @@ export function mapPairs(graph: NrbfGraph, obj: NClass): Pair[] | undefined {
   return p ?? undefined;
 }
 
-function computePairs(graph: NrbfGraph, obj: NClass): Pair[] | undefined {
+function computePairs(graph: NrbfGraph, obj: NClass): Pairs | undefined {
   const keys = member(obj, 'Keys');
   const values = member(obj, 'Values');
   if (keys && values) {
@@ -82,24 +88,46 @@ function computePairs(graph: NrbfGraph, obj: NClass): Pair[] | undefined {
     const vs = arrayElements(graph, values);
     if (ks && vs) {
       const n = Math.max(ks.length, vs.length);
-      const pairs: Pair[] = [];
-      for (let i = 0; i < n; i++) pairs.push({ key: ks[i] ?? { t: 'null' }, value: vs[i] ?? { t: 'null' } });
+      const pairs: Pairs = new Array(2 * n);
+      for (let i = 0; i < n; i++) {
+        pairs[2 * i] = ks[i] ?? MISSING;
+        pairs[2 * i + 1] = vs[i] ?? MISSING;
+      }
       return pairs;
     }
   }
   const kvp = member(obj, 'KeyValuePairs');
   if (kvp) {
-    const items = arrayElements(graph, kvp);
-    if (items) {
-      const pairs: Pair[] = [];
-      for (const it of items) {
+    const arr = deref(graph, kvp);
+    if (arr?.kind === 'array') {
+      // Room for every element (at most MAX_ITEMS) up front, cut to the pairs found at the end.
+      const pairs: Pairs = new Array(2 * Math.min(arr.values.length, MAX_ITEMS));
+      let n = 0;
+      // The pairs share one class (ClassWithId): its member indices are looked up once per class.
+      let meta: ClassMeta | undefined;
+      let ki = -1;
+      let vi = -1;
+      // The elements as expandElements(…, MAX_ITEMS) gives them, without the copy: a null (or a
+      // run of them, counted) is no pair.
+      let seenItems = 0;
+      for (const it of arr.values) {
+        if (seenItems >= MAX_ITEMS) break;
+        if (it.t === 'nulls') {
+          seenItems += Math.min(it.count, MAX_ITEMS - seenItems);
+          continue;
+        }
+        seenItems++;
         const o = deref(graph, it);
         if (o?.kind !== 'class') continue;
-        pairs.push({
-          key: member(o, 'key', 'Key') ?? { t: 'null' },
-          value: member(o, 'value', 'Value') ?? { t: 'null' },
-        });
+        if (o.meta !== meta) {
+          meta = o.meta;
+          ki = memberIndex(meta, 'key', 'Key');
+          vi = memberIndex(meta, 'value', 'Value');
+        }
+        pairs[n++] = (ki >= 0 ? o.values[ki] : undefined) ?? MISSING;
+        pairs[n++] = (vi >= 0 ? o.values[vi] : undefined) ?? MISSING;
       }
+      pairs.length = n;
       return pairs;
     }
   }
@@ -192,7 +220,7 @@ function summary(graph: NrbfGraph, obj: NObj): string {
     return `${obj.count} elements`;
   }
   const pairs = mapPairs(graph, obj);
-  if (pairs) return pairs.length === 0 ? 'empty' : `${pairs.length} entries`;
+  if (pairs) return pairs.length === 0 ? 'empty' : `${pairs.length >> 1} entries`;
   return `${obj.meta.memberNames.length} members`;
 }
 
@@ -242,7 +270,7 @@ function flatten(
     if (items.length === 0) out.push({ path, value: { type, summary: 'empty' } });
     for (let i = 0; i < items.length && !seen.limited; i++) {
       const it = items[i] as (typeof items)[number];
-      flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth);
+      flatten(graph, it, appendPath(path, `[${i}]`), out, seen, depth + 1, maxDepth);
     }
     seen.delete(obj);
     return;
@@ -276,7 +304,7 @@ function flatten(
       if (items.length === 0) out.push({ path, value: { type, summary: 'empty' } });
       for (let i = 0; i < items.length && !seen.limited; i++) {
         const it = items[i] as (typeof items)[number];
-        flatten(graph, it, [...path, `[${i}]`], out, seen, depth + 1, maxDepth);
+        flatten(graph, it, appendPath(path, `[${i}]`), out, seen, depth + 1, maxDepth);
       }
       return;
     }
@@ -288,17 +316,16 @@ function flatten(
 
 function flattenPairs(
   graph: NrbfGraph,
-  pairs: Pair[],
+  pairs: Pairs,
   path: string[],
   out: MapEntry[],
   seen: Walk,
   depth: number,
   maxDepth: number,
 ): void {
-  for (let i = 0; i < pairs.length && !seen.limited; i++) {
-    const p = pairs[i] as (typeof pairs)[number];
-    const k = keyText(graph, p.key) ?? `{key ${i}}`;
-    flatten(graph, p.value, [...path, k], out, seen, depth + 1, maxDepth);
+  for (let i = 0; 2 * i < pairs.length && !seen.limited; i++) {
+    const k = keyText(graph, pairs[2 * i]) ?? `{key ${i}}`;
+    flatten(graph, pairs[2 * i + 1], appendPath(path, k), out, seen, depth + 1, maxDepth);
   }
 }
 
@@ -334,13 +361,13 @@ function quartzView(graph: NrbfGraph, root: NObj | undefined, maxDepth: number, 
     // useProperties=true on .NET Framework: each value is an ArrayList of strings.
     const pairs = mapPairs(graph, root) ?? [];
     seen.add(root);
-    for (let i = 0; i < pairs.length && !seen.limited; i++) {
-      const p = pairs[i] as (typeof pairs)[number];
-      const k = keyText(graph, p.key) ?? `{key ${i}}`;
-      const list = deref(graph, p.value);
+    for (let i = 0; 2 * i < pairs.length && !seen.limited; i++) {
+      const value = pairs[2 * i + 1];
+      const k = keyText(graph, pairs[2 * i]) ?? `{key ${i}}`;
+      const list = deref(graph, value);
       const items = list?.kind === 'class' ? listItems(graph, list) : undefined;
       if (items && items.length === 1) flatten(graph, items[0], [k], entries, seen, 1, maxDepth);
-      else flatten(graph, p.value, [k], entries, seen, 1, maxDepth);
+      else flatten(graph, value, [k], entries, seen, 1, maxDepth);
     }
     return { quartzObject: 'JobDataMap', entries };
   }

@@ -20,13 +20,26 @@ describe('ObjectTable (the NRBF object-by-id table)', () => {
       const o = new ObjectTable();
       const n = r() % 300;
       for (let i = 0; i < n; i++) {
-        const k = r() % 6;
-        // Negative (repeating), far, huge, ascending and small ids, mixed.
-        const id = k === 0 ? -(r() % 20) : k === 1 ? r() % 200_000 : k === 2 ? r() | 0 : k === 3 ? i + 1 : r() % 500;
+        const k = r() % 8;
+        // Negative (repeating), far, huge, ascending and small ids, far negative ones, mixed.
+        const id =
+          k === 0
+            ? -(r() % 20)
+            : k === 1
+              ? r() % 200_000
+              : k === 2
+                ? r() | 0
+                : k === 3
+                  ? i + 1
+                  : k === 4
+                    ? -(r() % 400)
+                    : k === 5
+                      ? -(r() % 200_000)
+                      : r() % 500;
         const obj = { id } as NObj;
         m.set(id, obj);
         o.set(id, obj);
-        const q = (r() % 400) - 50;
+        const q = (r() % 900) - 500;
         expect(o.get(q)).toBe(m.get(q));
         expect(o.has(q)).toBe(m.has(q));
       }
@@ -48,5 +61,17 @@ describe('ObjectTable (the NRBF object-by-id table)', () => {
     o.set(60_000, b);
     expect(o.get(60_000)).toBe(b);
     expect((o as unknown as { dense: unknown[] }).dense.length).toBeLessThan(100);
+    // A far negative id goes to the Map; the negative array filled past it later still finds it there.
+    const d = { id: -500 } as NObj;
+    const e = { id: -500 } as NObj;
+    o.set(-500, d);
+    expect((o as unknown as { neg: unknown[] }).neg.length).toBeLessThan(100);
+    for (let id = -2; id >= -499; id--) o.set(id, { id } as NObj);
+    expect((o as unknown as { neg: unknown[] }).neg.length).toBe(500);
+    expect(o.get(-500)).toBe(d);
+    o.set(-500, e);
+    expect(o.get(-500)).toBe(e);
+    expect(o.values()[3]).toBe(e);
+    expect(o.size).toBe(4 + 498);
   });
 });
