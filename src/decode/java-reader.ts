@@ -101,8 +101,34 @@ const LATIN1_SLICE = (Buffer.prototype as { latin1Slice?: (start: number, end: n
  * JobDataMap keys repeat from blob to blob, and a hit makes no new string (making short strings
  * was the largest part of the reader's time). A slot holds the last string that hashed to it: at
  * most 4,096 strings of at most 128 bytes stay in memory, and nothing reads them but this reader.
+ * Only names (class, field, field type and proxy interface names) and the string keys of the java.util maps
+ * (MAP_KEY_CLASSES) are interned, never another string: the table outlives the blob, and a short
+ * value (a password) must not stay reachable for the life of the process.
  */
 const INTERN_SLOTS = 4096;
+/** Names: interned up to this many bytes. */
+const NAME_INTERN = 128;
+/** Map keys: interned up to this many bytes. */
+const KEY_INTERN = 32;
+/**
+ * Classes whose writeObject data is their key/value pairs (block data aside), key first: the
+ * strings at a key position are interned. The java.util maps of views-java.ts (a subclass such as
+ * LinkedHashMap or Properties writes them in its map superclass's class data).
+ */
+const MAP_KEY_CLASSES = new Set([
+  'java.util.HashMap',
+  'java.util.Hashtable',
+  'java.util.TreeMap',
+  'java.util.concurrent.ConcurrentHashMap',
+  'java.util.IdentityHashMap',
+  'java.util.WeakHashMap',
+  'java.util.EnumMap',
+]);
+
+/** Whether `s` is in the intern table now (for tests: what outlives a decode). */
+export function isInterned(s: string): boolean {
+  return s !== '' && interned.includes(s);
+}
 const interned: string[] = new Array<string>(INTERN_SLOTS).fill('');
 
 /**
@@ -248,7 +274,7 @@ class JavaReader {
     const len = this.u16();
     this.need(len, 'utf string');
     // Class, field and interface names: interned up to 128 bytes.
-    const s = decodeJavaString(this.b, this.pos, this.pos + len, 128);
+    const s = decodeJavaString(this.b, this.pos, this.pos + len, NAME_INTERN);
     this.pos += len;
     return s;
   }
@@ -349,6 +375,33 @@ class JavaReader {
     }
   }
 
+  /**
+   * The writeObject data of a map class (MAP_KEY_CLASSES): as annotation(), but a key that is a
+   * string (every other content, block data not counted) is read with the intern table.
+   */
+  mapAnnotation(depth: number, into: JContent[]): void {
+    let key = true;
+    for (;;) {
+      this.need(1, 'annotation (missing TC_ENDBLOCKDATA)');
+      const tc = this.b[this.pos] as number;
+      if (tc === TC_ENDBLOCKDATA) {
+        this.pos++;
+        return;
+      }
+      if (tc === TC_BLOCKDATA || tc === TC_BLOCKDATALONG) {
+        into.push(this.block());
+        continue;
+      }
+      if (key && tc === TC_STRING) {
+        // What content() does for TC_STRING (a string read stops with no partial object to keep).
+        this.tick(depth + 1);
+        const offset = this.pos++;
+        into.push(this.newString(tc, offset, KEY_INTERN));
+      } else into.push(this.child(depth + 1, into));
+      key = !key;
+    }
+  }
+
   content(depth: number): JContent {
     this.tick(depth);
     const offset = this.pos;
@@ -366,7 +419,7 @@ class JavaReader {
         return this.newObject(offset, depth);
       case TC_STRING:
       case TC_LONGSTRING:
-        return this.newString(tc, offset);
+        return this.newString(tc, offset, 0);
       case TC_ARRAY:
         return this.newArray(offset, depth);
       case TC_CLASS: {
@@ -457,7 +510,13 @@ class JavaReader {
         const code = String.fromCharCode(this.u8());
         const fname = this.utf();
         if (code === 'L' || code === '[') {
-          const cn = this.content(depth + 1);
+          // The field's type name: a name, interned like the others (what content() does for TC_STRING).
+          let cn: JContent;
+          if (this.b[this.pos] === TC_STRING) {
+            this.tick(depth + 1);
+            const offset = this.pos++;
+            cn = this.newString(TC_STRING, offset, NAME_INTERN);
+          } else cn = this.content(depth + 1);
           if (cn.kind !== 'string') throw new Stop(fOff, `field ${fname}: type name is not a string`);
           desc.fields.push({ code, name: fname, className: cn.value });
         } else if (PRIM_SIZE[code] !== undefined) desc.fields.push({ code, name: fname });
@@ -487,7 +546,8 @@ class JavaReader {
     throw new Stop(offset, `expected a class descriptor, found 0x${tc.toString(16).padStart(2, '0')}`);
   }
 
-  newString(tc: number, offset: number): JString {
+  /** A string content; its value is taken from the intern table when it has at most `maxIntern` bytes. */
+  newString(tc: number, offset: number, maxIntern: number): JString {
     let len: number;
     if (tc === TC_STRING) len = this.u16();
     else {
@@ -499,8 +559,8 @@ class JavaReader {
     this.need(len, 'string');
     const maxBytes = this.limits.maxStringLength * 3;
     const end = this.pos + Math.min(len, maxBytes);
-    // JobDataMap keys and short values: interned up to 32 bytes.
-    let value = decodeJavaString(this.b, this.pos, end, 32);
+    let value =
+      maxIntern > 0 ? decodeJavaString(this.b, this.pos, end, maxIntern) : decodeModifiedUtf8(this.b, this.pos, end);
     let truncated = false;
     if (value.length > this.limits.maxStringLength || len > maxBytes) {
       value = value.slice(0, this.limits.maxStringLength);
@@ -676,7 +736,8 @@ class JavaReader {
       }
       if (d.flags & SC_WRITE_METHOD) {
         cd.annotation = [];
-        this.annotation(depth, cd.annotation);
+        if (MAP_KEY_CLASSES.has(d.name)) this.mapAnnotation(depth, cd.annotation);
+        else this.annotation(depth, cd.annotation);
       }
     }
   }

@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModifiedUtf8, javaArrayElement, parseJava } from '../../src/decode/java.js';
+import { isInterned } from '../../src/decode/java-reader.js';
 import {
   arrayList,
   block,
@@ -232,6 +233,35 @@ describe('Java collections in JobDataMaps', () => {
       'll/1': 'second',
       'vec/0': 'only',
     });
+  });
+
+  it('interns class and field names and map keys, never another string (a short secret does not outlive the decode)', () => {
+    const bytes = writeJobDataMap({
+      smtpPassword: 'Pw-ReaderKeep-1',
+      props: {
+        kind: 'object',
+        cls: PROPERTIES,
+        fields: { loadFactor: 0.75, threshold: 8, defaults: null },
+        writeData: { 'java.util.Hashtable': [block(11, 1), 'jms.password', 'Pw-ReaderKeep-2'] },
+      },
+      tm: {
+        kind: 'object',
+        cls: TREEMAP,
+        fields: { comparator: null },
+        writeData: { 'java.util.TreeMap': [block(1), 'tmKey', 'Pw-ReaderKeep-3'] },
+      },
+      ll: { kind: 'object', cls: LINKEDLIST, writeData: { 'java.util.LinkedList': [block(1), 'Pw-ReaderKeep-4'] } },
+      list: arrayList(['Pw-ReaderKeep-5']),
+    });
+    const r = parseJava(bytes, limits());
+    expect(r.malformed).toBeUndefined();
+    const values = r.entries.map((e) => e.value);
+    for (let i = 1; i <= 5; i++) {
+      expect(values).toContain(`Pw-ReaderKeep-${i}`);
+      expect(isInterned(`Pw-ReaderKeep-${i}`)).toBe(false);
+    }
+    for (const key of ['smtpPassword', 'jms.password', 'tmKey', 'loadFactor', 'Ljava/util/Comparator;'])
+      expect([key, isInterned(key)]).toEqual([key, true]);
   });
 });
 
