@@ -70,16 +70,10 @@ const latin1 = new TextDecoder('latin1');
 
 /** Decode Java "modified UTF-8" leniently (invalid sequences become U+FFFD). */
 export function decodeModifiedUtf8(b: Uint8Array, start: number, end: number): string {
-  let ascii = true;
-  for (let i = start; i < end; i++) {
-    const c = b[i] as number;
-    if (c === 0 || c >= 0x80) {
-      ascii = false;
-      break;
-    }
-  }
-  if (ascii) return asciiSlice(b, start, end);
-  return decodeNonAscii(b, start, end);
+  // Bytes below 0x80 (a raw NUL included, which decodeNonAscii keeps as U+0000 too) are their own code
+  // unit: one test per byte.
+  for (let i = start; i < end; i++) if ((b[i] as number) >= 0x80) return decodeNonAscii(b, start, end);
+  return asciiSlice(b, start, end);
 }
 
 /** ASCII bytes as a string. Short: String.fromCharCode over the bytes (cheaper than a native call); long: one native slice. */

@@ -1,6 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { decodeModifiedUtf8, javaArrayElement, parseJava } from '../../src/decode/java.js';
 import { isInterned } from '../../src/decode/java-reader.js';
+import { isoString } from '../../src/decode/views-java.js';
 import {
   arrayList,
   block,
@@ -153,6 +154,48 @@ describe('Java serialization parser: Quartz shapes from the writer', () => {
     expect(r.types.find((t) => t.name === 'javax.xml.transform.Templates')?.via).toBe('java-proxy-interface');
     expect(r.byteArrays.some((b) => b.bytes[0] === 0xca && b.bytes[1] === 0xfe)).toBe(true);
     expect(r.strings.map((s) => s.value)).toContain('newTransformer');
+  });
+});
+
+describe('Java dates', () => {
+  it('isoString is Date#toISOString over its whole range (0 up to year 9999)', () => {
+    const edges = [
+      0,
+      1,
+      999,
+      86_399_999,
+      86_400_000,
+      Date.UTC(2000, 1, 29, 12, 34, 56, 7),
+      Date.UTC(2100, 1, 28, 23, 59, 59, 999),
+      Date.UTC(2100, 2, 1),
+      Date.UTC(2400, 1, 29),
+      Date.UTC(1999, 11, 31, 23, 59, 59, 999),
+      253_402_300_799_999,
+    ];
+    let seed = 7;
+    const next = () => {
+      seed = (Math.imul(seed, 1_103_515_245) + 12_345) >>> 0;
+      return seed / 4_294_967_296;
+    };
+    const random = Array.from({ length: 20_000 }, () => Math.floor(next() * next() * 253_402_300_800_000));
+    for (const t of [...edges, ...random]) expect([t, isoString(t)]).toEqual([t, new Date(t).toISOString()]);
+  });
+
+  it('a JobDataMap date reads as its ISO time in range, and as before outside it', () => {
+    const cases: [number, string][] = [
+      [Date.UTC(2026, 10, 27, 1, 2, 3, 45), '2026-11-27T01:02:03.045Z'],
+      [253_402_300_799_999, '9999-12-31T23:59:59.999Z'],
+      [253_402_300_800_000, '+010000-01-01T00:00:00.000Z'],
+      [-1, '1969-12-31T23:59:59.999Z'],
+      [-62_198_755_200_000, '-000001-01-01T00:00:00.000Z'],
+      [8_640_000_000_000_001, '8640000000000001'],
+    ];
+    for (const [t, summary] of cases) {
+      const r = parseJava(writeJobDataMap({ when: javaDate(t) }), limits());
+      expect(r.entries).toEqual([
+        { path: ['when'], value: { type: 'java.util.Date', summary }, valueType: 'java.util.Date' },
+      ]);
+    }
   });
 });
 
