@@ -13,6 +13,7 @@
 import { javaExpansion, walkStrings } from './java-graph.js';
 import { readJava } from './java-reader.js';
 import { buildTree, defineLazyTree } from './java-tree.js';
+import type { JContent } from './java-types.js';
 import { trailingBytes } from './nrbf.js';
 import type { FormatResult, Limits } from './types.js';
 import { javaViews } from './views-java.js';
@@ -42,6 +43,11 @@ export {
   SC_WRITE_METHOD,
 } from './java-types.js';
 
+/** Record the first fault of a step after the read (the result keeps what the other steps found). */
+function failed(res: FormatResult, offset: number, what: string, e: unknown): void {
+  res.malformed ??= { offset, reason: `${what} failed: ${e instanceof Error ? e.message : String(e)}` };
+}
+
 /** Parse a Java serialization stream. Never throws for any input. */
 export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
   const r = readJava(bytes, limits);
@@ -51,26 +57,33 @@ export function parseJava(bytes: Uint8Array, limits: Limits): FormatResult {
   if (r.trailingFrom !== undefined) res.trailing = trailingBytes(bytes, r.trailingFrom);
   if (r.malformed) res.malformed = r.malformed;
   if (r.limited) res.limited = r.limited;
-  const post = (what: string, f: () => void) => {
-    try {
-      f();
-    } catch (e) {
-      res.malformed ??= { offset: r.end, reason: `${what} failed: ${e instanceof Error ? e.message : String(e)}` };
-    }
-  };
-  post('expansion', () => {
+  // Each step's fault is recorded, never thrown (no closure per step: they are made per blob).
+  try {
     const dos = javaExpansion(r.top, r.hashedCount, res.limited?.startsWith('depth') === true);
     if (dos) res.denialOfService = dos;
-  });
-  post('string walk', () => walkStrings(r.top, res.strings, res.byteArrays, limits.deadline + 500));
+  } catch (e) {
+    failed(res, r.end, 'expansion', e);
+  }
+  try {
+    walkStrings(r.top, res.strings, res.byteArrays, limits.deadline + 500);
+  } catch (e) {
+    failed(res, r.end, 'string walk', e);
+  }
   defineLazyTree(res, () => buildTree(r.top, new Map()));
-  post('Quartz views', () => {
-    const first = r.top.find((t) => t.kind !== 'block' && t.kind !== 'reset');
+  try {
+    let first: JContent | undefined;
+    for (const t of r.top)
+      if (t.kind !== 'block' && t.kind !== 'reset') {
+        first = t;
+        break;
+      }
     if (first) {
       const views = javaViews(first);
       res.entries = views.entries;
       if (views.quartzObject) res.quartzObject = views.quartzObject;
     }
-  });
+  } catch (e) {
+    failed(res, r.end, 'Quartz views', e);
+  }
   return res;
 }
