@@ -55,9 +55,11 @@ port.on('message', (m: ToWorker) => {
       const findings = inspectBlobWith({ row, decoded }, checks, families, init.options);
       results.push({ part: inventoryPartOf(decoded), findings });
     }
-    const reply: FromWorker = { type: 'result', seq: m.seq, results, secrets: learned };
+    // The batch's buffer goes back to the main thread (transferred: freed here now, reused there); nothing
+    // kept here views it (the decode cache keeps copies of its own, small blobs were copied above).
+    const reply: FromWorker = { type: 'result', seq: m.seq, results, secrets: learned, buffer: m.buffer };
     learned = [];
-    port.postMessage(reply);
+    port.postMessage(reply, [m.buffer]);
   } catch (err) {
     const reply: FromWorker = { type: 'error', seq: m.seq, message: (err as Error)?.message ?? String(err) };
     port.postMessage(reply);
