@@ -260,7 +260,7 @@ export class ScanPool {
     }
     slot.inFlight--;
     // Only buffers of the usual size are kept (not a 16 MB one made for a single big blob).
-    if (m.buffer.byteLength === BATCH_BYTES && this.spare.length < this.slots.length * IN_FLIGHT)
+    if (m.buffer?.byteLength === BATCH_BYTES && this.spare.length < this.slots.length * IN_FLIGHT)
       this.spare.push(m.buffer);
     // Secrets a worker found: registered here (every output redacts them) and passed to the other workers.
     if (m.secrets.length) {
