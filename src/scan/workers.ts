@@ -17,9 +17,9 @@ import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import type { InventoryPart } from '../engine.js';
 import type { BlobRow, Check, CheckOptions, Family, Finding } from '../model.js';
 import { fingerprintKeyBytes, registeredSecrets, registerSecret } from '../secrets/redact.js';
+import type { InventoryPart } from './inspect.js';
 
 /** Most rows in one batch. */
 export const BATCH_ROWS = 256;
