@@ -2,7 +2,6 @@
  * The scan engine: adapter → facts → blob stream → decoders → checks → findings.
  * Checks are pure; this is the only place that connects them to I/O.
  */
-import { createHash } from 'node:crypto';
 import { allChecks } from './checks/index.js';
 import type { Adapter } from './dialect.js';
 import { UserError } from './errors.js';
@@ -11,7 +10,6 @@ import type {
   Check,
   CheckOptions,
   Dialect,
-  EnginePart,
   Facts,
   Family,
   Finding,
@@ -22,8 +20,20 @@ import type {
 } from './model.js';
 import { checkOptions, DIALECT_NAMES, evaluatorOf, readsTableContents, SEVERITIES } from './model.js';
 import { DecodeCache } from './scan/decode-cache.js';
+import { finalize, type InventoryPart, inspectResolved } from './scan/inspect.js';
 import { ScanPool } from './scan/workers.js';
 import { FindingSpill, SPILL_AFTER } from './spill.js';
+
+// The per-row part of a scan (also what a scan worker runs): src/scan/inspect.ts.
+export {
+  finalize,
+  fingerprintOf,
+  type InventoryPart,
+  inspectBlobWith,
+  inventoryPartOf,
+  rowKey,
+  rowName,
+} from './scan/inspect.js';
 
 /** Blob rows between two turns of the event loop during a scan (see runScan). */
 const YIELD_EVERY_ROWS = 1000;
@@ -81,35 +91,6 @@ export interface ScanResult {
   blobRowsTotal?: number;
   startedAt: string;
   durationMs: number;
-}
-
-export function fingerprintOf(check: string, objectName: string, discriminator = ''): string {
-  return createHash('sha256').update(`${check}\u0000${objectName}\u0000${discriminator}`).digest('hex').slice(0, 16);
-}
-
-/** Statuses that never carry the check's generic remediation. */
-const ACTIONLESS = new Set<FindingDraft['status']>(['pass', 'info', 'not-applicable']);
-
-/** Completes a check's draft into a finding with the check's metadata (and the engine part's remediation, if any). */
-export function finalize(check: Check, draft: FindingDraft, part?: EnginePart): Finding {
-  const m = check.meta;
-  const generic = part?.remediation ?? m.remediation;
-  const severity: Severity = draft.severity ?? m.severity;
-  const finding: Finding = {
-    check: m.id,
-    severity,
-    status: draft.status,
-    title: m.title,
-    message: draft.message,
-    object: draft.object,
-    // A pass, an inventory line or a not-applicable never carries an action (#10 part 3).
-    remediation: draft.remediation ?? (ACTIONLESS.has(draft.status) ? '' : generic),
-    mitigation: m.mitigation,
-    family: m.family,
-    fingerprint: fingerprintOf(m.id, draft.object.name, draft.discriminator),
-  };
-  if (draft.evidence) finding.evidence = draft.evidence;
-  return finding;
 }
 
 /** The check applies to this dialect (meta.dialects; absent = every dialect) and its family is selected. */
@@ -179,58 +160,6 @@ export function evaluateFacts(
   return out;
 }
 
-/**
- * Runs every content check on one decoded blob: no database facts (inspect-blob and the config auditor have
- * none); the scan passes only the checks that apply to its dialect.
- */
-export function inspectBlobWith(
-  blob: ScannedBlob,
-  checks: Check[],
-  families: ReadonlySet<Family>,
-  options: Partial<CheckOptions> = {},
-): Finding[] {
-  return inspectResolved(
-    blob,
-    checks.filter((c) => c.inspectBlob && families.has(c.meta.family)),
-    checkOptions(options),
-  );
-}
-
-/**
- * inspectBlobWith for the scan's loop: the checks already chosen (each with inspectBlob) and the options already
- * completed, once per scan rather than once per row (a fresh options object per row also defeated any check's
- * cache keyed by it).
- */
-function inspectResolved(blob: ScannedBlob, checks: readonly Check[], opts: CheckOptions): Finding[] {
-  const out: Finding[] = [];
-  for (const check of checks) {
-    if (!check.inspectBlob) continue;
-    let drafts: FindingDraft[];
-    try {
-      drafts = check.inspectBlob(blob, opts);
-    } catch (err) {
-      drafts = [
-        {
-          status: 'not-evaluated',
-          message: `check failed internally on this row: ${(err as Error)?.message ?? String(err)}`,
-          object: { kind: 'row', name: rowName(blob), table: blob.row.tableName, rowKey: rowKey(blob) },
-        },
-      ];
-    }
-    for (const d of drafts) out.push(finalize(check, d));
-  }
-  return out;
-}
-
-export function rowKey(blob: Pick<ScannedBlob, 'row'>): string {
-  const k = blob.row.key;
-  return `${k.sched}/${k.group !== undefined ? `${k.group}.` : ''}${k.name}`;
-}
-
-export function rowName(blob: Pick<ScannedBlob, 'row'>): string {
-  return `${blob.row.tableName}.${blob.row.column} ${rowKey(blob)}`;
-}
-
 /** A map keyed by names from the database or blobs: no prototype, so a key like "__proto__" is just a key. */
 function dict<T>(): Record<string, T> {
   return Object.create(null) as Record<string, T>;
@@ -262,16 +191,6 @@ function bump(inv: BlobInventory, map: Record<string, number>, key: string): voi
   }
   map[key] = 1;
   inventorySizes.set(map, size + 1);
-}
-
-/** What one decoded blob adds to the inventory besides its row: what a scan worker thread sends back (src/scan/workers.ts). */
-export type InventoryPart = Pick<ScannedBlob['decoded'], 'format' | 'quartzVersions'> & { types: { name: string }[] };
-
-/** The inventory part of a decoded blob, as plain data (type names only). */
-export function inventoryPartOf(decoded: ScannedBlob['decoded']): InventoryPart {
-  const part: InventoryPart = { format: decoded.format, types: decoded.types.map((t) => ({ name: t.name })) };
-  if (decoded.quartzVersions) part.quartzVersions = decoded.quartzVersions;
-  return part;
 }
 
 /** Adds one decoded blob to the inventory (rows and bytes per column and format, type counts). */

@@ -5,11 +5,11 @@
  * part and the secrets the checks registered. It reads no database and writes nothing.
  */
 import { parentPort, workerData } from 'node:worker_threads';
-import { allChecks } from '../checks/index.js';
-import { inspectBlobWith, inventoryPartOf } from '../engine.js';
-import type { Check, Family, ScannedBlob } from '../model.js';
+import { checks as contentChecks } from '../checks/content/index.js';
+import type { Family, ScannedBlob } from '../model.js';
 import { onSecretRegistered, registerSecret, setFingerprintKey } from '../secrets/redact.js';
 import { CACHE_MAX_BLOB_BYTES, DecodeCache } from './decode-cache.js';
+import { inspectBlobWith, inventoryPartOf } from './inspect.js';
 import type { FromWorker, RowResult, ToWorker, WorkerInit } from './workers.js';
 
 const init = workerData as WorkerInit;
@@ -23,8 +23,14 @@ let listening = true;
 onSecretRegistered((v) => {
   if (listening) learned.push(v);
 });
-const byId = new Map(allChecks.map((c) => [c.meta.id, c]));
-const checks = init.checkIds.map((id) => byId.get(id)).filter((c): c is Check => c !== undefined);
+// Only the checks with inspectBlob run here, and those are the content checks; an id not among them is a bug
+// (the worker would silently skip a check), so it stops the worker, and with it the scan.
+const byId = new Map(contentChecks.map((c) => [c.meta.id, c]));
+const checks = init.checkIds.map((id) => {
+  const c = byId.get(id);
+  if (!c) throw new Error(`scan worker: no content check ${id}`);
+  return c;
+});
 const families = new Set<Family>(init.families);
 const cache = new DecodeCache();
 
@@ -55,9 +61,11 @@ port.on('message', (m: ToWorker) => {
       const findings = inspectBlobWith({ row, decoded }, checks, families, init.options);
       results.push({ part: inventoryPartOf(decoded), findings });
     }
-    const reply: FromWorker = { type: 'result', seq: m.seq, results, secrets: learned };
+    // The batch's buffer goes back to the main thread (transferred: freed here now, reused there); nothing
+    // kept here views it (the decode cache keeps copies of its own, small blobs were copied above).
+    const reply: FromWorker = { type: 'result', seq: m.seq, results, secrets: learned, buffer: m.buffer };
     learned = [];
-    port.postMessage(reply);
+    port.postMessage(reply, [m.buffer]);
   } catch (err) {
     const reply: FromWorker = { type: 'error', seq: m.seq, message: (err as Error)?.message ?? String(err) };
     port.postMessage(reply);

@@ -15,10 +15,11 @@ import { existsSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
+import { setFlagsFromString } from 'node:v8';
 import { Worker } from 'node:worker_threads';
-import type { InventoryPart } from '../engine.js';
 import type { BlobRow, Check, CheckOptions, Family, Finding } from '../model.js';
 import { fingerprintKeyBytes, registeredSecrets, registerSecret } from '../secrets/redact.js';
+import type { InventoryPart } from './inspect.js';
 
 /** Most rows in one batch. */
 export const BATCH_ROWS = 256;
@@ -28,6 +29,21 @@ export const BATCH_BYTES = 1024 * 1024;
 export const IN_FLIGHT = 2;
 /** Most worker threads --workers accepts. */
 export const MAX_WORKERS = 16;
+/**
+ * Each worker's young generation (issue #16: peak RSS). V8 gives an isolate semi-spaces of up to 16 MB (a
+ * 34 MB new space once grown, in every worker); a worker's live data per row is small (one decoded blob), so
+ * 12 MB (4 MB semi-spaces, an 8 MB new space) costs more scavenges but keeps 26 MB less per worker. Not a
+ * heap limit: nothing is ever refused for it (what outgrows the young generation is promoted).
+ */
+export const WORKER_YOUNG_GENERATION_MB = 12;
+/**
+ * V8's old-generation growing factor while a pool runs (--heap-growing-percent, process-wide: the main thread
+ * and the workers). V8 lets a heap with a large limit grow to up to 4× its live size before a full GC; the
+ * main thread (15 MB live) then reached 55–80 MB. 50%: a full GC at 1.5× (and at least 8 MB of growth).
+ * Set when the first pool starts, back to V8's default (0: its own heuristic) when the last one closes;
+ * left alone when the process was started with its own --heap-growing-percent.
+ */
+export const HEAP_GROWING_PERCENT = 50;
 
 /** What a worker starts with (workerData). */
 export interface WorkerInit {
@@ -52,7 +68,7 @@ export interface RowResult {
 
 /** worker → main */
 export type FromWorker =
-  | { type: 'result'; seq: number; results: RowResult[]; secrets: string[] }
+  | { type: 'result'; seq: number; results: RowResult[]; secrets: string[]; buffer: ArrayBuffer }
   | { type: 'error'; seq: number; message: string };
 
 interface Slot {
@@ -60,11 +76,24 @@ interface Slot {
   inFlight: number;
 }
 
+let poolsOpen = 0;
+const ownGrowing = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) =>
+  /^--heap[-_]growing[-_]percent\b/.test(a),
+);
+function poolOpened(): void {
+  if (poolsOpen++ === 0 && !ownGrowing) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+}
+function poolClosed(): void {
+  if (--poolsOpen === 0 && !ownGrowing) setFlagsFromString('--heap-growing-percent=0');
+}
+
 /** Starts one worker: the compiled worker.js beside this file (dist), else worker.ts through tsx (a source checkout). */
 function startWorker(init: WorkerInit, entry?: URL): Worker {
-  if (entry) return new Worker(entry, { workerData: init });
+  const resourceLimits = { maxYoungGenerationSizeMb: WORKER_YOUNG_GENERATION_MB };
+  if (entry) return new Worker(entry, { workerData: init, resourceLimits });
   const js = new URL('./worker.js', import.meta.url);
-  if (js.protocol === 'file:' && existsSync(fileURLToPath(js))) return new Worker(js, { workerData: init });
+  if (js.protocol === 'file:' && existsSync(fileURLToPath(js)))
+    return new Worker(js, { workerData: init, resourceLimits });
   const ts = new URL('./worker.ts', import.meta.url);
   // tsx is a dev dependency: present wherever the sources run (tests, `npm run dev`, bin/ without a build).
   // Resolved with require (its 'require' entry, index.cjs); the ESM entry beside it is the one that registers.
@@ -72,7 +101,7 @@ function startWorker(init: WorkerInit, entry?: URL): Worker {
   const mjs = join(dirname(cjs), 'index.mjs');
   const tsxApi = pathToFileURL(existsSync(mjs) ? mjs : cjs).href;
   const boot = `import(${JSON.stringify(tsxApi)}).then((m) => { (m.register ?? m.default.register)(); return import(${JSON.stringify(ts.href)}); }).catch((e) => { throw e; });`;
-  return new Worker(boot, { eval: true, workerData: init });
+  return new Worker(boot, { eval: true, workerData: init, resourceLimits });
 }
 
 export class ScanPool {
@@ -84,9 +113,12 @@ export class ScanPool {
   private nextMerge = 0;
   private readonly sent = new Map<number, RowMeta[]>();
   private readonly done = new Map<number, RowResult[]>();
+  /** Batch buffers given back by the workers, for the next batches (at most one per batch in flight). */
+  private readonly spare: ArrayBuffer[] = [];
   private failure: Error | undefined;
   private waiters: (() => void)[] = [];
   private closing = false;
+  private closed = false;
 
   constructor(
     size: number,
@@ -114,6 +146,7 @@ export class ScanPool {
       });
       this.slots.push(slot);
     }
+    poolOpened();
   }
 
   /** Queues one row; waits (the stream is not pulled meanwhile) while every worker has IN_FLIGHT batches. */
@@ -139,6 +172,8 @@ export class ScanPool {
     // Whoever still waits (a push on a full pool, a finish) hears that the workers are gone.
     this.fail('the scan workers were ended');
     await Promise.all(this.slots.map((s) => s.worker.terminate().catch(() => 0)));
+    if (!this.closed) poolClosed();
+    this.closed = true;
   }
 
   private async send(): Promise<void> {
@@ -155,7 +190,7 @@ export class ScanPool {
     const lengths: number[] = [];
     let total = 0;
     for (const b of blobs) total += b?.length ?? 0;
-    const buffer = new ArrayBuffer(total);
+    const buffer = this.bufferFor(total);
     const view = new Uint8Array(buffer);
     let at = 0;
     for (const b of blobs) {
@@ -172,6 +207,23 @@ export class ScanPool {
     slot.inFlight++;
     const message: ToWorker = { type: 'batch', seq, rows, lengths, buffer };
     slot.worker.postMessage(message, [buffer]);
+  }
+
+  /**
+   * A batch buffer of at least `total` bytes: one a worker gave back, else a new one of BATCH_BYTES (or more
+   * for a batch with a bigger blob). A worker hands its batch's buffer back with the results (transferred), so
+   * it frees nothing itself: a buffer left to a worker's garbage collector outlived the batch until its next
+   * full GC (8–9 MB of buffers per worker measured at peak; issue #16).
+   */
+  private bufferFor(total: number): ArrayBuffer {
+    for (let i = this.spare.length - 1; i >= 0; i--) {
+      const b = this.spare[i] as ArrayBuffer;
+      if (b.byteLength >= total) {
+        this.spare.splice(i, 1);
+        return b;
+      }
+    }
+    return new ArrayBuffer(Math.max(total, BATCH_BYTES));
   }
 
   private free(): Slot | undefined {
@@ -207,6 +259,9 @@ export class ScanPool {
       return;
     }
     slot.inFlight--;
+    // Only buffers of the usual size are kept (not a 16 MB one made for a single big blob).
+    if (m.buffer?.byteLength === BATCH_BYTES && this.spare.length < this.slots.length * IN_FLIGHT)
+      this.spare.push(m.buffer);
     // Secrets a worker found: registered here (every output redacts them) and passed to the other workers.
     if (m.secrets.length) {
       for (const s of m.secrets) registerSecret(s);

@@ -11,6 +11,7 @@ import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
+import { Worker } from 'node:worker_threads';
 import { gzipSync } from 'node:zlib';
 import pg from 'pg';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -19,7 +20,7 @@ import { adapterFor } from '../../src/dialects/index.js';
 import { type Collected, collectScan, type ScanOptions } from '../../src/engine.js';
 import { FAMILIES, type Family } from '../../src/model.js';
 import type { Report } from '../../src/report/report.js';
-import { BATCH_ROWS, IN_FLIGHT, ScanPool } from '../../src/scan/workers.js';
+import { BATCH_ROWS, IN_FLIGHT, ScanPool, WORKER_YOUNG_GENERATION_MB } from '../../src/scan/workers.js';
 import { connectOptions } from '../integration/mysql/helpers.js';
 import { parseReport, runCli } from '../support/cli.js';
 import { createQuartzDb, dropAll } from '../support/pg-quartz.js';
@@ -303,6 +304,63 @@ describe('worker failures', () => {
     await pool.close();
     await expect(blocked).rejects.toThrow(/^the scan workers were ended$/);
     await expect(pool.finish()).rejects.toThrow(/ended/);
+  }, 60_000);
+
+  it("a worker's young generation is bounded, its heap limit is not lowered; every row's bytes arrive intact in reused batch buffers", async () => {
+    // A worker that answers each batch with its resource limits and the bytes it received, and gives the buffer back.
+    const echo = join(dir, 'echo-worker.mjs');
+    writeFileSync(
+      echo,
+      `import { parentPort, resourceLimits } from 'node:worker_threads';
+parentPort.on('message', (m) => {
+  if (m.type !== 'batch') return;
+  let at = 0;
+  const results = m.rows.map((_, i) => {
+    const len = m.lengths[i];
+    const bytes = len < 0 ? '' : Buffer.from(m.buffer, at, len).toString('hex');
+    if (len > 0) at += len;
+    return { part: { format: 'empty', types: [{ name: JSON.stringify({ resourceLimits, bytes }) }] }, findings: [] };
+  });
+  parentPort.postMessage({ type: 'result', seq: m.seq, results, secrets: [], buffer: m.buffer }, [m.buffer]);
+});
+`,
+    );
+    const plain = new Worker(
+      "require('node:worker_threads').parentPort.postMessage(require('node:worker_threads').resourceLimits)",
+      {
+        eval: true,
+      },
+    );
+    const defaults = await new Promise<{ maxOldGenerationSizeMb: number }>((r) => plain.once('message', r));
+    await plain.terminate();
+    const seen: { resourceLimits: Record<string, number>; bytes: string }[] = [];
+    const pool = new ScanPool(
+      2,
+      [],
+      ALL,
+      {},
+      (_rows, results) => {
+        for (const r of results) seen.push(JSON.parse(r.part.types[0]?.name ?? '{}'));
+      },
+      pathToFileURL(echo),
+    );
+    const row = { table: 'JOB_DETAILS' as const, tableName: 't', column: 'c', key: { sched: 's', name: 'n' }, size: 1 };
+    const rows = 12 * BATCH_ROWS;
+    try {
+      for (let i = 0; i < rows; i++)
+        await pool.push({ ...row, bytes: i % 7 === 0 ? null : Buffer.from([i & 255, (i >> 8) & 255, 7]) });
+      await pool.finish();
+    } finally {
+      await pool.close();
+    }
+    expect(seen).toHaveLength(rows);
+    seen.forEach((s, i) => {
+      // Each row's bytes arrive intact and in order, also in batches sent in a buffer a worker gave back.
+      expect(s.bytes).toBe(i % 7 === 0 ? '' : Buffer.from([i & 255, (i >> 8) & 255, 7]).toString('hex'));
+      expect(s.resourceLimits.maxYoungGenerationSizeMb).toBe(WORKER_YOUNG_GENERATION_MB);
+      // No old-generation limit of its own: a blob that one thread can decode, a worker can too.
+      expect(s.resourceLimits.maxOldGenerationSizeMb).toBe(defaults.maxOldGenerationSizeMb);
+    });
   }, 60_000);
 
   it('the CLI process exits after a worker scan (no worker keeps it alive), a huge blob included', () => {
