@@ -2,7 +2,10 @@
  * The scan engine: adapter → facts → blob stream → decoders → checks → findings.
  * Checks are pure; this is the only place that connects them to I/O.
  */
+
+import { forgetLastBlob } from './checks/content/secrets-scan.js';
 import { allChecks } from './checks/index.js';
+import { forgetShortStrings } from './decode/index.js';
 import type { Adapter } from './dialect.js';
 import { UserError } from './errors.js';
 import type {
@@ -341,6 +344,10 @@ export async function collectScan(adapter: Adapter, opts: ScanOptions): Promise<
           await pool?.finish();
         } finally {
           await pool?.close();
+          // Values of this store's blobs kept between blobs for speed (the short-string table, the secret
+          // scan's last blob) do not outlive its scan.
+          forgetShortStrings();
+          forgetLastBlob();
         }
       }
     } catch (err) {

@@ -502,4 +502,5 @@ export function decodeBlob(bytes: Uint8Array | null, options: DecodeOptions = {}
   return result;
 }
 
+export { forgetShortStrings } from './nrbf-reader.js';
 export { sniff } from './sniff.js';

@@ -251,6 +251,21 @@ const SHORT_SLOTS = 4096;
 const shortTable: (string | undefined)[] = new Array(SHORT_SLOTS).fill(undefined);
 const shortBytes = new Uint8Array(SHORT_SLOTS * SHORT_MAX);
 
+/**
+ * Empties the short-string table and zeroes its byte arena. It holds values, not only names (a short password
+ * among them, until another string takes its slot): the engine calls this when a scan ends, so nothing of one
+ * store's blobs stays in the process for the next (a fleet, a library caller).
+ */
+export function forgetShortStrings(): void {
+  shortTable.fill(undefined);
+  shortBytes.fill(0);
+}
+
+/** The strings the short-string table holds now (for tests). */
+export function heldShortStrings(): string[] {
+  return shortTable.filter((x): x is string => x !== undefined);
+}
+
 function shortString(b: Buffer, start: number, end: number): string {
   const len = end - start;
   let h = 0x811c9dc5 ^ len;

@@ -25,6 +25,12 @@ export interface BlobHit {
 let memoBlob: ScannedBlob | undefined;
 let memoHits: BlobHit[] | undefined;
 
+/** Drops the last blob's hits (its secret values): called when a scan ends. */
+export function forgetLastBlob(): void {
+  memoBlob = undefined;
+  memoHits = undefined;
+}
+
 /** Upper bound of values scanned per blob (hostile blobs may hold millions of strings). */
 export const MAX_VALUES_PER_BLOB = 100_000;
 
