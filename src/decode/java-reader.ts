@@ -23,6 +23,7 @@ import {
   type JObject,
   type JString,
   type JValue,
+  MAP_CLASSES,
   SC_BLOCK_DATA,
   SC_EXTERNALIZABLE,
   SC_SERIALIZABLE,
@@ -96,7 +97,7 @@ const LATIN1_SLICE = (Buffer.prototype as { latin1Slice?: (start: number, end: n
  * was the largest part of the reader's time). A slot holds the last string that hashed to it: at
  * most 4,096 strings of at most 128 bytes stay in memory, and nothing reads them but this reader.
  * Only names (class, field, field type and proxy interface names) and the string keys of the java.util maps
- * (MAP_KEY_CLASSES) are interned, never another string: the table outlives the blob, and a short
+ * (MAP_CLASSES) are interned, never another string: the table outlives the blob, and a short
  * value (a password) must not stay reachable for the life of the process.
  */
 const INTERN_SLOTS = 4096;
@@ -104,20 +105,6 @@ const INTERN_SLOTS = 4096;
 const NAME_INTERN = 128;
 /** Map keys: interned up to this many bytes. */
 const KEY_INTERN = 32;
-/**
- * Classes whose writeObject data is their key/value pairs (block data aside), key first: the
- * strings at a key position are interned. The java.util maps of views-java.ts (a subclass such as
- * LinkedHashMap or Properties writes them in its map superclass's class data).
- */
-const MAP_KEY_CLASSES = new Set([
-  'java.util.HashMap',
-  'java.util.Hashtable',
-  'java.util.TreeMap',
-  'java.util.concurrent.ConcurrentHashMap',
-  'java.util.IdentityHashMap',
-  'java.util.WeakHashMap',
-  'java.util.EnumMap',
-]);
 
 /** Whether `s` is in the intern table now (for tests: what outlives a decode). */
 export function isInterned(s: string): boolean {
@@ -370,7 +357,7 @@ class JavaReader {
   }
 
   /**
-   * The writeObject data of a map class (MAP_KEY_CLASSES): as annotation(), but a key that is a
+   * The writeObject data of a map class (MAP_CLASSES): as annotation(), but a key that is a
    * string (every other content, block data not counted) is read with the intern table.
    */
   mapAnnotation(depth: number, into: JContent[]): void {
@@ -730,7 +717,7 @@ class JavaReader {
       }
       if (d.flags & SC_WRITE_METHOD) {
         cd.annotation = [];
-        if (MAP_KEY_CLASSES.has(d.name)) this.mapAnnotation(depth, cd.annotation);
+        if (MAP_CLASSES.has(d.name)) this.mapAnnotation(depth, cd.annotation);
         else this.annotation(depth, cd.annotation);
       }
     }

@@ -11,6 +11,21 @@ export const SC_EXTERNALIZABLE = 0x04;
 export const SC_BLOCK_DATA = 0x08;
 export const SC_ENUM = 0x10;
 
+/**
+ * The java.util maps whose writeObject puts their key/value pairs, key first, as objects into their class
+ * annotation (a subclass such as LinkedHashMap or Properties writes them in its map superclass's class data):
+ * the views read the pairs there, and the reader interns the strings at a key position.
+ */
+export const MAP_CLASSES = new Set([
+  'java.util.HashMap',
+  'java.util.Hashtable',
+  'java.util.TreeMap',
+  'java.util.concurrent.ConcurrentHashMap',
+  'java.util.IdentityHashMap',
+  'java.util.WeakHashMap',
+  'java.util.EnumMap',
+]);
+
 export interface JFieldDesc {
   /** Type code: B C D F I J S Z L [ */
   code: string;

@@ -7,6 +7,7 @@
  * Any violation stops the read with `malformed` and keeps everything learned so far.
  */
 
+import { isoSeconds } from './civil-time.js';
 import {
   type ArrayShape,
   BT,
@@ -142,32 +143,6 @@ export function formatDateTimeHalves(lo: number, hi: number): string {
   const frac = String(qMod * 10_000 + (rest % 10_000)).padStart(7, '0');
   const iso = `${isoSeconds(ms)}.${frac}`;
   return kind === 1 ? `${iso}Z` : kind === 0 ? iso : `${iso} (Local)`;
-}
-
-const pad2 = (n: number): string => (n < 10 ? `0${n}` : String(n));
-
-/**
- * `new Date(ms).toISOString().slice(0, -5)` (YYYY-MM-DDTHH:mm:ss) for the years 0001–9999, in
- * integer arithmetic (days to civil date as in H. Hinnant's `civil_from_days`): toISOString costs
- * about 0.8 µs a call.
- */
-function isoSeconds(ms: number): string {
-  const days = Math.floor(ms / 86_400_000);
-  let t = ms - days * 86_400_000;
-  const z = days + 719_468; // days since 0000-03-01: positive from year 1 on
-  const era = Math.floor(z / 146_097);
-  const doe = z - era * 146_097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const m = mp < 10 ? mp + 3 : mp - 9;
-  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
-  const hh = Math.floor(t / 3_600_000);
-  t -= hh * 3_600_000;
-  const mm = Math.floor(t / 60_000);
-  const ss = Math.floor((t - mm * 60_000) / 1000);
-  return `${String(y).padStart(4, '0')}-${pad2(m)}-${pad2(d)}T${pad2(hh)}:${pad2(mm)}:${pad2(ss)}`;
 }
 
 /** Format TimeSpan ticks like .NET's constant ("c") format: [-][d.]hh:mm:ss[.fffffff]. */

@@ -6,21 +6,20 @@
  * Cycles are cut with a visited set; output is bounded.
  */
 import type { MapEntry, MapValue } from '../model.js';
-import type { JClassData, JContent, JFieldDesc, JFieldValue, JObject, JValue } from './java-types.js';
+import { isoString, MAX_FAST_ISO } from './civil-time.js';
+import {
+  type JClassData,
+  type JContent,
+  type JFieldDesc,
+  type JFieldValue,
+  type JObject,
+  type JValue,
+  MAP_CLASSES,
+} from './java-types.js';
 
 const MAX_ENTRIES = 10_000;
 const MAX_NEST = 32;
 
-/** Classes whose writeObject puts key/value pairs as objects into their annotation. */
-const MAP_CLASSES = new Set([
-  'java.util.HashMap',
-  'java.util.Hashtable',
-  'java.util.TreeMap',
-  'java.util.concurrent.ConcurrentHashMap',
-  'java.util.IdentityHashMap',
-  'java.util.WeakHashMap',
-  'java.util.EnumMap',
-]);
 /** Classes whose writeObject puts the elements as objects into their annotation. */
 const LIST_CLASSES = new Set([
   'java.util.ArrayList',
@@ -264,36 +263,6 @@ function dateBytes(v: JObject): Uint8Array | undefined {
     return undefined;
   }
   return undefined;
-}
-
-/** 10000-01-01T00:00:00Z: isoString's range ends before it (four-digit years). */
-const MAX_FAST_ISO = 253402300800000;
-const TWO_DIGITS = Array.from({ length: 100 }, (_, i) => (i < 10 ? `0${i}` : `${i}`));
-
-/**
- * new Date(t).toISOString() for an integer 0 ≤ t < MAX_FAST_ISO, without a Date (toISOString was most
- * of a JobDataMap date's cost): days to civil date as in H. Hinnant's days_from_civil inverse.
- */
-export function isoString(t: number): string {
-  const days = Math.floor(t / 86400000);
-  let rem = t - days * 86400000;
-  const z = days + 719468;
-  const era = Math.floor(z / 146097);
-  const doe = z - era * 146097;
-  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36524) - Math.floor(doe / 146096)) / 365);
-  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100));
-  const mp = Math.floor((5 * doy + 2) / 153);
-  const day = doy - Math.floor((153 * mp + 2) / 5) + 1;
-  const month = mp < 10 ? mp + 3 : mp - 9;
-  const year = yoe + era * 400 + (month <= 2 ? 1 : 0);
-  const h = Math.floor(rem / 3600000);
-  rem -= h * 3600000;
-  const mi = Math.floor(rem / 60000);
-  rem -= mi * 60000;
-  const sec = Math.floor(rem / 1000);
-  const ms = rem - sec * 1000;
-  const d2 = TWO_DIGITS;
-  return `${d2[Math.floor(year / 100)]}${d2[year % 100]}-${d2[month]}-${d2[day]}T${d2[h]}:${d2[mi]}:${d2[sec]}.${ms < 10 ? '00' : ms < 100 ? '0' : ''}${ms}Z`;
 }
 
 function flatten(v: JValue, path: string[], out: MapEntry[], depth: number, visiting: Set<object>): void {

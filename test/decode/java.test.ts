@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
+import { isoString } from '../../src/decode/civil-time.js';
 import { decodeModifiedUtf8, javaArrayElement, parseJava } from '../../src/decode/java.js';
 import { isInterned } from '../../src/decode/java-reader.js';
-import { isoString } from '../../src/decode/views-java.js';
 import {
   arrayList,
   block,

@@ -4,15 +4,15 @@
  * privilege UserError mid-stream; what was read is evaluated, the rest is not-evaluated naming the
  * table, and the exit code says incomplete (4) unless findings (1) win or --allow-incomplete.
  */
+
 import { describe, expect, it } from 'vitest';
-import type { Adapter } from '../../src/dialect.js';
 import { runScan } from '../../src/engine.js';
 import { UserError } from '../../src/errors.js';
-import { emptyFacts } from '../../src/facts.js';
 import type { BlobRow, Family, Unreadable } from '../../src/model.js';
-import { checkOptions, QUARTZ_TABLES } from '../../src/model.js';
+import { checkOptions } from '../../src/model.js';
 import { formatReport } from '../../src/report/index.js';
 import { buildReport } from '../../src/report/report.js';
+import { fakeAdapter, type FakeStep as Step } from '../support/fake-adapter.js';
 
 const GADGET = Buffer.from(
   JSON.stringify({
@@ -31,32 +31,6 @@ function row(table: BlobRow['table'], name: string, bytes: Buffer): BlobRow {
     key: { sched: 'S', group: 'G', name },
     bytes,
     size: bytes.length,
-  };
-}
-
-type Step = { row: BlobRow } | { unreadable: Unreadable } | { throw: UserError | Error };
-
-function fakeAdapter(steps: Step[]): Adapter {
-  return {
-    dialect: 'postgres',
-    async connect() {},
-    async close() {},
-    async collectFacts() {
-      return emptyFacts('postgres', {
-        server: { product: 'PostgreSQL', version: '15' },
-        target: { database: 'jobs', schema: 'quartz', tablePrefix: 'QRTZ_', user: 'auditor' },
-        serviceAccount: 'app',
-        connectedAs: 'auditor',
-        tables: QUARTZ_TABLES.map((t) => ({ logical: t, name: `qrtz_${t.toLowerCase()}`, schema: 'quartz' })),
-      });
-    },
-    async *blobRows(onUnreadable?: (u: Unreadable) => void) {
-      for (const s of steps) {
-        if ('row' in s) yield s.row;
-        else if ('unreadable' in s) onUnreadable?.(s.unreadable);
-        else throw s.throw;
-      }
-    },
   };
 }
 

@@ -3,15 +3,15 @@
  * still gets its own findings. A fake adapter streams the same gadget bytes under three row keys; the
  * scan lists each row, exactly as without the cache.
  */
+
 import { describe, expect, it } from 'vitest';
 import { decodeBlob } from '../../src/decode/index.js';
-import type { Adapter } from '../../src/dialect.js';
 import { runScan } from '../../src/engine.js';
-import { emptyFacts } from '../../src/facts.js';
 import { writeJobDataMap } from '../../src/fixtures/nrbf-writer.js';
 import type { BlobRow, Family } from '../../src/model.js';
-import { checkOptions, QUARTZ_TABLES } from '../../src/model.js';
+import { checkOptions } from '../../src/model.js';
 import { CACHE_MAX_BLOB_BYTES, DecodeCache } from '../../src/scan/decode-cache.js';
+import { fakeAdapter } from '../support/fake-adapter.js';
 
 const GADGET = Buffer.from(
   JSON.stringify({
@@ -33,25 +33,8 @@ function row(name: string, bytes: Buffer): BlobRow {
   };
 }
 
-function fakeAdapter(rows: BlobRow[]): Adapter {
-  return {
-    dialect: 'postgres',
-    async connect() {},
-    async close() {},
-    async collectFacts() {
-      return emptyFacts('postgres', {
-        server: { product: 'PostgreSQL', version: '15' },
-        target: { database: 'jobs', schema: 'quartz', tablePrefix: 'QRTZ_', user: 'auditor' },
-        serviceAccount: 'app',
-        connectedAs: 'auditor',
-        tables: QUARTZ_TABLES.map((t) => ({ logical: t, name: `qrtz_${t.toLowerCase()}`, schema: 'quartz' })),
-      });
-    },
-    async *blobRows() {
-      for (const r of rows) yield { ...r, bytes: r.bytes ? Buffer.from(r.bytes) : null }; // fresh Buffers, same bytes
-    },
-  };
-}
+/** Fresh Buffers of the same bytes for every row, as a driver hands them. */
+const fresh = (rows: BlobRow[]) => rows.map((r) => ({ ...r, bytes: r.bytes ? Buffer.from(r.bytes) : null }));
 
 describe('decode cache', () => {
   it('returns the same decoded result for the same bytes, and a fresh one for other bytes', () => {
@@ -110,7 +93,7 @@ describe('decode cache', () => {
   it('keeps per-row findings exact: three rows with the same bytes are three findings', async () => {
     const families = new Set<Family>(['content']);
     const rows = [row('a', GADGET), row('b', SECRET), row('c', GADGET), row('d', SECRET), row('e', GADGET)];
-    const result = await runScan(fakeAdapter(rows), { families, checkOptions: checkOptions({}) });
+    const result = await runScan(fakeAdapter(fresh(rows)), { families, checkOptions: checkOptions({}) });
     const keys = (check: string) =>
       result.findings
         .filter((f) => f.check === check && f.status === 'fail')

@@ -3,39 +3,19 @@
  * and the secret scan keeps the last blob's hits: neither may outlive the scan that read them, so one store's
  * short secrets are not kept in the process for the next target of a fleet or a library caller's next scan.
  */
+
 import { describe, expect, it } from 'vitest';
 import { forgetLastBlob, scanBlob } from '../../src/checks/content/secrets-scan.js';
 import { decodeBlob } from '../../src/decode/index.js';
 import { heldShortStrings } from '../../src/decode/nrbf-reader.js';
-import type { Adapter } from '../../src/dialect.js';
 import { runScan } from '../../src/engine.js';
-import { emptyFacts } from '../../src/facts.js';
 import { writeJobDataMap } from '../../src/fixtures/nrbf-writer.js';
 import type { BlobRow, Family, ScannedBlob } from '../../src/model.js';
-import { checkOptions, QUARTZ_TABLES } from '../../src/model.js';
+import { checkOptions } from '../../src/model.js';
+import { fakeAdapter } from '../support/fake-adapter.js';
 
 const SHORT_SECRET = 'Tr0ub4dor&3x';
 const BLOB = Buffer.from(writeJobDataMap({ smtpPassword: SHORT_SECRET, reportName: 'daily' }));
-
-function adapter(rows: BlobRow[]): Adapter {
-  return {
-    dialect: 'postgres',
-    async connect() {},
-    async close() {},
-    async collectFacts() {
-      return emptyFacts('postgres', {
-        server: { product: 'PostgreSQL', version: '15' },
-        target: { database: 'jobs', schema: 'quartz', tablePrefix: 'QRTZ_', user: 'auditor' },
-        serviceAccount: 'app',
-        connectedAs: 'auditor',
-        tables: QUARTZ_TABLES.map((t) => ({ logical: t, name: `qrtz_${t.toLowerCase()}`, schema: 'quartz' })),
-      });
-    },
-    async *blobRows() {
-      yield* rows;
-    },
-  };
-}
 
 describe('values kept between blobs are forgotten when the scan ends', () => {
   it('the short-string table holds a short value while decoding, and nothing after a scan', async () => {
@@ -49,7 +29,7 @@ describe('values kept between blobs are forgotten when the scan ends', () => {
       bytes: BLOB,
       size: BLOB.length,
     };
-    const result = await runScan(adapter([row]), {
+    const result = await runScan(fakeAdapter([row]), {
       families: new Set<Family>(['content']),
       checkOptions: checkOptions({}),
     });
