@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../scripts/rng.js';
 import { formatDateTime, formatDateTimeHalves } from '../../src/decode/nrbf.js';
 
-/** xorshift32: the same sequences on every run. */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
+/** The scripts' xorshift32 (scripts/rng.ts): the same sequences on every run. */
+const rng = (seed: number) => {
+  const g = new Rng(seed);
+  return () => g.next();
+};
 
 const halves = (raw: bigint): [number, number] => [Number(raw & 0xffffffffn), Number(raw >> 32n)];
 const TICKS_UNIX_EPOCH = 621_355_968_000_000_000n;

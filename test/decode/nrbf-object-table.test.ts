@@ -1,16 +1,12 @@
 import { describe, expect, it } from 'vitest';
+import { Rng } from '../../scripts/rng.js';
 import { type NObj, ObjectTable } from '../../src/decode/nrbf-graph.js';
 
-/** xorshift32: the same sequences on every run. */
-function rng(seed: number): () => number {
-  let x = seed;
-  return () => {
-    x ^= x << 13;
-    x ^= x >>> 17;
-    x ^= x << 5;
-    return x >>> 0;
-  };
-}
+/** The scripts' xorshift32 (scripts/rng.ts): the same sequences on every run. */
+const rng = (seed: number) => {
+  const g = new Rng(seed);
+  return () => g.next();
+};
 
 describe('ObjectTable (the NRBF object-by-id table)', () => {
   it('behaves as a Map for get/has/size and first-insertion order, over random id sequences', () => {
