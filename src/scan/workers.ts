@@ -77,14 +77,18 @@ interface Slot {
 }
 
 let poolsOpen = 0;
-const ownGrowing = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) =>
-  /^--heap[-_]growing[-_]percent\b/.test(a),
-);
+/** The process was started with its own --heap-growing-percent (node and V8 accept '_' for '-' too). */
+const ownGrowing = [...process.execArgv, ...(process.env.NODE_OPTIONS ?? '').split(/\s+/)].some((a) => {
+  const flag = a.replaceAll('_', '-').split('=')[0];
+  return flag === '--heap-growing-percent';
+});
 function poolOpened(): void {
-  if (poolsOpen++ === 0 && !ownGrowing) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
+  poolsOpen += 1;
+  if (poolsOpen === 1 && !ownGrowing) setFlagsFromString(`--heap-growing-percent=${HEAP_GROWING_PERCENT}`);
 }
 function poolClosed(): void {
-  if (--poolsOpen === 0 && !ownGrowing) setFlagsFromString('--heap-growing-percent=0');
+  poolsOpen -= 1;
+  if (poolsOpen === 0 && !ownGrowing) setFlagsFromString('--heap-growing-percent=0');
 }
 
 /** Starts one worker: the compiled worker.js beside this file (dist), else worker.ts through tsx (a source checkout). */

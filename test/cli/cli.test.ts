@@ -327,6 +327,10 @@ describe('every --option named in a check text, a remediation or the README exis
       // node / V8 flags of the GC measurements (README "Measured").
       '--trace-gc-nvp',
       '--no-allocation-site-pretenuring',
+      '--heap-growing-percent', // V8's, set while a --workers pool runs (src/scan/workers.ts)
+      '--single-threaded', // node's, and valgrind's --tool, for the cachegrind counts (README "Measured")
+      '--tool',
+      '--trace-gc',
       '--roles', // bench/catalog.ts, with --engine
       '--passes', // bench/store.ts, with --dist
       '--dist',
