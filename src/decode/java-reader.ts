@@ -342,26 +342,13 @@ class JavaReader {
     return { kind: 'block', bytes, offset, mark: 0 };
   }
 
-  /** objectAnnotation / classAnnotation: contents and block data until TC_ENDBLOCKDATA. */
-  annotation(depth: number, into: JContent[]): void {
-    for (;;) {
-      this.need(1, 'annotation (missing TC_ENDBLOCKDATA)');
-      const tc = this.b[this.pos] as number;
-      if (tc === TC_ENDBLOCKDATA) {
-        this.pos++;
-        return;
-      }
-      if (tc === TC_BLOCKDATA || tc === TC_BLOCKDATALONG) into.push(this.block());
-      else into.push(this.child(depth + 1, into));
-    }
-  }
-
   /**
-   * The writeObject data of a map class (MAP_CLASSES): as annotation(), but a key that is a
-   * string (every other content, block data not counted) is read with the intern table.
+   * objectAnnotation / classAnnotation: contents and block data until TC_ENDBLOCKDATA. `mapKeys`: the writeObject
+   * data of a map class (MAP_CLASSES), key first: a key that is a string (every other content, block data not
+   * counted) is read with the intern table.
    */
-  mapAnnotation(depth: number, into: JContent[]): void {
-    let key = true;
+  annotation(depth: number, into: JContent[], mapKeys = false): void {
+    let key = mapKeys;
     for (;;) {
       this.need(1, 'annotation (missing TC_ENDBLOCKDATA)');
       const tc = this.b[this.pos] as number;
@@ -379,7 +366,7 @@ class JavaReader {
         const offset = this.pos++;
         into.push(this.newString(tc, offset, KEY_INTERN));
       } else into.push(this.child(depth + 1, into));
-      key = !key;
+      if (mapKeys) key = !key;
     }
   }
 
@@ -717,8 +704,7 @@ class JavaReader {
       }
       if (d.flags & SC_WRITE_METHOD) {
         cd.annotation = [];
-        if (MAP_CLASSES.has(d.name)) this.mapAnnotation(depth, cd.annotation);
-        else this.annotation(depth, cd.annotation);
+        this.annotation(depth, cd.annotation, MAP_CLASSES.has(d.name));
       }
     }
   }
