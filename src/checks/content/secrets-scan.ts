@@ -9,6 +9,7 @@
  */
 import type { FindingDraft, ScannedBlob } from '../../model.js';
 import { escapeControl } from '../../report/terminal.js';
+import { rowKey, rowName } from '../../scan/inspect.js';
 import { detectSecrets, type SecretCheckId, type SecretHit, type SecretInput } from '../../secrets/detect.js';
 import { registerSecret } from '../../secrets/redact.js';
 
@@ -134,11 +135,6 @@ export function scanBlob(blob: ScannedBlob): BlobHit[] {
   return out;
 }
 
-export function rowKeyOf(blob: ScannedBlob): string {
-  const k = blob.row.key;
-  return `${k.sched}/${k.group !== undefined ? `${k.group}.` : ''}${k.name}`;
-}
-
 export const REMEDIATION =
   'Move the secret to a secret store (environment variable, vault, Key Vault, Secrets Manager), keep only its name in the JobDataMap and resolve it when the job runs; rotate it: it has been stored in plaintext in the database, its replicas and its backups.';
 
@@ -168,8 +164,8 @@ export function draftsFor(blob: ScannedBlob, check: SecretCheckId): FindingDraft
   const hits = scanBlob(blob);
   // Most blobs hold no secret: no row name, no map (three checks ask per blob).
   if (hits.length === 0) return [];
-  const rowKey = rowKeyOf(blob);
-  const name = `${blob.row.tableName}.${blob.row.column} ${rowKey}`;
+  const key = rowKey(blob);
+  const name = rowName(blob);
   const groups = new Map<string, BlobHit[]>();
   for (const b of hits) {
     if (b.hit.check !== check) continue;
@@ -199,7 +195,7 @@ export function draftsFor(blob: ScannedBlob, check: SecretCheckId): FindingDraft
       status: 'fail',
       severity: group.reduce((s, b) => (rank(b.hit.severity) < rank(s) ? b.hit.severity : s), h.severity),
       message: `${where(blob, first)} holds ${h.label} (${notes.join(', ')})`,
-      object: { kind: 'row', name, table: blob.row.tableName, rowKey },
+      object: { kind: 'row', name, table: blob.row.tableName, rowKey: key },
       evidence,
       remediation: REMEDIATION,
       discriminator: disc,
